@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# ptpbox: `make` builds a static musl binary (build/ptpbox);
+# `make CC=gcc STATIC=0` builds a dynamic glibc one from the same sources.
+ifeq ($(origin CC),default)
+CC := musl-gcc
+endif
+STATIC ?= 1
+B ?= build
+UTHASH ?= /usr/include/uthash.h
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -I$(B)/inc -Icore -Ihw
+LDLIBS += -lm
+ifeq ($(STATIC),1)
+LDFLAGS += -static -s
+endif
+
+CORE := $(wildcard core/*.c)
+HW := $(wildcard hw/*.c)
+CMD := $(wildcard cmd/*.c)
+PROFILES := $(sort $(wildcard profiles/*.prof))
+LIBOBJ := $(patsubst %.c,$(B)/obj/%.o,$(CORE) $(HW)) $(B)/obj/profiles.o
+CMDOBJ := $(patsubst %.c,$(B)/obj/%.o,$(CMD))
+UNIT := $(wildcard test/unit/*.c)
+UNITOBJ := $(patsubst %.c,$(B)/obj/%.o,$(UNIT))
+
+all: $(B)/ptpbox
+
+# musl-gcc sees only musl's headers: give it uthash and the kernel's uapi
+# headers (linux/, asm/, asm-generic/) through build/inc.
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+$(B)/inc/uthash.h:
+	@mkdir -p $(dir $@)
+	@test -f $(UTHASH) || { echo "uthash.h not found: apt-get install uthash-dev" >&2; exit 1; }
+	@test -d /usr/include/linux || { echo "kernel headers not found: apt-get install linux-libc-dev" >&2; exit 1; }
+	cp $(UTHASH) $@
+	ln -sfn /usr/include/linux $(B)/inc/linux
+	ln -sfn /usr/include/asm-generic $(B)/inc/asm-generic
+	ln -sfn $(if $(wildcard /usr/include/$(MULTIARCH)/asm),/usr/include/$(MULTIARCH)/asm,/usr/include/asm) $(B)/inc/asm
+
+$(B)/profiles.c: $(PROFILES) scripts/embed-profiles.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-profiles.sh $@ $(PROFILES)
+
+$(B)/obj/profiles.o: $(B)/profiles.c $(B)/inc/uthash.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/%.o: %.c $(B)/inc/uthash.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libptpbox.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/ptpbox: $(CMDOBJ) $(B)/libptpbox.a
+	$(CC) $(LDFLAGS) -o $@ $(CMDOBJ) $(B)/libptpbox.a $(LDLIBS)
+
+$(B)/unit_tests: $(UNITOBJ) $(B)/libptpbox.a
+	$(CC) -o $@ $(UNITOBJ) $(B)/libptpbox.a $(LDLIBS)
+
+unit: $(B)/unit_tests
+	$(B)/unit_tests
+
+check: all unit
+	./test/run-all.sh --no-install --no-build
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all unit check clean
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Setup shared by the port applets (gm, oc); see applet.h. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/log.h"
+#include "../hw/hwtstamp.h"
+#include "applet.h"
+
+volatile sig_atomic_t applet_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	applet_stop = 1;
+}
+
+void install_stop_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+tmv_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return timespec_to_tmv(ts);
+}
+
+int wait_fds(struct pollfd *fds, int n, tmv_t deadline)
+{
+	int ms = -1;
+	if (deadline != INT64_MAX) {
+		tmv_t d = deadline - mono_now();
+		if (d < 0) {
+			d = 0;
+		}
+		d = (d + 999999) / 1000000; /* round up: never wake early */
+		ms = d > 60000 ? 60000 : (int)d;
+	}
+	return poll(fds, (nfds_t)n, ms);
+}
+
+static void die_usage(const char *applet, const char *msg, const char *usage)
+{
+	fprintf(stderr, "%s: %s\n", applet, msg);
+	(void)usage;
+	exit(EXIT_USAGE);
+}
+
+static int parse_clock_id(const char *s, struct clock_identity *id)
+{
+	unsigned v[8];
+	int i;
+	if (sscanf(s, "%2x%2x%2x.%2x%2x.%2x%2x%2x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7]) != 8 ||
+	    strlen(s) != 18) {
+		return -EINVAL;
+	}
+	for (i = 0; i < 8; i++) {
+		id->id[i] = (uint8_t)v[i];
+	}
+	return 0;
+}
+
+static struct clk *make_clock(struct port_setup *ps, char *err, size_t errlen)
+{
+	const char *name = cfg_str(ps->cfg, OPT_clock);
+	struct clk *c;
+
+	if (!strcmp(name, "soft")) {
+		if (ps->hw_ts) {
+			snprintf(err, errlen,
+				 "clock soft runs over CLOCK_REALTIME: it needs time_stamping "
+				 "software");
+			return NULL;
+		}
+		c = clk_soft_create(cfg_ll(ps->cfg, OPT_soft_offset_ns),
+				    cfg_dbl(ps->cfg, OPT_soft_freq_ppb));
+		if (!c) {
+			snprintf(err, errlen, "out of memory");
+		}
+		return c;
+	}
+	if (!strcmp(name, "CLOCK_REALTIME") || (!strcmp(name, "auto") && !ps->hw_ts)) {
+		if (ps->hw_ts) {
+			snprintf(err, errlen,
+				 "clock CLOCK_REALTIME with hardware time stamps: use the PHC "
+				 "(clock auto) or time_stamping software");
+			return NULL;
+		}
+		c = clk_sys_create();
+		if (!c) {
+			snprintf(err, errlen, "out of memory");
+		}
+		return c;
+	}
+	if (!strcmp(name, "auto")) {
+		struct ts_info ti;
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+		if (fd < 0) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			return NULL;
+		}
+		r = hwts_info(fd, ps->iface, &ti);
+		close(fd);
+		if (r || ti.phc_index < 0) {
+			snprintf(err, errlen, "%s: no PTP hardware clock (use time_stamping software)",
+				 ps->iface);
+			return NULL;
+		}
+		return clk_phc_create(NULL, ti.phc_index, err, errlen);
+	}
+	if (!strncmp(name, "/dev/", 5)) {
+		if (!ps->hw_ts) {
+			snprintf(err, errlen,
+				 "clock %s with software time stamps: software stamps are on "
+				 "CLOCK_REALTIME, use time_stamping hardware",
+				 name);
+			return NULL;
+		}
+		return clk_phc_create(name, -1, err, errlen);
+	}
+	snprintf(err, errlen, "clock %s: unknown, allowed auto|soft|CLOCK_REALTIME|/dev/ptpN", name);
+	return NULL;
+}
+
+void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
+		enum cfg_role role, const char *usage)
+{
+	const char *file = NULL, *iface = NULL;
+	char err[512];
+	struct log_cfg lc;
+	int i, verbose = -1, quiet = 0, level = -1;
+	struct udp_cfg uc;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->applet = applet;
+	ps->cfg = config_create(role);
+	if (!ps->cfg) {
+		fprintf(stderr, "%s: out of memory\n", applet);
+		exit(EXIT_RUNTIME);
+	}
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			exit(0);
+		} else if (!strcmp(a, "-f") || !strcmp(a, "-i") || !strcmp(a, "-l")) {
+			if (i + 1 >= argc) {
+				snprintf(err, sizeof(err), "option %s needs a value (try --help)", a);
+				die_usage(applet, err, usage);
+			}
+			if (a[1] == 'f') {
+				file = argv[++i];
+			} else if (a[1] == 'i') {
+				iface = argv[++i];
+			} else {
+				char *end;
+				level = (int)strtol(argv[++i], &end, 10);
+				if (*end || level < 0 || level > 7) {
+					die_usage(applet, "-l: level 0..7", usage);
+				}
+			}
+		} else if (!strcmp(a, "-m")) {
+			verbose = 1;
+		} else if (!strcmp(a, "-q")) {
+			quiet = 1;
+		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
+			config_set(ps->cfg, "network_transport", a[1] == '4' ? "UDPv4" : "UDPv6");
+		} else if (!strcmp(a, "-S") || !strcmp(a, "-H")) {
+			config_set(ps->cfg, "time_stamping", a[1] == 'S' ? "software" : "hardware");
+		} else if (!strncmp(a, "--", 2) && a[2]) {
+			char key[64];
+			const char *eq = strchr(a, '='), *val;
+			size_t kl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (kl >= sizeof(key)) {
+				die_usage(applet, "option name too long", usage);
+			}
+			memcpy(key, a + 2, kl);
+			key[kl] = 0;
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				snprintf(err, sizeof(err), "option --%s needs a value (try --help)", key);
+				die_usage(applet, err, usage);
+			}
+			if (config_set(ps->cfg, key, val)) {
+				die_usage(applet, "option too long", usage);
+			}
+		} else {
+			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", a);
+			die_usage(applet, err, usage);
+		}
+	}
+	if (file && config_read(ps->cfg, file, iface, err, sizeof(err))) {
+		die_usage(applet, err, usage);
+	}
+	if (config_finish(ps->cfg, err, sizeof(err))) {
+		die_usage(applet, err, usage);
+	}
+	ps->iface = iface ? iface : config_iface(ps->cfg);
+	if (!ps->iface || !*ps->iface) {
+		die_usage(applet, "no interface: give -i IFACE or an [IFACE] section (try --help)",
+			  usage);
+	}
+
+	memset(&lc, 0, sizeof(lc));
+	lc.tag = applet;
+	lc.level = level >= 0 ? level : cfg_int(ps->cfg, OPT_logging_level);
+	lc.verbose = verbose >= 0 ? verbose : cfg_int(ps->cfg, OPT_verbose);
+	lc.use_syslog = quiet ? 0 : cfg_int(ps->cfg, OPT_use_syslog);
+	lc.message_tag = *cfg_str(ps->cfg, OPT_message_tag) ? cfg_str(ps->cfg, OPT_message_tag)
+							     : NULL;
+	log_setup(&lc);
+
+	ps->transport = cfg_int(ps->cfg, OPT_network_transport);
+	if (ps->transport == TRANS_L2) {
+		die_usage(applet, "network_transport L2: not supported, use UDPv4 or UDPv6", usage);
+	}
+	if (cfg_int(ps->cfg, OPT_delay_mechanism) != DM_E2E) {
+		die_usage(applet, "delay_mechanism: only E2E is supported", usage);
+	}
+	ps->hw_ts = cfg_int(ps->cfg, OPT_time_stamping) == TS_HARDWARE;
+
+	ps->clock = make_clock(ps, err, sizeof(err));
+	if (!ps->clock) {
+		fprintf(stderr, "%s: %s\n", applet, err);
+		exit(EXIT_RUNTIME);
+	}
+	memset(&uc, 0, sizeof(uc));
+	uc.transport = ps->transport;
+	uc.iface = ps->iface;
+	uc.hw_timestamps = ps->hw_ts;
+	uc.one_step = ps->hw_ts && !cfg_int(ps->cfg, OPT_twoStepFlag) && role == CFG_ROLE_GM;
+	uc.dscp_event = cfg_int(ps->cfg, OPT_dscp_event);
+	uc.dscp_general = cfg_int(ps->cfg, OPT_dscp_general);
+	uc.ttl = cfg_int(ps->cfg, OPT_udp_ttl);
+	ps->udp = udp_open(&uc, err, sizeof(err));
+	if (!ps->udp) {
+		fprintf(stderr, "%s: %s\n", applet, err);
+		exit(EXIT_RUNTIME);
+	}
+
+	if (*cfg_str(ps->cfg, OPT_clockIdentity)) {
+		if (parse_clock_id(cfg_str(ps->cfg, OPT_clockIdentity), &ps->identity)) {
+			die_usage(applet, "clockIdentity: expected the form 001122.3344.556677",
+				  usage);
+		}
+	} else {
+		uint8_t mac[6];
+		if (udp_iface_mac(ps->iface, mac)) {
+			fprintf(stderr, "%s: %s: cannot read the MAC address\n", applet, ps->iface);
+			exit(EXIT_RUNTIME);
+		}
+		/* OCP 7.5 / 1588-2019 7.5.2.2.2: EUI-48 followed by two octets */
+		memcpy(ps->identity.id, mac, 6);
+		ps->identity.id[6] = 0x00;
+		ps->identity.id[7] = role == CFG_ROLE_GM ? 0x00 : 0x01;
+	}
+	install_stop_handlers();
+}
+
+void port_teardown(struct port_setup *ps)
+{
+	udp_close(ps->udp);
+	clk_destroy(ps->clock);
+	config_destroy(ps->cfg);
+}

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * gm: master-only ordinary clock with one port that serves unicast clients
+ * by negotiation (1588-2019 16.1; OCP 7.13; G.8265.1 Annex A).
+ *   - Signaling REQUEST -> GRANT per the profile's ranges (unicast.c)
+ *   - Announce and Sync to every client at its granted interval
+ *   - two-step: Follow_Up carries the Sync transmit timestamp, read from the
+ *     error queue when the kernel reports it (never blocking the loop)
+ *   - Delay_Resp for every Delay_Req from a client holding a Delay_Resp grant
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/log.h"
+#include "../core/tlv.h"
+#include "../core/unicast.h"
+#include "applet.h"
+
+static const char gm_usage[] =
+	"usage: ptpbox gm [-f FILE] [-i IFACE] [-m] [-q] [-l LEVEL] [-4|-6] [-S|-H] "
+	"[--KEY=VALUE ...]\n"
+	"Master-only unicast grandmaster: grants Announce, Sync and Delay_Resp to clients\n"
+	"that ask by unicast negotiation.\n"
+	"  -f FILE   configuration file (linuxptp syntax)\n"
+	"  -i IFACE  interface\n"
+	"  -m        print messages to stdout\n"
+	"  -q        do not use syslog\n"
+	"  -l LEVEL  logging level 0..7 (default 6)\n"
+	"  -4 / -6   UDP over IPv4 / IPv6\n"
+	"  -S / -H   software / hardware time stamping\n"
+	"  --KEY=VALUE  any configuration key, e.g. --profile=ocp-dc\n";
+
+#define PENDING_MAX 1024
+
+struct pending_sync {
+	int used;
+	struct net_addr to;
+	uint16_t seq;
+	int8_t log_interval;
+	struct port_identity target;
+	tmv_t deadline;
+	size_t len;
+	uint8_t bytes[64];
+};
+
+struct gm {
+	struct port_setup ps;
+	struct uc_grantor *grantor;
+	struct port_identity port;
+	int domain, two_step, utc_offset;
+	int clock_class, clock_accuracy, variance, priority1, priority2, time_source;
+	tmv_t tx_timeout;
+	struct pending_sync pending[PENDING_MAX];
+	int n_pending;
+	uint64_t rx_bad, rx_other_domain, rx_ungranted_dreq, tx_err, tx_ts_missing, tx_ts_late;
+	tmv_t next_summary, summary_period;
+};
+
+/* PTP time (ns) of clock time t: the PTP timescale is TAI. */
+static tmv_t to_ptp(struct gm *g, tmv_t t)
+{
+	return g->ps.clock->utc_timescale ? t + (tmv_t)g->utc_offset * NS_PER_SEC : t;
+}
+
+static tmv_t now_ptp(struct gm *g)
+{
+	tmv_t t = 0;
+	clk_gettime(g->ps.clock, &t);
+	return to_ptp(g, t);
+}
+
+static void header(struct gm *g, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
+{
+	msg_init(m, type);
+	m->hdr.domainNumber = (uint8_t)g->domain;
+	m->hdr.flagField = FLAG_UNICAST; /* OCP 7.13, G.8265.1 Table A.6 */
+	m->hdr.sourcePortIdentity = g->port;
+	m->hdr.sequenceId = seq;
+	m->hdr.logMessageInterval = log;
+}
+
+static int send_msg(struct gm *g, int event, const struct ptp_msg *m, const struct net_addr *to,
+		    uint8_t *out, size_t *outlen)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN];
+	uint8_t *b = out ? out : buf;
+	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
+	if (n < 0) {
+		g->tx_err++;
+		return n;
+	}
+	if (outlen) {
+		*outlen = (size_t)n;
+	}
+	n = udp_send(g->ps.udp, event, b, (size_t)n, to);
+	if (n < 0) {
+		char a[64];
+		g->tx_err++;
+		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
+			 net_addr_str(to, a, sizeof(a)), strerror(-n));
+	}
+	return n;
+}
+
+/* timePropertiesDS flags from the clock class (OCP 7.14 Table 2). */
+static uint16_t time_flags(struct gm *g)
+{
+	uint16_t f = FLAG_PTP_TIMESCALE;
+	if (g->clock_class == 6 || g->clock_class == 7) {
+		/* locked, or in holdover within specification */
+		f |= FLAG_UTC_OFFSET_VALID | FLAG_TIME_TRACEABLE | FLAG_FREQUENCY_TRACEABLE;
+	} else if (g->clock_class >= 80 && g->clock_class < 110) {
+		/* G.8265.1 Table A.4 note 2: a QL traceable to a PRC */
+		f |= FLAG_FREQUENCY_TRACEABLE;
+	}
+	return f;
+}
+
+static void send_announce(struct gm *g, struct uc_client *c)
+{
+	struct uc_grant *gt = &c->grant[UC_ANNOUNCE];
+	struct ptp_msg m;
+
+	header(g, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
+	m.hdr.flagField |= time_flags(g);
+	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));
+	m.body.announce.currentUtcOffset = (int16_t)g->utc_offset;
+	m.body.announce.grandmasterPriority1 = (uint8_t)g->priority1;
+	m.body.announce.grandmasterClockQuality.clockClass = (uint8_t)g->clock_class;
+	m.body.announce.grandmasterClockQuality.clockAccuracy = (uint8_t)g->clock_accuracy;
+	m.body.announce.grandmasterClockQuality.offsetScaledLogVariance = (uint16_t)g->variance;
+	m.body.announce.grandmasterPriority2 = (uint8_t)g->priority2;
+	m.body.announce.grandmasterIdentity = g->port.clockIdentity;
+	m.body.announce.stepsRemoved = 0;
+	m.body.announce.timeSource = (uint8_t)g->time_source;
+	send_msg(g, 0, &m, &c->addr, NULL, NULL);
+}
+
+static struct pending_sync *pending_slot(struct gm *g)
+{
+	int i;
+	for (i = 0; i < PENDING_MAX; i++) {
+		if (!g->pending[i].used) {
+			return &g->pending[i];
+		}
+	}
+	return NULL;
+}
+
+static void send_sync(struct gm *g, struct uc_client *c)
+{
+	struct uc_grant *gt = &c->grant[UC_SYNC];
+	struct pending_sync *p = NULL;
+	struct ptp_msg m;
+	uint8_t buf[64];
+	size_t len = sizeof(buf);
+	uint16_t seq = gt->sequenceId++;
+
+	header(g, &m, SYNC, seq, gt->logInterMessagePeriod);
+	if (g->two_step) {
+		m.hdr.flagField |= FLAG_TWO_STEP;
+		p = pending_slot(g);
+		if (!p) {
+			g->tx_ts_missing++;
+			return; /* cannot follow up: skip this Sync */
+		}
+	}
+	/* one-step with software stamps: the best we have is the time just
+	 * before the send; with hardware the NIC rewrites it */
+	m.body.sync.originTimestamp = tmv_to_ts(now_ptp(g));
+	if (send_msg(g, 1, &m, &c->addr, buf, &len) < 0 || !p) {
+		return;
+	}
+	p->used = 1;
+	p->to = c->addr;
+	p->seq = seq;
+	p->log_interval = gt->logInterMessagePeriod;
+	p->target = c->portIdentity;
+	p->deadline = mono_now() + g->tx_timeout;
+	p->len = len;
+	memcpy(p->bytes, buf, len);
+	g->n_pending++;
+}
+
+static void send_follow_up(struct gm *g, struct pending_sync *p, tmv_t tx_raw)
+{
+	struct ptp_msg m;
+
+	header(g, &m, FOLLOW_UP, p->seq, p->log_interval);
+	m.body.follow_up.preciseOriginTimestamp =
+		tmv_to_ts(to_ptp(g, clk_from_raw(g->ps.clock, tx_raw)));
+	send_msg(g, 0, &m, &p->to, NULL, NULL);
+}
+
+static void drain_txts(struct gm *g)
+{
+	uint8_t pkt[2048];
+	tmv_t raw;
+	ssize_t n;
+	int i;
+
+	while ((n = udp_recv_txts(g->ps.udp, pkt, sizeof(pkt), &raw)) >= 0) {
+		for (i = 0; i < PENDING_MAX && g->n_pending; i++) {
+			struct pending_sync *p = &g->pending[i];
+			if (p->used && udp_txts_match(pkt, (size_t)n, p->bytes, p->len)) {
+				if (raw) {
+					send_follow_up(g, p, raw);
+				} else {
+					g->tx_ts_missing++;
+				}
+				p->used = 0;
+				g->n_pending--;
+				break;
+			}
+		}
+		if (i == PENDING_MAX || !g->n_pending) {
+			/* one-step Syncs and stamps that came after their
+			 * deadline land here */
+			g->tx_ts_late++;
+		}
+	}
+}
+
+static void expire_pending(struct gm *g, tmv_t now)
+{
+	int i;
+	for (i = 0; i < PENDING_MAX && g->n_pending; i++) {
+		struct pending_sync *p = &g->pending[i];
+		if (p->used && now >= p->deadline) {
+			p->used = 0;
+			g->n_pending--;
+			g->tx_ts_missing++;
+			pr_err("port 1 (%s): timed out while polling for tx timestamp", g->ps.iface);
+		}
+	}
+}
+
+static tmv_t pending_next(const struct gm *g)
+{
+	tmv_t t = INT64_MAX;
+	int i;
+	for (i = 0; i < PENDING_MAX && g->n_pending; i++) {
+		if (g->pending[i].used && g->pending[i].deadline < t) {
+			t = g->pending[i].deadline;
+		}
+	}
+	return t;
+}
+
+static void log_grants(struct gm *g, const struct net_addr *from, const struct ptp_msg *reply)
+{
+	char a[64];
+	int i;
+	for (i = 0; i < reply->n_tlv; i++) {
+		const struct tlv *t = &reply->tlv[i];
+		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
+			pr_info("port 1 (%s): %s %s %s logInterMessagePeriod %d duration %u",
+				g->ps.iface, net_addr_str(from, a, sizeof(a)),
+				t->u.uc.durationField ? "granted" : "denied",
+				msg_type_str(t->u.uc.messageType), t->u.uc.logInterMessagePeriod,
+				t->u.uc.durationField);
+		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
+			pr_info("port 1 (%s): %s cancelled %s", g->ps.iface,
+				net_addr_str(from, a, sizeof(a)), msg_type_str(t->u.uc.messageType));
+		}
+	}
+}
+
+static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net_addr *from)
+{
+	struct ptp_msg reply;
+
+	header(g, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
+	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
+	if (uc_grantor_signaling(g->grantor, from, m, mono_now(), &reply) > 0) {
+		log_grants(g, from, &reply);
+		send_msg(g, 0, &reply, from, NULL, NULL);
+	}
+}
+
+static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net_addr *from,
+			 tmv_t rx_raw)
+{
+	struct uc_client *c = uc_grantor_holder(g->grantor, from, UC_DELAY_RESP, mono_now());
+	struct ptp_msg r;
+
+	if (!c) {
+		g->rx_ungranted_dreq++;
+		return;
+	}
+	if (!rx_raw) {
+		g->tx_ts_missing++;
+		return;
+	}
+	header(g, &r, DELAY_RESP, m->hdr.sequenceId, c->grant[UC_DELAY_RESP].logInterMessagePeriod);
+	/* 11.3.2 c) correctionField of the Delay_Req goes back unchanged */
+	r.hdr.correctionField = m->hdr.correctionField;
+	r.body.delay_resp.receiveTimestamp = tmv_to_ts(to_ptp(g, clk_from_raw(g->ps.clock, rx_raw)));
+	r.body.delay_resp.requestingPortIdentity = m->hdr.sourcePortIdentity;
+	send_msg(g, 0, &r, from, NULL, NULL);
+}
+
+static void receive(struct gm *g, int event)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN + 64];
+	struct net_addr from;
+	struct ptp_msg m;
+	tmv_t rx;
+	ssize_t n;
+	int budget = 256; /* bounded per wake-up so timers keep running */
+
+	while (budget-- > 0 &&
+	       (n = udp_recv(g->ps.udp, event, buf, sizeof(buf), &from, &rx)) >= 0) {
+		if (msg_unpack(buf, (size_t)n, &m)) {
+			g->rx_bad++;
+			continue;
+		}
+		if (m.hdr.domainNumber != g->domain) {
+			g->rx_other_domain++;
+			continue;
+		}
+		if (!clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &g->port.clockIdentity)) {
+			continue;
+		}
+		switch (m.hdr.messageType) {
+		case DELAY_REQ:
+			if (event) {
+				on_delay_req(g, &m, &from, rx);
+			}
+			break;
+		case SIGNALING:
+			on_signaling(g, &m, &from);
+			break;
+		default:
+			break; /* Announce from other masters, Management: not yet */
+		}
+	}
+}
+
+static void summary(struct gm *g)
+{
+	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
+	pr_info("clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
+		"bad %llu tx_err %llu tx_ts_missing %llu",
+		uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
+		(unsigned long long)s->granted, (unsigned long long)s->denied,
+		(unsigned long long)s->denied_full, (unsigned long long)s->expired,
+		(unsigned long long)g->rx_bad, (unsigned long long)g->tx_err,
+		(unsigned long long)g->tx_ts_missing);
+}
+
+static void cancel_one(struct uc_client *c, void *arg)
+{
+	struct gm *g = arg;
+	struct ptp_msg m;
+	int i;
+
+	header(g, &m, SIGNALING, 0, 0x7f);
+	m.body.signaling.targetPortIdentity = c->portIdentity;
+	for (i = 0; i < UC_NSVC; i++) {
+		if (c->grant[i].active) {
+			struct tlv *t = msg_add_tlv(&m, TLV_CANCEL_UNICAST_TRANSMISSION);
+			if (t) {
+				t->u.uc.messageType = uc_svc_msgtype(i);
+			}
+		}
+	}
+	if (m.n_tlv) {
+		send_msg(g, 0, &m, &c->addr, NULL, NULL);
+	}
+}
+
+int gm_main(int argc, char **argv)
+{
+	struct gm *g = calloc(1, sizeof(*g));
+	struct uc_grantor_cfg gc;
+	struct pollfd pfd[2];
+	double lo, hi;
+	char id[32];
+	int i;
+
+	if (!g) {
+		fprintf(stderr, "gm: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	port_setup(&g->ps, argc, argv, "gm", CFG_ROLE_GM, gm_usage);
+	g->port.clockIdentity = g->ps.identity;
+	g->port.portNumber = 1;
+	g->domain = cfg_int(g->ps.cfg, OPT_domainNumber);
+	g->two_step = cfg_int(g->ps.cfg, OPT_twoStepFlag);
+	g->utc_offset = cfg_int(g->ps.cfg, OPT_utc_offset);
+	g->clock_class = cfg_int(g->ps.cfg, OPT_clockClass);
+	g->clock_accuracy = cfg_int(g->ps.cfg, OPT_clockAccuracy);
+	g->variance = cfg_int(g->ps.cfg, OPT_offsetScaledLogVariance);
+	g->priority1 = cfg_int(g->ps.cfg, OPT_priority1);
+	g->priority2 = cfg_int(g->ps.cfg, OPT_priority2);
+	g->time_source = cfg_int(g->ps.cfg, OPT_timeSource);
+	g->tx_timeout = (tmv_t)cfg_int(g->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
+
+	memset(&gc, 0, sizeof(gc));
+	gc.max_clients = cfg_int(g->ps.cfg, OPT_unicast_max_clients);
+	gc.exact = cfg_int(g->ps.cfg, OPT_grant_mode) == GRANT_EXACT;
+	cfg_range(g->ps.cfg, OPT_logAnnounceInterval, &lo, &hi);
+	gc.min_log[UC_ANNOUNCE] = (int)lo;
+	gc.max_log[UC_ANNOUNCE] = (int)hi;
+	cfg_range(g->ps.cfg, OPT_logSyncInterval, &lo, &hi);
+	gc.min_log[UC_SYNC] = (int)lo;
+	gc.max_log[UC_SYNC] = (int)hi;
+	cfg_range(g->ps.cfg, OPT_logMinDelayReqInterval, &lo, &hi);
+	gc.min_log[UC_DELAY_RESP] = (int)lo;
+	gc.max_log[UC_DELAY_RESP] = (int)hi;
+	cfg_range(g->ps.cfg, OPT_unicast_req_duration, &lo, &hi);
+	gc.min_duration = (uint32_t)lo;
+	gc.max_duration = (uint32_t)hi;
+	g->grantor = uc_grantor_create(&gc);
+	if (!g->grantor) {
+		fprintf(stderr, "gm: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	g->summary_period = cfg_int(g->ps.cfg, OPT_summary_interval) > 0
+				    ? log2_interval_ns(cfg_int(g->ps.cfg, OPT_summary_interval))
+				    : 0;
+	g->next_summary = mono_now() + g->summary_period;
+
+	pr_notice("ptpbox gm on %s, profile %s, clock %s, %s time stamping, clockIdentity %s",
+		  g->ps.iface, config_profile_name(g->ps.cfg), g->ps.clock->ops->name,
+		  g->ps.hw_ts ? "hardware" : "software", clock_id_str(&g->ps.identity, id));
+	pr_notice("port 1 (%s): INITIALIZING to LISTENING on INIT_COMPLETE", g->ps.iface);
+	pr_notice("port 1 (%s): LISTENING to MASTER on ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES",
+		  g->ps.iface);
+	pr_notice("selected local clock %s as best master", id);
+	pr_notice("assuming the grand master role");
+
+	pfd[0].fd = udp_fd(g->ps.udp, 1);
+	pfd[1].fd = udp_fd(g->ps.udp, 0);
+	while (!applet_stop) {
+		struct uc_client *c;
+		tmv_t now, next;
+		int svc;
+
+		next = uc_grantor_next(g->grantor);
+		if (pending_next(g) < next) {
+			next = pending_next(g);
+		}
+		if (g->summary_period && g->next_summary < next) {
+			next = g->next_summary;
+		}
+		pfd[0].events = POLLIN | POLLERR;
+		pfd[1].events = POLLIN;
+		if (wait_fds(pfd, 2, next) < 0) {
+			continue;
+		}
+		if (pfd[0].revents & POLLERR) {
+			drain_txts(g);
+		}
+		if (pfd[0].revents & POLLIN) {
+			receive(g, 1);
+		}
+		if (pfd[1].revents & POLLIN) {
+			receive(g, 0);
+		}
+		now = mono_now();
+		for (i = 0; i < 4096 && uc_grantor_due(g->grantor, now, &c, &svc); i++) {
+			if (svc == UC_ANNOUNCE) {
+				send_announce(g, c);
+			} else {
+				send_sync(g, c);
+			}
+		}
+		drain_txts(g);
+		expire_pending(g, mono_now());
+		if (g->summary_period && now >= g->next_summary) {
+			summary(g);
+			g->next_summary += g->summary_period;
+		}
+	}
+	uc_grantor_foreach(g->grantor, cancel_one, g);
+	summary(g);
+	uc_grantor_destroy(g->grantor);
+	port_teardown(&g->ps);
+	free(g);
+	return 0;
+}

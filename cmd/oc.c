@@ -1,0 +1,777 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * oc: slave-only ordinary clock with one port (1588-2019; OCP 7.13/7.14;
+ * G.8265.1 6.6).  It asks every master of its unicast master table for
+ * Announce (unicast discovery, 17.4), qualifies them (9.3.2.5), runs the
+ * default BMCA (9.3.4), asks the best one for Sync and Delay_Resp, measures
+ * offsetFromMaster and meanPathDelay (11.3) and drives a PI servo.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/bmca.h"
+#include "../core/e2e.h"
+#include "../core/log.h"
+#include "../core/servo.h"
+#include "../core/tlv.h"
+#include "../core/unicast.h"
+#include "applet.h"
+
+static const char oc_usage[] =
+	"usage: ptpbox oc [-f FILE] [-i IFACE] [-m] [-q] [-l LEVEL] [-4|-6] [-S|-H] "
+	"[--KEY=VALUE ...]\n"
+	"Slave-only ordinary clock: unicast discovery and negotiation with the masters of\n"
+	"its [unicast_master_table], BMCA, E2E delay measurement and a PI servo.\n"
+	"  -f FILE   configuration file (linuxptp syntax)\n"
+	"  -i IFACE  interface\n"
+	"  -m        print messages to stdout\n"
+	"  -q        do not use syslog\n"
+	"  -l LEVEL  logging level 0..7 (default 6)\n"
+	"  -4 / -6   UDP over IPv4 / IPv6\n"
+	"  -S / -H   software / hardware time stamping\n"
+	"  --KEY=VALUE  any configuration key, e.g. --clock=soft --free_running=1\n";
+
+#define MAX_MASTERS CFG_MAX_TABLE_ENTRIES
+
+enum port_state { PS_INITIALIZING, PS_LISTENING, PS_UNCALIBRATED, PS_SLAVE };
+
+static const char *const ps_str[] = { "INITIALIZING", "LISTENING", "UNCALIBRATED", "SLAVE" };
+
+struct master {
+	struct net_addr addr;
+	char name[64];
+	struct uc_requester req;
+	uint16_t sig_seq;
+	/* from its Announce messages */
+	int have_announce, qualified;
+	struct bmca_ds ds;
+	uint16_t flags;
+	int16_t utc_offset;
+	int8_t log_announce;
+	tmv_t last_announce;
+	struct fm_window win;
+};
+
+struct stat_acc {
+	int n;
+	double sum, sum2, max_abs;
+};
+
+struct oc {
+	struct port_setup ps;
+	struct port_identity port;
+	struct master m[MAX_MASTERS];
+	int n_masters, selected;
+	enum port_state state;
+	int domain, free_running, announce_timeout, utc_offset_cfg;
+	struct e2e e2e;
+	struct servo *servo;
+	/* Delay_Req */
+	uint16_t dreq_seq;
+	tmv_t next_dreq, dreq_deadline;
+	int dreq_waiting_ts;
+	uint8_t dreq_bytes[64];
+	size_t dreq_len;
+	uint32_t rng;
+	/* output */
+	struct stat_acc st_off, st_freq, st_delay;
+	tmv_t summary_period, next_summary, next_truth;
+	uint64_t rx_bad, rx_unknown_src, tx_ts_missing;
+	int holdover_said;
+};
+
+static void stat_add(struct stat_acc *s, double v)
+{
+	s->n++;
+	s->sum += v;
+	s->sum2 += v * v;
+	if (fabs(v) > s->max_abs) {
+		s->max_abs = fabs(v);
+	}
+}
+
+static double stat_mean(const struct stat_acc *s)
+{
+	return s->n ? s->sum / s->n : 0;
+}
+
+static double stat_rms(const struct stat_acc *s)
+{
+	return s->n ? sqrt(s->sum2 / s->n) : 0;
+}
+
+static double stat_sdev(const struct stat_acc *s)
+{
+	double m = stat_mean(s), v;
+	if (s->n < 2) {
+		return 0;
+	}
+	v = (s->sum2 - s->n * m * m) / (s->n - 1);
+	return v > 0 ? sqrt(v) : 0;
+}
+
+static uint32_t rnd(struct oc *o)
+{
+	/* xorshift32: jitter for Delay_Req spacing, not security */
+	o->rng ^= o->rng << 13;
+	o->rng ^= o->rng >> 17;
+	o->rng ^= o->rng << 5;
+	return o->rng;
+}
+
+static void set_state(struct oc *o, enum port_state s, const char *event)
+{
+	if (o->state == s) {
+		return;
+	}
+	pr_notice("port 1 (%s): %s to %s on %s", o->ps.iface, ps_str[o->state], ps_str[s], event);
+	o->state = s;
+}
+
+static void header(struct oc *o, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
+{
+	msg_init(m, type);
+	m->hdr.domainNumber = (uint8_t)o->domain;
+	m->hdr.flagField = FLAG_UNICAST;
+	m->hdr.sourcePortIdentity = o->port;
+	m->hdr.sequenceId = seq;
+	m->hdr.logMessageInterval = log;
+}
+
+static int send_msg(struct oc *o, int event, const struct ptp_msg *m, const struct net_addr *to,
+		    uint8_t *out, size_t *outlen)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN];
+	uint8_t *b = out ? out : buf;
+	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
+
+	if (n < 0) {
+		return n;
+	}
+	if (outlen) {
+		*outlen = (size_t)n;
+	}
+	n = udp_send(o->ps.udp, event, b, (size_t)n, to);
+	if (n < 0) {
+		char a[64];
+		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
+			 net_addr_str(to, a, sizeof(a)), strerror(-n));
+	}
+	return n;
+}
+
+static void signaling_header(struct oc *o, struct master *mm, struct ptp_msg *m)
+{
+	header(o, m, SIGNALING, mm->sig_seq++, 0x7f);
+	/* G.8265.1 6.6: all ones until the master's identity is known */
+	if (mm->have_announce) {
+		m->body.signaling.targetPortIdentity = mm->ds.sender;
+	} else {
+		memset(&m->body.signaling.targetPortIdentity, 0xff,
+		       sizeof(m->body.signaling.targetPortIdentity));
+	}
+}
+
+static void poll_negotiation(struct oc *o, tmv_t now)
+{
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		struct ptp_msg sig;
+		int ev;
+
+		signaling_header(o, mm, &sig);
+		if (uc_req_poll(&mm->req, now, &sig, &ev) > 0) {
+			send_msg(o, 0, &sig, &mm->addr, NULL, NULL);
+		} else {
+			mm->sig_seq--;
+		}
+		if (ev & UC_EV_GAVE_UP) {
+			pr_warning("port 1 (%s): master %s: no grant after 3 requests, waiting %d s",
+				   o->ps.iface, mm->name, (int)(mm->req.cfg.backoff / NS_PER_SEC));
+		}
+	}
+}
+
+static struct master *find_master(struct oc *o, const struct net_addr *a)
+{
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		if (net_addr_eq(&o->m[i].addr, a)) {
+			return &o->m[i];
+		}
+	}
+	return NULL;
+}
+
+static void select_master(struct oc *o, int best, const char *event)
+{
+	tmv_t now = mono_now();
+	char id[32];
+
+	if (best == o->selected) {
+		return;
+	}
+	if (o->selected >= 0) {
+		/* move Sync and Delay_Resp away from the old master */
+		uc_req_want(&o->m[o->selected].req, UC_SYNC, 0, now);
+		uc_req_want(&o->m[o->selected].req, UC_DELAY_RESP, 0, now);
+	}
+	o->selected = best;
+	e2e_reset(&o->e2e, 0);
+	servo_reset(o->servo);
+	o->dreq_waiting_ts = 0;
+	if (best < 0) {
+		set_state(o, PS_LISTENING, event);
+		if (!o->holdover_said) {
+			pr_notice("port 1 (%s): no master: holdover at freq %+.0f ppb", o->ps.iface,
+				  o->ps.clock->freq_ppb);
+			o->holdover_said = 1;
+		}
+		return;
+	}
+	o->holdover_said = 0;
+	pr_notice("selected best master clock %s", clock_id_str(&o->m[best].ds.identity, id));
+	/* G.8265.1 6.6: Sync and Delay_Resp only after the Announce grant and a
+	 * first Announce; both go in one Signaling message */
+	uc_req_want(&o->m[best].req, UC_SYNC, 1, now);
+	uc_req_want(&o->m[best].req, UC_DELAY_RESP, 1, now);
+	if (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED) {
+		pr_notice("port 1 (%s): new master, staying %s", o->ps.iface, ps_str[o->state]);
+		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
+	} else {
+		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
+	}
+	poll_negotiation(o, now);
+}
+
+/* 9.3: best of the qualified masters whose Announce has not timed out. */
+static void run_bmca(struct oc *o, const char *event)
+{
+	int i, best = -1;
+	for (i = 0; i < o->n_masters; i++) {
+		if (!o->m[i].qualified) {
+			continue;
+		}
+		if (best < 0 || bmca_compare(&o->m[i].ds, &o->m[best].ds) < 0) {
+			best = i;
+		}
+	}
+	select_master(o, best, event);
+}
+
+static void check_announce_timeouts(struct oc *o, tmv_t now)
+{
+	int i, changed = 0;
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		tmv_t limit = (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce);
+		if (mm->qualified && now - mm->last_announce > limit) {
+			char id[32];
+			mm->qualified = 0;
+			mm->win.n = 0;
+			pr_notice("port 1 (%s): announce timeout from master %s (%s)", o->ps.iface,
+				  mm->name, clock_id_str(&mm->ds.identity, id));
+			changed = 1;
+		}
+	}
+	if (changed) {
+		run_bmca(o, "ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES");
+	}
+}
+
+static tmv_t announce_deadline(const struct oc *o)
+{
+	tmv_t t = INT64_MAX;
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		const struct master *mm = &o->m[i];
+		if (mm->qualified) {
+			tmv_t d = mm->last_announce +
+				  (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce) + 1;
+			if (d < t) {
+				t = d;
+			}
+		}
+	}
+	return t;
+}
+
+static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
+{
+	char pid[32];
+	int was = mm->qualified, changed;
+	struct bmca_ds old = mm->ds;
+
+	if (m->body.announce.stepsRemoved >= 255) {
+		return; /* 9.3.2.5 d) */
+	}
+	if (!mm->have_announce) {
+		pr_notice("port 1 (%s): new foreign master %s", o->ps.iface,
+			  port_id_str(&m->hdr.sourcePortIdentity, pid));
+	}
+	bmca_ds_from_announce(&mm->ds, m, &o->port);
+	mm->flags = m->hdr.flagField;
+	mm->utc_offset = m->body.announce.currentUtcOffset;
+	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
+				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
+				   : m->hdr.logMessageInterval;
+	if (mm->log_announce < -7 || mm->log_announce > 7) {
+		mm->log_announce = 0;
+	}
+	mm->last_announce = now;
+	mm->have_announce = 1;
+	mm->qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
+	changed = memcmp(&old, &mm->ds, sizeof(old)) != 0;
+	if (mm->qualified && (!was || changed)) {
+		run_bmca(o, "RS_SLAVE");
+	}
+}
+
+/* Master time (PTP timescale) to the local clock's time scale. */
+static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_timestamp ts)
+{
+	tmv_t t = ts_to_tmv(ts);
+	if (o->ps.clock->utc_timescale && (mm->flags & FLAG_PTP_TIMESCALE)) {
+		int off = (mm->flags & FLAG_UTC_OFFSET_VALID) ? mm->utc_offset : o->utc_offset_cfg;
+		t -= (tmv_t)off * NS_PER_SEC;
+	}
+	return t;
+}
+
+static void summary(struct oc *o)
+{
+	if (o->st_off.n) {
+		pr_info("rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
+			stat_rms(&o->st_off), o->st_off.max_abs, stat_mean(&o->st_freq),
+			stat_sdev(&o->st_freq), stat_mean(&o->st_delay), stat_sdev(&o->st_delay));
+	}
+	memset(&o->st_off, 0, sizeof(o->st_off));
+	memset(&o->st_freq, 0, sizeof(o->st_freq));
+	memset(&o->st_delay, 0, sizeof(o->st_delay));
+}
+
+static void synchronize(struct oc *o)
+{
+	enum servo_state s = SERVO_UNLOCKED;
+	tmv_t offset, local = o->e2e.t2;
+	double adj = o->ps.clock->freq_ppb;
+
+	if (e2e_offset(&o->e2e, &offset)) {
+		return;
+	}
+	if (!o->free_running) {
+		s = servo_sample(o->servo, offset, local, &adj);
+		if (s == SERVO_JUMP) {
+			clk_step(o->ps.clock, -offset);
+			/* timestamps taken before the step are stale */
+			e2e_reset(&o->e2e, 1);
+			o->dreq_waiting_ts = 0;
+		}
+		clk_adjfreq(o->ps.clock, adj);
+	}
+	pr_info("master offset %10lld s%d freq %+7.0f path delay %9lld", (long long)offset, (int)s,
+		o->ps.clock->freq_ppb, (long long)o->e2e.mean_path_delay);
+	stat_add(&o->st_off, (double)offset);
+	stat_add(&o->st_freq, o->ps.clock->freq_ppb);
+	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
+	if (s == SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
+		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
+	}
+}
+
+static int from_selected(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	struct master *mm;
+	if (o->selected < 0) {
+		return 0;
+	}
+	mm = &o->m[o->selected];
+	return net_addr_eq(&mm->addr, from) &&
+	       !port_id_cmp(&m->hdr.sourcePortIdentity, &mm->ds.sender);
+}
+
+static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
+		    tmv_t rx_raw)
+{
+	struct master *mm;
+	tmv_t t2;
+
+	if (!from_selected(o, m, from) || !rx_raw) {
+		return;
+	}
+	mm = &o->m[o->selected];
+	t2 = clk_from_raw(o->ps.clock, rx_raw);
+	if (e2e_sync(&o->e2e, m->hdr.sequenceId, !!(m->hdr.flagField & FLAG_TWO_STEP),
+		     master_to_local(o, mm, m->body.sync.originTimestamp),
+		     scaled_ns_to_tmv(m->hdr.correctionField), t2)) {
+		synchronize(o);
+	}
+}
+
+static void on_follow_up(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	if (!from_selected(o, m, from)) {
+		return;
+	}
+	if (e2e_follow_up(&o->e2e, m->hdr.sequenceId,
+			  master_to_local(o, &o->m[o->selected],
+					  m->body.follow_up.preciseOriginTimestamp),
+			  scaled_ns_to_tmv(m->hdr.correctionField))) {
+		synchronize(o);
+	}
+}
+
+static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	if (!from_selected(o, m, from) ||
+	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->port)) {
+		return;
+	}
+	e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
+		       master_to_local(o, &o->m[o->selected], m->body.delay_resp.receiveTimestamp),
+		       scaled_ns_to_tmv(m->hdr.correctionField));
+}
+
+static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	struct master *mm = find_master(o, from);
+	struct ptp_msg ack;
+	tmv_t now = mono_now();
+	int i, acks = 0;
+
+	if (!mm) {
+		o->rx_unknown_src++;
+		return;
+	}
+	signaling_header(o, mm, &ack);
+	ack.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
+	for (i = 0; i < m->n_tlv; i++) {
+		const struct tlv *t = &m->tlv[i];
+		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
+			int ev = uc_req_grant(&mm->req, &t->u.uc, now);
+			if (ev & UC_EV_DENIED) {
+				pr_warning("port 1 (%s): master %s denied %s", o->ps.iface, mm->name,
+					   msg_type_str(t->u.uc.messageType));
+			} else if (ev & UC_EV_GRANTED) {
+				pr_debug("port 1 (%s): master %s granted %s logInterMessagePeriod "
+					 "%d for %u s",
+					 o->ps.iface, mm->name, msg_type_str(t->u.uc.messageType),
+					 t->u.uc.logInterMessagePeriod, t->u.uc.durationField);
+			}
+			if (ev & UC_EV_GAVE_UP) {
+				pr_warning("port 1 (%s): master %s: denied 3 times, waiting %d s",
+					   o->ps.iface, mm->name,
+					   (int)(mm->req.cfg.backoff / NS_PER_SEC));
+			}
+		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
+			struct tlv *a = msg_add_tlv(&ack, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
+			struct tlv_unicast body;
+			uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
+			if (a) {
+				a->u.uc = body;
+				acks++;
+			}
+			pr_notice("port 1 (%s): master %s cancelled %s", o->ps.iface, mm->name,
+				  msg_type_str(t->u.uc.messageType));
+		}
+	}
+	if (acks) {
+		send_msg(o, 0, &ack, &mm->addr, NULL, NULL);
+	} else {
+		mm->sig_seq--;
+	}
+}
+
+static void receive(struct oc *o, int event)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN + 64];
+	struct net_addr from;
+	struct ptp_msg m;
+	tmv_t rx;
+	ssize_t n;
+	int budget = 256;
+
+	while (budget-- > 0 &&
+	       (n = udp_recv(o->ps.udp, event, buf, sizeof(buf), &from, &rx)) >= 0) {
+		struct master *mm;
+		if (msg_unpack(buf, (size_t)n, &m)) {
+			o->rx_bad++;
+			continue;
+		}
+		if (m.hdr.domainNumber != o->domain ||
+		    !clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &o->port.clockIdentity)) {
+			continue;
+		}
+		switch (m.hdr.messageType) {
+		case SYNC:
+			if (event) {
+				on_sync(o, &m, &from, rx);
+			}
+			break;
+		case FOLLOW_UP:
+			on_follow_up(o, &m, &from);
+			break;
+		case DELAY_RESP:
+			on_delay_resp(o, &m, &from);
+			break;
+		case ANNOUNCE:
+			mm = find_master(o, &from);
+			if (mm) {
+				on_announce(o, mm, &m, mono_now());
+			} else {
+				o->rx_unknown_src++;
+			}
+			break;
+		case SIGNALING:
+			on_signaling(o, &m, &from);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void send_delay_req(struct oc *o, tmv_t now)
+{
+	struct master *mm = &o->m[o->selected];
+	int8_t log = mm->req.svc[UC_DELAY_RESP].logInterMessagePeriod;
+	tmv_t period = log2_interval_ns(log);
+	struct ptp_msg m;
+	tmv_t t = 0;
+
+	/* OCP 7.12: mean >= 90 % of the granted period, 90 % within +-30 %:
+	 * spread uniformly over [0.95, 1.15] of the period */
+	o->next_dreq = now + period * 95 / 100 + (tmv_t)(rnd(o) % 1000) * period / 5000;
+	header(o, &m, DELAY_REQ, o->dreq_seq, 0x7f);
+	clk_gettime(o->ps.clock, &t);
+	m.body.sync.originTimestamp = tmv_to_ts(t > 0 ? t : 0);
+	o->dreq_len = sizeof(o->dreq_bytes);
+	if (send_msg(o, 1, &m, &mm->addr, o->dreq_bytes, &o->dreq_len) < 0) {
+		return;
+	}
+	e2e_delay_req_sent(&o->e2e, o->dreq_seq);
+	o->dreq_seq++;
+	o->dreq_waiting_ts = 1;
+	o->dreq_deadline = now + (tmv_t)cfg_int(o->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
+}
+
+static void drain_txts(struct oc *o)
+{
+	uint8_t pkt[2048];
+	tmv_t raw;
+	ssize_t n;
+
+	while ((n = udp_recv_txts(o->ps.udp, pkt, sizeof(pkt), &raw)) >= 0) {
+		if (o->dreq_waiting_ts && udp_txts_match(pkt, (size_t)n, o->dreq_bytes, o->dreq_len)) {
+			o->dreq_waiting_ts = 0;
+			if (raw) {
+				e2e_delay_req_ts(&o->e2e, o->e2e.dreq_seq,
+						 clk_from_raw(o->ps.clock, raw));
+			}
+		}
+	}
+}
+
+static int load_table(struct oc *o, tmv_t now)
+{
+	const struct uc_master_table *t;
+	struct uc_requester_cfg rc;
+	int id = cfg_int(o->ps.cfg, OPT_unicast_master_table), i;
+
+	t = config_table(o->ps.cfg, id ? id : 1);
+	if (!t && !id) {
+		t = config_table(o->ps.cfg, -2); /* never matches: keep NULL */
+	}
+	if (!t || t->n == 0) {
+		fprintf(stderr, "oc: no unicast master table: add a [unicast_master_table] with "
+				"table_id N and addresses, and unicast_master_table N\n");
+		return -EINVAL;
+	}
+	memset(&rc, 0, sizeof(rc));
+	rc.logInterMessagePeriod[UC_ANNOUNCE] = (int8_t)cfg_int(o->ps.cfg, OPT_logAnnounceInterval);
+	rc.logInterMessagePeriod[UC_SYNC] = (int8_t)cfg_int(o->ps.cfg, OPT_logSyncInterval);
+	rc.logInterMessagePeriod[UC_DELAY_RESP] =
+		(int8_t)cfg_int(o->ps.cfg, OPT_logMinDelayReqInterval);
+	rc.durationField = (uint32_t)cfg_int(o->ps.cfg, OPT_unicast_req_duration);
+	rc.retry = log2_interval_ns(t->logQueryInterval);
+	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
+	for (i = 0; i < t->n; i++) {
+		struct master *mm = &o->m[o->n_masters];
+		if (t->entry[i].transport != o->ps.transport) {
+			fprintf(stderr, "oc: table %d entry %s: %s address with network_transport %s\n",
+				t->table_id, t->entry[i].addr,
+				t->entry[i].transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4",
+				o->ps.transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4");
+			return -EINVAL;
+		}
+		if (udp_addr_parse(t->entry[i].transport, t->entry[i].addr, o->ps.iface, &mm->addr)) {
+			fprintf(stderr, "oc: table %d: bad address %s\n", t->table_id,
+				t->entry[i].addr);
+			return -EINVAL;
+		}
+		snprintf(mm->name, sizeof(mm->name), "%s", t->entry[i].addr);
+		uc_req_init(&mm->req, &rc, now);
+		uc_req_want(&mm->req, UC_ANNOUNCE, 1, now);
+		o->n_masters++;
+	}
+	return 0;
+}
+
+static void soft_truth(struct oc *o)
+{
+	tmv_t off;
+	double ppb;
+	if (!clk_soft_true_error(o->ps.clock, &off, &ppb)) {
+		pr_info("soft clock true time error %+lld ns frequency error %+.1f ppb",
+			(long long)off, ppb);
+	}
+}
+
+int oc_main(int argc, char **argv)
+{
+	struct oc *o = calloc(1, sizeof(*o));
+	struct servo_pi_cfg sc;
+	struct pollfd pfd[2];
+	char id[32];
+	tmv_t now;
+
+	if (!o) {
+		fprintf(stderr, "oc: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	port_setup(&o->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
+	o->port.clockIdentity = o->ps.identity;
+	o->port.portNumber = 1;
+	o->selected = -1;
+	o->domain = cfg_int(o->ps.cfg, OPT_domainNumber);
+	o->free_running = cfg_int(o->ps.cfg, OPT_free_running);
+	o->announce_timeout = cfg_int(o->ps.cfg, OPT_announceReceiptTimeout);
+	o->utc_offset_cfg = cfg_int(o->ps.cfg, OPT_utc_offset);
+	o->rng = (uint32_t)mono_now() | 1;
+	e2e_init(&o->e2e, cfg_int(o->ps.cfg, OPT_delay_filter_length),
+		 cfg_int(o->ps.cfg, OPT_delayAsymmetry));
+	now = mono_now();
+	if (load_table(o, now)) {
+		port_teardown(&o->ps);
+		free(o);
+		return EXIT_USAGE;
+	}
+
+	memset(&sc, 0, sizeof(sc));
+	sc.kp_const = cfg_dbl(o->ps.cfg, OPT_pi_proportional_const);
+	sc.ki_const = cfg_dbl(o->ps.cfg, OPT_pi_integral_const);
+	sc.kp_scale = cfg_dbl(o->ps.cfg, OPT_pi_proportional_scale);
+	sc.kp_exponent = cfg_dbl(o->ps.cfg, OPT_pi_proportional_exponent);
+	sc.kp_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_proportional_norm_max);
+	sc.ki_scale = cfg_dbl(o->ps.cfg, OPT_pi_integral_scale);
+	sc.ki_exponent = cfg_dbl(o->ps.cfg, OPT_pi_integral_exponent);
+	sc.ki_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_integral_norm_max);
+	sc.step_threshold_ns = cfg_dbl(o->ps.cfg, OPT_step_threshold) * 1e9;
+	sc.first_step_threshold_ns = cfg_dbl(o->ps.cfg, OPT_first_step_threshold) * 1e9;
+	sc.max_ppb = fmin(cfg_dbl(o->ps.cfg, OPT_max_frequency), o->ps.clock->max_adj_ppb);
+	o->servo = servo_pi_create(&sc, o->ps.clock->freq_ppb);
+	if (!o->servo) {
+		fprintf(stderr, "oc: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	servo_sync_interval(o->servo,
+			    (double)log2_interval_ns(cfg_int(o->ps.cfg, OPT_logSyncInterval)) / 1e9);
+	o->summary_period = log2_interval_ns(cfg_int(o->ps.cfg, OPT_summary_interval));
+	if (o->summary_period <= log2_interval_ns(cfg_int(o->ps.cfg, OPT_logSyncInterval))) {
+		o->summary_period = 0; /* one sample per period: the servo line says it all */
+	}
+	o->next_summary = now + o->summary_period;
+	o->next_truth = now + NS_PER_SEC;
+
+	pr_notice("ptpbox oc on %s, profile %s, clock %s, %s time stamping, clockIdentity %s, "
+		  "%d masters",
+		  o->ps.iface, config_profile_name(o->ps.cfg), o->ps.clock->ops->name,
+		  o->ps.hw_ts ? "hardware" : "software", clock_id_str(&o->ps.identity, id),
+		  o->n_masters);
+	o->state = PS_INITIALIZING;
+	set_state(o, PS_LISTENING, "INIT_COMPLETE");
+
+	pfd[0].fd = udp_fd(o->ps.udp, 1);
+	pfd[1].fd = udp_fd(o->ps.udp, 0);
+	while (!applet_stop) {
+		tmv_t next = INT64_MAX, t;
+		int i;
+
+		for (i = 0; i < o->n_masters; i++) {
+			t = uc_req_next(&o->m[i].req);
+			next = t < next ? t : next;
+		}
+		t = announce_deadline(o);
+		next = t < next ? t : next;
+		if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
+		    o->e2e.have_sync) {
+			next = o->next_dreq < next ? o->next_dreq : next;
+		}
+		if (o->dreq_waiting_ts && o->dreq_deadline < next) {
+			next = o->dreq_deadline;
+		}
+		if (o->summary_period && o->next_summary < next) {
+			next = o->next_summary;
+		}
+		if (o->next_truth < next && !strcmp(o->ps.clock->ops->name, "soft")) {
+			next = o->next_truth;
+		}
+		pfd[0].events = POLLIN | POLLERR;
+		pfd[1].events = POLLIN;
+		if (wait_fds(pfd, 2, next) < 0) {
+			continue;
+		}
+		if (pfd[0].revents & POLLERR) {
+			drain_txts(o);
+		}
+		if (pfd[1].revents & POLLIN) {
+			receive(o, 0);
+		}
+		if (pfd[0].revents & POLLIN) {
+			receive(o, 1);
+		}
+		now = mono_now();
+		check_announce_timeouts(o, now);
+		poll_negotiation(o, now);
+		if (o->selected >= 0 && o->e2e.have_sync &&
+		    uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
+		    now >= o->next_dreq) {
+			send_delay_req(o, now);
+			drain_txts(o);
+		}
+		if (o->dreq_waiting_ts && now >= o->dreq_deadline) {
+			o->dreq_waiting_ts = 0;
+			o->tx_ts_missing++;
+			pr_err("port 1 (%s): timed out while polling for tx timestamp", o->ps.iface);
+		}
+		if (o->summary_period && now >= o->next_summary) {
+			summary(o);
+			o->next_summary += o->summary_period;
+		}
+		if (now >= o->next_truth) {
+			soft_truth(o);
+			o->next_truth += NS_PER_SEC;
+		}
+	}
+	/* cancel what we hold (16.1.4.3) */
+	{
+		int i;
+		now = mono_now();
+		for (i = 0; i < o->n_masters; i++) {
+			int s;
+			for (s = 0; s < UC_NSVC; s++) {
+				uc_req_want(&o->m[i].req, s, 0, now);
+			}
+		}
+		poll_negotiation(o, now);
+	}
+	servo_destroy(o->servo);
+	port_teardown(&o->ps);
+	free(o);
+	return 0;
+}

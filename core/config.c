@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Configuration files, option table and profiles; see config.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+enum opt_type { INT, DBL, STR, ENUM };
+enum opt_scope { G = 1, P = 2 };
+
+struct opt_enum {
+	const char *name;
+	int value;
+};
+
+static const struct opt_enum delay_mech_enum[] = {
+	{ "E2E", DM_E2E }, { "P2P", DM_P2P }, { "Auto", DM_AUTO }, { NULL, 0 } };
+static const struct opt_enum transport_enum[] = {
+	{ "UDPv4", TRANS_UDP_IPV4 }, { "UDPv6", TRANS_UDP_IPV6 }, { "L2", TRANS_L2 }, { NULL, 0 } };
+static const struct opt_enum tstamp_enum[] = {
+	{ "hardware", TS_HARDWARE }, { "software", TS_SOFTWARE }, { NULL, 0 } };
+static const struct opt_enum grant_mode_enum[] = {
+	{ "clamp", GRANT_CLAMP }, { "exact", GRANT_EXACT }, { NULL, 0 } };
+static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI }, { NULL, 0 } };
+static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
+						{ "ocp-dc", PROFILE_OCP_DC },
+						{ "g8265.1", PROFILE_G8265_1 },
+						{ NULL, 0 } };
+
+struct opt_def {
+	const char *key;
+	enum opt_type type;
+	enum opt_scope scope;
+	double def, min, max;
+	const struct opt_enum *enums;
+};
+
+static const struct opt_def opts[OPT_COUNT] = {
+#define OPT(key, type, scope, def, min, max, enums) { #key, type, scope, def, min, max, enums },
+#include "config_opts.def"
+#undef OPT
+};
+
+#define VAL_LEN 128
+
+struct slot {
+	int set;
+	double num;
+	char str[VAL_LEN];
+};
+
+/* A line as read, checked in config_finish() once the profile is known. */
+struct entry {
+	char section[64];
+	char key[64];
+	char value[VAL_LEN];
+	const char *file; /* points into config.files */
+	int line;
+	int is_port; /* 1: in the selected [IFACE] section; -1: another port */
+	int table;   /* index into tables for [unicast_master_table] lines, else -1 */
+};
+
+struct eff {
+	double def, min, max;
+	char sdef[VAL_LEN];
+	unsigned allowed; /* ENUM: bit per allowed value */
+	int narrowed;	  /* range set by the profile */
+};
+
+struct config {
+	enum cfg_role role;
+	char iface[64];
+	int iface_given;
+	const char *profile;
+	struct eff eff[OPT_COUNT];
+	struct slot global[OPT_COUNT];
+	struct slot port[OPT_COUNT];
+	struct entry *ent;
+	int n_ent, cap_ent;
+	char *files[8];
+	int n_files;
+	struct uc_master_table tables[CFG_MAX_TABLES];
+	int n_tables;
+};
+
+static void seterr(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !len) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static int opt_lookup(const char *key)
+{
+	int i;
+	for (i = 0; i < OPT_COUNT; i++) {
+		if (!strcmp(opts[i].key, key)) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int enum_lookup(const struct opt_enum *e, const char *name)
+{
+	for (; e->name; e++) {
+		if (!strcmp(e->name, name)) {
+			return e->value;
+		}
+	}
+	return -1;
+}
+
+static void enum_list(const struct opt_enum *e, unsigned allowed, char *buf, size_t len)
+{
+	size_t off = 0;
+	buf[0] = 0;
+	for (; e->name; e++) {
+		if (allowed & (1u << e->value)) {
+			off += (size_t)snprintf(buf + off, len > off ? len - off : 0, "%s%s",
+						off ? "|" : "", e->name);
+		}
+	}
+}
+
+static void reset_eff(struct config *c)
+{
+	int i;
+	for (i = 0; i < OPT_COUNT; i++) {
+		struct eff *e = &c->eff[i];
+		memset(e, 0, sizeof(*e));
+		e->def = opts[i].def;
+		e->min = opts[i].min;
+		e->max = opts[i].max;
+		if (opts[i].type == ENUM) {
+			const struct opt_enum *p;
+			for (p = opts[i].enums; p->name; p++) {
+				e->allowed |= 1u << p->value;
+			}
+		}
+	}
+	strcpy(c->eff[OPT_clock].sdef, "auto");
+}
+
+struct config *config_create(enum cfg_role role)
+{
+	struct config *c = calloc(1, sizeof(*c));
+	if (!c) {
+		return NULL;
+	}
+	c->role = role;
+	c->profile = "default";
+	reset_eff(c);
+	return c;
+}
+
+void config_destroy(struct config *c)
+{
+	int i;
+	if (!c) {
+		return;
+	}
+	for (i = 0; i < c->n_files; i++) {
+		free(c->files[i]);
+	}
+	free(c->ent);
+	free(c);
+}
+
+static struct entry *add_entry(struct config *c)
+{
+	if (c->n_ent == c->cap_ent) {
+		int cap = c->cap_ent ? c->cap_ent * 2 : 64;
+		struct entry *n = realloc(c->ent, (size_t)cap * sizeof(*n));
+		if (!n) {
+			return NULL;
+		}
+		c->ent = n;
+		c->cap_ent = cap;
+	}
+	memset(&c->ent[c->n_ent], 0, sizeof(c->ent[0]));
+	c->ent[c->n_ent].table = -1;
+	return &c->ent[c->n_ent++];
+}
+
+static char *trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s)) {
+		s++;
+	}
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1])) {
+		*--e = 0;
+	}
+	return s;
+}
+
+int config_read(struct config *c, const char *path, const char *iface, char *err, size_t errlen)
+{
+	char line[512], section[64] = "global", *fname;
+	int lineno = 0, in_port = 0, table = -1;
+	FILE *f;
+
+	if (iface && *iface) {
+		snprintf(c->iface, sizeof(c->iface), "%s", iface);
+		c->iface_given = 1;
+	}
+	if (c->n_files >= (int)(sizeof(c->files) / sizeof(c->files[0]))) {
+		seterr(err, errlen, "%s: too many configuration files", path);
+		return -EINVAL;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	fname = strdup(path);
+	if (!fname) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	c->files[c->n_files++] = fname;
+
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *key, *val, *hash;
+		struct entry *e;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			seterr(err, errlen, "%s:%d: line longer than %zu characters", path, lineno,
+			       sizeof(line) - 2);
+			goto bad;
+		}
+		hash = strchr(line, '#');
+		if (hash) {
+			*hash = 0;
+		}
+		s = trim(line);
+		if (!*s) {
+			continue;
+		}
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+			if (!end || end[1] || end == s + 1 || (size_t)(end - s) > sizeof(section)) {
+				seterr(err, errlen, "%s:%d: malformed section header '%s'", path,
+				       lineno, s);
+				goto bad;
+			}
+			*end = 0;
+			snprintf(section, sizeof(section), "%s", trim(s + 1));
+			in_port = 0;
+			table = -1;
+			if (!strcmp(section, "unicast_master_table")) {
+				if (c->n_tables >= CFG_MAX_TABLES) {
+					seterr(err, errlen, "%s:%d: more than %d unicast master tables",
+					       path, lineno, CFG_MAX_TABLES);
+					goto bad;
+				}
+				table = c->n_tables++;
+				memset(&c->tables[table], 0, sizeof(c->tables[0]));
+				c->tables[table].table_id = -1;
+			} else if (strcmp(section, "global")) {
+				if (!c->iface[0]) {
+					snprintf(c->iface, sizeof(c->iface), "%s", section);
+				}
+				in_port = !strcmp(section, c->iface) ? 1 : -1;
+			}
+			continue;
+		}
+		key = s;
+		val = s;
+		while (*val && !isspace((unsigned char)*val)) {
+			val++;
+		}
+		if (*val) {
+			*val++ = 0;
+		}
+		val = trim(val);
+		if (!*val) {
+			seterr(err, errlen, "%s:%d: key '%s' has no value", path, lineno, key);
+			goto bad;
+		}
+		if (strlen(key) >= sizeof(e->key) || strlen(val) >= sizeof(e->value)) {
+			seterr(err, errlen, "%s:%d: key or value too long", path, lineno);
+			goto bad;
+		}
+		e = add_entry(c);
+		if (!e) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		snprintf(e->section, sizeof(e->section), "%s", section);
+		snprintf(e->key, sizeof(e->key), "%s", key);
+		snprintf(e->value, sizeof(e->value), "%s", val);
+		e->file = fname;
+		e->line = lineno;
+		e->is_port = in_port;
+		e->table = table;
+	}
+	fclose(f);
+	return 0;
+bad:
+	fclose(f);
+	return -EINVAL;
+}
+
+int config_set(struct config *c, const char *key, const char *value)
+{
+	struct entry *e;
+	if (strlen(key) >= sizeof(e->key) || strlen(value) >= sizeof(e->value)) {
+		return -EINVAL;
+	}
+	e = add_entry(c);
+	if (!e) {
+		return -ENOMEM;
+	}
+	strcpy(e->section, "global");
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->value, sizeof(e->value), "%s", value);
+	e->file = "command line";
+	e->line = 0;
+	return 0;
+}
+
+/* Parse a number: decimal, hex (0x) for INT, strtod for DBL.  0 or -EINVAL. */
+static int parse_num(enum opt_type t, const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	if (t == INT) {
+		long long v = strtoll(s, &end, 0);
+		if (errno || end == s || *end) {
+			return -EINVAL;
+		}
+		*out = (double)v;
+	} else {
+		double v = strtod(s, &end);
+		if (errno || end == s || *end || !isfinite(v)) {
+			return -EINVAL;
+		}
+		*out = v;
+	}
+	return 0;
+}
+
+static void fmt_num(enum opt_type t, double v, char *buf, size_t len)
+{
+	if (t == INT) {
+		snprintf(buf, len, "%lld", (long long)v);
+	} else {
+		snprintf(buf, len, "%g", v);
+	}
+}
+
+static const char *where(const struct entry *e, char *buf, size_t len)
+{
+	if (e->line) {
+		snprintf(buf, len, "%s:%d", e->file, e->line);
+	} else {
+		snprintf(buf, len, "%s", e->file);
+	}
+	return buf;
+}
+
+/* Check value text v for option id under the current profile; store it. */
+static int check_value(struct config *c, int id, const char *v, struct slot *s, const char *at,
+		       char *err, size_t errlen)
+{
+	const struct opt_def *o = &opts[id];
+	struct eff *e = &c->eff[id];
+	char lo[32], hi[32], list[128];
+	double num;
+
+	switch (o->type) {
+	case STR:
+		snprintf(s->str, sizeof(s->str), "%s", v);
+		break;
+	case ENUM: {
+		int ev = enum_lookup(o->enums, v);
+		enum_list(o->enums, e->allowed, list, sizeof(list));
+		if (ev < 0) {
+			seterr(err, errlen, "%s: %s %s: unknown value, allowed %s", at, o->key, v,
+			       list);
+			return -EINVAL;
+		}
+		if (!(e->allowed & (1u << ev))) {
+			seterr(err, errlen, "%s: %s %s: not allowed, allowed %s (profile %s)", at,
+			       o->key, v, list, c->profile);
+			return -EINVAL;
+		}
+		s->num = ev;
+		break;
+	}
+	case INT:
+	case DBL:
+		fmt_num(o->type, e->min, lo, sizeof(lo));
+		fmt_num(o->type, e->max, hi, sizeof(hi));
+		if (parse_num(o->type, v, &num)) {
+			seterr(err, errlen, "%s: %s %s: not a%s number, allowed %s..%s", at, o->key,
+			       v, o->type == INT ? "n integer" : "", lo, hi);
+			return -EINVAL;
+		}
+		if (num < e->min || num > e->max) {
+			seterr(err, errlen, "%s: %s %s: out of range, allowed %s..%s (profile %s)",
+			       at, o->key, v, lo, hi, c->profile);
+			return -EINVAL;
+		}
+		s->num = num;
+		break;
+	}
+	s->set = 1;
+	return 0;
+}
+
+/* Profile text: one directive per line,
+ *   default[.gm|.oc] KEY VALUE    new default (checked against the range)
+ *   range[.gm|.oc]   KEY MIN MAX  narrowed range
+ *   allow KEY V1 [V2 ...]         allowed enum values */
+static int apply_profile(struct config *c, const char *name, char *err, size_t errlen)
+{
+	const char *text = NULL;
+	char line[256];
+	int i, lineno = 0;
+	const char *p;
+
+	for (i = 0; i < profile_srcs_count; i++) {
+		if (!strcmp(profile_srcs[i].name, name)) {
+			text = profile_srcs[i].text;
+		}
+	}
+	if (!text) {
+		seterr(err, errlen, "profile %s: not compiled in", name);
+		return -EINVAL;
+	}
+	c->profile = name;
+	reset_eff(c);
+	for (p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *tok[16], *s, *dot;
+		int nt = 0, id;
+
+		lineno++;
+		if (n >= sizeof(line)) {
+			n = sizeof(line) - 1;
+		}
+		memcpy(line, p, n);
+		line[n] = 0;
+		p += n + (nl ? 1 : 0);
+		if ((s = strchr(line, '#'))) {
+			*s = 0;
+		}
+		for (s = strtok(line, " \t"); s && nt < 16; s = strtok(NULL, " \t")) {
+			tok[nt++] = s;
+		}
+		if (!nt) {
+			continue;
+		}
+		if (nt < 3) {
+			goto bad;
+		}
+		dot = strchr(tok[0], '.');
+		if (dot) {
+			*dot++ = 0;
+			if ((!strcmp(dot, "gm") && c->role != CFG_ROLE_GM) ||
+			    (!strcmp(dot, "oc") && c->role != CFG_ROLE_OC)) {
+				continue;
+			}
+			if (strcmp(dot, "gm") && strcmp(dot, "oc")) {
+				goto bad;
+			}
+		}
+		id = opt_lookup(tok[1]);
+		if (id < 0) {
+			goto bad;
+		}
+		if (!strcmp(tok[0], "default")) {
+			struct slot tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			if (check_value(c, id, tok[2], &tmp, "profile", err, errlen)) {
+				goto bad;
+			}
+			c->eff[id].def = tmp.num;
+			snprintf(c->eff[id].sdef, sizeof(c->eff[id].sdef), "%s", tmp.str);
+		} else if (!strcmp(tok[0], "range") && nt == 4) {
+			double lo, hi;
+			if (parse_num(opts[id].type == DBL ? DBL : INT, tok[2], &lo) ||
+			    parse_num(opts[id].type == DBL ? DBL : INT, tok[3], &hi)) {
+				goto bad;
+			}
+			c->eff[id].min = lo;
+			c->eff[id].max = hi;
+			c->eff[id].narrowed = 1;
+		} else if (!strcmp(tok[0], "allow") && opts[id].type == ENUM) {
+			unsigned m = 0;
+			for (i = 2; i < nt; i++) {
+				int ev = enum_lookup(opts[id].enums, tok[i]);
+				if (ev < 0) {
+					goto bad;
+				}
+				m |= 1u << ev;
+			}
+			c->eff[id].allowed = m;
+		} else {
+			goto bad;
+		}
+	}
+	/* every default must lie in its (possibly narrowed) range */
+	for (i = 0; i < OPT_COUNT; i++) {
+		struct eff *e = &c->eff[i];
+		if ((opts[i].type == INT || opts[i].type == DBL) &&
+		    (e->def < e->min || e->def > e->max)) {
+			e->def = e->def < e->min ? e->min : e->max;
+		}
+	}
+	return 0;
+bad:
+	seterr(err, errlen, "profile %s:%d: bad directive", name, lineno);
+	return -EINVAL;
+}
+
+static int table_entry(struct config *c, const struct entry *e, const char *at, char *err,
+		       size_t errlen)
+{
+	struct uc_master_table *t = &c->tables[e->table];
+	double num;
+	int tr = 0;
+
+	if (!strcmp(e->key, "table_id")) {
+		if (parse_num(INT, e->value, &num) || num < 1 || num > 65535) {
+			seterr(err, errlen, "%s: table_id %s: out of range, allowed 1..65535", at,
+			       e->value);
+			return -EINVAL;
+		}
+		t->table_id = (int)num;
+		return 0;
+	}
+	if (!strcmp(e->key, "logQueryInterval")) {
+		if (parse_num(INT, e->value, &num) || num < -7 || num > 12) {
+			seterr(err, errlen, "%s: logQueryInterval %s: out of range, allowed -7..12",
+			       at, e->value);
+			return -EINVAL;
+		}
+		t->logQueryInterval = (int)num;
+		return 0;
+	}
+	if (!strcmp(e->key, "UDPv4")) {
+		tr = TRANS_UDP_IPV4;
+	} else if (!strcmp(e->key, "UDPv6")) {
+		tr = TRANS_UDP_IPV6;
+	} else if (!strcmp(e->key, "L2")) {
+		seterr(err, errlen, "%s: L2 %s: layer-2 transport is not supported, use UDPv4 or UDPv6",
+		       at, e->value);
+		return -EINVAL;
+	} else {
+		seterr(err, errlen,
+		       "%s: %s: unknown key in [unicast_master_table], allowed table_id, "
+		       "logQueryInterval, UDPv4, UDPv6", at, e->key);
+		return -EINVAL;
+	}
+	if (t->n >= CFG_MAX_TABLE_ENTRIES) {
+		seterr(err, errlen, "%s: more than %d entries in table", at, CFG_MAX_TABLE_ENTRIES);
+		return -EINVAL;
+	}
+	if (strlen(e->value) >= CFG_ADDR_LEN) {
+		seterr(err, errlen, "%s: %s %s: address too long", at, e->key, e->value);
+		return -EINVAL;
+	}
+	t->entry[t->n].transport = tr;
+	snprintf(t->entry[t->n].addr, CFG_ADDR_LEN, "%s", e->value);
+	t->n++;
+	return 0;
+}
+
+int config_finish(struct config *c, char *err, size_t errlen)
+{
+	const char *profile = "default";
+	char at[300];
+	int i, r;
+
+	/* the profile must be known before any range check */
+	for (i = 0; i < c->n_ent; i++) {
+		const struct entry *e = &c->ent[i];
+		if (e->table < 0 && e->is_port == 0 && !strcmp(e->key, "profile")) {
+			if (enum_lookup(profile_enum, e->value) < 0) {
+				seterr(err, errlen,
+				       "%s: profile %s: unknown value, allowed default|ocp-dc|g8265.1",
+				       where(e, at, sizeof(at)), e->value);
+				return -EINVAL;
+			}
+			profile = e->value; /* later lines (command line) win */
+		}
+	}
+	r = apply_profile(c, profile, err, errlen);
+	if (r) {
+		return r;
+	}
+	memset(c->global, 0, sizeof(c->global));
+	memset(c->port, 0, sizeof(c->port));
+
+	for (i = 0; i < c->n_ent; i++) {
+		const struct entry *e = &c->ent[i];
+		struct slot scratch;
+		int id;
+
+		where(e, at, sizeof(at));
+		if (e->table >= 0) {
+			r = table_entry(c, e, at, err, errlen);
+			if (r) {
+				return r;
+			}
+			continue;
+		}
+		id = opt_lookup(e->key);
+		if (id < 0) {
+			seterr(err, errlen, "%s: %s: unknown key", at, e->key);
+			return -EINVAL;
+		}
+		if (e->is_port && opts[id].scope == G) {
+			seterr(err, errlen, "%s: %s: allowed only in [global]", at, e->key);
+			return -EINVAL;
+		}
+		r = check_value(c, id, e->value,
+				e->is_port == 1 ? &c->port[id] : e->is_port ? &scratch : &c->global[id],
+				at, err, errlen);
+		if (r) {
+			return r;
+		}
+	}
+	for (i = 0; i < c->n_tables; i++) {
+		if (c->tables[i].table_id < 0) {
+			seterr(err, errlen, "unicast_master_table %d: no table_id", i + 1);
+			return -EINVAL;
+		}
+	}
+	/* defaults that fall outside a profile's range were clamped in
+	 * apply_profile(); make sure the chosen table exists */
+	if (cfg_int(c, OPT_unicast_master_table) &&
+	    !config_table(c, cfg_int(c, OPT_unicast_master_table))) {
+		seterr(err, errlen, "unicast_master_table %d: no [unicast_master_table] with that table_id",
+		       cfg_int(c, OPT_unicast_master_table));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct slot *pick(const struct config *c, enum opt_id id)
+{
+	if (c->port[id].set) {
+		return &c->port[id];
+	}
+	if (c->global[id].set) {
+		return &c->global[id];
+	}
+	return NULL;
+}
+
+double cfg_dbl(const struct config *c, enum opt_id id)
+{
+	const struct slot *s = pick(c, id);
+	return s ? s->num : c->eff[id].def;
+}
+
+int cfg_int(const struct config *c, enum opt_id id)
+{
+	return (int)cfg_dbl(c, id);
+}
+
+long long cfg_ll(const struct config *c, enum opt_id id)
+{
+	return (long long)cfg_dbl(c, id);
+}
+
+const char *cfg_str(const struct config *c, enum opt_id id)
+{
+	const struct slot *s = pick(c, id);
+	return s ? s->str : c->eff[id].sdef;
+}
+
+const char *config_iface(const struct config *c)
+{
+	return c->iface;
+}
+
+const struct uc_master_table *config_table(const struct config *c, int table_id)
+{
+	int i;
+	for (i = 0; i < c->n_tables; i++) {
+		if (c->tables[i].table_id == table_id) {
+			return &c->tables[i];
+		}
+	}
+	return NULL;
+}
+
+void cfg_range(const struct config *c, enum opt_id id, double *min, double *max)
+{
+	*min = c->eff[id].min;
+	*max = c->eff[id].max;
+}
+
+const char *config_profile_name(const struct config *c)
+{
+	return c->profile;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Proportional-integral clock servo.
+ *
+ * Start-up: two samples give the frequency error, (o2 - o1) / (t2 - t1);
+ * the integrator starts there, so a clock that is 10 ppm off is corrected in
+ * one step instead of being pulled in slowly.  If the phase error is then
+ * above first_step_threshold the clock is stepped (state s1); afterwards the
+ * PI loop runs (s2):
+ *     integrator -= ki * offset
+ *     adjustment  = integrator - kp * offset        (ppb; offset in ns)
+ * Gains are per second of sample interval, see servo.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "servo.h"
+#include "util.h"
+
+
+struct pi {
+	struct servo servo;
+	struct servo_pi_cfg cfg;
+	double kp, ki;
+	double integrator; /* ppb */
+	int count;
+	tmv_t offset1, local1;
+	int locked_once;
+};
+
+static double clamp(double v, double lim)
+{
+	return v > lim ? lim : v < -lim ? -lim : v;
+}
+
+static enum servo_state pi_sample(struct servo *s, tmv_t offset, tmv_t local, double *adj)
+{
+	struct pi *p = container_of(s, struct pi, servo);
+	double off = (double)offset;
+
+	switch (p->count) {
+	case 0:
+		p->offset1 = offset;
+		p->local1 = local;
+		p->count = 1;
+		*adj = p->integrator;
+		return SERVO_UNLOCKED;
+	case 1:
+		if (local <= p->local1) {
+			p->count = 0;
+			*adj = p->integrator;
+			return SERVO_UNLOCKED;
+		}
+		/* offset grows when the clock is fast: slow it down */
+		p->integrator -= (double)(offset - p->offset1) * 1e9 / (double)(local - p->local1);
+		p->integrator = clamp(p->integrator, p->cfg.max_ppb);
+		p->count = 2;
+		*adj = p->integrator;
+		if ((!p->locked_once && p->cfg.first_step_threshold_ns > 0 &&
+		     fabs(off) > p->cfg.first_step_threshold_ns) ||
+		    (p->cfg.step_threshold_ns > 0 && fabs(off) > p->cfg.step_threshold_ns)) {
+			p->locked_once = 1;
+			return SERVO_JUMP;
+		}
+		p->locked_once = 1;
+		break;
+	default:
+		if (p->cfg.step_threshold_ns > 0 && fabs(off) > p->cfg.step_threshold_ns) {
+			*adj = p->integrator;
+			return SERVO_JUMP;
+		}
+		break;
+	}
+	p->integrator = clamp(p->integrator - p->ki * off, p->cfg.max_ppb);
+	*adj = clamp(p->integrator - p->kp * off, p->cfg.max_ppb);
+	return SERVO_LOCKED;
+}
+
+static void pi_sync_interval(struct servo *s, double T)
+{
+	struct pi *p = container_of(s, struct pi, servo);
+	const struct servo_pi_cfg *c = &p->cfg;
+
+	if (T <= 0) {
+		T = 1;
+	}
+	p->kp = c->kp_const > 0 ? c->kp_const
+				: fmin(c->kp_scale * pow(T, c->kp_exponent), c->kp_norm_max / T);
+	p->ki = c->ki_const > 0 ? c->ki_const
+				: fmin(c->ki_scale * pow(T, c->ki_exponent), c->ki_norm_max / T);
+}
+
+static void pi_reset(struct servo *s)
+{
+	struct pi *p = container_of(s, struct pi, servo);
+	p->count = 0;
+}
+
+static void pi_destroy(struct servo *s)
+{
+	free(container_of(s, struct pi, servo));
+}
+
+static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_reset, pi_destroy };
+
+struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, double freq_ppb)
+{
+	struct pi *p = calloc(1, sizeof(*p));
+	if (!p) {
+		return NULL;
+	}
+	p->servo.ops = &pi_ops;
+	p->cfg = *cfg;
+	p->integrator = freq_ppb;
+	pi_sync_interval(&p->servo, 1.0);
+	return &p->servo;
+}

@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unicast negotiation: grantor and requester.  See unicast.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlv.h"
+#include "unicast.h"
+
+uint8_t uc_svc_msgtype(int idx)
+{
+	static const uint8_t t[UC_NSVC] = { ANNOUNCE, SYNC, DELAY_RESP };
+	return t[idx];
+}
+
+int uc_msgtype_svc(uint8_t messageType)
+{
+	switch (messageType) {
+	case ANNOUNCE:
+		return UC_ANNOUNCE;
+	case SYNC:
+		return UC_SYNC;
+	case DELAY_RESP:
+		return UC_DELAY_RESP;
+	default:
+		return -1;
+	}
+}
+
+/* ---------------- grantor ---------------- */
+
+struct heap_ent {
+	tmv_t when;
+	struct uc_client *c;
+	int svc;
+};
+
+struct uc_grantor {
+	struct uc_grantor_cfg cfg;
+	struct uc_client *clients; /* uthash head */
+	int n_clients;
+	struct heap_ent *heap;
+	int n_heap, cap_heap;
+	struct uc_grantor_stats st;
+};
+
+static void heap_swap(struct heap_ent *a, struct heap_ent *b)
+{
+	struct heap_ent t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static int heap_push(struct uc_grantor *g, tmv_t when, struct uc_client *c, int svc)
+{
+	int i;
+	if (g->n_heap == g->cap_heap) {
+		int cap = g->cap_heap ? g->cap_heap * 2 : 256;
+		struct heap_ent *n = realloc(g->heap, (size_t)cap * sizeof(*n));
+		if (!n) {
+			return -ENOMEM;
+		}
+		g->heap = n;
+		g->cap_heap = cap;
+	}
+	i = g->n_heap++;
+	g->heap[i].when = when;
+	g->heap[i].c = c;
+	g->heap[i].svc = svc;
+	while (i > 0 && g->heap[(i - 1) / 2].when > g->heap[i].when) {
+		heap_swap(&g->heap[(i - 1) / 2], &g->heap[i]);
+		i = (i - 1) / 2;
+	}
+	c->grant[svc].in_heap = 1;
+	return 0;
+}
+
+static struct heap_ent heap_pop(struct uc_grantor *g)
+{
+	struct heap_ent top = g->heap[0];
+	int i = 0;
+
+	g->heap[0] = g->heap[--g->n_heap];
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < g->n_heap && g->heap[l].when < g->heap[m].when) {
+			m = l;
+		}
+		if (r < g->n_heap && g->heap[r].when < g->heap[m].when) {
+			m = r;
+		}
+		if (m == i) {
+			break;
+		}
+		heap_swap(&g->heap[i], &g->heap[m]);
+		i = m;
+	}
+	top.c->grant[top.svc].in_heap = 0;
+	return top;
+}
+
+static void make_key(const struct net_addr *a, uint8_t key[17])
+{
+	const uint8_t *p;
+	int n = net_addr_bytes(a, &p);
+	memset(key, 0, 17);
+	key[0] = (uint8_t)a->ss.ss_family;
+	if (n) {
+		memcpy(key + 1, p, (size_t)n);
+	}
+}
+
+static struct uc_client *find_client(struct uc_grantor *g, const struct net_addr *a)
+{
+	struct uc_client *c;
+	uint8_t key[17];
+	make_key(a, key);
+	HASH_FIND(hh, g->clients, key, sizeof(key), c);
+	return c;
+}
+
+static int client_idle(const struct uc_client *c)
+{
+	int i;
+	for (i = 0; i < UC_NSVC; i++) {
+		if (c->grant[i].active || c->grant[i].in_heap) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void free_client(struct uc_grantor *g, struct uc_client *c)
+{
+	HASH_DEL(g->clients, c);
+	g->n_clients--;
+	free(c);
+}
+
+struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg)
+{
+	struct uc_grantor *g = calloc(1, sizeof(*g));
+	if (!g) {
+		return NULL;
+	}
+	g->cfg = *cfg;
+	return g;
+}
+
+void uc_grantor_destroy(struct uc_grantor *g)
+{
+	struct uc_client *c, *tmp;
+	if (!g) {
+		return;
+	}
+	HASH_ITER(hh, g->clients, c, tmp)
+	{
+		HASH_DEL(g->clients, c);
+		free(c);
+	}
+	free(g->heap);
+	free(g);
+}
+
+/* Decide one REQUEST: fill the GRANT body; returns 1 when granted. */
+static int decide(struct uc_grantor *g, const struct tlv_unicast *req, struct tlv_unicast *gr)
+{
+	int svc = uc_msgtype_svc(req->messageType);
+	uint32_t d = req->durationField;
+
+	gr->messageType = req->messageType;
+	gr->logInterMessagePeriod = req->logInterMessagePeriod;
+	gr->durationField = 0;
+	gr->flags = 0;
+	if (svc < 0 || d == 0) {
+		return 0;
+	}
+	/* G.8265.1 6.6 / Annex A: deny rather than grant less than asked */
+	if (req->logInterMessagePeriod < g->cfg.min_log[svc] ||
+	    req->logInterMessagePeriod > g->cfg.max_log[svc]) {
+		return 0;
+	}
+	if (d < g->cfg.min_duration || d > g->cfg.max_duration) {
+		if (g->cfg.exact) {
+			return 0;
+		}
+		d = d < g->cfg.min_duration ? g->cfg.min_duration : g->cfg.max_duration;
+	}
+	gr->durationField = d;
+	return 1;
+}
+
+int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
+			 const struct ptp_msg *sig, tmv_t now, struct ptp_msg *reply)
+{
+	struct uc_client *c = find_client(g, from);
+	int i, added = 0;
+
+	for (i = 0; i < sig->n_tlv; i++) {
+		const struct tlv *t = &sig->tlv[i];
+		struct tlv *out;
+
+		if (t->tlvType == TLV_REQUEST_UNICAST_TRANSMISSION) {
+			struct tlv_unicast gr;
+			int svc = uc_msgtype_svc(t->u.uc.messageType);
+			int ok;
+
+			g->st.requests++;
+			ok = decide(g, &t->u.uc, &gr);
+			if (ok && !c) {
+				if (g->n_clients >= g->cfg.max_clients) {
+					g->st.denied_full++;
+					gr.durationField = 0;
+					ok = 0;
+				} else {
+					c = calloc(1, sizeof(*c));
+					if (!c) {
+						gr.durationField = 0;
+						ok = 0;
+					} else {
+						c->addr = *from;
+						make_key(from, c->key);
+						HASH_ADD(hh, g->clients, key, sizeof(c->key), c);
+						g->n_clients++;
+					}
+				}
+			}
+			if (ok) {
+				struct uc_grant *gt = &c->grant[svc];
+				int was = gt->active;
+				int8_t old = gt->logInterMessagePeriod;
+
+				c->portIdentity = sig->hdr.sourcePortIdentity;
+				gt->active = 1;
+				gt->logInterMessagePeriod = gr.logInterMessagePeriod;
+				gt->durationField = gr.durationField;
+				gt->expires = now + (tmv_t)gr.durationField * NS_PER_SEC;
+				if (svc == UC_DELAY_RESP) {
+					gt->next_tx = gt->expires;
+				} else if (!was || old != gt->logInterMessagePeriod) {
+					gt->next_tx = now;
+				}
+				if (!gt->in_heap && heap_push(g, svc == UC_DELAY_RESP ? gt->expires
+										      : gt->next_tx,
+							      c, svc)) {
+					gt->active = 0;
+					gr.durationField = 0;
+					ok = 0;
+				}
+			}
+			if (ok) {
+				g->st.granted++;
+			} else {
+				g->st.denied++;
+			}
+			out = msg_add_tlv(reply, TLV_GRANT_UNICAST_TRANSMISSION);
+			if (out) {
+				out->u.uc = gr;
+				added++;
+			}
+		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
+			int svc = uc_msgtype_svc(t->u.uc.messageType);
+			g->st.cancels++;
+			if (c && svc >= 0) {
+				c->grant[svc].active = 0;
+			}
+			out = msg_add_tlv(reply, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
+			if (out) {
+				out->u.uc.messageType = t->u.uc.messageType;
+				added++;
+			}
+		}
+	}
+	if (c && client_idle(c)) {
+		free_client(g, c);
+	}
+	return added;
+}
+
+int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, int *svc)
+{
+	while (g->n_heap && g->heap[0].when <= now) {
+		struct heap_ent e = heap_pop(g);
+		struct uc_grant *gt = &e.c->grant[e.svc];
+
+		if (gt->active && now >= gt->expires) {
+			gt->active = 0;
+			g->st.expired++;
+		}
+		if (!gt->active) {
+			if (client_idle(e.c)) {
+				free_client(g, e.c);
+			}
+			continue;
+		}
+		if (e.svc == UC_DELAY_RESP) {
+			/* only an expiry marker; the grant was renewed */
+			heap_push(g, gt->expires, e.c, e.svc);
+			continue;
+		}
+		if (gt->next_tx > now) {
+			heap_push(g, gt->next_tx, e.c, e.svc);
+			continue;
+		}
+		/* keep the phase; after a stall start again from now */
+		gt->next_tx += log2_interval_ns(gt->logInterMessagePeriod);
+		if (gt->next_tx <= now) {
+			gt->next_tx = now + log2_interval_ns(gt->logInterMessagePeriod);
+		}
+		heap_push(g, gt->next_tx < gt->expires ? gt->next_tx : gt->expires, e.c, e.svc);
+		*client = e.c;
+		*svc = e.svc;
+		return 1;
+	}
+	return 0;
+}
+
+tmv_t uc_grantor_next(const struct uc_grantor *g)
+{
+	return g->n_heap ? g->heap[0].when : INT64_MAX;
+}
+
+struct uc_client *uc_grantor_holder(struct uc_grantor *g, const struct net_addr *addr, int svc,
+				    tmv_t now)
+{
+	struct uc_client *c = find_client(g, addr);
+	if (!c || !c->grant[svc].active || now >= c->grant[svc].expires) {
+		return NULL;
+	}
+	return c;
+}
+
+int uc_grantor_clients(const struct uc_grantor *g)
+{
+	return g->n_clients;
+}
+
+const struct uc_grantor_stats *uc_grantor_stats(const struct uc_grantor *g)
+{
+	return &g->st;
+}
+
+void uc_grantor_foreach(struct uc_grantor *g, void (*fn)(struct uc_client *c, void *arg),
+			void *arg)
+{
+	struct uc_client *c, *tmp;
+	HASH_ITER(hh, g->clients, c, tmp)
+	{
+		fn(c, arg);
+	}
+}
+
+/* ---------------- requester ---------------- */
+
+#define UC_MAX_FAILURES 3 /* G.8265.1 6.6 */
+
+void uc_req_init(struct uc_requester *r, const struct uc_requester_cfg *cfg, tmv_t now)
+{
+	int i;
+	memset(r, 0, sizeof(*r));
+	r->cfg = *cfg;
+	if (r->cfg.retry < NS_PER_SEC) {
+		r->cfg.retry = NS_PER_SEC; /* G.8265.1 6.6: at least 1 s */
+	}
+	for (i = 0; i < UC_NSVC; i++) {
+		r->svc[i].next_req = now;
+		r->svc[i].logInterMessagePeriod = cfg->logInterMessagePeriod[i];
+	}
+}
+
+void uc_req_want(struct uc_requester *r, int svc, int want, tmv_t now)
+{
+	struct uc_req_svc *s = &r->svc[svc];
+	if (want == s->wanted) {
+		return;
+	}
+	s->wanted = want;
+	if (want) {
+		s->cancel_pending = 0;
+		if (s->state != UC_GRANTED) {
+			s->state = UC_IDLE;
+			s->failures = 0;
+			if (s->next_req > now + r->cfg.retry) {
+				s->next_req = now;
+			}
+		}
+	} else if (s->state != UC_IDLE) {
+		s->cancel_pending = 1;
+		s->state = UC_IDLE;
+	}
+}
+
+static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig)
+{
+	struct tlv *t = msg_add_tlv(sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	if (t) {
+		t->u.uc.messageType = uc_svc_msgtype(svc);
+		t->u.uc.logInterMessagePeriod = r->cfg.logInterMessagePeriod[svc];
+		t->u.uc.durationField = r->cfg.durationField;
+	}
+}
+
+/* One more failure; returns UC_EV_GAVE_UP on the third in a row. */
+static int fail(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
+{
+	s->state = UC_IDLE;
+	if (++s->failures >= UC_MAX_FAILURES) {
+		s->failures = 0;
+		s->next_req = now + r->cfg.backoff;
+		return UC_EV_GAVE_UP;
+	}
+	s->next_req = now + r->cfg.retry;
+	return 0;
+}
+
+int uc_req_poll(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events)
+{
+	int i, added = 0;
+
+	*events = 0;
+	for (i = 0; i < UC_NSVC; i++) {
+		struct uc_req_svc *s = &r->svc[i];
+
+		if (s->cancel_pending) {
+			struct tlv *t = msg_add_tlv(sig, TLV_CANCEL_UNICAST_TRANSMISSION);
+			if (t) {
+				t->u.uc.messageType = uc_svc_msgtype(i);
+				added++;
+			}
+			s->cancel_pending = 0;
+		}
+		if (!s->wanted) {
+			continue;
+		}
+		switch (s->state) {
+		case UC_GRANTED:
+			if (now >= s->expires) {
+				/* expired without a renewal: ask again now */
+				s->state = UC_IDLE;
+				s->next_req = now;
+			} else if (now >= s->renew_at && now >= s->next_req) {
+				add_request(r, i, sig);
+				added++;
+				s->next_req = now + r->cfg.retry;
+				break;
+			} else {
+				break;
+			}
+			/* fall through */
+		case UC_IDLE:
+			if (now >= s->next_req) {
+				add_request(r, i, sig);
+				added++;
+				s->state = UC_REQUESTED;
+				s->next_req = now + r->cfg.retry;
+			}
+			break;
+		case UC_REQUESTED:
+			if (now >= s->next_req) {
+				/* no answer within the retry interval */
+				*events |= fail(r, s, now);
+				if (s->state == UC_IDLE && now >= s->next_req) {
+					add_request(r, i, sig);
+					added++;
+					s->state = UC_REQUESTED;
+					s->next_req = now + r->cfg.retry;
+				}
+			}
+			break;
+		}
+	}
+	return added;
+}
+
+int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
+{
+	int svc = uc_msgtype_svc(g->messageType);
+	struct uc_req_svc *s;
+	tmv_t dur, margin;
+
+	if (svc < 0) {
+		return 0;
+	}
+	s = &r->svc[svc];
+	if (!s->wanted) {
+		/* a late grant for something we dropped: cancel it */
+		s->cancel_pending = g->durationField != 0;
+		return 0;
+	}
+	if (g->durationField == 0) {
+		return UC_EV_DENIED | fail(r, s, now);
+	}
+	s->state = UC_GRANTED;
+	s->failures = 0;
+	s->logInterMessagePeriod = g->logInterMessagePeriod;
+	s->durationField = g->durationField;
+	dur = (tmv_t)g->durationField * NS_PER_SEC;
+	s->expires = now + dur;
+	/* A.9.4.2: renew with room for two more tries before expiry */
+	margin = 3 * r->cfg.retry;
+	if (margin > dur / 2) {
+		margin = dur / 2;
+	}
+	s->renew_at = s->expires - margin;
+	s->next_req = s->renew_at;
+	return UC_EV_GRANTED;
+}
+
+void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		      struct tlv_unicast *ack)
+{
+	int svc = uc_msgtype_svc(c->messageType);
+	memset(ack, 0, sizeof(*ack));
+	ack->messageType = c->messageType;
+	if (svc < 0) {
+		return;
+	}
+	r->svc[svc].state = UC_IDLE;
+	r->svc[svc].next_req = now + r->cfg.retry;
+}
+
+int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now)
+{
+	return r->svc[svc].state == UC_GRANTED && now < r->svc[svc].expires;
+}
+
+tmv_t uc_req_next(const struct uc_requester *r)
+{
+	tmv_t t = INT64_MAX;
+	int i;
+	for (i = 0; i < UC_NSVC; i++) {
+		const struct uc_req_svc *s = &r->svc[i];
+		tmv_t d = INT64_MAX;
+		if (s->cancel_pending) {
+			return 0;
+		}
+		if (!s->wanted) {
+			continue;
+		}
+		d = s->next_req;
+		if (s->state == UC_GRANTED && s->expires < d) {
+			d = s->expires;
+		}
+		if (d < t) {
+			t = d;
+		}
+	}
+	return t;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Unicast negotiation, IEEE 1588-2019 16.1, with the G.8265.1 6.6 rules.
+ *
+ * Grantor (gm): a table of clients keyed by address, each holding up to
+ * three grants (Announce, Sync, Delay_Resp) with interval and expiry, and a
+ * min-heap of transmission deadlines so thousands of clients cost O(log n)
+ * per message.  A full table denies new clients and keeps serving the ones
+ * it has.
+ *
+ * Requester (oc): per master and per message type a small state machine
+ * (idle -> requested -> granted) that renews early enough to retry twice
+ * before the grant expires (1588 A.9.4.2), waits at least 1 s after a denial
+ * or silence and 60 s after three failures in a row (G.8265.1 6.6).
+ *
+ * All times are CLOCK_MONOTONIC ns (tmv_t) supplied by the caller.
+ */
+#ifndef PTPBOX_UNICAST_H
+#define PTPBOX_UNICAST_H
+
+#include <stdint.h>
+#include <uthash.h>
+
+#include "msg.h"
+#include "netaddr.h"
+#include "tmv.h"
+
+/* Index of a negotiable service. */
+enum uc_svc_idx { UC_ANNOUNCE = 0, UC_SYNC = 1, UC_DELAY_RESP = 2, UC_NSVC = 3 };
+
+/* messageType of a service and back (-1 for types that cannot be granted). */
+uint8_t uc_svc_msgtype(int idx);
+int uc_msgtype_svc(uint8_t messageType);
+
+/* ---- grantor ---- */
+
+struct uc_grantor_cfg {
+	int max_clients;	      /* table size; further clients are denied */
+	int exact;		      /* 1: deny a duration outside the range
+				       * (G.8265.1 Annex A); 0: clamp it */
+	int min_log[UC_NSVC];	      /* allowed logInterMessagePeriod, per service */
+	int max_log[UC_NSVC];
+	uint32_t min_duration;	      /* s */
+	uint32_t max_duration;	      /* s */
+};
+
+struct uc_grant {
+	int active;
+	int8_t logInterMessagePeriod;
+	uint32_t durationField; /* s, as granted */
+	tmv_t expires;		/* ns, monotonic */
+	tmv_t next_tx;		/* ns, monotonic; Announce and Sync only */
+	uint16_t sequenceId;	/* next sequenceId for this client and type */
+	int in_heap;
+};
+
+struct uc_client {
+	struct net_addr addr;
+	struct port_identity portIdentity; /* requester's sourcePortIdentity */
+	struct uc_grant grant[UC_NSVC];
+	uint8_t key[17];		   /* family + address octets */
+	UT_hash_handle hh;
+};
+
+struct uc_grantor_stats {
+	uint64_t requests, granted, denied, denied_full, cancels, expired;
+};
+
+struct uc_grantor;
+
+/* NULL when out of memory. */
+struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg);
+void uc_grantor_destroy(struct uc_grantor *g);
+
+/*
+ * Handle a Signaling message from `from` at time now.  Each
+ * REQUEST_UNICAST_TRANSMISSION gets a GRANT (durationField 0 = denied), each
+ * CANCEL an ACKNOWLEDGE_CANCEL, appended to reply (a Signaling message the
+ * caller initialised and will send back).  Returns the number of TLVs added.
+ */
+int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
+			 const struct ptp_msg *sig, tmv_t now, struct ptp_msg *reply);
+
+/*
+ * Pop the next due transmission at or before now: returns 1 with *client
+ * and *svc (UC_ANNOUNCE or UC_SYNC) set, and reschedules it one granted
+ * period later; returns 0 when nothing is due.  Expired grants are dropped
+ * on the way (and clients with no grant left are freed).
+ */
+int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, int *svc);
+
+/* Earliest pending deadline (ns), or INT64_MAX when idle. */
+tmv_t uc_grantor_next(const struct uc_grantor *g);
+
+/* Client with an active grant for svc at addr, or NULL. */
+struct uc_client *uc_grantor_holder(struct uc_grantor *g, const struct net_addr *addr, int svc,
+				    tmv_t now);
+
+int uc_grantor_clients(const struct uc_grantor *g);
+const struct uc_grantor_stats *uc_grantor_stats(const struct uc_grantor *g);
+
+/* Call fn for every client (e.g. to send CANCEL at shutdown). */
+void uc_grantor_foreach(struct uc_grantor *g, void (*fn)(struct uc_client *c, void *arg),
+			void *arg);
+
+/* ---- requester ---- */
+
+enum uc_req_state { UC_IDLE, UC_REQUESTED, UC_GRANTED };
+
+struct uc_req_svc {
+	enum uc_req_state state;
+	int wanted;
+	int8_t logInterMessagePeriod; /* requested / granted */
+	uint32_t durationField;	      /* s, granted */
+	tmv_t expires;		      /* ns */
+	tmv_t renew_at;		      /* ns */
+	tmv_t next_req;		      /* ns: earliest next request / timeout */
+	int failures;		      /* denials or silences in a row */
+	int cancel_pending;	      /* send CANCEL at next poll */
+};
+
+struct uc_requester_cfg {
+	int8_t logInterMessagePeriod[UC_NSVC]; /* what to ask for */
+	uint32_t durationField;		       /* s, asked for */
+	tmv_t retry;			       /* ns; >= 1 s (logQueryInterval) */
+	tmv_t backoff;			       /* ns after 3 failures; 60 s */
+};
+
+struct uc_requester {
+	struct uc_requester_cfg cfg;
+	struct uc_req_svc svc[UC_NSVC];
+};
+
+/* Events uc_req_grant() reports */
+#define UC_EV_GRANTED 1
+#define UC_EV_DENIED 2
+#define UC_EV_GAVE_UP 4 /* third failure in a row: backing off */
+
+void uc_req_init(struct uc_requester *r, const struct uc_requester_cfg *cfg, tmv_t now);
+
+/* Want (1) or no longer want (0) service svc.  Dropping a granted service
+ * schedules a CANCEL. */
+void uc_req_want(struct uc_requester *r, int svc, int want, tmv_t now);
+
+/*
+ * Append the TLVs due at now to sig (REQUEST for services to ask for or
+ * renew, CANCEL for dropped ones); counts silences as failures.  Returns
+ * the TLVs added; *events gets UC_EV_GAVE_UP when a service backs off.
+ */
+int uc_req_poll(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events);
+
+/* A GRANT TLV from this master.  Returns UC_EV_* flags. */
+int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
+
+/* A CANCEL from the master: service goes idle and is asked for again after
+ * the retry interval.  Fills ack (an ACKNOWLEDGE_CANCEL body). */
+void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		      struct tlv_unicast *ack);
+
+/* Granted and not expired. */
+int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now);
+
+/* Earliest time uc_req_poll() has something to do, ns. */
+tmv_t uc_req_next(const struct uc_requester *r);
+
+#endif

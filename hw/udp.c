@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* UDP transport with SO_TIMESTAMPING; see udp.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/net_tstamp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../core/config.h"
+#include "hwtstamp.h"
+#include "udp.h"
+
+#ifndef SO_TIMESTAMPING
+#define SO_TIMESTAMPING 37
+#endif
+#ifndef SCM_TIMESTAMPING
+#define SCM_TIMESTAMPING SO_TIMESTAMPING
+#endif
+
+struct udp {
+	int fd[2]; /* [0] general, [1] event */
+	int transport;
+	int hw;
+	uint16_t port[2];
+};
+
+static int open_one(const struct udp_cfg *cfg, uint16_t port, int dscp, char *err, size_t errlen)
+{
+	int family = cfg->transport == TRANS_UDP_IPV6 ? AF_INET6 : AF_INET;
+	int fd, one = 1, tos = dscp << 2, ttl = cfg->ttl;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_any;
+		s6->sin6_port = htons(port);
+		len = sizeof(*s6);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl))) {
+			snprintf(err, errlen, "IPV6_TCLASS/HOPS: %s", strerror(errno));
+			goto fail;
+		}
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		s4->sin_port = htons(port);
+		len = sizeof(*s4);
+		if (setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl))) {
+			snprintf(err, errlen, "IP_TOS/TTL: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->iface, (socklen_t)strlen(cfg->iface))) {
+		snprintf(err, errlen, "%s: SO_BINDTODEVICE: %s", cfg->iface, strerror(errno));
+		goto fail;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len)) {
+		snprintf(err, errlen, "bind port %u: %s", port, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen)
+{
+	struct udp *u;
+	int flags;
+
+	if (cfg->transport != TRANS_UDP_IPV4 && cfg->transport != TRANS_UDP_IPV6) {
+		snprintf(err, errlen, "network_transport: only UDPv4 and UDPv6 are supported");
+		return NULL;
+	}
+	if (if_nametoindex(cfg->iface) == 0) {
+		snprintf(err, errlen, "%s: no such interface", cfg->iface);
+		return NULL;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->transport = cfg->transport;
+	u->hw = cfg->hw_timestamps;
+	u->port[1] = cfg->event_port ? cfg->event_port : PTP_EVENT_PORT;
+	u->port[0] = cfg->general_port ? cfg->general_port : PTP_GENERAL_PORT;
+	u->fd[0] = u->fd[1] = -1;
+	u->fd[1] = open_one(cfg, u->port[1], cfg->dscp_event, err, errlen);
+	if (u->fd[1] < 0) {
+		goto fail;
+	}
+	u->fd[0] = open_one(cfg, u->port[0], cfg->dscp_general, err, errlen);
+	if (u->fd[0] < 0) {
+		goto fail;
+	}
+	if (cfg->hw_timestamps) {
+		if (hwts_enable(u->fd[1], cfg->iface, cfg->one_step, err, errlen)) {
+			goto fail;
+		}
+		flags = SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RX_HARDWARE |
+			SOF_TIMESTAMPING_RAW_HARDWARE;
+	} else {
+		flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+			SOF_TIMESTAMPING_SOFTWARE;
+	}
+	if (setsockopt(u->fd[1], SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags))) {
+		snprintf(err, errlen, "SO_TIMESTAMPING: %s", strerror(errno));
+		goto fail;
+	}
+	return u;
+fail:
+	udp_close(u);
+	return NULL;
+}
+
+void udp_close(struct udp *u)
+{
+	if (!u) {
+		return;
+	}
+	if (u->fd[0] >= 0) {
+		close(u->fd[0]);
+	}
+	if (u->fd[1] >= 0) {
+		close(u->fd[1]);
+	}
+	free(u);
+}
+
+int udp_fd(const struct udp *u, int event)
+{
+	return u->fd[event ? 1 : 0];
+}
+
+int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to)
+{
+	struct net_addr a = *to;
+	uint16_t port = htons(u->port[event ? 1 : 0]);
+	ssize_t n;
+
+	if (a.ss.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&a.ss)->sin6_port = port;
+	} else {
+		((struct sockaddr_in *)&a.ss)->sin_port = port;
+	}
+	n = sendto(u->fd[event ? 1 : 0], buf, len, 0, (struct sockaddr *)&a.ss, a.len);
+	if (n < 0) {
+		return -errno;
+	}
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* Pull the SCM_TIMESTAMPING value out of msg: ts[0] software, ts[2] raw
+ * hardware. */
+static tmv_t cmsg_ts(struct msghdr *msg, int hw)
+{
+	struct cmsghdr *cm;
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING &&
+		    cm->cmsg_len >= CMSG_LEN(3 * sizeof(struct timespec))) {
+			struct timespec ts[3];
+			memcpy(ts, CMSG_DATA(cm), sizeof(ts));
+			return timespec_to_tmv(ts[hw ? 2 : 0]);
+		}
+	}
+	return 0;
+}
+
+ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
+		 tmv_t *rx_raw)
+{
+	char control[256];
+	struct iovec iov = { buf, len };
+	struct msghdr msg;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_name = &from->ss;
+	msg.msg_namelen = sizeof(from->ss);
+	msg.msg_control = control;
+	msg.msg_controllen = sizeof(control);
+	n = recvmsg(u->fd[event ? 1 : 0], &msg, MSG_DONTWAIT);
+	if (n < 0) {
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+	from->len = msg.msg_namelen;
+	*rx_raw = event ? cmsg_ts(&msg, u->hw) : 0;
+	return n;
+}
+
+ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw)
+{
+	char control[512];
+	struct iovec iov = { buf, len };
+	struct msghdr msg;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control;
+	msg.msg_controllen = sizeof(control);
+	n = recvmsg(u->fd[1], &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0) {
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+	*tx_raw = cmsg_ts(&msg, u->hw);
+	return n;
+}
+
+int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen)
+{
+	return pktlen >= msglen &&
+	       !memcmp((const char *)pkt + pktlen - msglen, msg, msglen);
+}
+
+int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (transport == TRANS_UDP_IPV6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+		if (inet_pton(AF_INET6, str, &s6->sin6_addr) != 1) {
+			return -EINVAL;
+		}
+		s6->sin6_family = AF_INET6;
+		if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && iface) {
+			s6->sin6_scope_id = if_nametoindex(iface);
+		}
+		a->len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+		if (inet_pton(AF_INET, str, &s4->sin_addr) != 1) {
+			return -EINVAL;
+		}
+		s4->sin_family = AF_INET;
+		a->len = sizeof(*s4);
+	}
+	return 0;
+}
+
+int udp_iface_mac(const char *iface, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd, r = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		return -errno;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		r = -errno;
+	} else {
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	}
+	close(fd);
+	return r;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * UDP/IPv4 (1588-2019 Annex C) and UDP/IPv6 (Annex D) transport: event port
+ * 319 and general port 320 bound to one interface, DSCP on both, and
+ * SO_TIMESTAMPING (software or hardware) on the event socket.  Transmit
+ * timestamps come back on the error queue; the caller polls the event fd
+ * for POLLERR and calls udp_recv_txts(), so nothing blocks the loop.
+ */
+#ifndef PTPBOX_UDP_H
+#define PTPBOX_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "../core/netaddr.h"
+#include "../core/tmv.h"
+
+#define PTP_EVENT_PORT 319
+#define PTP_GENERAL_PORT 320
+
+struct udp_cfg {
+	int transport;	    /* TRANS_UDP_IPV4 or TRANS_UDP_IPV6 (config.h) */
+	const char *iface;  /* interface to bind to */
+	int hw_timestamps;  /* 1: SIOCSHWTSTAMP + hardware stamps; 0: software */
+	int one_step;	    /* with hw_timestamps: HWTSTAMP_TX_ONESTEP_SYNC */
+	int dscp_event;	    /* 0..63, traffic class / TOS of event messages */
+	int dscp_general;   /* 0..63 */
+	int ttl;	    /* hop limit, 1..255 */
+	uint16_t event_port;   /* 0 = 319 (tests in one namespace may move it) */
+	uint16_t general_port; /* 0 = 320 */
+};
+
+struct udp;
+
+/* Open and bind both sockets.  NULL on error with a message in err. */
+struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen);
+void udp_close(struct udp *u);
+
+/* File descriptor of the event (event=1) or general (event=0) socket. */
+int udp_fd(const struct udp *u, int event);
+
+/* Send len octets to addr's host on the event or general port (the port in
+ * addr is replaced).  0 or -errno. */
+int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to);
+
+/* Receive one datagram without blocking.  rx_raw gets the kernel receive
+ * timestamp, ns on the timestamping clock (0 when none came).  Returns the
+ * length, -EAGAIN when nothing is queued, or -errno. */
+ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
+		 tmv_t *rx_raw);
+
+/* Read one transmit timestamp from the event socket's error queue without
+ * blocking.  buf gets the looped-back packet (with any lower-layer headers:
+ * the PTP message is its tail) and tx_raw the timestamp, ns.  Returns the
+ * packet length, -EAGAIN when the queue is empty, or -errno. */
+ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw);
+
+/* True when pkt (as from udp_recv_txts) ends with the msglen octets at msg. */
+int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen);
+
+/* Parse a textual address for transport; a link-local IPv6 address gets
+ * iface as its scope.  0 or -EINVAL. */
+int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a);
+
+/* MAC address of iface.  0 or -errno. */
+int udp_iface_mac(const char *iface, uint8_t mac[6]);
+
+#endif
