@@ -457,9 +457,12 @@ int uc_req_poll(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 			break;
 		case UC_REQUESTED:
 			if (now >= s->next_req) {
-				/* no answer within the retry interval */
-				*events |= fail(r, s, now);
-				if (s->state == UC_IDLE && now >= s->next_req) {
+				/* no answer within the retry interval: that
+				 * interval was the wait, ask again now unless
+				 * this was the third failure */
+				int ev = fail(r, s, now);
+				*events |= ev;
+				if (!(ev & UC_EV_GAVE_UP)) {
 					add_request(r, i, sig);
 					added++;
 					s->state = UC_REQUESTED;

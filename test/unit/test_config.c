@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Configuration files, profiles and their error messages. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../core/config.h"
+#include "test.h"
+
+static char path[64];
+
+static const char *write_cfg(const char *text)
+{
+	FILE *f;
+	int fd;
+	snprintf(path, sizeof(path), "/tmp/ptpbox-cfg-XXXXXX");
+	fd = mkstemp(path);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Read text as role; returns config_read/finish result and the message. */
+static int load(enum cfg_role role, const char *text, struct config **out, char *err,
+		size_t len)
+{
+	struct config *c = config_create(role);
+	int r = config_read(c, write_cfg(text), NULL, err, len);
+	if (!r) {
+		r = config_finish(c, err, len);
+	}
+	unlink(path);
+	if (out) {
+		*out = c;
+	} else {
+		config_destroy(c);
+	}
+	return r;
+}
+
+TEST(config_all_profiles_load)
+{
+	char err[256] = "";
+	int i, roles[] = { CFG_ROLE_ANY, CFG_ROLE_GM, CFG_ROLE_OC };
+	for (i = 0; i < profile_srcs_count; i++) {
+		int r;
+		for (r = 0; r < 3; r++) {
+			struct config *c = config_create(roles[r]);
+			char line[64];
+			snprintf(line, sizeof(line), "profile %s", profile_srcs[i].name);
+			CHECK_EQ(config_set(c, "profile", profile_srcs[i].name), 0);
+			CHECK_EQ(config_finish(c, err, sizeof(err)), 0);
+			CHECK(!strcmp(config_profile_name(c), profile_srcs[i].name));
+			config_destroy(c);
+		}
+	}
+	CHECK_EQ(profile_srcs_count, 3);
+}
+
+TEST(config_ocp_defaults_by_role)
+{
+	struct config *c;
+	char err[256];
+
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile ocp-dc\n", &c, err, sizeof(err)), 0);
+	CHECK_EQ(cfg_int(c, OPT_clockClass), 6);
+	CHECK_EQ(cfg_int(c, OPT_clockAccuracy), 0x21);
+	CHECK_EQ(cfg_int(c, OPT_offsetScaledLogVariance), 0x4E5D);
+	CHECK_EQ(cfg_int(c, OPT_network_transport), TRANS_UDP_IPV6);
+	CHECK_EQ(cfg_int(c, OPT_logAnnounceInterval), 0);
+	CHECK_EQ(cfg_int(c, OPT_dscp_event), 46);
+	config_destroy(c);
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nprofile ocp-dc\n", &c, err, sizeof(err)), 0);
+	CHECK_EQ(cfg_int(c, OPT_clockClass), 255);
+	CHECK_EQ(cfg_int(c, OPT_offsetScaledLogVariance), 0xFFFF);
+	config_destroy(c);
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile g8265.1\n", &c, err, sizeof(err)), 0);
+	CHECK_EQ(cfg_int(c, OPT_domainNumber), 4);
+	CHECK_EQ(cfg_int(c, OPT_unicast_req_duration), 300);
+	CHECK_EQ(cfg_int(c, OPT_announceReceiptTimeout), 2);
+	CHECK_EQ(cfg_int(c, OPT_grant_mode), GRANT_EXACT);
+	CHECK_EQ(cfg_int(c, OPT_network_transport), TRANS_UDP_IPV4);
+	config_destroy(c);
+}
+
+TEST(config_range_error_names_everything)
+{
+	char err[256];
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nprofile ocp-dc\n\nlogSyncInterval 5\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, path);
+	CHECK_STR(err, ":4:");
+	CHECK_STR(err, "logSyncInterval 5");
+	CHECK_STR(err, "-7..3");
+	CHECK_STR(err, "ocp-dc");
+	/* the same value is fine without the profile */
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nlogSyncInterval 5\n", NULL, err, sizeof(err)), 0);
+}
+
+TEST(config_profile_forbids)
+{
+	char err[256];
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile ocp-dc\nnetwork_transport L2\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "network_transport L2: not allowed, allowed UDPv4|UDPv6");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile g8265.1\ndomainNumber 3\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "4..23");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile ocp-dc\npriority1 127\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile ocp-dc\nclockClass 7\n", NULL, err,
+		      sizeof(err)),
+		 0);
+}
+
+TEST(config_unknown_key_and_syntax)
+{
+	char err[256];
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nnot_a_key 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, ":2: not_a_key: unknown key");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\npriority2\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "has no value");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "malformed section");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\npriority2 12x\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "not an integer");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nprofile nope\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "profile nope");
+	CHECK_EQ(load(CFG_ROLE_GM, "[eth0]\npriority2 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "allowed only in [global]");
+}
+
+TEST(config_port_section_and_override)
+{
+	struct config *c;
+	char err[256];
+	CHECK_EQ(load(CFG_ROLE_OC,
+		      "[global]\nlogSyncInterval -2\n# comment\n[eth1]\nlogSyncInterval -3 # x\n"
+		      "[eth9]\nlogSyncInterval -5\n",
+		      &c, err, sizeof(err)),
+		 0);
+	CHECK(!strcmp(config_iface(c), "eth1"));
+	CHECK_EQ(cfg_int(c, OPT_logSyncInterval), -3);
+	config_destroy(c);
+
+	c = config_create(CFG_ROLE_OC);
+	CHECK_EQ(config_read(c, write_cfg("[global]\npriority2 10\n"), NULL, err, sizeof(err)), 0);
+	unlink(path);
+	config_set(c, "priority2", "20");
+	config_set(c, "step_threshold", "0.5");
+	CHECK_EQ(config_finish(c, err, sizeof(err)), 0);
+	CHECK_EQ(cfg_int(c, OPT_priority2), 20);
+	CHECK(cfg_dbl(c, OPT_step_threshold) == 0.5);
+	config_destroy(c);
+
+	c = config_create(CFG_ROLE_OC);
+	config_set(c, "priority2", "300");
+	CHECK_EQ(config_finish(c, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "command line: priority2 300: out of range, allowed 0..255");
+	config_destroy(c);
+}
+
+TEST(config_unicast_master_table)
+{
+	const struct uc_master_table *t;
+	struct config *c;
+	char err[256];
+
+	CHECK_EQ(load(CFG_ROLE_OC,
+		      "[global]\nunicast_master_table 2\n"
+		      "[unicast_master_table]\ntable_id 1\nUDPv4 10.0.0.1\n"
+		      "[unicast_master_table]\ntable_id 2\nlogQueryInterval 2\n"
+		      "UDPv6 fd00::1\nUDPv6 fd00::2\n",
+		      &c, err, sizeof(err)),
+		 0);
+	t = config_table(c, cfg_int(c, OPT_unicast_master_table));
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_EQ(t->n, 2);
+		CHECK_EQ(t->logQueryInterval, 2);
+		CHECK(!strcmp(t->entry[1].addr, "fd00::2"));
+		CHECK_EQ(t->entry[0].transport, TRANS_UDP_IPV6);
+	}
+	config_destroy(c);
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nunicast_master_table 3\n", NULL, err, sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "unicast_master_table 3");
+	CHECK_EQ(load(CFG_ROLE_OC, "[unicast_master_table]\ntable_id 1\nL2 00:11:22:33:44:55\n",
+		      NULL, err, sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "not supported");
+	CHECK_EQ(load(CFG_ROLE_OC, "[unicast_master_table]\nUDPv4 10.0.0.1\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "no table_id");
+}

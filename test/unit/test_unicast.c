@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unicast negotiation: grantor decisions, scheduling and table limits;
+ * requester renewal, retry and back-off (1588 16.1, A.9.4.2; G.8265.1 6.6). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "../../core/tlv.h"
+#include "../../core/unicast.h"
+#include "test.h"
+
+#define S NS_PER_SEC
+
+static struct net_addr addr6(int last)
+{
+	struct net_addr a;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+	memset(&a, 0, sizeof(a));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_addr.s6_addr[0] = 0xfd;
+	s6->sin6_addr.s6_addr[14] = (uint8_t)(last >> 8);
+	s6->sin6_addr.s6_addr[15] = (uint8_t)last;
+	a.len = sizeof(*s6);
+	return a;
+}
+
+static struct uc_grantor *ocp_grantor(int max_clients, int exact)
+{
+	struct uc_grantor_cfg c = { max_clients, exact, { -3, -7, -7 }, { 0, 3, 0 }, 10, 3600 };
+	return uc_grantor_create(&c);
+}
+
+static void request(struct ptp_msg *sig, uint8_t type, int8_t log, uint32_t dur)
+{
+	struct tlv *t = msg_add_tlv(sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = type;
+	t->u.uc.logInterMessagePeriod = log;
+	t->u.uc.durationField = dur;
+}
+
+TEST(grantor_grants_in_range_denies_out)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = addr6(1);
+	struct ptp_msg sig, rep;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, ANNOUNCE, 0, 300);
+	request(&sig, SYNC, -7, 300);
+	request(&sig, DELAY_RESP, 1, 300);   /* above Table 1's 0 */
+	request(&sig, SYNC, -4, 100000);     /* duration clamped to 3600 */
+	request(&sig, PDELAY_RESP, 0, 300);  /* not grantable */
+	CHECK_EQ(uc_grantor_signaling(g, &a, &sig, 0, &rep), 5);
+	CHECK_EQ(rep.tlv[0].tlvType, TLV_GRANT_UNICAST_TRANSMISSION);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 300);
+	CHECK_EQ(rep.tlv[1].u.uc.logInterMessagePeriod, -7);
+	CHECK_EQ(rep.tlv[1].u.uc.durationField, 300);
+	CHECK_EQ(rep.tlv[2].u.uc.durationField, 0);
+	CHECK_EQ(rep.tlv[3].u.uc.durationField, 3600);
+	CHECK_EQ(rep.tlv[4].u.uc.durationField, 0);
+	CHECK_EQ(uc_grantor_clients(g), 1);
+	CHECK(uc_grantor_holder(g, &a, UC_SYNC, S) != NULL);
+	CHECK(uc_grantor_holder(g, &a, UC_DELAY_RESP, S) == NULL);
+	uc_grantor_destroy(g);
+}
+
+TEST(grantor_exact_mode_denies_duration)
+{
+	struct uc_grantor *g = ocp_grantor(10, 1);
+	struct net_addr a = addr6(1);
+	struct ptp_msg sig, rep;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, SYNC, -4, 100000);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 0);
+	CHECK_EQ(uc_grantor_clients(g), 0);
+	uc_grantor_destroy(g);
+}
+
+TEST(grantor_schedules_at_granted_rate)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = addr6(1);
+	struct ptp_msg sig, rep;
+	struct uc_client *c;
+	int svc, n_sync = 0, n_ann = 0;
+	tmv_t t;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, ANNOUNCE, 0, 10);
+	request(&sig, SYNC, -3, 10);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	/* walk 20 s in 1 ms steps: 10 s of grant at 8 Sync/s and 1 Announce/s */
+	for (t = 0; t < 20 * S; t += S / 1000) {
+		while (uc_grantor_due(g, t, &c, &svc)) {
+			if (svc == UC_SYNC) {
+				n_sync++;
+			} else {
+				n_ann++;
+			}
+		}
+	}
+	CHECK_EQ(n_sync, 80);
+	CHECK_EQ(n_ann, 10);
+	CHECK_EQ(uc_grantor_clients(g), 0); /* expired and freed */
+	CHECK_EQ(uc_grantor_stats(g)->expired, 2);
+	uc_grantor_destroy(g);
+}
+
+TEST(grantor_full_table_denies_new_keeps_old)
+{
+	struct uc_grantor *g = ocp_grantor(2, 0);
+	struct ptp_msg sig, rep;
+	struct uc_client *c;
+	struct net_addr a;
+	int i, svc, served[4] = { 0 };
+
+	for (i = 1; i <= 3; i++) {
+		a = addr6(i);
+		msg_init(&sig, SIGNALING);
+		msg_init(&rep, SIGNALING);
+		request(&sig, SYNC, 0, 60);
+		uc_grantor_signaling(g, &a, &sig, 0, &rep);
+		CHECK_EQ(rep.tlv[0].u.uc.durationField, i <= 2 ? 60 : 0);
+	}
+	CHECK_EQ(uc_grantor_clients(g), 2);
+	CHECK_EQ(uc_grantor_stats(g)->denied_full, 1);
+	/* a renewal from an existing client still works */
+	a = addr6(2);
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, ANNOUNCE, 0, 60);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	while (uc_grantor_due(g, 5 * S, &c, &svc)) {
+		const uint8_t *p;
+		net_addr_bytes(&c->addr, &p);
+		served[p[15]]++;
+	}
+	CHECK(served[1] > 0 && served[2] > 0 && served[3] == 0);
+	uc_grantor_destroy(g);
+}
+
+TEST(grantor_cancel_acknowledged)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = addr6(7);
+	struct ptp_msg sig, rep;
+	struct tlv *t;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, DELAY_RESP, 0, 60);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	CHECK(uc_grantor_holder(g, &a, UC_DELAY_RESP, 0) != NULL);
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	t = msg_add_tlv(&sig, TLV_CANCEL_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = DELAY_RESP;
+	CHECK_EQ(uc_grantor_signaling(g, &a, &sig, S, &rep), 1);
+	CHECK_EQ(rep.tlv[0].tlvType, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
+	CHECK_EQ(rep.tlv[0].u.uc.messageType, DELAY_RESP);
+	CHECK(uc_grantor_holder(g, &a, UC_DELAY_RESP, S) == NULL);
+	uc_grantor_destroy(g);
+}
+
+TEST(grantor_many_clients)
+{
+	struct uc_grantor *g = ocp_grantor(5000, 0);
+	struct ptp_msg sig, rep;
+	struct uc_client *c;
+	int i, svc, n = 0;
+
+	for (i = 0; i < 5000; i++) {
+		struct net_addr a = addr6(i);
+		msg_init(&sig, SIGNALING);
+		msg_init(&rep, SIGNALING);
+		request(&sig, SYNC, -4, 60);
+		uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	}
+	CHECK_EQ(uc_grantor_clients(g), 5000);
+	/* one second in 1 ms steps: 16 Syncs each */
+	for (tmv_t t = 0; t < S; t += S / 1000) {
+		while (uc_grantor_due(g, t, &c, &svc)) {
+			n++;
+		}
+	}
+	CHECK_EQ(n, 5000 * 16);
+	uc_grantor_destroy(g);
+}
+
+static struct uc_requester_cfg req_cfg(void)
+{
+	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S };
+	return c;
+}
+
+static int poll_types(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *ev)
+{
+	msg_init(sig, SIGNALING);
+	return uc_req_poll(r, now, sig, ev);
+}
+
+TEST(requester_asks_renews_with_margin)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { ANNOUNCE, 0, 60, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 0); /* nothing wanted yet */
+	uc_req_want(&r, UC_ANNOUNCE, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].u.uc.messageType, ANNOUNCE);
+	CHECK_EQ(sig.tlv[0].u.uc.durationField, 60);
+	CHECK_EQ(uc_req_grant(&r, &g, S / 10), UC_EV_GRANTED);
+	CHECK(uc_req_granted(&r, UC_ANNOUNCE, S));
+	/* renewal: 3 retry intervals (3 s) before expiry at 60.1 s */
+	CHECK_EQ(poll_types(&r, 57 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 57 * S + S / 10, &sig, &ev), 1);
+	/* no answer: again one retry interval later, twice, before expiry */
+	CHECK_EQ(poll_types(&r, 58 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 58 * S + S / 10, &sig, &ev), 1);
+	CHECK_EQ(poll_types(&r, 59 * S + S / 10, &sig, &ev), 1);
+	CHECK(uc_req_granted(&r, UC_ANNOUNCE, 60 * S));
+	CHECK(!uc_req_granted(&r, UC_ANNOUNCE, 60 * S + S / 10));
+}
+
+TEST(requester_backs_off_after_three_failures)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast deny = { SYNC, -4, 0, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, S / 10), UC_EV_DENIED);
+	/* G.8265.1 6.6: at least 1 s before asking again */
+	CHECK_EQ(poll_types(&r, S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, S + S / 10, &sig, &ev), 1);
+	/* silence counts as a failure too */
+	CHECK_EQ(poll_types(&r, 2 * S + S / 10, &sig, &ev), 1);
+	CHECK_EQ(ev, 0);
+	/* third failure: wait 60 s */
+	CHECK_EQ(uc_req_grant(&r, &deny, 2 * S + S / 5), UC_EV_DENIED | UC_EV_GAVE_UP);
+	CHECK_EQ(poll_types(&r, 61 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 62 * S + S / 5, &sig, &ev), 1);
+}
+
+TEST(requester_cancel_when_dropped_and_after_master_cancel)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { DELAY_RESP, -4, 60, 0 }, ack;
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_DELAY_RESP, 1, 0);
+	poll_types(&r, 0, &sig, &ev);
+	uc_req_grant(&r, &g, 0);
+	uc_req_want(&r, UC_DELAY_RESP, 0, S);
+	CHECK_EQ(poll_types(&r, S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_CANCEL_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[0].u.uc.messageType, DELAY_RESP);
+	CHECK_EQ(poll_types(&r, 2 * S, &sig, &ev), 0);
+
+	uc_req_want(&r, UC_DELAY_RESP, 1, 3 * S);
+	CHECK_EQ(poll_types(&r, 3 * S, &sig, &ev), 1);
+	uc_req_grant(&r, &g, 3 * S);
+	uc_req_cancelled(&r, &g, 4 * S, &ack);
+	CHECK_EQ(ack.messageType, DELAY_RESP);
+	CHECK(!uc_req_granted(&r, UC_DELAY_RESP, 4 * S));
+	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
+}
