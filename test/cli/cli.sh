@@ -1,0 +1,61 @@
+#!/bin/sh
+# Command line behaviour a user and a script see: dispatch by name and link,
+# --list, --install, --help, usage errors, configuration errors.
+PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+d=$(mktemp -d /tmp/ptpbox-cli.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+
+# --list names all six, marks the unbuilt ones
+out=$("$PTPBOX" --list)
+for a in gm tc oc ppsmon todenc pmc; do
+	echo "$out" | grep -q "^$a " && ok || ko "--list lacks $a"
+done
+echo "$out" | grep -q "^oc .*not built" && ko "oc marked not built" || ok
+echo "$out" | grep -q "^tc .*not built yet" && ok || ko "tc not marked"
+
+# every applet: --help exits 0 and prints usage
+for a in gm tc oc ppsmon todenc pmc; do
+	"$PTPBOX" "$a" --help >"$d/h" 2>&1 && grep -q "usage" "$d/h" && ok || ko "$a --help"
+done
+# unbuilt applets say so and exit 2
+"$PTPBOX" tc -i eth0 2>"$d/e"; [ $? -eq 2 ] && grep -q "not built" "$d/e" && ok || ko "tc exit 2"
+# usage errors: exit 1, one line on stderr
+for a in gm oc; do
+	"$PTPBOX" "$a" --bogus 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 1 ] && [ "$(wc -l <"$d/e")" -eq 1 ] && ok || ko "$a usage error: exit $r, $(cat "$d/e")"
+	"$PTPBOX" "$a" -f 2>"$d/e" >/dev/null; [ $? -eq 1 ] && ok || ko "$a -f without value"
+done
+"$PTPBOX" nosuch 2>"$d/e"; [ $? -eq 1 ] && grep -q "unknown applet" "$d/e" && ok || ko "unknown applet"
+"$PTPBOX" 2>/dev/null; [ $? -eq 1 ] && ok || ko "no arguments"
+
+# --install makes links; each link name runs its applet
+"$PTPBOX" --install "$d/bin" >/dev/null && ok || ko "--install"
+"$PTPBOX" --install "$d/bin" --prefix ptp- >/dev/null && ok || ko "--install --prefix"
+for l in oc ptp-oc; do
+	"$d/bin/$l" --help | grep -q "ptpbox oc" && ok || ko "link $l"
+done
+ln -s "$PTPBOX" "$d/ptpbox-gm"
+"$d/ptpbox-gm" --help | grep -q "ptpbox gm" && ok || ko "link ptpbox-gm"
+"$d/bin/ptp-tc" 2>/dev/null; [ $? -eq 2 ] && ok || ko "ptp-tc link exit 2"
+
+# configuration errors: file, line, key, value and range; exit 1
+printf '[global]\nprofile ocp-dc\nlogSyncInterval 4\n' >"$d/bad.cfg"
+"$PTPBOX" oc -f "$d/bad.cfg" -i lo 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -q "bad.cfg:3: logSyncInterval 4: out of range, allowed -7..3 (profile ocp-dc)" "$d/e" \
+	&& ok || ko "range error: exit $r, $(cat "$d/e")"
+printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"
+"$PTPBOX" gm -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "bad.cfg:2: frobnicate: unknown key" "$d/e" && ok || ko "unknown key"
+"$PTPBOX" gm -i lo --profile=g8265.1 --domainNumber=2 2>"$d/e"; [ $? -eq 1 ] && grep -q "command line: domainNumber 2: out of range, allowed 4..23" "$d/e" && ok || ko "cmdline range: $(cat "$d/e")"
+"$PTPBOX" gm -f "$d/none.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "No such file" "$d/e" && ok || ko "missing file"
+# runtime errors: exit 3 with the reason
+"$PTPBOX" gm -i nosuchif0 -S -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "nosuchif0: no such interface" "$d/e" && ok || ko "bad iface: $(cat "$d/e")"
+"$PTPBOX" oc -i lo -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "no PTP hardware clock\|hardware time stamping" "$d/e" && ok || ko "hw ts on lo: $(cat "$d/e")"
+printf '[global]\ntime_stamping software\nclock soft\n' >"$d/oc.cfg"
+"$PTPBOX" oc -f "$d/oc.cfg" -i lo -q 2>"$d/e"; [ $? -eq 1 ] && grep -q "no unicast master table" "$d/e" && ok || ko "oc without table: $(cat "$d/e")"
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

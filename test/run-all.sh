@@ -1,0 +1,63 @@
+#!/bin/sh
+# Build ptpbox (static musl and dynamic glibc) and run every test suite:
+# unit (both builds, and under valgrind), cli, network (namespaces), tshark
+# decoding, interop with linuxptp.  Installs what it needs as root.
+# Ends with "N passed, N failed" counting suites.
+# Usage: test/run-all.sh [--no-install] [--no-build]
+cd "$(dirname "$0")/.." || exit 1
+install=1
+build=1
+for a in "$@"; do
+	case $a in
+	--no-install) install=0 ;;
+	--no-build) build=0 ;;
+	*) echo "usage: test/run-all.sh [--no-install] [--no-build]" >&2; exit 1 ;;
+	esac
+done
+[ $install = 1 ] && { scripts/install-deps.sh test || exit 1; }
+if [ $build = 1 ]; then
+	./build.sh -s || exit 1
+	make -s -j2 build/unit_tests || exit 1
+	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests || exit 1
+fi
+
+passed=0
+failed=0
+failed_names=""
+suite() {
+	name=$1; shift
+	echo "=== $name"
+	start=$(date +%s)
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "=== $name: ok ($(( $(date +%s) - start )) s)"
+	else
+		failed=$((failed + 1))
+		failed_names="$failed_names $name"
+		echo "=== $name: FAILED ($(( $(date +%s) - start )) s)"
+	fi
+}
+static_check() {
+	file build/ptpbox | tee /dev/stderr | grep -q "statically linked" &&
+		echo "build/ptpbox: $(stat -c %s build/ptpbox) bytes"
+}
+valgrind_unit() {
+	command -v valgrind >/dev/null || { echo "valgrind missing"; return 1; }
+	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+		build-glibc/unit_tests >/dev/null
+}
+
+suite static-binary static_check
+suite unit-musl build/unit_tests
+suite unit-glibc build-glibc/unit_tests
+suite unit-valgrind valgrind_unit
+suite cli sh test/cli/cli.sh
+suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
+suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
+suite net-tshark-decode sh test/net/tshark_decode.sh
+suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
+suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
+
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
