@@ -63,6 +63,7 @@ struct entry {
 	int line;
 	int is_port; /* 1: in the selected [IFACE] section; -1: another port */
 	int table;   /* index into tables for [unicast_master_table] lines, else -1 */
+	int cmdline; /* from config_set(): applied after every file line */
 };
 
 struct eff {
@@ -331,6 +332,7 @@ int config_set(struct config *c, const char *key, const char *value)
 	snprintf(e->value, sizeof(e->value), "%s", value);
 	e->file = "command line";
 	e->line = 0;
+	e->cmdline = 1;
 	return 0;
 }
 
@@ -590,9 +592,13 @@ int config_finish(struct config *c, char *err, size_t errlen)
 	char at[300];
 	int i, r;
 
-	/* the profile must be known before any range check */
-	for (i = 0; i < c->n_ent; i++) {
-		const struct entry *e = &c->ent[i];
+	/* the profile must be known before any range check; file lines
+	 * first, then the command line, so the command line wins */
+	for (i = 0; i < 2 * c->n_ent; i++) {
+		const struct entry *e = &c->ent[i % c->n_ent];
+		if (e->cmdline != (i >= c->n_ent)) {
+			continue;
+		}
 		if (e->table < 0 && e->is_port == 0 && !strcmp(e->key, "profile")) {
 			if (enum_lookup(profile_enum, e->value) < 0) {
 				seterr(err, errlen,
@@ -610,11 +616,14 @@ int config_finish(struct config *c, char *err, size_t errlen)
 	memset(c->global, 0, sizeof(c->global));
 	memset(c->port, 0, sizeof(c->port));
 
-	for (i = 0; i < c->n_ent; i++) {
-		const struct entry *e = &c->ent[i];
+	for (i = 0; i < 2 * c->n_ent; i++) {
+		const struct entry *e = &c->ent[i % c->n_ent];
 		struct slot scratch;
 		int id;
 
+		if (e->cmdline != (i >= c->n_ent)) {
+			continue;
+		}
 		where(e, at, sizeof(at));
 		if (e->table >= 0) {
 			r = table_entry(c, e, at, err, errlen);

@@ -148,14 +148,19 @@ TEST(config_port_section_and_override)
 	CHECK_EQ(cfg_int(c, OPT_logSyncInterval), -3);
 	config_destroy(c);
 
+	/* the command line is parsed before the file is read, and wins */
 	c = config_create(CFG_ROLE_OC);
-	CHECK_EQ(config_read(c, write_cfg("[global]\npriority2 10\n"), NULL, err, sizeof(err)), 0);
-	unlink(path);
 	config_set(c, "priority2", "20");
+	config_set(c, "profile", "ocp-dc");
+	CHECK_EQ(config_read(c, write_cfg("[global]\npriority2 10\nprofile default\n"), NULL,
+			     err, sizeof(err)),
+		 0);
+	unlink(path);
 	config_set(c, "step_threshold", "0.5");
 	CHECK_EQ(config_finish(c, err, sizeof(err)), 0);
 	CHECK_EQ(cfg_int(c, OPT_priority2), 20);
 	CHECK(cfg_dbl(c, OPT_step_threshold) == 0.5);
+	CHECK(!strcmp(config_profile_name(c), "ocp-dc"));
 	config_destroy(c);
 
 	c = config_create(CFG_ROLE_OC);

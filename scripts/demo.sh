@@ -1,0 +1,34 @@
+#!/bin/sh
+# The main job, live: build ptpbox, start a grandmaster and a client in two
+# network namespaces joined by veth (UDP/IPv6, software time stamps, OCP DC
+# profile, the example configs), and watch the client converge.  The
+# client disciplines a soft clock started 250 us ahead and 10 ppm fast; no
+# real clock is touched.  Needs root (ip netns).  DURATION=30 by default.
+set -e
+cd "$(dirname "$0")/.."
+./build.sh -s
+PTPBOX=$PWD/build/ptpbox
+. test/lib.sh
+net_init
+DURATION=${DURATION:-30}
+net_host gm
+net_host oc
+net_link gm oc 1
+echo "gm: fd00::1:1 in $NS_gm, oc: fd00::1:2 in $NS_oc"
+run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f scripts/examples/ocp-dc-gm.cfg -i pa1 -m -q \
+	--time_stamping=software --clock=CLOCK_REALTIME
+wait_for 5 "$T_DIR/gm.log" "grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f scripts/examples/ocp-dc-oc.cfg -i pb1 -m -q \
+	--time_stamping=software --clock=soft --soft_offset_ns=250000 --soft_freq_ppb=10000 \
+	--logSyncInterval=0 --logMinDelayReqInterval=0
+tail -f "$T_DIR/oc.log" &
+tailpid=$!
+sleep "$DURATION"
+kill "$tailpid" 2>/dev/null
+echo "--- gm"
+cat "$T_DIR/gm.log"
+echo "--- result"
+grep "master offset" "$T_DIR/oc.log" | tail -10 | awk '
+	{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
+	END { if (n) printf "oc, last %d Syncs: rms offset %.0f ns, max |offset| %.0f ns\n", n, sqrt(s / n), m }'
+grep -q "to SLAVE" "$T_DIR/oc.log" && echo "oc reached SLAVE" || { echo "oc did not reach SLAVE"; exit 1; }
