@@ -236,6 +236,14 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		die_usage(applet, "delay_mechanism: only E2E is supported", usage);
 	}
 	ps->hw_ts = cfg_int(ps->cfg, OPT_time_stamping) == TS_HARDWARE;
+	if (role == CFG_ROLE_GM && !ps->hw_ts && !cfg_int(ps->cfg, OPT_twoStepFlag)) {
+		/* a time read before sendto() misses the stack's latency and its
+		 * jitter (tens of us on a busy host): no software one-step */
+		die_usage(applet,
+			  "twoStepFlag 0: one-step Sync needs time_stamping hardware with "
+			  "one-step support; use twoStepFlag 1",
+			  usage);
+	}
 
 	ps->clock = make_clock(ps, err, sizeof(err));
 	if (!ps->clock) {

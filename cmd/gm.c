@@ -168,8 +168,8 @@ static void send_sync(struct gm *g, struct uc_client *c)
 			return; /* cannot follow up: skip this Sync */
 		}
 	}
-	/* one-step with software stamps: the best we have is the time just
-	 * before the send; with hardware the NIC rewrites it */
+	/* two-step: an estimate (13.6.2); one-step (hardware only, see
+	 * port_setup): the NIC rewrites it with the transmit time */
 	m.body.sync.originTimestamp = tmv_to_ts(now_ptp(g));
 	if (send_msg(g, 1, &m, &c->addr, buf, &len) < 0 || !p) {
 		return;

@@ -51,6 +51,7 @@ printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"
 "$PTPBOX" gm -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "bad.cfg:2: frobnicate: unknown key" "$d/e" && ok || ko "unknown key"
 "$PTPBOX" gm -i lo --profile=g8265.1 --domainNumber=2 2>"$d/e"; [ $? -eq 1 ] && grep -q "command line: domainNumber 2: out of range, allowed 4..23" "$d/e" && ok || ko "cmdline range: $(cat "$d/e")"
 "$PTPBOX" gm -f "$d/none.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "No such file" "$d/e" && ok || ko "missing file"
+"$PTPBOX" gm -i lo -S --twoStepFlag=0 2>"$d/e"; [ $? -eq 1 ] && grep -q "one-step Sync needs time_stamping hardware" "$d/e" && ok || ko "sw one-step: $(cat "$d/e")"
 # runtime errors: exit 3 with the reason
 "$PTPBOX" gm -i nosuchif0 -S -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "nosuchif0: no such interface" "$d/e" && ok || ko "bad iface: $(cat "$d/e")"
 "$PTPBOX" oc -i lo -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "no PTP hardware clock\|hardware time stamping" "$d/e" && ok || ko "hw ts on lo: $(cat "$d/e")"
