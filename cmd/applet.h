@@ -28,8 +28,11 @@ struct port_setup {
 	struct clk *clock;
 	struct udp *udp;
 	struct clock_identity identity;
+	struct port_identity port; /* identity, port 1 */
+	int domain;
 	int transport;
 	int hw_ts;
+	uint64_t tx_err;
 };
 
 /*
@@ -44,6 +47,28 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
 
+/* Header of a message from this port: version 2.1, domain, unicastFlag
+ * (OCP 7.13, G.8265.1 Table A.6), sourcePortIdentity, sequenceId and
+ * logMessageInterval (0x7f where 13.3.2.14 says "not applicable"). */
+void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type, uint16_t seq,
+		   int8_t log);
+
+/* Pack m and send it to `to` on the event (1) or general (0) port.  When out
+ * is given the packed bytes are kept there (*outlen: room in, length out),
+ * e.g. to match the transmit timestamp.  0 or -errno; failures count in
+ * ps->tx_err and log at debug level. */
+int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const struct net_addr *to,
+	      uint8_t *out, size_t *outlen);
+
+/* What port_wait() found ready. */
+#define PORT_TXTS 1	/* transmit timestamps on the error queue */
+#define PORT_EVENT 2	/* datagrams on the event port */
+#define PORT_GENERAL 4	/* datagrams on the general port */
+
+/* Wait until deadline (monotonic ns, INT64_MAX = none) for either socket.
+ * Returns PORT_* flags, 0 on time-out or signal. */
+int port_wait(struct port_setup *ps, tmv_t deadline);
+
 /* CLOCK_MONOTONIC now, ns. */
 tmv_t mono_now(void);
 
@@ -51,9 +76,5 @@ tmv_t mono_now(void);
 extern volatile sig_atomic_t applet_stop;
 void install_stop_handlers(void);
 
-/* Wait for fds (POLLIN|POLLERR) until deadline (monotonic ns, INT64_MAX =
- * none).  revents written back.  Returns poll()'s result (-1 on EINTR). */
-struct pollfd;
-int wait_fds(struct pollfd *fds, int n, tmv_t deadline);
 
 #endif

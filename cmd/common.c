@@ -39,9 +39,11 @@ tmv_t mono_now(void)
 	return timespec_to_tmv(ts);
 }
 
-int wait_fds(struct pollfd *fds, int n, tmv_t deadline)
+int port_wait(struct port_setup *ps, tmv_t deadline)
 {
-	int ms = -1;
+	struct pollfd pfd[2];
+	int ms = -1, r = 0;
+
 	if (deadline != INT64_MAX) {
 		tmv_t d = deadline - mono_now();
 		if (d < 0) {
@@ -50,7 +52,58 @@ int wait_fds(struct pollfd *fds, int n, tmv_t deadline)
 		d = (d + 999999) / 1000000; /* round up: never wake early */
 		ms = d > 60000 ? 60000 : (int)d;
 	}
-	return poll(fds, (nfds_t)n, ms);
+	pfd[0].fd = udp_fd(ps->udp, 1);
+	pfd[0].events = POLLIN | POLLERR;
+	pfd[1].fd = udp_fd(ps->udp, 0);
+	pfd[1].events = POLLIN;
+	if (poll(pfd, 2, ms) <= 0) {
+		return 0;
+	}
+	if (pfd[0].revents & POLLERR) {
+		r |= PORT_TXTS;
+	}
+	if (pfd[0].revents & POLLIN) {
+		r |= PORT_EVENT;
+	}
+	if (pfd[1].revents & POLLIN) {
+		r |= PORT_GENERAL;
+	}
+	return r;
+}
+
+void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type, uint16_t seq,
+		   int8_t log)
+{
+	msg_init(m, type);
+	m->hdr.domainNumber = (uint8_t)ps->domain;
+	m->hdr.flagField = FLAG_UNICAST;
+	m->hdr.sourcePortIdentity = ps->port;
+	m->hdr.sequenceId = seq;
+	m->hdr.logMessageInterval = log;
+}
+
+int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const struct net_addr *to,
+	      uint8_t *out, size_t *outlen)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN];
+	uint8_t *b = out ? out : buf;
+	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
+
+	if (n < 0) {
+		ps->tx_err++;
+		return n;
+	}
+	if (outlen) {
+		*outlen = (size_t)n;
+	}
+	n = udp_send(ps->udp, event, b, (size_t)n, to);
+	if (n < 0) {
+		char a[64];
+		ps->tx_err++;
+		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
+			 net_addr_str(to, a, sizeof(a)), strerror(-n));
+	}
+	return n;
 }
 
 static void die_usage(const char *applet, const char *msg, const char *usage)
@@ -280,6 +333,9 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		ps->identity.id[6] = 0x00;
 		ps->identity.id[7] = role == CFG_ROLE_GM ? 0x00 : 0x01;
 	}
+	ps->port.clockIdentity = ps->identity;
+	ps->port.portNumber = 1;
+	ps->domain = cfg_int(ps->cfg, OPT_domainNumber);
 	install_stop_handlers();
 }
 

@@ -9,7 +9,6 @@
  *   - Delay_Resp for every Delay_Req from a client holding a Delay_Resp grant
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +48,12 @@ struct pending_sync {
 struct gm {
 	struct port_setup ps;
 	struct uc_grantor *grantor;
-	struct port_identity port;
-	int domain, two_step, utc_offset;
+	int two_step, utc_offset;
 	int clock_class, clock_accuracy, variance, priority1, priority2, time_source;
 	tmv_t tx_timeout;
 	struct pending_sync pending[PENDING_MAX];
 	int n_pending;
-	uint64_t rx_bad, rx_other_domain, rx_ungranted_dreq, tx_err, tx_ts_missing, tx_ts_late;
+	uint64_t rx_bad, rx_other_domain, rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
 	tmv_t next_summary, summary_period;
 };
 
@@ -70,39 +68,6 @@ static tmv_t now_ptp(struct gm *g)
 	tmv_t t = 0;
 	clk_gettime(g->ps.clock, &t);
 	return to_ptp(g, t);
-}
-
-static void header(struct gm *g, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
-{
-	msg_init(m, type);
-	m->hdr.domainNumber = (uint8_t)g->domain;
-	m->hdr.flagField = FLAG_UNICAST; /* OCP 7.13, G.8265.1 Table A.6 */
-	m->hdr.sourcePortIdentity = g->port;
-	m->hdr.sequenceId = seq;
-	m->hdr.logMessageInterval = log;
-}
-
-static int send_msg(struct gm *g, int event, const struct ptp_msg *m, const struct net_addr *to,
-		    uint8_t *out, size_t *outlen)
-{
-	uint8_t buf[PTP_MSG_MAX_LEN];
-	uint8_t *b = out ? out : buf;
-	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
-	if (n < 0) {
-		g->tx_err++;
-		return n;
-	}
-	if (outlen) {
-		*outlen = (size_t)n;
-	}
-	n = udp_send(g->ps.udp, event, b, (size_t)n, to);
-	if (n < 0) {
-		char a[64];
-		g->tx_err++;
-		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
-			 net_addr_str(to, a, sizeof(a)), strerror(-n));
-	}
-	return n;
 }
 
 /* timePropertiesDS flags from the clock class (OCP 7.14 Table 2). */
@@ -124,7 +89,7 @@ static void send_announce(struct gm *g, struct uc_client *c)
 	struct uc_grant *gt = &c->grant[UC_ANNOUNCE];
 	struct ptp_msg m;
 
-	header(g, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
+	port_msg_init(&g->ps, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
 	m.hdr.flagField |= time_flags(g);
 	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));
 	m.body.announce.currentUtcOffset = (int16_t)g->utc_offset;
@@ -133,10 +98,10 @@ static void send_announce(struct gm *g, struct uc_client *c)
 	m.body.announce.grandmasterClockQuality.clockAccuracy = (uint8_t)g->clock_accuracy;
 	m.body.announce.grandmasterClockQuality.offsetScaledLogVariance = (uint16_t)g->variance;
 	m.body.announce.grandmasterPriority2 = (uint8_t)g->priority2;
-	m.body.announce.grandmasterIdentity = g->port.clockIdentity;
+	m.body.announce.grandmasterIdentity = g->ps.port.clockIdentity;
 	m.body.announce.stepsRemoved = 0;
 	m.body.announce.timeSource = (uint8_t)g->time_source;
-	send_msg(g, 0, &m, &c->addr, NULL, NULL);
+	port_send(&g->ps, 0, &m, &c->addr, NULL, NULL);
 }
 
 static struct pending_sync *pending_slot(struct gm *g)
@@ -159,7 +124,7 @@ static void send_sync(struct gm *g, struct uc_client *c)
 	size_t len = sizeof(buf);
 	uint16_t seq = gt->sequenceId++;
 
-	header(g, &m, SYNC, seq, gt->logInterMessagePeriod);
+	port_msg_init(&g->ps, &m, SYNC, seq, gt->logInterMessagePeriod);
 	if (g->two_step) {
 		m.hdr.flagField |= FLAG_TWO_STEP;
 		p = pending_slot(g);
@@ -171,7 +136,7 @@ static void send_sync(struct gm *g, struct uc_client *c)
 	/* two-step: an estimate (13.6.2); one-step (hardware only, see
 	 * port_setup): the NIC rewrites it with the transmit time */
 	m.body.sync.originTimestamp = tmv_to_ts(now_ptp(g));
-	if (send_msg(g, 1, &m, &c->addr, buf, &len) < 0 || !p) {
+	if (port_send(&g->ps, 1, &m, &c->addr, buf, &len) < 0 || !p) {
 		return;
 	}
 	p->used = 1;
@@ -189,10 +154,10 @@ static void send_follow_up(struct gm *g, struct pending_sync *p, tmv_t tx_raw)
 {
 	struct ptp_msg m;
 
-	header(g, &m, FOLLOW_UP, p->seq, p->log_interval);
+	port_msg_init(&g->ps, &m, FOLLOW_UP, p->seq, p->log_interval);
 	m.body.follow_up.preciseOriginTimestamp =
 		tmv_to_ts(to_ptp(g, clk_from_raw(g->ps.clock, tx_raw)));
-	send_msg(g, 0, &m, &p->to, NULL, NULL);
+	port_send(&g->ps, 0, &m, &p->to, NULL, NULL);
 }
 
 static void drain_txts(struct gm *g)
@@ -273,11 +238,11 @@ static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net
 {
 	struct ptp_msg reply;
 
-	header(g, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
+	port_msg_init(&g->ps, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
 	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
 	if (uc_grantor_signaling(g->grantor, from, m, mono_now(), &reply) > 0) {
 		log_grants(g, from, &reply);
-		send_msg(g, 0, &reply, from, NULL, NULL);
+		port_send(&g->ps, 0, &reply, from, NULL, NULL);
 	}
 }
 
@@ -295,12 +260,12 @@ static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net
 		g->tx_ts_missing++;
 		return;
 	}
-	header(g, &r, DELAY_RESP, m->hdr.sequenceId, c->grant[UC_DELAY_RESP].logInterMessagePeriod);
+	port_msg_init(&g->ps, &r, DELAY_RESP, m->hdr.sequenceId, c->grant[UC_DELAY_RESP].logInterMessagePeriod);
 	/* 11.3.2 c) correctionField of the Delay_Req goes back unchanged */
 	r.hdr.correctionField = m->hdr.correctionField;
 	r.body.delay_resp.receiveTimestamp = tmv_to_ts(to_ptp(g, clk_from_raw(g->ps.clock, rx_raw)));
 	r.body.delay_resp.requestingPortIdentity = m->hdr.sourcePortIdentity;
-	send_msg(g, 0, &r, from, NULL, NULL);
+	port_send(&g->ps, 0, &r, from, NULL, NULL);
 }
 
 static void receive(struct gm *g, int event)
@@ -318,11 +283,11 @@ static void receive(struct gm *g, int event)
 			g->rx_bad++;
 			continue;
 		}
-		if (m.hdr.domainNumber != g->domain) {
+		if (m.hdr.domainNumber != g->ps.domain) {
 			g->rx_other_domain++;
 			continue;
 		}
-		if (!clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &g->port.clockIdentity)) {
+		if (!clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &g->ps.port.clockIdentity)) {
 			continue;
 		}
 		switch (m.hdr.messageType) {
@@ -348,7 +313,7 @@ static void summary(struct gm *g)
 		uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 		(unsigned long long)s->granted, (unsigned long long)s->denied,
 		(unsigned long long)s->denied_full, (unsigned long long)s->expired,
-		(unsigned long long)g->rx_bad, (unsigned long long)g->tx_err,
+		(unsigned long long)g->rx_bad, (unsigned long long)g->ps.tx_err,
 		(unsigned long long)g->tx_ts_missing);
 }
 
@@ -358,7 +323,7 @@ static void cancel_one(struct uc_client *c, void *arg)
 	struct ptp_msg m;
 	int i;
 
-	header(g, &m, SIGNALING, 0, 0x7f);
+	port_msg_init(&g->ps, &m, SIGNALING, 0, 0x7f);
 	m.body.signaling.targetPortIdentity = c->portIdentity;
 	for (i = 0; i < UC_NSVC; i++) {
 		if (c->grant[i].active) {
@@ -369,7 +334,7 @@ static void cancel_one(struct uc_client *c, void *arg)
 		}
 	}
 	if (m.n_tlv) {
-		send_msg(g, 0, &m, &c->addr, NULL, NULL);
+		port_send(&g->ps, 0, &m, &c->addr, NULL, NULL);
 	}
 }
 
@@ -377,7 +342,6 @@ int gm_main(int argc, char **argv)
 {
 	struct gm *g = calloc(1, sizeof(*g));
 	struct uc_grantor_cfg gc;
-	struct pollfd pfd[2];
 	double lo, hi;
 	char id[32];
 	int i;
@@ -387,9 +351,6 @@ int gm_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	port_setup(&g->ps, argc, argv, "gm", CFG_ROLE_GM, gm_usage);
-	g->port.clockIdentity = g->ps.identity;
-	g->port.portNumber = 1;
-	g->domain = cfg_int(g->ps.cfg, OPT_domainNumber);
 	g->two_step = cfg_int(g->ps.cfg, OPT_twoStepFlag);
 	g->utc_offset = cfg_int(g->ps.cfg, OPT_utc_offset);
 	g->clock_class = cfg_int(g->ps.cfg, OPT_clockClass);
@@ -434,12 +395,10 @@ int gm_main(int argc, char **argv)
 	pr_notice("selected local clock %s as best master", id);
 	pr_notice("assuming the grand master role");
 
-	pfd[0].fd = udp_fd(g->ps.udp, 1);
-	pfd[1].fd = udp_fd(g->ps.udp, 0);
 	while (!applet_stop) {
 		struct uc_client *c;
 		tmv_t now, next;
-		int svc;
+		int svc, ready;
 
 		next = uc_grantor_next(g->grantor);
 		if (pending_next(g) < next) {
@@ -448,18 +407,14 @@ int gm_main(int argc, char **argv)
 		if (g->summary_period && g->next_summary < next) {
 			next = g->next_summary;
 		}
-		pfd[0].events = POLLIN | POLLERR;
-		pfd[1].events = POLLIN;
-		if (wait_fds(pfd, 2, next) < 0) {
-			continue;
-		}
-		if (pfd[0].revents & POLLERR) {
+		ready = port_wait(&g->ps, next);
+		if (ready & PORT_TXTS) {
 			drain_txts(g);
 		}
-		if (pfd[0].revents & POLLIN) {
+		if (ready & PORT_EVENT) {
 			receive(g, 1);
 		}
-		if (pfd[1].revents & POLLIN) {
+		if (ready & PORT_GENERAL) {
 			receive(g, 0);
 		}
 		now = mono_now();

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +62,10 @@ struct stat_acc {
 
 struct oc {
 	struct port_setup ps;
-	struct port_identity port;
 	struct master m[MAX_MASTERS];
 	int n_masters, selected;
 	enum port_state state;
-	int domain, free_running, announce_timeout, utc_offset_cfg;
+	int free_running, announce_timeout, utc_offset_cfg;
 	struct e2e e2e;
 	struct servo *servo;
 	/* Delay_Req */
@@ -132,41 +130,9 @@ static void set_state(struct oc *o, enum port_state s, const char *event)
 	o->state = s;
 }
 
-static void header(struct oc *o, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
-{
-	msg_init(m, type);
-	m->hdr.domainNumber = (uint8_t)o->domain;
-	m->hdr.flagField = FLAG_UNICAST;
-	m->hdr.sourcePortIdentity = o->port;
-	m->hdr.sequenceId = seq;
-	m->hdr.logMessageInterval = log;
-}
-
-static int send_msg(struct oc *o, int event, const struct ptp_msg *m, const struct net_addr *to,
-		    uint8_t *out, size_t *outlen)
-{
-	uint8_t buf[PTP_MSG_MAX_LEN];
-	uint8_t *b = out ? out : buf;
-	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
-
-	if (n < 0) {
-		return n;
-	}
-	if (outlen) {
-		*outlen = (size_t)n;
-	}
-	n = udp_send(o->ps.udp, event, b, (size_t)n, to);
-	if (n < 0) {
-		char a[64];
-		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
-			 net_addr_str(to, a, sizeof(a)), strerror(-n));
-	}
-	return n;
-}
-
 static void signaling_header(struct oc *o, struct master *mm, struct ptp_msg *m)
 {
-	header(o, m, SIGNALING, mm->sig_seq++, 0x7f);
+	port_msg_init(&o->ps, m, SIGNALING, mm->sig_seq++, 0x7f);
 	/* G.8265.1 6.6: all ones until the master's identity is known */
 	if (mm->have_announce) {
 		m->body.signaling.targetPortIdentity = mm->ds.sender;
@@ -186,7 +152,7 @@ static void poll_negotiation(struct oc *o, tmv_t now)
 
 		signaling_header(o, mm, &sig);
 		if (uc_req_poll(&mm->req, now, &sig, &ev) > 0) {
-			send_msg(o, 0, &sig, &mm->addr, NULL, NULL);
+			port_send(&o->ps, 0, &sig, &mm->addr, NULL, NULL);
 		} else {
 			mm->sig_seq--;
 		}
@@ -314,7 +280,7 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 		pr_notice("port 1 (%s): new foreign master %s", o->ps.iface,
 			  port_id_str(&m->hdr.sourcePortIdentity, pid));
 	}
-	bmca_ds_from_announce(&mm->ds, m, &o->port);
+	bmca_ds_from_announce(&mm->ds, m, &o->ps.port);
 	mm->flags = m->hdr.flagField;
 	mm->utc_offset = m->body.announce.currentUtcOffset;
 	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
@@ -429,7 +395,7 @@ static void on_follow_up(struct oc *o, const struct ptp_msg *m, const struct net
 static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
 {
 	if (!from_selected(o, m, from) ||
-	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->port)) {
+	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->ps.port)) {
 		return;
 	}
 	e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
@@ -481,7 +447,7 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 		}
 	}
 	if (acks) {
-		send_msg(o, 0, &ack, &mm->addr, NULL, NULL);
+		port_send(&o->ps, 0, &ack, &mm->addr, NULL, NULL);
 	} else {
 		mm->sig_seq--;
 	}
@@ -503,8 +469,8 @@ static void receive(struct oc *o, int event)
 			o->rx_bad++;
 			continue;
 		}
-		if (m.hdr.domainNumber != o->domain ||
-		    !clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &o->port.clockIdentity)) {
+		if (m.hdr.domainNumber != o->ps.domain ||
+		    !clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &o->ps.port.clockIdentity)) {
 			continue;
 		}
 		switch (m.hdr.messageType) {
@@ -547,11 +513,11 @@ static void send_delay_req(struct oc *o, tmv_t now)
 	/* OCP 7.12: mean >= 90 % of the granted period, 90 % within +-30 %:
 	 * spread uniformly over [0.95, 1.15] of the period */
 	o->next_dreq = now + period * 95 / 100 + (tmv_t)(rnd(o) % 1000) * period / 5000;
-	header(o, &m, DELAY_REQ, o->dreq_seq, 0x7f);
+	port_msg_init(&o->ps, &m, DELAY_REQ, o->dreq_seq, 0x7f);
 	clk_gettime(o->ps.clock, &t);
 	m.body.sync.originTimestamp = tmv_to_ts(t > 0 ? t : 0);
 	o->dreq_len = sizeof(o->dreq_bytes);
-	if (send_msg(o, 1, &m, &mm->addr, o->dreq_bytes, &o->dreq_len) < 0) {
+	if (port_send(&o->ps, 1, &m, &mm->addr, o->dreq_bytes, &o->dreq_len) < 0) {
 		return;
 	}
 	e2e_delay_req_sent(&o->e2e, o->dreq_seq);
@@ -636,7 +602,6 @@ int oc_main(int argc, char **argv)
 {
 	struct oc *o = calloc(1, sizeof(*o));
 	struct servo_pi_cfg sc;
-	struct pollfd pfd[2];
 	char id[32];
 	tmv_t now;
 
@@ -645,10 +610,7 @@ int oc_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	port_setup(&o->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
-	o->port.clockIdentity = o->ps.identity;
-	o->port.portNumber = 1;
 	o->selected = -1;
-	o->domain = cfg_int(o->ps.cfg, OPT_domainNumber);
 	o->free_running = cfg_int(o->ps.cfg, OPT_free_running);
 	o->announce_timeout = cfg_int(o->ps.cfg, OPT_announceReceiptTimeout);
 	o->utc_offset_cfg = cfg_int(o->ps.cfg, OPT_utc_offset);
@@ -696,11 +658,9 @@ int oc_main(int argc, char **argv)
 	o->state = PS_INITIALIZING;
 	set_state(o, PS_LISTENING, "INIT_COMPLETE");
 
-	pfd[0].fd = udp_fd(o->ps.udp, 1);
-	pfd[1].fd = udp_fd(o->ps.udp, 0);
 	while (!applet_stop) {
 		tmv_t next = INT64_MAX, t;
-		int i;
+		int i, ready;
 
 		for (i = 0; i < o->n_masters; i++) {
 			t = uc_req_next(&o->m[i].req);
@@ -721,18 +681,14 @@ int oc_main(int argc, char **argv)
 		if (o->next_truth < next && !strcmp(o->ps.clock->ops->name, "soft")) {
 			next = o->next_truth;
 		}
-		pfd[0].events = POLLIN | POLLERR;
-		pfd[1].events = POLLIN;
-		if (wait_fds(pfd, 2, next) < 0) {
-			continue;
-		}
-		if (pfd[0].revents & POLLERR) {
+		ready = port_wait(&o->ps, next);
+		if (ready & PORT_TXTS) {
 			drain_txts(o);
 		}
-		if (pfd[1].revents & POLLIN) {
+		if (ready & PORT_GENERAL) {
 			receive(o, 0);
 		}
-		if (pfd[0].revents & POLLIN) {
+		if (ready & PORT_EVENT) {
 			receive(o, 1);
 		}
 		now = mono_now();

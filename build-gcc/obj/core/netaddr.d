@@ -1,2 +1,0 @@
-build-gcc/obj/core/netaddr.o: core/netaddr.c core/netaddr.h
-core/netaddr.h:
