@@ -32,7 +32,8 @@ struct port_setup {
 	int domain;
 	int transport;
 	int hw_ts;
-	uint64_t tx_err;
+	uint64_t tx_err, rx_bad, rx_other_domain;
+	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
 /*
@@ -59,6 +60,15 @@ void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type,
  * ps->tx_err and log at debug level. */
 int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const struct net_addr *to,
 	      uint8_t *out, size_t *outlen);
+
+/* Receive the next message for this port from the event (1) or general (0)
+ * socket without blocking: malformed datagrams are counted in ps->rx_bad,
+ * other domains in ps->rx_other_domain, our own messages skipped, all
+ * dropped.  Returns 1 with *m (raw TLV values point into ps->rxbuf until the
+ * next call), *from and *rx_raw (kernel receive timestamp, ns; 0 if none),
+ * or 0 when nothing is left. */
+int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_addr *from,
+	      tmv_t *rx_raw);
 
 /* What port_wait() found ready. */
 #define PORT_TXTS 1	/* transmit timestamps on the error queue */

@@ -71,6 +71,28 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	return r;
 }
 
+int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_addr *from,
+	      tmv_t *rx_raw)
+{
+	ssize_t n;
+
+	while ((n = udp_recv(ps->udp, event, ps->rxbuf, sizeof(ps->rxbuf), from, rx_raw)) >= 0) {
+		if (msg_unpack(ps->rxbuf, (size_t)n, m)) {
+			ps->rx_bad++;
+			continue;
+		}
+		if (m->hdr.domainNumber != ps->domain) {
+			ps->rx_other_domain++;
+			continue;
+		}
+		if (!clock_id_cmp(&m->hdr.sourcePortIdentity.clockIdentity, &ps->port.clockIdentity)) {
+			continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type, uint16_t seq,
 		   int8_t log)
 {

@@ -53,7 +53,7 @@ struct gm {
 	tmv_t tx_timeout;
 	struct pending_sync pending[PENDING_MAX];
 	int n_pending;
-	uint64_t rx_bad, rx_other_domain, rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
+	uint64_t rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
 	tmv_t next_summary, summary_period;
 };
 
@@ -168,7 +168,8 @@ static void drain_txts(struct gm *g)
 	int i;
 
 	while ((n = udp_recv_txts(g->ps.udp, pkt, sizeof(pkt), &raw)) >= 0) {
-		for (i = 0; i < PENDING_MAX && g->n_pending; i++) {
+		int matched = 0;
+		for (i = 0; i < PENDING_MAX && g->n_pending && !matched; i++) {
 			struct pending_sync *p = &g->pending[i];
 			if (p->used && udp_txts_match(pkt, (size_t)n, p->bytes, p->len)) {
 				if (raw) {
@@ -178,12 +179,11 @@ static void drain_txts(struct gm *g)
 				}
 				p->used = 0;
 				g->n_pending--;
-				break;
+				matched = 1;
 			}
 		}
-		if (i == PENDING_MAX || !g->n_pending) {
-			/* one-step Syncs and stamps that came after their
-			 * deadline land here */
+		if (!matched) {
+			/* a stamp that came after its deadline */
 			g->tx_ts_late++;
 		}
 	}
@@ -270,26 +270,12 @@ static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net
 
 static void receive(struct gm *g, int event)
 {
-	uint8_t buf[PTP_MSG_MAX_LEN + 64];
 	struct net_addr from;
 	struct ptp_msg m;
 	tmv_t rx;
-	ssize_t n;
 	int budget = 256; /* bounded per wake-up so timers keep running */
 
-	while (budget-- > 0 &&
-	       (n = udp_recv(g->ps.udp, event, buf, sizeof(buf), &from, &rx)) >= 0) {
-		if (msg_unpack(buf, (size_t)n, &m)) {
-			g->rx_bad++;
-			continue;
-		}
-		if (m.hdr.domainNumber != g->ps.domain) {
-			g->rx_other_domain++;
-			continue;
-		}
-		if (!clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &g->ps.port.clockIdentity)) {
-			continue;
-		}
+	while (budget-- > 0 && port_recv(&g->ps, event, &m, &from, &rx)) {
 		switch (m.hdr.messageType) {
 		case DELAY_REQ:
 			if (event) {
@@ -309,12 +295,12 @@ static void summary(struct gm *g)
 {
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
 	pr_info("clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
-		"bad %llu tx_err %llu tx_ts_missing %llu",
+		"bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu",
 		uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 		(unsigned long long)s->granted, (unsigned long long)s->denied,
 		(unsigned long long)s->denied_full, (unsigned long long)s->expired,
-		(unsigned long long)g->rx_bad, (unsigned long long)g->ps.tx_err,
-		(unsigned long long)g->tx_ts_missing);
+		(unsigned long long)g->ps.rx_bad, (unsigned long long)g->ps.tx_err,
+		(unsigned long long)g->tx_ts_missing, (unsigned long long)g->tx_ts_late);
 }
 
 static void cancel_one(struct uc_client *c, void *arg)

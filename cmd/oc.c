@@ -78,7 +78,7 @@ struct oc {
 	/* output */
 	struct stat_acc st_off, st_freq, st_delay;
 	tmv_t summary_period, next_summary, next_truth;
-	uint64_t rx_bad, rx_unknown_src, tx_ts_missing;
+	uint64_t rx_unknown_src, tx_ts_missing;
 	int holdover_said;
 };
 
@@ -455,24 +455,14 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 
 static void receive(struct oc *o, int event)
 {
-	uint8_t buf[PTP_MSG_MAX_LEN + 64];
 	struct net_addr from;
 	struct ptp_msg m;
 	tmv_t rx;
-	ssize_t n;
-	int budget = 256;
+	int budget = 256; /* bounded per wake-up so timers keep running */
 
-	while (budget-- > 0 &&
-	       (n = udp_recv(o->ps.udp, event, buf, sizeof(buf), &from, &rx)) >= 0) {
+	while (budget-- > 0 && port_recv(&o->ps, event, &m, &from, &rx)) {
 		struct master *mm;
-		if (msg_unpack(buf, (size_t)n, &m)) {
-			o->rx_bad++;
-			continue;
-		}
-		if (m.hdr.domainNumber != o->ps.domain ||
-		    !clock_id_cmp(&m.hdr.sourcePortIdentity.clockIdentity, &o->ps.port.clockIdentity)) {
-			continue;
-		}
+
 		switch (m.hdr.messageType) {
 		case SYNC:
 			if (event) {
@@ -726,6 +716,11 @@ int oc_main(int argc, char **argv)
 		}
 		poll_negotiation(o, now);
 	}
+	pr_info("port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
+		"%llu tx_ts_missing %llu",
+		o->ps.iface, (unsigned long long)o->ps.rx_bad,
+		(unsigned long long)o->ps.rx_other_domain, (unsigned long long)o->rx_unknown_src,
+		(unsigned long long)o->ps.tx_err, (unsigned long long)o->tx_ts_missing);
 	servo_destroy(o->servo);
 	port_teardown(&o->ps);
 	free(o);
