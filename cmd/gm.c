@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ds.h"
 #include "../core/log.h"
 #include "../core/tlv.h"
 #include "../core/unicast.h"
@@ -48,8 +49,8 @@ struct pending_sync {
 struct gm {
 	struct port_setup ps;
 	struct uc_grantor *grantor;
-	int two_step, utc_offset;
-	int clock_class, clock_accuracy, variance, priority1, priority2, time_source;
+	struct default_ds dds;
+	struct time_properties_ds tpds;
 	tmv_t tx_timeout;
 	struct pending_sync pending[PENDING_MAX];
 	int n_pending;
@@ -60,7 +61,7 @@ struct gm {
 /* PTP time (ns) of clock time t: the PTP timescale is TAI. */
 static tmv_t to_ptp(struct gm *g, tmv_t t)
 {
-	return g->ps.clock->utc_timescale ? t + (tmv_t)g->utc_offset * NS_PER_SEC : t;
+	return g->ps.clock->utc_timescale ? t + (tmv_t)g->tpds.currentUtcOffset * NS_PER_SEC : t;
 }
 
 static tmv_t now_ptp(struct gm *g)
@@ -70,18 +71,21 @@ static tmv_t now_ptp(struct gm *g)
 	return to_ptp(g, t);
 }
 
-/* timePropertiesDS flags from the clock class (OCP 7.14 Table 2). */
-static uint16_t time_flags(struct gm *g)
+/* timePropertiesDS from the clock class (OCP 7.14 Table 2; G.8265.1 Table
+ * A.4): the PTP timescale always; traceability while locked (6) or in
+ * holdover within specification (7); frequency only for a G.8265.1 QL. */
+static void update_time_properties(struct gm *g, int utc_offset, int time_source)
 {
-	uint16_t f = FLAG_PTP_TIMESCALE;
-	if (g->clock_class == 6 || g->clock_class == 7) {
-		/* locked, or in holdover within specification */
-		f |= FLAG_UTC_OFFSET_VALID | FLAG_TIME_TRACEABLE | FLAG_FREQUENCY_TRACEABLE;
-	} else if (g->clock_class >= 80 && g->clock_class < 110) {
-		/* G.8265.1 Table A.4 note 2: a QL traceable to a PRC */
-		f |= FLAG_FREQUENCY_TRACEABLE;
-	}
-	return f;
+	int cls = g->dds.clockQuality.clockClass;
+	int traceable = cls == 6 || cls == 7;
+
+	memset(&g->tpds, 0, sizeof(g->tpds));
+	g->tpds.currentUtcOffset = (int16_t)utc_offset;
+	g->tpds.ptpTimescale = 1;
+	g->tpds.currentUtcOffsetValid = traceable;
+	g->tpds.timeTraceable = traceable;
+	g->tpds.frequencyTraceable = traceable || (cls >= 80 && cls < 110);
+	g->tpds.timeSource = (uint8_t)time_source;
 }
 
 static void send_announce(struct gm *g, struct uc_client *c)
@@ -90,17 +94,15 @@ static void send_announce(struct gm *g, struct uc_client *c)
 	struct ptp_msg m;
 
 	port_msg_init(&g->ps, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
-	m.hdr.flagField |= time_flags(g);
+	m.hdr.flagField |= tpds_to_flags(&g->tpds);
 	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));
-	m.body.announce.currentUtcOffset = (int16_t)g->utc_offset;
-	m.body.announce.grandmasterPriority1 = (uint8_t)g->priority1;
-	m.body.announce.grandmasterClockQuality.clockClass = (uint8_t)g->clock_class;
-	m.body.announce.grandmasterClockQuality.clockAccuracy = (uint8_t)g->clock_accuracy;
-	m.body.announce.grandmasterClockQuality.offsetScaledLogVariance = (uint16_t)g->variance;
-	m.body.announce.grandmasterPriority2 = (uint8_t)g->priority2;
-	m.body.announce.grandmasterIdentity = g->ps.port.clockIdentity;
+	m.body.announce.currentUtcOffset = g->tpds.currentUtcOffset;
+	m.body.announce.grandmasterPriority1 = g->dds.priority1;
+	m.body.announce.grandmasterClockQuality = g->dds.clockQuality;
+	m.body.announce.grandmasterPriority2 = g->dds.priority2;
+	m.body.announce.grandmasterIdentity = g->dds.clockIdentity;
 	m.body.announce.stepsRemoved = 0;
-	m.body.announce.timeSource = (uint8_t)g->time_source;
+	m.body.announce.timeSource = g->tpds.timeSource;
 	port_send(&g->ps, 0, &m, &c->addr, NULL, NULL);
 }
 
@@ -125,7 +127,7 @@ static void send_sync(struct gm *g, struct uc_client *c)
 	uint16_t seq = gt->sequenceId++;
 
 	port_msg_init(&g->ps, &m, SYNC, seq, gt->logInterMessagePeriod);
-	if (g->two_step) {
+	if (g->dds.twoStepFlag) {
 		m.hdr.flagField |= FLAG_TWO_STEP;
 		p = pending_slot(g);
 		if (!p) {
@@ -337,14 +339,20 @@ int gm_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	port_setup(&g->ps, argc, argv, "gm", CFG_ROLE_GM, gm_usage);
-	g->two_step = cfg_int(g->ps.cfg, OPT_twoStepFlag);
-	g->utc_offset = cfg_int(g->ps.cfg, OPT_utc_offset);
-	g->clock_class = cfg_int(g->ps.cfg, OPT_clockClass);
-	g->clock_accuracy = cfg_int(g->ps.cfg, OPT_clockAccuracy);
-	g->variance = cfg_int(g->ps.cfg, OPT_offsetScaledLogVariance);
-	g->priority1 = cfg_int(g->ps.cfg, OPT_priority1);
-	g->priority2 = cfg_int(g->ps.cfg, OPT_priority2);
-	g->time_source = cfg_int(g->ps.cfg, OPT_timeSource);
+	/* defaultDS, 8.2.1; a grandmaster is never slaveOnly (OCP Table 2) */
+	g->dds.twoStepFlag = cfg_int(g->ps.cfg, OPT_twoStepFlag);
+	g->dds.clockIdentity = g->ps.identity;
+	g->dds.numberPorts = 1;
+	g->dds.clockQuality.clockClass = (uint8_t)cfg_int(g->ps.cfg, OPT_clockClass);
+	g->dds.clockQuality.clockAccuracy = (uint8_t)cfg_int(g->ps.cfg, OPT_clockAccuracy);
+	g->dds.clockQuality.offsetScaledLogVariance =
+		(uint16_t)cfg_int(g->ps.cfg, OPT_offsetScaledLogVariance);
+	g->dds.priority1 = (uint8_t)cfg_int(g->ps.cfg, OPT_priority1);
+	g->dds.priority2 = (uint8_t)cfg_int(g->ps.cfg, OPT_priority2);
+	g->dds.domainNumber = (uint8_t)g->ps.domain;
+	g->dds.slaveOnly = 0;
+	update_time_properties(g, cfg_int(g->ps.cfg, OPT_utc_offset),
+			       cfg_int(g->ps.cfg, OPT_timeSource));
 	g->tx_timeout = (tmv_t)cfg_int(g->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
 
 	memset(&gc, 0, sizeof(gc));

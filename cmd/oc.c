@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/bmca.h"
+#include "../core/ds.h"
 #include "../core/e2e.h"
 #include "../core/log.h"
 #include "../core/servo.h"
@@ -36,9 +37,6 @@ static const char oc_usage[] =
 
 #define MAX_MASTERS CFG_MAX_TABLE_ENTRIES
 
-enum port_state { PS_INITIALIZING, PS_LISTENING, PS_UNCALIBRATED, PS_SLAVE };
-
-static const char *const ps_str[] = { "INITIALIZING", "LISTENING", "UNCALIBRATED", "SLAVE" };
 
 struct master {
 	struct net_addr addr;
@@ -48,8 +46,7 @@ struct master {
 	/* from its Announce messages */
 	int have_announce, qualified;
 	struct bmca_ds ds;
-	uint16_t flags;
-	int16_t utc_offset;
+	struct time_properties_ds tp;
 	int8_t log_announce;
 	tmv_t last_announce;
 	struct fm_window win;
@@ -65,6 +62,10 @@ struct oc {
 	struct master m[MAX_MASTERS];
 	int n_masters, selected;
 	enum port_state state;
+	/* data sets of this slave-only clock, 8.2 */
+	struct current_ds cds;
+	struct parent_ds pds;
+	struct time_properties_ds tpds;
 	int free_running, announce_timeout, utc_offset_cfg;
 	struct e2e e2e;
 	struct servo *servo;
@@ -126,7 +127,10 @@ static void set_state(struct oc *o, enum port_state s, const char *event)
 	if (o->state == s) {
 		return;
 	}
-	pr_notice("port 1 (%s): %s to %s on %s", o->ps.iface, ps_str[o->state], ps_str[s], event);
+	pr_notice("port 1 (%s): %s to %s on %s", o->ps.iface, port_state_str(o->state),
+		  port_state_str(s), event);
+	/* OCP 7.14: synchronizationUncertain while UNCALIBRATED */
+	o->cds.synchronizationUncertain = s == PS_UNCALIBRATED;
 	o->state = s;
 }
 
@@ -174,6 +178,20 @@ static struct master *find_master(struct oc *o, const struct net_addr *a)
 	return NULL;
 }
 
+/* 9.3.5 Table 30, decision S1: parentDS, currentDS.stepsRemoved and
+ * timePropertiesDS from E_best, the selected master's last Announce. */
+static void update_parent(struct oc *o)
+{
+	const struct master *mm = &o->m[o->selected];
+	o->pds.parentPortIdentity = mm->ds.sender;
+	o->pds.grandmasterIdentity = mm->ds.identity;
+	o->pds.grandmasterClockQuality = mm->ds.quality;
+	o->pds.grandmasterPriority1 = mm->ds.priority1;
+	o->pds.grandmasterPriority2 = mm->ds.priority2;
+	o->cds.stepsRemoved = (uint16_t)(mm->ds.stepsRemoved + 1);
+	o->tpds = mm->tp;
+}
+
 static void select_master(struct oc *o, int best, const char *event)
 {
 	tmv_t now = mono_now();
@@ -201,13 +219,15 @@ static void select_master(struct oc *o, int best, const char *event)
 		return;
 	}
 	o->holdover_said = 0;
+	update_parent(o);
 	pr_notice("selected best master clock %s", clock_id_str(&o->m[best].ds.identity, id));
 	/* G.8265.1 6.6: Sync and Delay_Resp only after the Announce grant and a
 	 * first Announce; both go in one Signaling message */
 	uc_req_want(&o->m[best].req, UC_SYNC, 1, now);
 	uc_req_want(&o->m[best].req, UC_DELAY_RESP, 1, now);
 	if (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED) {
-		pr_notice("port 1 (%s): new master, staying %s", o->ps.iface, ps_str[o->state]);
+		pr_notice("port 1 (%s): new master, staying %s", o->ps.iface,
+			  port_state_str(o->state));
 		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
 	} else {
 		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
@@ -281,8 +301,7 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 			  port_id_str(&m->hdr.sourcePortIdentity, pid));
 	}
 	bmca_ds_from_announce(&mm->ds, m, &o->ps.port);
-	mm->flags = m->hdr.flagField;
-	mm->utc_offset = m->body.announce.currentUtcOffset;
+	tpds_from_announce(&mm->tp, m);
 	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
 				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
 				   : m->hdr.logMessageInterval;
@@ -296,14 +315,17 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 	if (mm->qualified && (!was || changed)) {
 		run_bmca(o, "RS_SLAVE");
 	}
+	if (o->selected >= 0 && &o->m[o->selected] == mm) {
+		update_parent(o);
+	}
 }
 
 /* Master time (PTP timescale) to the local clock's time scale. */
 static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_timestamp ts)
 {
 	tmv_t t = ts_to_tmv(ts);
-	if (o->ps.clock->utc_timescale && (mm->flags & FLAG_PTP_TIMESCALE)) {
-		int off = (mm->flags & FLAG_UTC_OFFSET_VALID) ? mm->utc_offset : o->utc_offset_cfg;
+	if (o->ps.clock->utc_timescale && mm->tp.ptpTimescale) {
+		int off = mm->tp.currentUtcOffsetValid ? mm->tp.currentUtcOffset : o->utc_offset_cfg;
 		t -= (tmv_t)off * NS_PER_SEC;
 	}
 	return t;
@@ -340,6 +362,8 @@ static void synchronize(struct oc *o)
 		}
 		clk_adjfreq(o->ps.clock, adj);
 	}
+	o->cds.offsetFromMaster = offset;
+	o->cds.meanPathDelay = o->e2e.mean_path_delay;
 	pr_info("master offset %10lld s%d freq %+7.0f path delay %9lld", (long long)offset, (int)s,
 		o->ps.clock->freq_ppb, (long long)o->e2e.mean_path_delay);
 	stat_add(&o->st_off, (double)offset);

@@ -4,6 +4,7 @@
  * byte-exact; then every length check of DESIGN.md. */
 #include <errno.h>
 
+#include "../../core/ds.h"
 #include "../../core/msg.h"
 #include "../../core/tlv.h"
 #include "test.h"
@@ -290,4 +291,23 @@ TEST(tmv_conversions)
 	CHECK_EQ(sp.tv_nsec, 999999999);
 	CHECK_EQ(log2_interval_ns(-4), 62500000);
 	CHECK_EQ(log2_interval_ns(3), 8000000000LL);
+}
+
+TEST(ds_time_properties_flags)
+{
+	unsigned char in[PTP_MSG_MAX_LEN];
+	struct time_properties_ds t;
+	struct ptp_msg m;
+	int n = hex_to_bytes(announce_hex, in, sizeof(in));
+
+	CHECK_EQ(msg_unpack(in, (size_t)n, &m), 0);
+	tpds_from_announce(&t, &m);
+	CHECK_EQ(t.currentUtcOffset, 37);
+	CHECK(t.currentUtcOffsetValid && t.ptpTimescale && t.timeTraceable && t.frequencyTraceable);
+	CHECK(!t.leap59 && !t.leap61);
+	CHECK_EQ(t.timeSource, 0x20);
+	CHECK_EQ(tpds_to_flags(&t), m.hdr.flagField & 0x00ff);
+	CHECK(!strcmp(port_state_str(PS_UNCALIBRATED), "UNCALIBRATED"));
+	CHECK(!strcmp(port_state_str(PS_SLAVE), "SLAVE"));
+	CHECK(!strcmp(port_state_str((enum port_state)42), "NONE"));
 }

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "ds.h"
+
+const char *port_state_str(enum port_state s)
+{
+	static const char *const names[] = { "NONE",	    "INITIALIZING", "FAULTY",
+					     "DISABLED",    "LISTENING",    "PRE_MASTER",
+					     "MASTER",	    "PASSIVE",	    "UNCALIBRATED",
+					     "SLAVE" };
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "NONE";
+}
+
+uint16_t tpds_to_flags(const struct time_properties_ds *t)
+{
+	return (uint16_t)((t->leap61 ? FLAG_LEAP61 : 0) | (t->leap59 ? FLAG_LEAP59 : 0) |
+			  (t->currentUtcOffsetValid ? FLAG_UTC_OFFSET_VALID : 0) |
+			  (t->ptpTimescale ? FLAG_PTP_TIMESCALE : 0) |
+			  (t->timeTraceable ? FLAG_TIME_TRACEABLE : 0) |
+			  (t->frequencyTraceable ? FLAG_FREQUENCY_TRACEABLE : 0));
+}
+
+void tpds_from_announce(struct time_properties_ds *t, const struct ptp_msg *m)
+{
+	uint16_t f = m->hdr.flagField;
+	t->currentUtcOffset = m->body.announce.currentUtcOffset;
+	t->currentUtcOffsetValid = !!(f & FLAG_UTC_OFFSET_VALID);
+	t->leap59 = !!(f & FLAG_LEAP59);
+	t->leap61 = !!(f & FLAG_LEAP61);
+	t->timeTraceable = !!(f & FLAG_TIME_TRACEABLE);
+	t->frequencyTraceable = !!(f & FLAG_FREQUENCY_TRACEABLE);
+	t->ptpTimescale = !!(f & FLAG_PTP_TIMESCALE);
+	t->timeSource = m->body.announce.timeSource;
+}
