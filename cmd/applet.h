@@ -82,8 +82,9 @@ int port_wait(struct port_setup *ps, tmv_t deadline);
 /* CLOCK_MONOTONIC now, ns. */
 tmv_t mono_now(void);
 
-/* Set by SIGINT/SIGTERM; loops end when it becomes non-zero. */
-extern volatile sig_atomic_t applet_stop;
+/* Set by SIGINT/SIGTERM; loops end when it becomes non-zero.  SIGHUP sets
+ * applet_reload (re-read state files), SIGUSR1 applet_usr1. */
+extern volatile sig_atomic_t applet_stop, applet_reload, applet_usr1;
 void install_stop_handlers(void);
 
 

@@ -14,21 +14,28 @@
 #include "../hw/hwtstamp.h"
 #include "applet.h"
 
-volatile sig_atomic_t applet_stop;
+volatile sig_atomic_t applet_stop, applet_reload, applet_usr1;
 
-static void on_stop(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	applet_stop = 1;
+	if (sig == SIGHUP) {
+		applet_reload = 1;
+	} else if (sig == SIGUSR1) {
+		applet_usr1 = 1;
+	} else {
+		applet_stop = 1;
+	}
 }
 
 void install_stop_handlers(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
+	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 

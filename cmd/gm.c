@@ -51,6 +51,12 @@ struct gm {
 	struct uc_grantor *grantor;
 	struct default_ds dds;
 	struct time_properties_ds tpds;
+	/* time source (OCP 7.14 Table 2): locked -> clockClass, lost ->
+	 * holdover class for holdover_time, then the free-run class */
+	enum { SRC_LOCKED, SRC_HOLDOVER, SRC_FREERUN, SRC_FORCED } src;
+	int locked_class, holdover_class, freerun_class, forced_class;
+	tmv_t holdover_end; /* monotonic ns */
+	tmv_t holdover_len;
 	tmv_t tx_timeout;
 	struct pending_sync pending[PENDING_MAX];
 	int n_pending;
@@ -88,6 +94,67 @@ static void update_time_properties(struct gm *g, int utc_offset, int time_source
 	g->tpds.timeSource = (uint8_t)time_source;
 }
 
+static const char *const src_str[] = { "locked", "holdover", "free-run", "forced" };
+
+/* Clock class of the current source state; timePropertiesDS follows. */
+static void apply_source(struct gm *g)
+{
+	int cls = g->locked_class;
+
+	switch (g->src) {
+	case SRC_HOLDOVER:
+		cls = g->holdover_class ? g->holdover_class : g->locked_class;
+		break;
+	case SRC_FREERUN:
+		cls = g->freerun_class;
+		break;
+	case SRC_FORCED:
+		cls = g->forced_class; /* G.8265.1 6.8.4 forced QL */
+		break;
+	default:
+		break;
+	}
+	if (cls != g->dds.clockQuality.clockClass) {
+		pr_notice("clockClass %d -> %d (time source %s)", g->dds.clockQuality.clockClass,
+			  cls, src_str[g->src]);
+	}
+	g->dds.clockQuality.clockClass = (uint8_t)cls;
+	update_time_properties(g, g->tpds.currentUtcOffset, g->tpds.timeSource);
+}
+
+/* source_state_file: "locked", "lost" or "class N"; read at start and on
+ * SIGHUP.  No file, or no such setting: locked. */
+static void read_source_state(struct gm *g, tmv_t now)
+{
+	const char *path = cfg_str(g->ps.cfg, OPT_source_state_file);
+	char word[32] = "locked";
+	int cls = -1;
+	FILE *f;
+
+	if (*path && (f = fopen(path, "r"))) {
+		if (fscanf(f, "%31s %d", word, &cls) < 1) {
+			strcpy(word, "locked");
+		}
+		fclose(f);
+	}
+	if (!strcmp(word, "lost")) {
+		if (g->src == SRC_LOCKED || g->src == SRC_FORCED) {
+			g->src = g->holdover_len > 0 ? SRC_HOLDOVER : SRC_FREERUN;
+			g->holdover_end = now + g->holdover_len;
+		}
+	} else if (!strcmp(word, "class") && cls >= 0 && cls <= 255) {
+		g->src = SRC_FORCED;
+		g->forced_class = cls;
+	} else {
+		if (strcmp(word, "locked")) {
+			pr_warning("%s: '%s': expected locked, lost or class N; taking locked", path,
+				   word);
+		}
+		g->src = SRC_LOCKED;
+	}
+	apply_source(g);
+}
+
 static void send_announce(struct gm *g, struct uc_client *c)
 {
 	struct uc_grant *gt = &c->grant[UC_ANNOUNCE];
@@ -95,6 +162,10 @@ static void send_announce(struct gm *g, struct uc_client *c)
 
 	port_msg_init(&g->ps, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
 	m.hdr.flagField |= tpds_to_flags(&g->tpds);
+	/* OCP 7.14: synchronizationUncertain when time is not traceable */
+	if (!g->tpds.timeTraceable) {
+		m.hdr.flagField |= FLAG_SYNC_UNCERTAIN;
+	}
 	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));
 	m.body.announce.currentUtcOffset = g->tpds.currentUtcOffset;
 	m.body.announce.grandmasterPriority1 = g->dds.priority1;
@@ -353,6 +424,12 @@ int gm_main(int argc, char **argv)
 	g->dds.slaveOnly = 0;
 	update_time_properties(g, cfg_int(g->ps.cfg, OPT_utc_offset),
 			       cfg_int(g->ps.cfg, OPT_timeSource));
+	g->locked_class = g->dds.clockQuality.clockClass;
+	g->holdover_class = cfg_int(g->ps.cfg, OPT_holdover_clock_class);
+	g->freerun_class = cfg_int(g->ps.cfg, OPT_freerun_clock_class);
+	g->holdover_len = (tmv_t)cfg_int(g->ps.cfg, OPT_holdover_time) * NS_PER_SEC;
+	g->src = SRC_LOCKED;
+	read_source_state(g, mono_now());
 	g->tx_timeout = (tmv_t)cfg_int(g->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
 
 	memset(&gc, 0, sizeof(gc));
@@ -395,6 +472,9 @@ int gm_main(int argc, char **argv)
 		int svc, ready;
 
 		next = uc_grantor_next(g->grantor);
+		if (g->src == SRC_HOLDOVER && g->holdover_end < next) {
+			next = g->holdover_end;
+		}
 		if (pending_next(g) < next) {
 			next = pending_next(g);
 		}
@@ -412,6 +492,14 @@ int gm_main(int argc, char **argv)
 			receive(g, 0);
 		}
 		now = mono_now();
+		if (applet_reload) {
+			applet_reload = 0;
+			read_source_state(g, now);
+		}
+		if (g->src == SRC_HOLDOVER && now >= g->holdover_end) {
+			g->src = SRC_FREERUN; /* out of holdover specification */
+			apply_source(g);
+		}
 		for (i = 0; i < 4096 && uc_grantor_due(g->grantor, now, &c, &svc); i++) {
 			if (svc == UC_ANNOUNCE) {
 				send_announce(g, c);

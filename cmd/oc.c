@@ -16,6 +16,7 @@
 #include "../core/ds.h"
 #include "../core/e2e.h"
 #include "../core/log.h"
+#include "../core/select.h"
 #include "../core/servo.h"
 #include "../core/tlv.h"
 #include "../core/unicast.h"
@@ -44,8 +45,12 @@ struct master {
 	struct uc_requester req;
 	uint16_t sig_seq;
 	/* from its Announce messages */
-	int have_announce, qualified;
-	struct bmca_ds ds;
+	int have_announce;
+	int failed; /* lost qualification or PTSF at least once */
+	tmv_t ptsf_until, sync_seen; /* PTSF-lossSync hold; last Sync (ns) */
+	int sync_flowing;	     /* a Sync arrived since the selection */
+	int sync_uncertain;	     /* synchronizationUncertain in its Announce */
+	struct sel_candidate c; /* qualification, PTSF, lock-out, data set */
 	struct time_properties_ds tp;
 	int8_t log_announce;
 	tmv_t last_announce;
@@ -66,7 +71,9 @@ struct oc {
 	struct current_ds cds;
 	struct parent_ds pds;
 	struct time_properties_ds tpds;
-	int free_running, announce_timeout, utc_offset_cfg;
+	int free_running, announce_timeout, utc_offset_cfg, sync_timeout;
+	struct sel_cfg sel;
+	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
 	struct e2e e2e;
 	struct servo *servo;
 	/* Delay_Req */
@@ -130,7 +137,8 @@ static void set_state(struct oc *o, enum port_state s, const char *event)
 	pr_notice("port 1 (%s): %s to %s on %s", o->ps.iface, port_state_str(o->state),
 		  port_state_str(s), event);
 	/* OCP 7.14: synchronizationUncertain while UNCALIBRATED */
-	o->cds.synchronizationUncertain = s == PS_UNCALIBRATED;
+	o->cds.synchronizationUncertain =
+		s == PS_UNCALIBRATED || (o->selected >= 0 && o->m[o->selected].sync_uncertain);
 	o->state = s;
 }
 
@@ -139,7 +147,7 @@ static void signaling_header(struct oc *o, struct master *mm, struct ptp_msg *m)
 	port_msg_init(&o->ps, m, SIGNALING, mm->sig_seq++, 0x7f);
 	/* G.8265.1 6.6: all ones until the master's identity is known */
 	if (mm->have_announce) {
-		m->body.signaling.targetPortIdentity = mm->ds.sender;
+		m->body.signaling.targetPortIdentity = mm->c.ds.sender;
 	} else {
 		memset(&m->body.signaling.targetPortIdentity, 0xff,
 		       sizeof(m->body.signaling.targetPortIdentity));
@@ -183,13 +191,15 @@ static struct master *find_master(struct oc *o, const struct net_addr *a)
 static void update_parent(struct oc *o)
 {
 	const struct master *mm = &o->m[o->selected];
-	o->pds.parentPortIdentity = mm->ds.sender;
-	o->pds.grandmasterIdentity = mm->ds.identity;
-	o->pds.grandmasterClockQuality = mm->ds.quality;
-	o->pds.grandmasterPriority1 = mm->ds.priority1;
-	o->pds.grandmasterPriority2 = mm->ds.priority2;
-	o->cds.stepsRemoved = (uint16_t)(mm->ds.stepsRemoved + 1);
+	o->pds.parentPortIdentity = mm->c.ds.sender;
+	o->pds.grandmasterIdentity = mm->c.ds.identity;
+	o->pds.grandmasterClockQuality = mm->c.ds.quality;
+	o->pds.grandmasterPriority1 = mm->c.ds.priority1;
+	o->pds.grandmasterPriority2 = mm->c.ds.priority2;
+	o->cds.stepsRemoved = (uint16_t)(mm->c.ds.stepsRemoved + 1);
 	o->tpds = mm->tp;
+	/* OCP 7.14: uncertain when the GM says so or while UNCALIBRATED */
+	o->cds.synchronizationUncertain = mm->sync_uncertain || o->state == PS_UNCALIBRATED;
 }
 
 static void select_master(struct oc *o, int best, const char *event)
@@ -219,8 +229,10 @@ static void select_master(struct oc *o, int best, const char *event)
 		return;
 	}
 	o->holdover_said = 0;
+	o->m[best].sync_seen = mono_now();
+	o->m[best].sync_flowing = 0;
 	update_parent(o);
-	pr_notice("selected best master clock %s", clock_id_str(&o->m[best].ds.identity, id));
+	pr_notice("selected best master clock %s", clock_id_str(&o->m[best].c.ds.identity, id));
 	/* G.8265.1 6.6: Sync and Delay_Resp only after the Announce grant and a
 	 * first Announce; both go in one Signaling message */
 	uc_req_want(&o->m[best].req, UC_SYNC, 1, now);
@@ -235,19 +247,124 @@ static void select_master(struct oc *o, int best, const char *event)
 	poll_negotiation(o, now);
 }
 
-/* 9.3: best of the qualified masters whose Announce has not timed out. */
+/* Best master per dataset_comparison (select.c), then follow it. */
 static void run_bmca(struct oc *o, const char *event)
 {
-	int i, best = -1;
+	struct sel_candidate c[MAX_MASTERS];
+	tmv_t now = mono_now();
+	int i;
 	for (i = 0; i < o->n_masters; i++) {
-		if (!o->m[i].qualified) {
-			continue;
-		}
-		if (best < 0 || bmca_compare(&o->m[i].ds, &o->m[best].ds) < 0) {
-			best = i;
+		c[i] = o->m[i].c;
+	}
+	o->wtr_at = sel_next_restore(&o->sel, c, o->n_masters, now);
+	select_master(o, sel_best(&o->sel, c, o->n_masters, o->selected, now), event);
+}
+
+/* A master usable again after a failure starts its wait-to-restore now. */
+static void restored(struct master *mm, tmv_t now)
+{
+	if (mm->failed) {
+		mm->c.restored_at = now;
+	}
+}
+
+/* Allowed silence of the selected master's Sync flow before PTSF-lossSync
+ * (G.8265.1 6.7.3.2): syncReceiptTimeout granted Sync intervals, plus the
+ * negotiation's retry interval before the first Sync.  0 = off. */
+static tmv_t sync_limit(const struct oc *o, const struct master *mm)
+{
+	tmv_t lim = (tmv_t)o->sync_timeout * log2_interval_ns(mm->req.svc[UC_SYNC].logInterMessagePeriod);
+	return mm->sync_flowing ? lim : lim + mm->req.cfg.retry;
+}
+
+/* PTSF-lossSync on the selected master; PTSF ends after ptsf_hold_time. */
+static void check_ptsf(struct oc *o, tmv_t now)
+{
+	int i, changed = 0;
+
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		if (mm->c.ptsf && now >= mm->ptsf_until) {
+			mm->c.ptsf = 0;
+			restored(mm, now);
+			pr_notice("port 1 (%s): master %s: PTSF-lossSync cleared", o->ps.iface, mm->name);
+			changed = 1;
 		}
 	}
-	select_master(o, best, event);
+	if (o->sync_timeout && o->selected >= 0) {
+		struct master *mm = &o->m[o->selected];
+		if (now - mm->sync_seen > sync_limit(o, mm)) {
+			mm->c.ptsf = 1;
+			mm->failed = 1;
+			mm->ptsf_until = now + o->ptsf_hold;
+			pr_notice("port 1 (%s): master %s: PTSF-lossSync, no Sync for %d intervals",
+				  o->ps.iface, mm->name, o->sync_timeout);
+			changed = 1;
+		}
+	}
+	if (changed) {
+		run_bmca(o, "SYNCHRONIZATION_FAULT");
+	}
+}
+
+static tmv_t ptsf_deadline(const struct oc *o)
+{
+	tmv_t t = o->wtr_at;
+	int i;
+
+	for (i = 0; i < o->n_masters; i++) {
+		if (o->m[i].c.ptsf && o->m[i].ptsf_until < t) {
+			t = o->m[i].ptsf_until;
+		}
+	}
+	if (o->sync_timeout && o->selected >= 0) {
+		const struct master *mm = &o->m[o->selected];
+		tmv_t d = mm->sync_seen + sync_limit(o, mm) + 1;
+		t = d < t ? d : t;
+	}
+	return t;
+}
+
+/* G.8265.1 6.8.1 lock-out: lockout_file lists master addresses, one per
+ * line; read at start and on SIGHUP. */
+static void read_lockout(struct oc *o)
+{
+	const char *path = cfg_str(o->ps.cfg, OPT_lockout_file);
+	int i, locked[MAX_MASTERS] = { 0 };
+	char line[128];
+	FILE *f;
+
+	if (!*path) {
+		return;
+	}
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			char addr[64];
+			struct net_addr a;
+			if (sscanf(line, "%63s", addr) != 1 || addr[0] == '#') {
+				continue;
+			}
+			if (udp_addr_parse(o->ps.transport, addr, o->ps.iface, &a)) {
+				pr_warning("%s: %s: not an address, ignored", path, addr);
+				continue;
+			}
+			for (i = 0; i < o->n_masters; i++) {
+				if (net_addr_eq(&o->m[i].addr, &a)) {
+					locked[i] = 1;
+				}
+			}
+		}
+		fclose(f);
+	}
+	for (i = 0; i < o->n_masters; i++) {
+		if (locked[i] != o->m[i].c.locked_out) {
+			o->m[i].c.locked_out = locked[i];
+			pr_notice("port 1 (%s): master %s %s", o->ps.iface, o->m[i].name,
+				  locked[i] ? "locked out" : "no longer locked out");
+		}
+	}
+	run_bmca(o, "LOCKOUT");
 }
 
 static void check_announce_timeouts(struct oc *o, tmv_t now)
@@ -256,12 +373,13 @@ static void check_announce_timeouts(struct oc *o, tmv_t now)
 	for (i = 0; i < o->n_masters; i++) {
 		struct master *mm = &o->m[i];
 		tmv_t limit = (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce);
-		if (mm->qualified && now - mm->last_announce > limit) {
+		if (mm->c.qualified && now - mm->last_announce > limit) {
 			char id[32];
-			mm->qualified = 0;
+			mm->c.qualified = 0; /* PTSF-lossAnnounce */
+			mm->failed = 1;
 			mm->win.n = 0;
 			pr_notice("port 1 (%s): announce timeout from master %s (%s)", o->ps.iface,
-				  mm->name, clock_id_str(&mm->ds.identity, id));
+				  mm->name, clock_id_str(&mm->c.ds.identity, id));
 			changed = 1;
 		}
 	}
@@ -276,7 +394,7 @@ static tmv_t announce_deadline(const struct oc *o)
 	int i;
 	for (i = 0; i < o->n_masters; i++) {
 		const struct master *mm = &o->m[i];
-		if (mm->qualified) {
+		if (mm->c.qualified) {
 			tmv_t d = mm->last_announce +
 				  (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce) + 1;
 			if (d < t) {
@@ -290,8 +408,8 @@ static tmv_t announce_deadline(const struct oc *o)
 static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
 {
 	char pid[32];
-	int was = mm->qualified, changed;
-	struct bmca_ds old = mm->ds;
+	int was = mm->c.qualified, changed;
+	struct bmca_ds old = mm->c.ds;
 
 	if (m->body.announce.stepsRemoved >= 255) {
 		return; /* 9.3.2.5 d) */
@@ -300,8 +418,9 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 		pr_notice("port 1 (%s): new foreign master %s", o->ps.iface,
 			  port_id_str(&m->hdr.sourcePortIdentity, pid));
 	}
-	bmca_ds_from_announce(&mm->ds, m, &o->ps.port);
+	bmca_ds_from_announce(&mm->c.ds, m, &o->ps.port);
 	tpds_from_announce(&mm->tp, m);
+	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
 	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
 				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
 				   : m->hdr.logMessageInterval;
@@ -310,9 +429,12 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 	}
 	mm->last_announce = now;
 	mm->have_announce = 1;
-	mm->qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
-	changed = memcmp(&old, &mm->ds, sizeof(old)) != 0;
-	if (mm->qualified && (!was || changed)) {
+	mm->c.qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
+	if (mm->c.qualified && !was) {
+		restored(mm, now);
+	}
+	changed = memcmp(&old, &mm->c.ds, sizeof(old)) != 0;
+	if (mm->c.qualified && (!was || changed)) {
 		run_bmca(o, "RS_SLAVE");
 	}
 	if (o->selected >= 0 && &o->m[o->selected] == mm) {
@@ -382,7 +504,7 @@ static int from_selected(struct oc *o, const struct ptp_msg *m, const struct net
 	}
 	mm = &o->m[o->selected];
 	return net_addr_eq(&mm->addr, from) &&
-	       !port_id_cmp(&m->hdr.sourcePortIdentity, &mm->ds.sender);
+	       !port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender);
 }
 
 static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
@@ -395,6 +517,8 @@ static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr
 		return;
 	}
 	mm = &o->m[o->selected];
+	mm->sync_seen = mono_now();
+	mm->sync_flowing = 1;
 	t2 = clk_from_raw(o->ps.clock, rx_raw);
 	if (e2e_sync(&o->e2e, m->hdr.sequenceId, !!(m->hdr.flagField & FLAG_TWO_STEP),
 		     master_to_local(o, mm, m->body.sync.originTimestamp),
@@ -595,6 +719,7 @@ static int load_table(struct oc *o, tmv_t now)
 			return -EINVAL;
 		}
 		snprintf(mm->name, sizeof(mm->name), "%s", t->entry[i].addr);
+		mm->c.localPriority = (uint8_t)t->entry[i].localPriority;
 		uc_req_init(&mm->req, &rc, now);
 		uc_req_want(&mm->req, UC_ANNOUNCE, 1, now);
 		o->n_masters++;
@@ -625,9 +750,16 @@ int oc_main(int argc, char **argv)
 	}
 	port_setup(&o->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
 	o->selected = -1;
+	o->wtr_at = INT64_MAX;
 	o->free_running = cfg_int(o->ps.cfg, OPT_free_running);
 	o->announce_timeout = cfg_int(o->ps.cfg, OPT_announceReceiptTimeout);
 	o->utc_offset_cfg = cfg_int(o->ps.cfg, OPT_utc_offset);
+	o->sync_timeout = cfg_int(o->ps.cfg, OPT_syncReceiptTimeout);
+	o->sel.mode = (enum sel_mode)cfg_int(o->ps.cfg, OPT_dataset_comparison);
+	o->sel.non_revertive = cfg_int(o->ps.cfg, OPT_non_revertive);
+	o->sel.wait_to_restore = (tmv_t)cfg_int(o->ps.cfg, OPT_wait_to_restore) * NS_PER_SEC;
+	o->sel.max_clock_class = (uint8_t)cfg_int(o->ps.cfg, OPT_max_clock_class);
+	o->ptsf_hold = (tmv_t)cfg_int(o->ps.cfg, OPT_ptsf_hold_time) * NS_PER_SEC;
 	o->rng = (uint32_t)mono_now() | 1;
 	e2e_init(&o->e2e, cfg_int(o->ps.cfg, OPT_delay_filter_length),
 		 cfg_int(o->ps.cfg, OPT_delayAsymmetry));
@@ -671,6 +803,7 @@ int oc_main(int argc, char **argv)
 		  o->n_masters);
 	o->state = PS_INITIALIZING;
 	set_state(o, PS_LISTENING, "INIT_COMPLETE");
+	read_lockout(o);
 
 	while (!applet_stop) {
 		tmv_t next = INT64_MAX, t;
@@ -681,6 +814,8 @@ int oc_main(int argc, char **argv)
 			next = t < next ? t : next;
 		}
 		t = announce_deadline(o);
+		next = t < next ? t : next;
+		t = ptsf_deadline(o);
 		next = t < next ? t : next;
 		if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
 		    o->e2e.have_sync) {
@@ -707,6 +842,14 @@ int oc_main(int argc, char **argv)
 		}
 		now = mono_now();
 		check_announce_timeouts(o, now);
+		check_ptsf(o, now);
+		if (applet_reload) {
+			applet_reload = 0;
+			read_lockout(o);
+		}
+		if (now >= o->wtr_at) {
+			run_bmca(o, "WAIT_TO_RESTORE");
+		}
 		poll_negotiation(o, now);
 		if (o->selected >= 0 && o->e2e.have_sync &&
 		    uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&

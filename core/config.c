@@ -26,6 +26,8 @@ static const struct opt_enum tstamp_enum[] = {
 	{ "hardware", TS_HARDWARE }, { "software", TS_SOFTWARE }, { NULL, 0 } };
 static const struct opt_enum grant_mode_enum[] = {
 	{ "clamp", GRANT_CLAMP }, { "exact", GRANT_EXACT }, { NULL, 0 } };
+static const struct opt_enum dscmp_enum[] = { { "ieee1588", 0 }, { "G.8275.x", 1 },
+					      { "G.8265.1", 2 }, { NULL, 0 } };
 static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI }, { NULL, 0 } };
 static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
 						{ "ocp-dc", PROFILE_OCP_DC },
@@ -580,8 +582,21 @@ static int table_entry(struct config *c, const struct entry *e, const char *at, 
 		seterr(err, errlen, "%s: %s %s: address too long", at, e->key, e->value);
 		return -EINVAL;
 	}
-	t->entry[t->n].transport = tr;
-	snprintf(t->entry[t->n].addr, CFG_ADDR_LEN, "%s", e->value);
+	{
+		/* "ADDRESS [localPriority]": localPriority 1..255 (G.8265.1
+		 * 6.7.2 list of grandmasters; G.8275.2 localPriority), 128 */
+		char addr[CFG_ADDR_LEN], extra[32];
+		int n = sscanf(e->value, "%63s %31s", addr, extra);
+		double prio = 128;
+		if (n == 2 && (parse_num(INT, extra, &prio) || prio < 1 || prio > 255)) {
+			seterr(err, errlen, "%s: %s %s: localPriority %s out of range, allowed 1..255",
+			       at, e->key, e->value, extra);
+			return -EINVAL;
+		}
+		t->entry[t->n].transport = tr;
+		snprintf(t->entry[t->n].addr, CFG_ADDR_LEN, "%s", addr);
+		t->entry[t->n].localPriority = (int)prio;
+	}
 	t->n++;
 	return 0;
 }

@@ -38,6 +38,7 @@ struct uc_master_table {
 	struct {
 		int transport; /* TRANS_UDP_IPV4 or TRANS_UDP_IPV6 */
 		char addr[CFG_ADDR_LEN];
+		int localPriority; /* 1..255, 128 when not given */
 	} entry[CFG_MAX_TABLE_ENTRIES];
 };
 
