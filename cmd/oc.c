@@ -50,6 +50,7 @@ struct master {
 	tmv_t ptsf_until, sync_seen; /* PTSF-lossSync hold; last Sync (ns) */
 	int sync_flowing;	     /* a Sync arrived since the selection */
 	int sync_uncertain;	     /* synchronizationUncertain in its Announce */
+	int unreachable_said;
 	struct sel_candidate c; /* qualification, PTSF, lock-out, data set */
 	struct time_properties_ds tp;
 	int8_t log_announce;
@@ -74,6 +75,8 @@ struct oc {
 	int free_running, announce_timeout, utc_offset_cfg, sync_timeout;
 	struct sel_cfg sel;
 	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
+	tmv_t sync_gap_at;	 /* no sample by then: hold the frequency */
+	int servo_locked;
 	struct e2e e2e;
 	struct servo *servo;
 	/* Delay_Req */
@@ -168,9 +171,10 @@ static void poll_negotiation(struct oc *o, tmv_t now)
 		} else {
 			mm->sig_seq--;
 		}
-		if (ev & UC_EV_GAVE_UP) {
-			pr_warning("port 1 (%s): master %s: no grant after 3 requests, waiting %d s",
-				   o->ps.iface, mm->name, (int)(mm->req.cfg.backoff / NS_PER_SEC));
+		if ((ev & UC_EV_GAVE_UP) && !mm->unreachable_said) {
+			pr_warning("port 1 (%s): master %s: no answer to 3 requests", o->ps.iface,
+				   mm->name);
+			mm->unreachable_said = 1;
 		}
 	}
 }
@@ -202,6 +206,16 @@ static void update_parent(struct oc *o)
 	o->cds.synchronizationUncertain = mm->sync_uncertain || o->state == PS_UNCALIBRATED;
 }
 
+/* Samples stopped (master lost, switching, Sync gap): run on the servo's
+ * frequency estimate rather than its last proportional correction. */
+static void hold_frequency(struct oc *o)
+{
+	if (!o->free_running && o->servo_locked) {
+		clk_adjfreq(o->ps.clock, servo_holdover_ppb(o->servo));
+	}
+	o->sync_gap_at = INT64_MAX;
+}
+
 static void select_master(struct oc *o, int best, const char *event)
 {
 	tmv_t now = mono_now();
@@ -215,9 +229,14 @@ static void select_master(struct oc *o, int best, const char *event)
 		uc_req_want(&o->m[o->selected].req, UC_SYNC, 0, now);
 		uc_req_want(&o->m[o->selected].req, UC_DELAY_RESP, 0, now);
 	}
+	hold_frequency(o);
 	o->selected = best;
-	e2e_reset(&o->e2e, 0);
-	servo_reset(o->servo);
+	/* The servo keeps its lock and frequency: a fresh two-sample
+	 * estimate from noisy offsets would itself be the transient (OCP
+	 * 7.15).  The path delay filter is kept too and moves to the new
+	 * path's median within half its length; restarting it from one
+	 * sample doubled the offset noise right after the switch. */
+	e2e_reset(&o->e2e, best >= 0 && o->selected >= 0);
 	o->dreq_waiting_ts = 0;
 	if (best < 0) {
 		set_state(o, PS_LISTENING, event);
@@ -414,6 +433,7 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 	if (m->body.announce.stepsRemoved >= 255) {
 		return; /* 9.3.2.5 d) */
 	}
+	mm->unreachable_said = 0;
 	if (!mm->have_announce) {
 		pr_notice("port 1 (%s): new foreign master %s", o->ps.iface,
 			  port_id_str(&m->hdr.sourcePortIdentity, pid));
@@ -483,6 +503,10 @@ static void synchronize(struct oc *o)
 			o->dreq_waiting_ts = 0;
 		}
 		clk_adjfreq(o->ps.clock, adj);
+		o->servo_locked = s == SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
+		/* two Sync intervals without a sample: hold the frequency */
+		o->sync_gap_at = mono_now() +
+				 2 * log2_interval_ns(o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod);
 	}
 	o->cds.offsetFromMaster = offset;
 	o->cds.meanPathDelay = o->e2e.mean_path_delay;
@@ -751,6 +775,7 @@ int oc_main(int argc, char **argv)
 	port_setup(&o->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
 	o->selected = -1;
 	o->wtr_at = INT64_MAX;
+	o->sync_gap_at = INT64_MAX;
 	o->free_running = cfg_int(o->ps.cfg, OPT_free_running);
 	o->announce_timeout = cfg_int(o->ps.cfg, OPT_announceReceiptTimeout);
 	o->utc_offset_cfg = cfg_int(o->ps.cfg, OPT_utc_offset);
@@ -773,10 +798,19 @@ int oc_main(int argc, char **argv)
 	memset(&sc, 0, sizeof(sc));
 	sc.kp_const = cfg_dbl(o->ps.cfg, OPT_pi_proportional_const);
 	sc.ki_const = cfg_dbl(o->ps.cfg, OPT_pi_integral_const);
+	/* 0 = the default gains, for hardware and software stamps alike:
+	 * lower software gains (0.3/0.1 tried) made the 10 ppm start-up
+	 * converge too slowly for the 30 s budget */
 	sc.kp_scale = cfg_dbl(o->ps.cfg, OPT_pi_proportional_scale);
+	if (sc.kp_scale == 0) {
+		sc.kp_scale = 0.7;
+	}
 	sc.kp_exponent = cfg_dbl(o->ps.cfg, OPT_pi_proportional_exponent);
 	sc.kp_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_proportional_norm_max);
 	sc.ki_scale = cfg_dbl(o->ps.cfg, OPT_pi_integral_scale);
+	if (sc.ki_scale == 0) {
+		sc.ki_scale = 0.3;
+	}
 	sc.ki_exponent = cfg_dbl(o->ps.cfg, OPT_pi_integral_exponent);
 	sc.ki_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_integral_norm_max);
 	sc.step_threshold_ns = cfg_dbl(o->ps.cfg, OPT_step_threshold) * 1e9;
@@ -817,6 +851,7 @@ int oc_main(int argc, char **argv)
 		next = t < next ? t : next;
 		t = ptsf_deadline(o);
 		next = t < next ? t : next;
+		next = o->sync_gap_at < next ? o->sync_gap_at : next;
 		if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
 		    o->e2e.have_sync) {
 			next = o->next_dreq < next ? o->next_dreq : next;
@@ -843,6 +878,9 @@ int oc_main(int argc, char **argv)
 		now = mono_now();
 		check_announce_timeouts(o, now);
 		check_ptsf(o, now);
+		if (now >= o->sync_gap_at) {
+			hold_frequency(o);
+		}
 		if (applet_reload) {
 			applet_reload = 0;
 			read_lockout(o);

@@ -27,6 +27,10 @@ struct servo_ops {
 	void (*sync_interval)(struct servo *s, double interval_s);
 	/* Forget samples (e.g. after a master change) but keep the frequency. */
 	void (*reset)(struct servo *s);
+	/* Frequency to hold when samples stop (holdover, a master switch):
+	 * the servo's estimate of the clock's frequency error, ppb, without
+	 * the proportional reaction to the last (noisy) offset. */
+	double (*holdover_ppb)(struct servo *s);
 	void (*destroy)(struct servo *s);
 };
 
@@ -64,6 +68,11 @@ static inline void servo_sync_interval(struct servo *s, double interval_s)
 static inline void servo_reset(struct servo *s)
 {
 	s->ops->reset(s);
+}
+
+static inline double servo_holdover_ppb(struct servo *s)
+{
+	return s->ops->holdover_ppb(s);
 }
 
 static inline void servo_destroy(struct servo *s)

@@ -96,12 +96,18 @@ static void pi_reset(struct servo *s)
 	p->count = 0;
 }
 
+static double pi_holdover_ppb(struct servo *s)
+{
+	return container_of(s, struct pi, servo)->integrator;
+}
+
 static void pi_destroy(struct servo *s)
 {
 	free(container_of(s, struct pi, servo));
 }
 
-static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_reset, pi_destroy };
+static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_reset, pi_holdover_ppb,
+					 pi_destroy };
 
 struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, double freq_ppb)
 {

@@ -11,7 +11,9 @@
  * Requester (oc): per master and per message type a small state machine
  * (idle -> requested -> granted) that renews early enough to retry twice
  * before the grant expires (1588 A.9.4.2), waits at least 1 s after a denial
- * or silence and 60 s after three failures in a row (G.8265.1 6.6).
+ * or silence and, for Sync and Delay_Resp, 60 s after three failures in a
+ * row (G.8265.1 6.6); Announce is asked for every logQueryInterval
+ * (unicast discovery, 1588 17.4, OCP 7.13.1).
  *
  * All times are CLOCK_MONOTONIC ns (tmv_t) supplied by the caller.
  */

@@ -282,3 +282,21 @@ TEST(requester_cancel_when_dropped_and_after_master_cancel)
 	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 0);
 	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
 }
+
+TEST(requester_announce_discovery_never_backs_off)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct ptp_msg sig;
+	int ev, i, asked = 0;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_ANNOUNCE, 1, 0);
+	/* a master that never answers is asked again every retry interval
+	 * (one interval more after each third failure), never after 60 s */
+	for (i = 0; i <= 11; i++) {
+		asked += poll_types(&r, (tmv_t)i * S, &sig, &ev);
+	}
+	CHECK_EQ(asked, 9);
+	CHECK_EQ(poll_types(&r, 12 * S, &sig, &ev), 1);
+}
