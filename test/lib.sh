@@ -11,8 +11,12 @@ T_DIR=""
 die() { echo "FAIL: $*" >&2; exit 1; }
 
 net_cleanup() {
+	# every process in our namespaces, then what we started: a process
+	# left in a deleted namespace would run on unseen
+	for n in $T_NS; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; done
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.2
+	sleep 0.3
+	for n in $T_NS; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
 	for p in $T_PIDS; do kill -9 "$p" 2>/dev/null; done
 	for n in $T_NS; do ip netns del "$n" 2>/dev/null; done
 	[ -n "$T_DIR" ] && [ -z "$KEEP" ] && rm -rf "$T_DIR"
@@ -99,3 +103,33 @@ net_attach() {
 
 # servo_lines LOG: "offset state" of every servo line
 servo_lines() { awk '/master offset/ { print $4, $5 }' "$1"; }
+
+# run_ptp4l HOST LOG ARGS...: Debian's ptp4l in HOST's namespace, behind
+# test/interop/noadj.c (LD_PRELOAD turns its clock writes into reads: ptp4l
+# writes CLOCK_REALTIME's status and frequency at start-up even as a master
+# or with free_running 1) and under strace, logging to LOG.strace.
+# ptp4l_no_writes LOG: fails the test if any clock write reached the kernel.
+run_ptp4l() {
+	command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"
+	command -v strace >/dev/null || die "strace missing (apt-get install strace)"
+	if [ ! -f "$T_DIR/noadj.so" ]; then
+		cc -shared -fPIC -O2 -o "$T_DIR/noadj.so" "$(dirname "$PTPBOX")/../test/interop/noadj.c" -ldl ||
+			die "building noadj.so"
+	fi
+	h=$1; log=$2; shift 2
+	run_in "$h" "$log" strace -f -qq -o "$log.strace" -E LD_PRELOAD="$T_DIR/noadj.so" \
+		-e trace=clock_adjtime,adjtimex,clock_settime,settimeofday ptp4l "$@"
+}
+
+ptp4l_no_writes() {
+	if grep -E "clock_settime|settimeofday|modes=[^0]|ADJ_" "$1.strace"; then
+		die "ptp4l tried to adjust a clock ($1.strace)"
+	fi
+	echo "ptp4l clock calls, all reads: $(grep -c . "$1.strace")"
+}
+
+# kill_host HOST: stop every process in HOST's namespace (e.g. a ptp4l
+# under strace, where killing strace would only detach it).
+kill_host() {
+	ip netns pids "$(eval echo \$NS_$1)" | xargs -r kill
+}

@@ -49,9 +49,7 @@ if [ -n "$CAPTURE" ]; then
 fi
 run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
 wait_for 5 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start"
-command -v strace >/dev/null || die "strace missing (apt-get install strace)"
-cc -shared -fPIC -O2 -o "$T_DIR/noadj.so" "$(dirname "$0")/noadj.c" -ldl || die "building noadj.so"
-run_in s "$T_DIR/ptp4l.log" strace -f -qq -o "$T_DIR/strace.log" -E LD_PRELOAD="$T_DIR/noadj.so" -e trace=clock_adjtime,adjtimex,clock_settime,settimeofday ptp4l -f "$T_DIR/ptp4l.cfg" -m -q ${PTP4L_ARGS}
+run_ptp4l s "$T_DIR/ptp4l.log" -f "$T_DIR/ptp4l.cfg" -m -q ${PTP4L_ARGS}
 sleep "$DURATION"
 kill "$LAST_PID"
 sleep 0.3
@@ -68,9 +66,5 @@ echo "ptp4l summaries: $n, worst rms after the first: $worst ns"
 [ "$worst" -lt 2000 ] || die "ptp4l rms $worst ns >= 2 us"
 grep -q "granted DELAY_RESP" "$T_DIR/gm.log" || die "gm granted no Delay_Resp"
 grep -q "UNCALIBRATED to SLAVE" "$T_DIR/ptp4l.log" || die "ptp4l never reached SLAVE"
-# every clock call ptp4l made must be a read (modes=0)
-if grep -E "clock_settime|settimeofday|modes=[^0]|ADJ_" "$T_DIR/strace.log"; then
-	die "ptp4l tried to adjust a clock"
-fi
-echo "ptp4l clock calls (all read-only): $(grep -c . "$T_DIR/strace.log")"
+ptp4l_no_writes "$T_DIR/ptp4l.log"
 echo "PASS gm_ptp4l_slave"
