@@ -77,9 +77,6 @@ int sel_best(const struct sel_cfg *cfg, const struct sel_candidate *c, int n, in
 {
 	int i, best = -1;
 
-	if (current >= 0 && cfg->non_revertive && sel_eligible(cfg, &c[current], now)) {
-		return current; /* 6.8.3: no switch while the current one works */
-	}
 	for (i = 0; i < n; i++) {
 		int r;
 		if (!sel_eligible(cfg, &c[i], now)) {
@@ -94,6 +91,13 @@ int sel_best(const struct sel_cfg *cfg, const struct sel_candidate *c, int n, in
 		if (r < 0 || (r == 0 && i == current)) {
 			best = i;
 		}
+	}
+	/* 6.8.3 non-revertive: no going back to a master that failed and
+	 * returned while the current one works (one never failed, e.g. found
+	 * late at start-up, still takes over) */
+	if (cfg->non_revertive && best >= 0 && best != current && current >= 0 &&
+	    c[best].restored_at && sel_eligible(cfg, &c[current], now)) {
+		return current;
 	}
 	return best;
 }

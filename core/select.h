@@ -11,8 +11,8 @@
  * In every mode a candidate is eligible only when qualified, free of PTSF
  * (lossAnnounce, lossSync), not locked out (G.8265.1 6.8.1), not above
  * max_clock_class and, after a failure, once wait_to_restore has passed
- * since it recovered (6.8.2).  Non-revertive (6.8.3): the current master is
- * kept while it stays eligible.
+ * since it recovered (6.8.2).  Non-revertive (6.8.3): a master that failed
+ * and came back does not take over from a current master that works.
  */
 #ifndef PTPBOX_SELECT_H
 #define PTPBOX_SELECT_H

@@ -56,9 +56,12 @@ suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
 suite fuzz-msg sh test/fuzz/run.sh 20
 suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
 suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
+suite net-failover sh test/net/failover.sh
+suite net-g8265-select sh test/net/g8265_select.sh
 suite net-tshark-decode sh test/net/tshark_decode.sh
 suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
+suite interop-ptp4l-failover sh test/interop/ptp4l_failover.sh
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$passed passed, $failed failed"

@@ -88,3 +88,13 @@ TEST(select_wait_to_restore_and_non_revertive)
 	c[1].qualified = 0;
 	CHECK_EQ(sel_best(&cfg, c, 2, 1, 200 * S), 0); /* unless the current fails */
 }
+
+TEST(select_non_revertive_lets_a_new_better_master_in)
+{
+	struct sel_cfg cfg = { SEL_G8265_1, 1, 0, 255 };
+	struct sel_candidate c[2] = { cand(1, 84, 128, 1), cand(2, 84, 128, 2) };
+	c[0].qualified = 0; /* not discovered yet */
+	CHECK_EQ(sel_best(&cfg, c, 2, -1, 0), 1);
+	c[0].qualified = 1; /* found late, never failed: takes over */
+	CHECK_EQ(sel_best(&cfg, c, 2, 1, S), 0);
+}
