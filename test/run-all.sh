@@ -58,6 +58,7 @@ suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
 suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
 suite net-failover sh test/net/failover.sh
 suite net-g8265-select sh test/net/g8265_select.sh
+suite net-ptsf-loss-sync sh test/net/ptsf_loss_sync.sh
 suite net-tshark-decode sh test/net/tshark_decode.sh
 suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
