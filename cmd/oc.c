@@ -72,6 +72,7 @@ struct oc {
 	struct current_ds cds;
 	struct parent_ds pds;
 	struct time_properties_ds tpds;
+	struct unicast_discovery_ds udds; /* portAddress: m[].addr */
 	int free_running, announce_timeout, utc_offset_cfg, sync_timeout;
 	struct sel_cfg sel;
 	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
@@ -727,6 +728,9 @@ static int load_table(struct oc *o, tmv_t now)
 		(int8_t)cfg_int(o->ps.cfg, OPT_logMinDelayReqInterval);
 	rc.durationField = (uint32_t)cfg_int(o->ps.cfg, OPT_unicast_req_duration);
 	rc.retry = log2_interval_ns(t->logQueryInterval);
+	o->udds.maxTableSize = MAX_MASTERS;
+	o->udds.logQueryInterval = (int8_t)t->logQueryInterval;
+	o->udds.actualTableSize = (uint16_t)t->n;
 	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
 	for (i = 0; i < t->n; i++) {
 		struct master *mm = &o->m[o->n_masters];

@@ -77,6 +77,13 @@ struct port_ds {
 	uint8_t versionNumber;	/* 2 */
 };
 
+/* 17.4.3 unicastDiscoveryPortDS (addresses stay in the master table) */
+struct unicast_discovery_ds {
+	uint16_t maxTableSize;
+	int8_t logQueryInterval;
+	uint16_t actualTableSize;
+};
+
 /* linuxptp's spelling of a port state ("UNCALIBRATED"). */
 const char *port_state_str(enum port_state s);
 
