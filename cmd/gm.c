@@ -62,7 +62,6 @@ struct gm {
 	int n_pending;
 	uint64_t rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
 	tmv_t next_summary, summary_period;
-	struct uc_client *ann_due[4096]; /* Announces due in this wake-up */
 };
 
 /* PTP time (ns) of clock time t: the PTP timescale is TAI. */
@@ -470,7 +469,7 @@ int gm_main(int argc, char **argv)
 	while (!applet_stop) {
 		struct uc_client *c;
 		tmv_t now, next;
-		int svc, ready, n_ann;
+		int svc, ready;
 
 		next = uc_grantor_next(g->grantor);
 		if (g->src == SRC_HOLDOVER && g->holdover_end < next) {
@@ -501,17 +500,12 @@ int gm_main(int argc, char **argv)
 			g->src = SRC_FREERUN; /* out of holdover specification */
 			apply_source(g);
 		}
-		/* Syncs first: an Announce due at the same instant would
-		 * otherwise sit in front of the Sync on the wire */
-		for (n_ann = 0, i = 0; i < 4096 && uc_grantor_due(g->grantor, now, &c, &svc); i++) {
+		for (i = 0; i < 4096 && uc_grantor_due(g->grantor, now, &c, &svc); i++) {
 			if (svc == UC_ANNOUNCE) {
-				g->ann_due[n_ann++] = c;
+				send_announce(g, c);
 			} else {
 				send_sync(g, c);
 			}
-		}
-		for (i = 0; i < n_ann; i++) {
-			send_announce(g, g->ann_due[i]);
 		}
 		drain_txts(g);
 		expire_pending(g, mono_now());

@@ -238,7 +238,15 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 				if (svc == UC_DELAY_RESP) {
 					gt->next_tx = gt->expires;
 				} else if (!was || old != gt->logInterMessagePeriod) {
-					gt->next_tx = now;
+					/* Announce at once (the client qualifies us
+					 * sooner); Sync half a period later, so it
+					 * does not share instants with the Announce
+					 * stream granted just before it: back-to-back
+					 * transmissions measurably add jitter to
+					 * software time stamps */
+					gt->next_tx = svc == UC_SYNC ? now + log2_interval_ns(
+									     gt->logInterMessagePeriod) / 2
+								     : now;
 				}
 				if (!gt->in_heap && heap_push(g, svc == UC_DELAY_RESP ? gt->expires
 										      : gt->next_tx,

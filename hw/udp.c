@@ -187,31 +187,10 @@ static tmv_t cmsg_ts(struct msghdr *msg, int hw)
 	return 0;
 }
 
-ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
-		 tmv_t *rx_raw)
-{
-	char control[256];
-	struct iovec iov = { buf, len };
-	struct msghdr msg;
-	ssize_t n;
-
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_name = &from->ss;
-	msg.msg_namelen = sizeof(from->ss);
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	n = recvmsg(u->fd[event ? 1 : 0], &msg, MSG_DONTWAIT);
-	if (n < 0) {
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	}
-	from->len = msg.msg_namelen;
-	*rx_raw = event ? cmsg_ts(&msg, u->hw) : 0;
-	return n;
-}
-
-ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw)
+/* One non-blocking recvmsg() on fd with flags; *ts gets the
+ * SCM_TIMESTAMPING stamp (0 when none).  Length, -EAGAIN or -errno. */
+static ssize_t recv_stamped(struct udp *u, int fd, int flags, void *buf, size_t len,
+			    struct net_addr *from, tmv_t *ts)
 {
 	char control[512];
 	struct iovec iov = { buf, len };
@@ -221,14 +200,36 @@ ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw)
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
+	if (from) {
+		msg.msg_name = &from->ss;
+		msg.msg_namelen = sizeof(from->ss);
+	}
 	msg.msg_control = control;
 	msg.msg_controllen = sizeof(control);
-	n = recvmsg(u->fd[1], &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
 	if (n < 0) {
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	}
-	*tx_raw = cmsg_ts(&msg, u->hw);
+	if (from) {
+		from->len = msg.msg_namelen;
+	}
+	*ts = cmsg_ts(&msg, u->hw);
 	return n;
+}
+
+ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
+		 tmv_t *rx_raw)
+{
+	ssize_t n = recv_stamped(u, u->fd[event ? 1 : 0], 0, buf, len, from, rx_raw);
+	if (!event) {
+		*rx_raw = 0;
+	}
+	return n;
+}
+
+ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw)
+{
+	return recv_stamped(u, u->fd[1], MSG_ERRQUEUE, buf, len, NULL, tx_raw);
 }
 
 int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen)

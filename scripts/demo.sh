@@ -28,7 +28,6 @@ kill "$tailpid" 2>/dev/null
 echo "--- gm"
 cat "$T_DIR/gm.log"
 echo "--- result"
-grep "master offset" "$T_DIR/oc.log" | tail -10 | awk '
-	{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
-	END { if (n) printf "oc, last %d Syncs: rms offset %.0f ns, max |offset| %.0f ns\n", n, sqrt(s / n), m }'
+set -- $(offset_stats "$T_DIR/oc.log" 10)
+echo "oc, last $1 Syncs: rms offset $2 ns, max |offset| $3 ns"
 grep -q "to SLAVE" "$T_DIR/oc.log" && echo "oc reached SLAVE" || { echo "oc did not reach SLAVE"; exit 1; }

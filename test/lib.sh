@@ -133,3 +133,29 @@ ptp4l_no_writes() {
 kill_host() {
 	ip netns pids "$(eval echo \$NS_$1)" | xargs -r kill
 }
+
+# locked LOG N: the last N servo lines since the last master selection are
+# s2 with |master offset| < 10 us.  wait_locked SECONDS LOG N: until then,
+# printing nothing; returns 1 on time-out.
+locked() {
+	awk -v want="$2" '/selected best master/ { n = 0 }
+		/master offset/ { if ($5 == "s2" && $4 < 10000 && $4 > -10000) n++; else n = 0 }
+		END { exit !(n >= want) }' "$1"
+}
+
+wait_locked() {
+	i=0
+	while [ "$i" -lt $(($1 * 10)) ]; do
+		locked "$2" "$3" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# offset_stats LOG N: "count rms max|offset|" (ns) of the last N servo lines.
+offset_stats() {
+	grep "master offset" "$1" | tail -"$2" | awk '
+		{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
+		END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }'
+}

@@ -45,9 +45,7 @@ UDPv6 fd00::9:2
 CFG
 sleep 1
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i br0 -m -q
-locked() { awk '/selected best master/ { n = 0 } /master offset/ { if ($5 == "s2" && $4 < 10000 && $4 > -10000) n++; else n = 0 } END { exit !(n >= 8) }' "$T_DIR/oc.log"; }
-i=0; while [ $i -lt 300 ] && ! locked; do sleep 0.1; i=$((i + 1)); done
-locked || { cat "$T_DIR/oc.log"; die "oc did not lock to ptp4l m1"; }
+wait_locked 30 "$T_DIR/oc.log" 8 || { cat "$T_DIR/oc.log"; die "oc did not lock to ptp4l m1"; }
 first=$(grep "selected best master" "$T_DIR/oc.log" | tail -1 | awk '{ print $NF }')
 echo "oc locked to $first"
 grep -q "selected local clock $first" "$T_DIR/m1.log" || die "oc did not select m1 (priority2 100): $first"
@@ -55,10 +53,10 @@ kill_host m1
 t0=$(date +%s)
 i=0; while [ $i -lt 150 ]; do
 	cur=$(grep "selected best master" "$T_DIR/oc.log" | tail -1 | awk '{ print $NF }')
-	[ "$cur" != "$first" ] && locked && break
+	[ "$cur" != "$first" ] && locked "$T_DIR/oc.log" 8 && break
 	sleep 0.1; i=$((i + 1))
 done
-[ "$cur" != "$first" ] && locked || { cat "$T_DIR/oc.log"; die "no failover to m2"; }
+[ "$cur" != "$first" ] && locked "$T_DIR/oc.log" 8 || { cat "$T_DIR/oc.log"; die "no failover to m2"; }
 grep -q "selected local clock $cur" "$T_DIR/m2.log" || die "failed over to $cur, not m2"
 echo "failover to ptp4l m2 ($cur): locked $(( $(date +%s) - t0 )) s after m1 was killed"
 servo_lines "$T_DIR/oc.log" | tail -8 | awk '{ print }' | tr '\n' ' '; echo

@@ -40,23 +40,15 @@ wait_for 10 "$T_DIR/ptp4l.log" "LISTENING|MASTER" || die "ptp4l did not start: $
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 start=$(date +%s)
 converged=""
-while [ $(( $(date +%s) - start )) -lt 40 ]; do
-	if awk '/master offset/ { if ($5 == "s2" && $4 < 10000 && $4 > -10000) n++; else n = 0 }
-		END { exit !(n >= 5) }' "$T_DIR/oc.log"; then
-		converged=$(( $(date +%s) - start ))
-		break
-	fi
-	sleep 0.5
-done
+wait_locked 40 "$T_DIR/oc.log" 5 && converged=$(( $(date +%s) - start ))
 if [ -z "$converged" ]; then
 	echo "--- ptp4l"; cat "$T_DIR/ptp4l.log"; echo "--- oc"; cat "$T_DIR/oc.log"
 	die "oc did not converge to ptp4l within 40 s"
 fi
 sleep 10
-grep "master offset" "$T_DIR/oc.log" | tail -10 | awk '
-	{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
-	END { printf "oc vs ptp4l: converged, last %d Syncs rms %.0f ns max %.0f ns\n", n, sqrt(s / n), m }'
-max=$(grep "master offset" "$T_DIR/oc.log" | tail -10 | awk '{ o = $4; if (o < 0) o = -o; if (o > m) m = o } END { print m + 0 }')
+set -- $(offset_stats "$T_DIR/oc.log" 10)
+echo "oc vs ptp4l: converged, last $1 Syncs rms $2 ns max $3 ns"
+max=$3
 [ "$max" -lt 10000 ] || die "max |offset| $max ns after convergence"
 truth=$(grep "soft clock true time error" "$T_DIR/oc.log" | tail -5 | awk '{ o = $7; if (o < 0) o = -o; if (o > m) m = o } END { print m + 0 }')
 echo "soft clock true |time error| (last 5 s): max $truth ns"

@@ -38,8 +38,8 @@ clock soft
 soft_offset_ns 150000
 soft_freq_ppb 5000
 logAnnounceInterval 0
-logSyncInterval -4
-logMinDelayReqInterval -4
+logSyncInterval -2
+logMinDelayReqInterval -2
 announceReceiptTimeout 3
 unicast_master_table 1
 unicast_req_duration 60
@@ -55,9 +55,7 @@ start_gm() { # N ID PRIO2
 	eval "GM$1=$LAST_PID"
 }
 sel() { grep "selected best master clock" "$T_DIR/oc.log" | tail -1 | awk '{ print $NF }'; }
-wait_s2() { # LOG SECONDS: 4 s2 lines in a row with |offset| < 10 us after the last selection
-	wait_for_fn "$2" "awk '/selected best master/ { n = 0 } /master offset/ { if (\$5 == \"s2\" && \$4 < 10000 && \$4 > -10000) n++; else n = 0 } END { exit !(n >= 4) }' $1"
-}
+wait_s2() { wait_locked "$2" "$1" 4; } # LOG SECONDS
 wait_for_fn() {
 	i=0
 	while [ "$i" -lt $(($1 * 10)) ]; do

@@ -44,16 +44,8 @@ start=$(date +%s)
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 
 # converged: three servo lines in a row at s2 with |offset| < 10 us
-converged=""
-while [ $(( $(date +%s) - start )) -lt 30 ]; do
-	if awk '/master offset/ { if ($5 == "s2" && $4 < 10000 && $4 > -10000) n++; else n = 0 }
-		END { exit !(n >= 3) }' "$T_DIR/oc.log"; then
-		converged=$(( $(date +%s) - start ))
-		break
-	fi
-	sleep 0.5
-done
-[ -n "$converged" ] || { cat "$T_DIR/oc.log"; die "oc did not converge within 30 s"; }
+wait_locked 30 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge within 30 s"; }
+converged=$(( $(date +%s) - start ))
 echo "converged after ${converged} s"
 while [ $(( $(date +%s) - start )) -lt "$DURATION" ]; do sleep 1; done
 kill "$LAST_PID"
@@ -62,10 +54,7 @@ sleep 0.5
 grep -q "UNCALIBRATED to SLAVE on MASTER_CLOCK_SELECTED" "$T_DIR/oc.log" || die "no SLAVE state"
 grep -q "selected best master clock" "$T_DIR/oc.log" || die "no BMCA line"
 # steady state: last 15 servo lines
-tail_stats=$(grep "master offset" "$T_DIR/oc.log" | tail -15 | awk '
-	{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
-	END { printf "%d %.0f %.0f", n, sqrt(s / n), m }')
-set -- $tail_stats
+set -- $(offset_stats "$T_DIR/oc.log" 15)
 echo "steady state over $1 Syncs: rms offset $2 ns, max |offset| $3 ns"
 [ "$3" -lt 10000 ] || die "max |offset| $3 ns >= 10 us"
 truth=$(grep "soft clock true time error" "$T_DIR/oc.log" | tail -10 | awk '
