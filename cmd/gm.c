@@ -288,18 +288,25 @@ static tmv_t pending_next(const struct gm *g)
 	return t;
 }
 
-static void log_grants(struct gm *g, const struct net_addr *from, const struct ptp_msg *reply)
+/* New grants, changed intervals, denials and cancels at info level;
+ * renewals of an unchanged grant at debug (thousands of clients renew). */
+static void log_grants(struct gm *g, const struct net_addr *from, const struct ptp_msg *reply,
+		       const int8_t held[UC_NSVC])
 {
 	char a[64];
 	int i;
 	for (i = 0; i < reply->n_tlv; i++) {
 		const struct tlv *t = &reply->tlv[i];
+		int svc = uc_msgtype_svc(t->u.uc.messageType);
 		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
-			pr_info("port 1 (%s): %s %s %s logInterMessagePeriod %d duration %u",
-				g->ps.iface, net_addr_str(from, a, sizeof(a)),
-				t->u.uc.durationField ? "granted" : "denied",
-				msg_type_str(t->u.uc.messageType), t->u.uc.logInterMessagePeriod,
-				t->u.uc.durationField);
+			int renewal = t->u.uc.durationField && svc >= 0 &&
+				      held[svc] == t->u.uc.logInterMessagePeriod;
+			pr_log(renewal ? LOG_DEBUG : LOG_INFO,
+			       "port 1 (%s): %s %s %s logInterMessagePeriod %d duration %u",
+			       g->ps.iface, net_addr_str(from, a, sizeof(a)),
+			       !t->u.uc.durationField ? "denied" : renewal ? "renewed" : "granted",
+			       msg_type_str(t->u.uc.messageType), t->u.uc.logInterMessagePeriod,
+			       t->u.uc.durationField);
 		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
 			pr_info("port 1 (%s): %s cancelled %s", g->ps.iface,
 				net_addr_str(from, a, sizeof(a)), msg_type_str(t->u.uc.messageType));
@@ -310,11 +317,18 @@ static void log_grants(struct gm *g, const struct net_addr *from, const struct p
 static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net_addr *from)
 {
 	struct ptp_msg reply;
+	int8_t held[UC_NSVC]; /* interval of each grant held before, or 0x7f */
+	tmv_t now = mono_now();
+	int i;
 
+	for (i = 0; i < UC_NSVC; i++) {
+		struct uc_client *c = uc_grantor_holder(g->grantor, from, i, now);
+		held[i] = c ? c->grant[i].logInterMessagePeriod : 0x7f;
+	}
 	port_msg_init(&g->ps, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
 	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
-	if (uc_grantor_signaling(g->grantor, from, m, mono_now(), &reply) > 0) {
-		log_grants(g, from, &reply);
+	if (uc_grantor_signaling(g->grantor, from, m, now, &reply) > 0) {
+		log_grants(g, from, &reply, held);
 		port_send(&g->ps, 0, &reply, from, NULL, NULL);
 	}
 }
