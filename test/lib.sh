@@ -11,6 +11,7 @@ T_DIR=""
 die() { echo "FAIL: $*" >&2; exit 1; }
 
 net_cleanup() {
+	set +e # a caller's errexit must not cut the clean-up short
 	# every process in our namespaces, then what we started: a process
 	# left in a deleted namespace would run on unseen
 	for n in $T_NS; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; done

@@ -64,6 +64,15 @@ suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover sh test/interop/ptp4l_failover.sh
 
+# tests remove what they create: no namespace or process of ours is left
+no_leftovers() {
+	left=$(ip netns list 2>/dev/null | awk '/^pbt-/ { print $1 }')
+	procs=$(pgrep -x ptpbox; pgrep -x ptp4l | while read -r p; do
+		grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
+	[ -z "$left$procs" ] || { echo "left behind: namespaces [$left] processes [$procs]"; return 1; }
+}
+suite no-leftovers no_leftovers
+
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
