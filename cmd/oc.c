@@ -712,10 +712,8 @@ static int load_table(struct oc *o, tmv_t now)
 	struct uc_requester_cfg rc;
 	int id = cfg_int(o->ps.cfg, OPT_unicast_master_table), i;
 
+	/* unicast_master_table unset: the table with table_id 1 */
 	t = config_table(o->ps.cfg, id ? id : 1);
-	if (!t && !id) {
-		t = config_table(o->ps.cfg, -2); /* never matches: keep NULL */
-	}
 	if (!t || t->n == 0) {
 		fprintf(stderr, "oc: no unicast master table: add a [unicast_master_table] with "
 				"table_id N and addresses, and unicast_master_table N\n");
