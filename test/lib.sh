@@ -160,3 +160,30 @@ offset_stats() {
 		{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
 		END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }'
 }
+
+# net_two_masters A B: hosts oc (fd00::9:3 on its bridge br0), A
+# (fd00::9:1, interface p1) and B (fd00::9:2, p2): the failover topology.
+net_two_masters() {
+	net_host oc
+	net_bridge oc 3
+	net_host "$1"
+	net_attach "$1" 1
+	net_host "$2"
+	net_attach "$2" 2
+	sleep 1
+}
+
+# table_two_masters FAMILY: a [unicast_master_table] with table_id 1
+# listing both masters of net_two_masters (UDPv6 or UDPv4).
+table_two_masters() {
+	echo "[unicast_master_table]"
+	echo "table_id 1"
+	echo "logQueryInterval 0"
+	if [ "$1" = UDPv4 ]; then
+		echo "UDPv4 10.9.0.1"
+		echo "UDPv4 10.9.0.2"
+	else
+		echo "UDPv6 fd00::9:1"
+		echo "UDPv6 fd00::9:2"
+	fi
+}

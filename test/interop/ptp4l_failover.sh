@@ -5,10 +5,7 @@
 # (priority2 200) and locks again.  Both ptp4l run behind the noadj shim.
 . "$(dirname "$0")/../lib.sh"
 net_init
-net_host oc; net_bridge oc 3
-net_host m1; net_attach m1 1
-net_host m2; net_attach m2 2
-sleep 1
+net_two_masters m1 m2
 for n in 1 2; do
 	cat >"$T_DIR/m$n.cfg" <<CFG
 [global]
@@ -37,11 +34,7 @@ logMinDelayReqInterval -2
 announceReceiptTimeout 3
 unicast_master_table 1
 unicast_req_duration 60
-[unicast_master_table]
-table_id 1
-logQueryInterval 0
-UDPv6 fd00::9:1
-UDPv6 fd00::9:2
+$(table_two_masters UDPv6)
 CFG
 sleep 1
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i br0 -m -q

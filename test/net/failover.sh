@@ -13,10 +13,7 @@
 #      to the standby (class 6) as soon as the BMCA says so.
 . "$(dirname "$0")/../lib.sh"
 net_init
-net_host oc; net_bridge oc 3
-net_host gm1; net_attach gm1 1
-net_host gm2; net_attach gm2 2
-sleep 1
+net_two_masters gm1 gm2
 
 gm_cfg() { # ID PRIO2 FILE
 	cat >"$3" <<CFG
@@ -43,11 +40,7 @@ logMinDelayReqInterval -2
 announceReceiptTimeout 3
 unicast_master_table 1
 unicast_req_duration 60
-[unicast_master_table]
-table_id 1
-logQueryInterval 0
-UDPv6 fd00::9:1
-UDPv6 fd00::9:2
+$(table_two_masters UDPv6)
 CFG
 start_gm() { # N ID PRIO2
 	gm_cfg "$2" "$3" "$T_DIR/gm$1.cfg"

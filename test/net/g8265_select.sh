@@ -11,10 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 net_init
 WTR=8
-net_host oc; net_bridge oc 3
-net_host gm1; net_attach gm1 1
-net_host gm2; net_attach gm2 2
-sleep 1
+net_two_masters gm1 gm2
 
 start_gm() { # N CLASS
 	cat >"$T_DIR/gm$1.cfg" <<CFG

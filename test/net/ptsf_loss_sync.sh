@@ -5,10 +5,7 @@
 # before the Announce timeout; after SIGCONT and ptsf_hold_time it returns.
 . "$(dirname "$0")/../lib.sh"
 net_init
-net_host oc; net_bridge oc 3
-net_host gm1; net_attach gm1 1
-net_host gm2; net_attach gm2 2
-sleep 1
+net_two_masters gm1 gm2
 for n in 1 2; do
 	cat >"$T_DIR/gm$n.cfg" <<CFG
 [global]
@@ -31,11 +28,7 @@ announceReceiptTimeout 10
 syncReceiptTimeout 8
 ptsf_hold_time 3
 unicast_master_table 1
-[unicast_master_table]
-table_id 1
-logQueryInterval 0
-UDPv6 fd00::9:1
-UDPv6 fd00::9:2
+$(table_two_masters UDPv6)
 CFG
 sleep 0.5
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i br0 -m -q
