@@ -219,6 +219,8 @@ static void hold_frequency(struct oc *o)
 
 static void select_master(struct oc *o, int best, const char *event)
 {
+	/* master to master: keep the path delay filter (below) */
+	int switching = o->selected >= 0 && best >= 0;
 	tmv_t now = mono_now();
 	char id[32];
 
@@ -237,7 +239,7 @@ static void select_master(struct oc *o, int best, const char *event)
 	 * 7.15).  The path delay filter is kept too and moves to the new
 	 * path's median within half its length; restarting it from one
 	 * sample doubled the offset noise right after the switch. */
-	e2e_reset(&o->e2e, best >= 0 && o->selected >= 0);
+	e2e_reset(&o->e2e, switching);
 	o->dreq_waiting_ts = 0;
 	if (best < 0) {
 		set_state(o, PS_LISTENING, event);
