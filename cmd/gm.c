@@ -40,7 +40,6 @@ struct pending_sync {
 	struct net_addr to;
 	uint16_t seq;
 	int8_t log_interval;
-	struct port_identity target;
 	tmv_t deadline;
 	size_t len;
 	uint8_t bytes[64];
@@ -216,7 +215,6 @@ static void send_sync(struct gm *g, struct uc_client *c)
 	p->to = c->addr;
 	p->seq = seq;
 	p->log_interval = gt->logInterMessagePeriod;
-	p->target = c->portIdentity;
 	p->deadline = mono_now() + g->tx_timeout;
 	p->len = len;
 	memcpy(p->bytes, buf, len);

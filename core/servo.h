@@ -25,8 +25,6 @@ struct servo_ops {
 				   double *adj_ppb);
 	/* Mean interval between samples, s (sets the loop gains). */
 	void (*sync_interval)(struct servo *s, double interval_s);
-	/* Forget samples (e.g. after a master change) but keep the frequency. */
-	void (*reset)(struct servo *s);
 	/* Frequency to hold when samples stop (holdover, a master switch):
 	 * the servo's estimate of the clock's frequency error, ppb, without
 	 * the proportional reaction to the last (noisy) offset. */
@@ -63,11 +61,6 @@ static inline enum servo_state servo_sample(struct servo *s, tmv_t offset_ns, tm
 static inline void servo_sync_interval(struct servo *s, double interval_s)
 {
 	s->ops->sync_interval(s, interval_s);
-}
-
-static inline void servo_reset(struct servo *s)
-{
-	s->ops->reset(s);
 }
 
 static inline double servo_holdover_ppb(struct servo *s)

@@ -90,12 +90,6 @@ static void pi_sync_interval(struct servo *s, double T)
 				: fmin(c->ki_scale * pow(T, c->ki_exponent), c->ki_norm_max / T);
 }
 
-static void pi_reset(struct servo *s)
-{
-	struct pi *p = container_of(s, struct pi, servo);
-	p->count = 0;
-}
-
 static double pi_holdover_ppb(struct servo *s)
 {
 	return container_of(s, struct pi, servo)->integrator;
@@ -106,7 +100,7 @@ static void pi_destroy(struct servo *s)
 	free(container_of(s, struct pi, servo));
 }
 
-static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_reset, pi_holdover_ppb,
+static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_holdover_ppb,
 					 pi_destroy };
 
 struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, double freq_ppb)
