@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Management dataFields, IEEE 1588-2019 15.5.3; see mgmt.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mgmt.h"
@@ -236,21 +237,14 @@ static const struct mgmt_desc table[] = {
 	{ MID_TIME_STATUS_NP, 50, 0, "TIME_STATUS_NP", enc_tsn, dec_tsn },
 };
 
+static int cmp_id(const void *key, const void *row)
+{
+	return (int)*(const uint16_t *)key - (int)((const struct mgmt_desc *)row)->id;
+}
+
 static const struct mgmt_desc *find(uint16_t id)
 {
-	size_t lo = 0, hi = sizeof(table) / sizeof(table[0]);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (table[mid].id == id) {
-			return &table[mid];
-		}
-		if (table[mid].id < id) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return NULL;
+	return bsearch(&id, table, sizeof(table) / sizeof(table[0]), sizeof(table[0]), cmp_id);
 }
 
 const char *mgmt_id_str(uint16_t id)

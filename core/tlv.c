@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Table-driven TLV codec, IEEE 1588-2019 14.1 and 16.1.4. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tlv.h"
@@ -87,22 +88,15 @@ static const struct tlv_desc tlv_table[] = {
 	{ TLV_ALTERNATE_TIME_OFFSET_INDICATOR, 22, "ALTERNATE_TIME_OFFSET_INDICATOR", NULL, NULL },
 };
 
+static int cmp_type(const void *key, const void *row)
+{
+	return (int)*(const uint16_t *)key - (int)((const struct tlv_desc *)row)->type;
+}
+
 const struct tlv_desc *tlv_find(uint16_t type)
 {
-	size_t lo = 0, hi = sizeof(tlv_table) / sizeof(tlv_table[0]);
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (tlv_table[mid].type == type) {
-			return &tlv_table[mid];
-		}
-		if (tlv_table[mid].type < type) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return NULL;
+	return bsearch(&type, tlv_table, sizeof(tlv_table) / sizeof(tlv_table[0]),
+		       sizeof(tlv_table[0]), cmp_type);
 }
 
 const char *tlv_type_str(uint16_t type)
