@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Management dataFields, IEEE 1588-2019 15.5.3; see mgmt.h. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mgmt.h"
+#include "tlv.h"
 #include "wire.h"
 
 static void put_cq(uint8_t *p, const struct clock_quality *q)
@@ -207,34 +210,366 @@ static void dec_tsn(const uint8_t *p, struct mgmt_value *v)
 	memcpy(t->gmIdentity.id, p + 42, 8);
 }
 
+/* ---- variable-length dataFields ---- */
+
+/* Cursor over a dataField: every get/put checks the room left. */
+struct cur {
+	uint8_t *w;	    /* encode */
+	const uint8_t *r;   /* decode */
+	size_t len, off;
+	int bad;
+};
+
+static int need(struct cur *c, size_t n)
+{
+	if (c->bad || c->off + n > c->len) {
+		c->bad = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void w_bytes(struct cur *c, const void *p, size_t n)
+{
+	if (need(c, n)) {
+		memcpy(c->w + c->off, p, n);
+		c->off += n;
+	}
+}
+
+static void w_u8(struct cur *c, uint8_t v)
+{
+	w_bytes(c, &v, 1);
+}
+
+static void w_u16(struct cur *c, uint16_t v)
+{
+	uint8_t b[2];
+	put_be16(b, v);
+	w_bytes(c, b, 2);
+}
+
+static void r_bytes(struct cur *c, void *p, size_t n)
+{
+	if (need(c, n)) {
+		memcpy(p, c->r + c->off, n);
+		c->off += n;
+	} else {
+		memset(p, 0, n);
+	}
+}
+
+static uint8_t r_u8(struct cur *c)
+{
+	uint8_t v;
+	r_bytes(c, &v, 1);
+	return v;
+}
+
+static uint16_t r_u16(struct cur *c)
+{
+	uint8_t b[2];
+	r_bytes(c, b, 2);
+	return get_be16(b);
+}
+
+/* 5.3.9 PTPText: lengthField + octets */
+static void w_text(struct cur *c, const char *s)
+{
+	size_t n = strnlen(s, MGMT_TEXT_MAX - 1);
+	w_u8(c, (uint8_t)n);
+	w_bytes(c, s, n);
+}
+
+static void r_text(struct cur *c, char *s)
+{
+	size_t n = r_u8(c);
+	if (n >= MGMT_TEXT_MAX) { /* keep what fits, skip the rest */
+		r_bytes(c, s, MGMT_TEXT_MAX - 1);
+		s[MGMT_TEXT_MAX - 1] = 0;
+		if (need(c, n - (MGMT_TEXT_MAX - 1))) {
+			c->off += n - (MGMT_TEXT_MAX - 1);
+		}
+		return;
+	}
+	r_bytes(c, s, n);
+	s[n] = 0;
+}
+
+/* 5.3.6 PortAddress */
+static void w_paddr(struct cur *c, const struct port_address *a)
+{
+	size_t n = a->addressLength > 16 ? 16 : a->addressLength;
+	w_u16(c, a->networkProtocol);
+	w_u16(c, (uint16_t)n);
+	w_bytes(c, a->address, n);
+}
+
+static void r_paddr(struct cur *c, struct port_address *a)
+{
+	a->networkProtocol = r_u16(c);
+	a->addressLength = r_u16(c);
+	if (a->addressLength > 16) {
+		c->bad = 1;
+		return;
+	}
+	r_bytes(c, a->address, a->addressLength);
+}
+
+static void w_pid(struct cur *c, const struct port_identity *pid)
+{
+	w_bytes(c, pid->clockIdentity.id, 8);
+	w_u16(c, pid->portNumber);
+}
+
+static void r_pid(struct cur *c, struct port_identity *pid)
+{
+	r_bytes(c, pid->clockIdentity.id, 8);
+	pid->portNumber = r_u16(c);
+}
+
+/* 15.5.3.1.2 CLOCK_DESCRIPTION */
+static void venc_cd(const struct mgmt_value *v, struct cur *c)
+{
+	const struct clock_description *d = &v->u.cd;
+	uint16_t pl = d->physicalAddressLength > 16 ? 16 : d->physicalAddressLength;
+	w_u16(c, d->clockType);
+	w_text(c, d->physicalLayerProtocol);
+	w_u16(c, pl);
+	w_bytes(c, d->physicalAddress, pl);
+	w_paddr(c, &d->protocolAddress);
+	w_bytes(c, d->manufacturerIdentity, 3);
+	w_u8(c, 0); /* reserved */
+	w_text(c, d->productDescription);
+	w_text(c, d->revisionData);
+	w_text(c, d->userDescription);
+	w_bytes(c, d->profileIdentity, 6);
+}
+
+static void vdec_cd(struct cur *c, struct mgmt_value *v)
+{
+	struct clock_description *d = &v->u.cd;
+	d->clockType = r_u16(c);
+	r_text(c, d->physicalLayerProtocol);
+	d->physicalAddressLength = r_u16(c);
+	if (d->physicalAddressLength > 16) {
+		c->bad = 1;
+		return;
+	}
+	r_bytes(c, d->physicalAddress, d->physicalAddressLength);
+	r_paddr(c, &d->protocolAddress);
+	r_bytes(c, d->manufacturerIdentity, 3);
+	(void)r_u8(c);
+	r_text(c, d->productDescription);
+	r_text(c, d->revisionData);
+	r_text(c, d->userDescription);
+	r_bytes(c, d->profileIdentity, 6);
+}
+
+/* 15.5.3.3.2 USER_DESCRIPTION */
+static void venc_ud(const struct mgmt_value *v, struct cur *c)
+{
+	w_text(c, v->u.text);
+}
+
+static void vdec_ud(struct cur *c, struct mgmt_value *v)
+{
+	r_text(c, v->u.text);
+}
+
+/* 1588-2019 15.5.3.7.19 UNICAST_MASTER_TABLE */
+static void venc_umt(const struct mgmt_value *v, struct cur *c)
+{
+	const struct unicast_master_table *t = &v->u.umt;
+	uint16_t i, n = t->actualTableSize > MGMT_MAX_ENTRIES ? MGMT_MAX_ENTRIES
+							    : t->actualTableSize;
+	w_u8(c, (uint8_t)t->logQueryInterval);
+	w_u16(c, n);
+	for (i = 0; i < n; i++) {
+		w_paddr(c, &t->addr[i]);
+	}
+}
+
+static void vdec_umt(struct cur *c, struct mgmt_value *v)
+{
+	struct unicast_master_table *t = &v->u.umt;
+	uint16_t i;
+	t->logQueryInterval = (int8_t)r_u8(c);
+	t->actualTableSize = r_u16(c);
+	if (t->actualTableSize > MGMT_MAX_ENTRIES) {
+		c->bad = 1;
+		return;
+	}
+	for (i = 0; i < t->actualTableSize; i++) {
+		r_paddr(c, &t->addr[i]);
+	}
+}
+
+/* linuxptp PORT_STATS_NP: portIdentity, then 16 + 16 uint64 counters in
+ * the sender's byte order (see mgmt.h): little-endian here */
+static void venc_stats(const struct mgmt_value *v, struct cur *c)
+{
+	int i, k;
+	w_pid(c, &v->u.stats.portIdentity);
+	for (i = 0; i < 32; i++) {
+		uint64_t x = i < 16 ? v->u.stats.rxMsgType[i] : v->u.stats.txMsgType[i - 16];
+		uint8_t b[8];
+		for (k = 0; k < 8; k++) {
+			b[k] = (uint8_t)(x >> (8 * k));
+		}
+		w_bytes(c, b, 8);
+	}
+}
+
+static void vdec_stats(struct cur *c, struct mgmt_value *v)
+{
+	int i, k;
+	r_pid(c, &v->u.stats.portIdentity);
+	for (i = 0; i < 32; i++) {
+		uint8_t b[8];
+		uint64_t x = 0;
+		r_bytes(c, b, 8);
+		for (k = 7; k >= 0; k--) {
+			x = x << 8 | b[k];
+		}
+		if (i < 16) {
+			v->u.stats.rxMsgType[i] = x;
+		} else {
+			v->u.stats.txMsgType[i - 16] = x;
+		}
+	}
+}
+
+/* linuxptp UNICAST_MASTER_TABLE_NP: actual_table_size, then per entry
+ * portIdentity, clockQuality, selected, portState, priority1, priority2,
+ * PortAddress */
+static void venc_umtnp(const struct mgmt_value *v, struct cur *c)
+{
+	const struct unicast_master_table_np *t = &v->u.umtnp;
+	uint16_t i, n = t->actualTableSize > MGMT_MAX_ENTRIES ? MGMT_MAX_ENTRIES
+							    : t->actualTableSize;
+	w_u16(c, n);
+	for (i = 0; i < n; i++) {
+		const struct unicast_master_entry *e = &t->entry[i];
+		uint8_t q[4];
+		w_pid(c, &e->portIdentity);
+		put_cq(q, &e->clockQuality);
+		w_bytes(c, q, 4);
+		w_u8(c, e->selected);
+		w_u8(c, e->portState);
+		w_u8(c, e->priority1);
+		w_u8(c, e->priority2);
+		w_paddr(c, &e->address);
+	}
+}
+
+static void vdec_umtnp(struct cur *c, struct mgmt_value *v)
+{
+	struct unicast_master_table_np *t = &v->u.umtnp;
+	uint16_t i;
+	t->actualTableSize = r_u16(c);
+	if (t->actualTableSize > MGMT_MAX_ENTRIES) {
+		c->bad = 1;
+		return;
+	}
+	for (i = 0; i < t->actualTableSize; i++) {
+		struct unicast_master_entry *e = &t->entry[i];
+		uint8_t q[4];
+		r_pid(c, &e->portIdentity);
+		r_bytes(c, q, 4);
+		get_cq(q, &e->clockQuality);
+		e->selected = r_u8(c);
+		e->portState = r_u8(c);
+		e->priority1 = r_u8(c);
+		e->priority2 = r_u8(c);
+		r_paddr(c, &e->address);
+	}
+}
+
+/* ptpbox UNICAST_MASTER_LOCKOUT_NP: count, PortAddresses */
+static void venc_lockout(const struct mgmt_value *v, struct cur *c)
+{
+	uint16_t i, n = v->u.lockout.count > MGMT_MAX_ENTRIES ? MGMT_MAX_ENTRIES
+							      : v->u.lockout.count;
+	w_u16(c, n);
+	for (i = 0; i < n; i++) {
+		w_paddr(c, &v->u.lockout.addr[i]);
+	}
+}
+
+static void vdec_lockout(struct cur *c, struct mgmt_value *v)
+{
+	uint16_t i;
+	v->u.lockout.count = r_u16(c);
+	if (v->u.lockout.count > MGMT_MAX_ENTRIES) {
+		c->bad = 1;
+		return;
+	}
+	for (i = 0; i < v->u.lockout.count; i++) {
+		r_paddr(c, &v->u.lockout.addr[i]);
+	}
+}
+
+/* linuxptp PORT_DATA_SET_NP, 8 octets */
+static void enc_pdsnp(const struct mgmt_value *v, uint8_t *p)
+{
+	put_be32(p, v->u.pdsnp.neighborPropDelayThresh);
+	put_be32(p + 4, (uint32_t)v->u.pdsnp.asCapable);
+}
+
+static void dec_pdsnp(const uint8_t *p, struct mgmt_value *v)
+{
+	v->u.pdsnp.neighborPropDelayThresh = get_be32(p);
+	v->u.pdsnp.asCapable = (int32_t)get_be32(p + 4);
+}
+
+#define VAR 0xffff
+#define A_GET 1
+#define A_SET 2
+#define A_CMD 4
+
 struct mgmt_desc {
 	uint16_t id;
-	uint16_t len; /* dataField octets */
-	int settable;
+	uint16_t len; /* dataField octets, or VAR */
+	uint8_t actions; /* A_* allowed (15.5.2.3 Table 59) */
+	uint8_t port;	 /* 1: port-level */
 	const char *name;
 	void (*encode)(const struct mgmt_value *v, uint8_t *p);
 	void (*decode)(const uint8_t *p, struct mgmt_value *v);
+	void (*vencode)(const struct mgmt_value *v, struct cur *c);
+	void (*vdecode)(struct cur *c, struct mgmt_value *v);
 };
+
+#define FIX(id, len, act, port, enc, dec) { id, len, act, port, #id + 4, enc, dec, NULL, NULL }
+#define VARF(id, act, port, enc, dec) { id, VAR, act, port, #id + 4, NULL, NULL, enc, dec }
+#define GS (A_GET | A_SET)
 
 /* sorted by id */
 static const struct mgmt_desc table[] = {
-	{ MID_NULL_MANAGEMENT, 0, 0, "NULL_MANAGEMENT", enc_none, dec_none },
-	{ MID_DEFAULT_DATA_SET, 20, 0, "DEFAULT_DATA_SET", enc_dds, dec_dds },
-	{ MID_CURRENT_DATA_SET, 18, 0, "CURRENT_DATA_SET", enc_cds, dec_cds },
-	{ MID_PARENT_DATA_SET, 32, 0, "PARENT_DATA_SET", enc_pds, dec_pds },
-	{ MID_TIME_PROPERTIES_DATA_SET, 4, 0, "TIME_PROPERTIES_DATA_SET", enc_tpds, dec_tpds },
-	{ MID_PORT_DATA_SET, 26, 0, "PORT_DATA_SET", enc_port, dec_port },
-	{ MID_PRIORITY1, 2, 1, "PRIORITY1", enc_u8, dec_u8 },
-	{ MID_PRIORITY2, 2, 1, "PRIORITY2", enc_u8, dec_u8 },
-	{ MID_DOMAIN, 2, 1, "DOMAIN", enc_u8, dec_u8 },
-	{ MID_LOG_ANNOUNCE_INTERVAL, 2, 1, "LOG_ANNOUNCE_INTERVAL", enc_u8, dec_u8 },
-	{ MID_ANNOUNCE_RECEIPT_TIMEOUT, 2, 1, "ANNOUNCE_RECEIPT_TIMEOUT", enc_u8, dec_u8 },
-	{ MID_LOG_SYNC_INTERVAL, 2, 1, "LOG_SYNC_INTERVAL", enc_u8, dec_u8 },
-	{ MID_VERSION_NUMBER, 2, 1, "VERSION_NUMBER", enc_u8, dec_u8 },
-	{ MID_UNICAST_NEGOTIATION_ENABLE, 2, 1, "UNICAST_NEGOTIATION_ENABLE", enc_u8, dec_u8 },
-	{ MID_UNICAST_MASTER_MAX_TABLE_SIZE, 2, 0, "UNICAST_MASTER_MAX_TABLE_SIZE", enc_u16,
-	  dec_u16 },
-	{ MID_TIME_STATUS_NP, 50, 0, "TIME_STATUS_NP", enc_tsn, dec_tsn },
+	FIX(MID_NULL_MANAGEMENT, 0, A_GET | A_SET | A_CMD, 1, enc_none, dec_none),
+	VARF(MID_CLOCK_DESCRIPTION, A_GET, 1, venc_cd, vdec_cd),
+	VARF(MID_USER_DESCRIPTION, GS, 0, venc_ud, vdec_ud),
+	FIX(MID_DEFAULT_DATA_SET, 20, A_GET, 0, enc_dds, dec_dds),
+	FIX(MID_CURRENT_DATA_SET, 18, A_GET, 0, enc_cds, dec_cds),
+	FIX(MID_PARENT_DATA_SET, 32, A_GET, 0, enc_pds, dec_pds),
+	FIX(MID_TIME_PROPERTIES_DATA_SET, 4, A_GET, 0, enc_tpds, dec_tpds),
+	FIX(MID_PORT_DATA_SET, 26, A_GET, 1, enc_port, dec_port),
+	FIX(MID_PRIORITY1, 2, GS, 0, enc_u8, dec_u8),
+	FIX(MID_PRIORITY2, 2, GS, 0, enc_u8, dec_u8),
+	FIX(MID_DOMAIN, 2, GS, 0, enc_u8, dec_u8),
+	FIX(MID_SLAVE_ONLY, 2, GS, 0, enc_u8, dec_u8),
+	FIX(MID_LOG_ANNOUNCE_INTERVAL, 2, GS, 1, enc_u8, dec_u8),
+	FIX(MID_ANNOUNCE_RECEIPT_TIMEOUT, 2, GS, 1, enc_u8, dec_u8),
+	FIX(MID_LOG_SYNC_INTERVAL, 2, GS, 1, enc_u8, dec_u8),
+	FIX(MID_VERSION_NUMBER, 2, GS, 1, enc_u8, dec_u8),
+	FIX(MID_UNICAST_NEGOTIATION_ENABLE, 2, GS, 1, enc_u8, dec_u8),
+	VARF(MID_UNICAST_MASTER_TABLE, GS, 1, venc_umt, vdec_umt),
+	FIX(MID_UNICAST_MASTER_MAX_TABLE_SIZE, 2, A_GET, 1, enc_u16, dec_u16),
+	FIX(MID_TIME_STATUS_NP, 50, A_GET, 0, enc_tsn, dec_tsn),
+	FIX(MID_PORT_DATA_SET_NP, 8, A_GET, 1, enc_pdsnp, dec_pdsnp),
+	VARF(MID_PORT_STATS_NP, A_GET, 1, venc_stats, vdec_stats),
+	VARF(MID_UNICAST_MASTER_TABLE_NP, A_GET, 1, venc_umtnp, vdec_umtnp),
+	VARF(MID_UNICAST_MASTER_LOCKOUT_NP, GS, 1, venc_lockout, vdec_lockout),
 };
 
 static int cmp_id(const void *key, const void *row)
@@ -264,10 +599,51 @@ int mgmt_id_from_str(const char *name)
 	return -1;
 }
 
+void mgmt_for_each(void (*fn)(uint16_t id, const char *name, void *arg), void *arg)
+{
+	size_t i;
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		fn(table[i].id, table[i].name, arg);
+	}
+}
+
 int mgmt_settable(uint16_t id)
 {
 	const struct mgmt_desc *d = find(id);
-	return d && d->settable;
+	return d && (d->actions & A_SET);
+}
+
+int mgmt_port_level(uint16_t id)
+{
+	const struct mgmt_desc *d = find(id);
+	return d && d->port;
+}
+
+const char *mgmt_error_str(uint16_t err)
+{
+	switch (err) {
+	case MERR_RESPONSE_TOO_BIG:
+		return "RESPONSE_TOO_BIG";
+	case MERR_NO_SUCH_ID:
+		return "NO_SUCH_ID";
+	case MERR_WRONG_LENGTH:
+		return "WRONG_LENGTH";
+	case MERR_WRONG_VALUE:
+		return "WRONG_VALUE";
+	case MERR_NOT_SETABLE:
+		return "NOT_SETABLE";
+	case MERR_NOT_SUPPORTED:
+		return "NOT_SUPPORTED";
+	case MERR_GENERAL_ERROR:
+		return "GENERAL_ERROR";
+	}
+	return "UNKNOWN";
+}
+
+const char *mgmt_action_str(int action)
+{
+	static const char *const s[] = { "GET", "SET", "RESPONSE", "COMMAND", "ACKNOWLEDGE" };
+	return action >= 0 && action <= 4 ? s[action] : "UNKNOWN";
 }
 
 int mgmt_decode(uint16_t id, const uint8_t *data, size_t len, struct mgmt_value *v)
@@ -277,12 +653,22 @@ int mgmt_decode(uint16_t id, const uint8_t *data, size_t len, struct mgmt_value 
 	if (!d) {
 		return -ENOENT;
 	}
-	if (len != d->len) {
-		return -EBADMSG;
-	}
 	v->id = id;
-	d->decode(data, v);
-	return 0;
+	if (d->len != VAR) {
+		if (len != d->len) {
+			return -EBADMSG;
+		}
+		d->decode(data, v);
+		return 0;
+	} else {
+		struct cur c = { .r = data, .len = len };
+		d->vdecode(&c, v);
+		/* all announced octets present; at most one pad octet left */
+		if (c.bad || len - c.off > 1) {
+			return -EBADMSG;
+		}
+		return 0;
+	}
 }
 
 int mgmt_encode(const struct mgmt_value *v, uint8_t *out, size_t room)
@@ -291,10 +677,205 @@ int mgmt_encode(const struct mgmt_value *v, uint8_t *out, size_t room)
 	if (!d) {
 		return -ENOENT;
 	}
-	if (room < d->len) {
-		return -EMSGSIZE;
+	if (d->len != VAR) {
+		if (room < d->len) {
+			return -EMSGSIZE;
+		}
+		memset(out, 0, d->len);
+		d->encode(v, out);
+		return d->len;
+	} else {
+		struct cur c = { .w = out, .len = room };
+		d->vencode(v, &c);
+		if (c.bad) {
+			return -EMSGSIZE;
+		}
+		if (c.off & 1) { /* 5.3.8 / 15.5.3: even length, pad octet 0 */
+			w_u8(&c, 0);
+			if (c.bad) {
+				return -EMSGSIZE;
+			}
+		}
+		return (int)c.off;
 	}
-	memset(out, 0, d->len);
-	d->encode(v, out);
-	return d->len;
+}
+
+const char *port_address_str(const struct port_address *a, char *buf, size_t len)
+{
+	if (a->networkProtocol == 1 && a->addressLength == 4) {
+		inet_ntop(AF_INET, a->address, buf, (socklen_t)len);
+	} else if (a->networkProtocol == 2 && a->addressLength == 16) {
+		inet_ntop(AF_INET6, a->address, buf, (socklen_t)len);
+	} else {
+		size_t i, o = 0;
+		buf[0] = 0;
+		for (i = 0; i < a->addressLength && o + 4 <= len; i++) {
+			o += (size_t)snprintf(buf + o, len - o, i ? ":%02x" : "%02x", a->address[i]);
+		}
+	}
+	return buf;
+}
+
+int port_address_parse(const char *s, struct port_address *a)
+{
+	unsigned m[6];
+	char tail;
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET6, s, a->address) == 1) {
+		a->networkProtocol = 2;
+		a->addressLength = 16;
+		return 0;
+	}
+	if (inet_pton(AF_INET, s, a->address) == 1) {
+		a->networkProtocol = 1;
+		a->addressLength = 4;
+		return 0;
+	}
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &tail) == 6) {
+		int i;
+		a->networkProtocol = 3;
+		a->addressLength = 6;
+		for (i = 0; i < 6; i++) {
+			a->address[i] = (uint8_t)m[i];
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int mgmt_parse(const struct ptp_msg *m, struct mgmt_req *r)
+{
+	const struct tlv *t = &m->tlv[0];
+	memset(r, 0, sizeof(*r));
+	if (m->hdr.messageType != MANAGEMENT || m->n_tlv != 1 || !t->value) {
+		return -EBADMSG;
+	}
+	r->action = m->body.management.actionField;
+	r->tlvType = t->tlvType;
+	if (t->tlvType == TLV_MANAGEMENT && t->lengthField >= 2) {
+		r->id = get_be16(t->value);
+		r->data = t->value + 2;
+		r->len = t->lengthField - 2u;
+		return 0;
+	}
+	if (t->tlvType == TLV_MANAGEMENT_ERROR_STATUS && t->lengthField >= 8) {
+		/* 15.5.4: managementErrorId, managementId, reserved 4, displayData */
+		r->errorId = get_be16(t->value);
+		r->id = get_be16(t->value + 2);
+		r->data = t->value + 8;
+		r->len = t->lengthField - 8u;
+		return 0;
+	}
+	return -EBADMSG;
+}
+
+/* 15.5.4 MANAGEMENT_ERROR_STATUS value with an optional displayData */
+static size_t error_tlv(uint8_t *buf, uint16_t err, uint16_t id, const char *text)
+{
+	size_t n = 8, tl = text ? strlen(text) : 0;
+	put_be16(buf, err);
+	put_be16(buf + 2, id);
+	memset(buf + 4, 0, 4);
+	if (tl) {
+		if (tl > 64) {
+			tl = 64;
+		}
+		buf[8] = (uint8_t)tl;
+		memcpy(buf + 9, text, tl);
+		n = 9 + tl;
+		if (n & 1) {
+			buf[n++] = 0;
+		}
+	}
+	return n;
+}
+
+int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const struct ptp_msg *m,
+		int remote, struct ptp_msg *resp, uint8_t *buf, size_t room)
+{
+	static const struct clock_identity all = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						     0xff } };
+	const struct port_identity *tgt = &m->body.management.targetPortIdentity;
+	const struct mgmt_desc *d;
+	struct mgmt_req r;
+	struct mgmt_value v;
+	uint16_t err = 0;
+	const char *why = NULL;
+	int port_level, action, n;
+	struct tlv *t;
+
+	if (mgmt_parse(m, &r) || r.tlvType != TLV_MANAGEMENT ||
+	    (r.action != MGMT_GET && r.action != MGMT_SET && r.action != MGMT_COMMAND)) {
+		return 0;
+	}
+	if (clock_id_cmp(&tgt->clockIdentity, &all) &&
+	    clock_id_cmp(&tgt->clockIdentity, &self->clockIdentity)) {
+		return 0; /* 15.3.1: not for this clock */
+	}
+	d = find(r.id);
+	port_level = d ? d->port : 0;
+	if (tgt->portNumber != 0xffff &&
+	    tgt->portNumber != (port_level ? self->portNumber : 0)) {
+		return 0;
+	}
+
+	msg_init(resp, MANAGEMENT);
+	resp->hdr.domainNumber = m->hdr.domainNumber;
+	resp->hdr.sequenceId = m->hdr.sequenceId;
+	resp->hdr.sourcePortIdentity.clockIdentity = self->clockIdentity;
+	resp->hdr.sourcePortIdentity.portNumber = port_level ? self->portNumber : 0;
+	resp->hdr.logMessageInterval = 0x7f;
+	resp->body.management.targetPortIdentity = m->hdr.sourcePortIdentity;
+	resp->body.management.startingBoundaryHops =
+		(uint8_t)(m->body.management.startingBoundaryHops - m->body.management.boundaryHops);
+	resp->body.management.boundaryHops = resp->body.management.startingBoundaryHops;
+	action = r.action == MGMT_COMMAND ? MGMT_ACKNOWLEDGE : MGMT_RESPONSE;
+	resp->body.management.actionField = (uint8_t)action;
+
+	if (!d) {
+		err = MERR_NO_SUCH_ID;
+	} else if (!(d->actions & (r.action == MGMT_GET ? A_GET
+				   : r.action == MGMT_SET ? A_SET : A_CMD))) {
+		err = MERR_NOT_SUPPORTED;
+	} else if (r.action != MGMT_GET && !self->allow_set) {
+		err = MERR_NOT_SUPPORTED;
+		why = "management from the network is read-only (allow_remote_mgmt 0)";
+	} else if (r.action == MGMT_SET) {
+		int e = mgmt_decode(r.id, r.data, r.len, &v);
+		if (e) {
+			err = MERR_WRONG_LENGTH;
+		} else {
+			e = ops->set ? ops->set(ops->ctx, &v, remote) : -MERR_NOT_SUPPORTED;
+			err = (uint16_t)-e;
+		}
+	}
+	if (!err && r.id != MID_NULL_MANAGEMENT) {
+		/* GET, or the value now in force after a SET (15.3.2) */
+		int e;
+		memset(&v, 0, sizeof(v));
+		v.id = r.id;
+		e = ops->get ? ops->get(ops->ctx, &v) : -MERR_NOT_SUPPORTED;
+		err = (uint16_t)-e;
+	}
+
+	t = msg_add_tlv(resp, err ? TLV_MANAGEMENT_ERROR_STATUS : TLV_MANAGEMENT);
+	if (err) {
+		t->lengthField = (uint16_t)error_tlv(buf, err, r.id, why);
+	} else {
+		put_be16(buf, r.id);
+		n = 0;
+		if (r.id != MID_NULL_MANAGEMENT) {
+			v.id = r.id;
+			n = mgmt_encode(&v, buf + 2, room - 2);
+		}
+		if (n < 0) {
+			t->tlvType = TLV_MANAGEMENT_ERROR_STATUS;
+			t->lengthField = (uint16_t)error_tlv(buf, MERR_RESPONSE_TOO_BIG, r.id, NULL);
+		} else {
+			t->lengthField = (uint16_t)(2 + n);
+		}
+	}
+	t->value = buf;
+	return 1;
 }

@@ -21,6 +21,8 @@ enum mgmt_action { MGMT_GET = 0, MGMT_SET = 1, MGMT_RESPONSE = 2, MGMT_COMMAND =
 /* 15.5.2.3 Table 59 managementId (the ones we code) */
 enum mgmt_id {
 	MID_NULL_MANAGEMENT = 0x0000,
+	MID_CLOCK_DESCRIPTION = 0x0001,
+	MID_USER_DESCRIPTION = 0x0002,
 	MID_DEFAULT_DATA_SET = 0x2000,
 	MID_CURRENT_DATA_SET = 0x2001,
 	MID_PARENT_DATA_SET = 0x2002,
@@ -29,13 +31,91 @@ enum mgmt_id {
 	MID_PRIORITY1 = 0x2005,
 	MID_PRIORITY2 = 0x2006,
 	MID_DOMAIN = 0x2007,
+	MID_SLAVE_ONLY = 0x2008,
 	MID_LOG_ANNOUNCE_INTERVAL = 0x2009,
 	MID_ANNOUNCE_RECEIPT_TIMEOUT = 0x200A,
 	MID_LOG_SYNC_INTERVAL = 0x200B,
 	MID_VERSION_NUMBER = 0x200C,
 	MID_UNICAST_NEGOTIATION_ENABLE = 0x2014,
+	MID_UNICAST_MASTER_TABLE = 0x2018,
 	MID_UNICAST_MASTER_MAX_TABLE_SIZE = 0x2019,
-	MID_TIME_STATUS_NP = 0xC000, /* linuxptp */
+	MID_TIME_STATUS_NP = 0xC000,	      /* linuxptp */
+	MID_PORT_DATA_SET_NP = 0xC002,	      /* linuxptp */
+	MID_PORT_STATS_NP = 0xC005,	      /* linuxptp */
+	MID_UNICAST_MASTER_TABLE_NP = 0xC008, /* linuxptp 4.x */
+	/* ptpbox, implementation-specific range 0xC000-0xDFFF (Table 59):
+	 * G.8265.1 6.8.1 lock-out list, a count and PortAddresses */
+	MID_UNICAST_MASTER_LOCKOUT_NP = 0xDF00,
+};
+
+/* Entries in the table-valued TLVs we send or accept. */
+#define MGMT_MAX_ENTRIES 64
+/* Longest PTPText we keep (1588-2019 5.3.9 allows 255 octets). */
+#define MGMT_TEXT_MAX 128
+
+/* 5.3.6 PortAddress; networkProtocol 1 UDP/IPv4, 2 UDP/IPv6, 3 802.3 */
+struct port_address {
+	uint16_t networkProtocol;
+	uint16_t addressLength; /* octets in address, <= 16 */
+	uint8_t address[16];
+};
+
+/* 15.5.3.1.2 CLOCK_DESCRIPTION; texts are NUL-terminated here */
+struct clock_description {
+	uint16_t clockType; /* 0x8000 ordinary clock */
+	char physicalLayerProtocol[MGMT_TEXT_MAX];
+	uint16_t physicalAddressLength;
+	uint8_t physicalAddress[16];
+	struct port_address protocolAddress;
+	uint8_t manufacturerIdentity[3];
+	char productDescription[MGMT_TEXT_MAX]; /* "manufacturer;model;serial" */
+	char revisionData[MGMT_TEXT_MAX];	/* "hw;fw;sw" */
+	char userDescription[MGMT_TEXT_MAX];	/* "name;location" */
+	uint8_t profileIdentity[6];
+};
+
+/* 15.5.3.7.19 UNICAST_MASTER_TABLE (logQueryInterval, count, addresses) */
+struct unicast_master_table {
+	int8_t logQueryInterval;
+	uint16_t actualTableSize;
+	struct port_address addr[MGMT_MAX_ENTRIES];
+};
+
+/* linuxptp PORT_STATS_NP: messages received / sent per messageType.  On
+ * the wire the counters are in the sender's byte order (linuxptp copies
+ * them raw); we send and read little-endian, what every x86/ARM ptp4l
+ * sends. */
+struct port_stats_np {
+	struct port_identity portIdentity;
+	uint64_t rxMsgType[16];
+	uint64_t txMsgType[16];
+};
+
+/* linuxptp PORT_DATA_SET_NP */
+struct port_ds_np {
+	uint32_t neighborPropDelayThresh; /* ns */
+	int32_t asCapable;
+};
+
+/* linuxptp UNICAST_MASTER_TABLE_NP entry */
+struct unicast_master_entry {
+	struct port_identity portIdentity; /* of the master's Announce; 0 unknown */
+	struct clock_quality clockQuality;
+	uint8_t selected;
+	uint8_t portState; /* enum port_state of our port towards it */
+	uint8_t priority1, priority2;
+	struct port_address address;
+};
+
+struct unicast_master_table_np {
+	uint16_t actualTableSize;
+	struct unicast_master_entry entry[MGMT_MAX_ENTRIES];
+};
+
+/* ptpbox UNICAST_MASTER_LOCKOUT_NP: the masters locked out (G.8265.1 6.8.1) */
+struct lockout_np {
+	uint16_t count;
+	struct port_address addr[MGMT_MAX_ENTRIES];
 };
 
 /* 15.5.4.4 Table 109 managementErrorId */
@@ -71,7 +151,15 @@ struct mgmt_value {
 		struct time_properties_ds tpds;
 		struct port_ds port;
 		struct time_status_np tsn;
-		uint8_t u8;   /* PRIORITY1/2, DOMAIN, VERSION_NUMBER, RECEIPT_TIMEOUT, flags */
+		struct clock_description cd;
+		char text[MGMT_TEXT_MAX]; /* USER_DESCRIPTION */
+		struct unicast_master_table umt;
+		struct port_stats_np stats;
+		struct port_ds_np pdsnp;
+		struct unicast_master_table_np umtnp;
+		struct lockout_np lockout;
+		uint8_t u8;   /* PRIORITY1/2, DOMAIN, VERSION_NUMBER, RECEIPT_TIMEOUT,
+			       * SLAVE_ONLY and UNICAST_NEGOTIATION_ENABLE flag */
 		int8_t i8;    /* LOG_*_INTERVAL */
 		uint16_t u16; /* UNICAST_MASTER_MAX_TABLE_SIZE */
 	} u;
@@ -83,11 +171,21 @@ const char *mgmt_id_str(uint16_t id);
 int mgmt_id_from_str(const char *name);
 /* 1 when the id may be SET (15.5.2.3 Table 59 "applies to SET"). */
 int mgmt_settable(uint16_t id);
+/* 1 for port-level ids (answered by port 1), 0 for clock-level ones. */
+int mgmt_port_level(uint16_t id);
+/* Name of a managementErrorId ("NO_SUCH_ID"), "UNKNOWN" otherwise. */
+const char *mgmt_error_str(uint16_t err);
+/* Name of an actionField value ("GET"), "UNKNOWN" otherwise. */
+const char *mgmt_action_str(int action);
+/* Visit every id in the table, in id order (pmc's help). */
+void mgmt_for_each(void (*fn)(uint16_t id, const char *name, void *arg), void *arg);
 
 /*
  * Decode len octets of dataField for id into *v.  Returns 0, -ENOENT when
- * the id is not in the table (answer NO_SUCH_ID), -EBADMSG when len is not
- * the id's length (answer WRONG_LENGTH).
+ * the id is not in the table (answer NO_SUCH_ID), -EBADMSG when len does
+ * not fit the id (answer WRONG_LENGTH): fixed-size ids need exactly their
+ * length, tables and texts need the octets their counts announce (padding
+ * to an even length allowed).
  */
 int mgmt_decode(uint16_t id, const uint8_t *data, size_t len, struct mgmt_value *v);
 
@@ -95,5 +193,60 @@ int mgmt_decode(uint16_t id, const uint8_t *data, size_t len, struct mgmt_value 
  * an unknown id, -EMSGSIZE when room is too small.  Lengths are even
  * (14.1.1 padding included). */
 int mgmt_encode(const struct mgmt_value *v, uint8_t *out, size_t room);
+
+/* port_address <-> text ("fd00::1", "10.0.0.1", "00:11:22:33:44:55").
+ * str: buf of len >= 46 octets.  parse: 0 or -EINVAL. */
+const char *port_address_str(const struct port_address *a, char *buf, size_t len);
+int port_address_parse(const char *s, struct port_address *a);
+
+/* A received management message, 15.4.1 + 15.5.2 / 15.5.4. */
+struct mgmt_req {
+	uint8_t action;	     /* enum mgmt_action */
+	uint16_t tlvType;    /* TLV_MANAGEMENT or TLV_MANAGEMENT_ERROR_STATUS */
+	uint16_t id;	     /* managementId */
+	uint16_t errorId;    /* MANAGEMENT_ERROR_STATUS only */
+	const uint8_t *data; /* dataField (points into the message buffer) */
+	size_t len;	     /* octets of dataField */
+};
+
+/* Split a MANAGEMENT message into *r.  It must carry exactly one TLV, of
+ * type MANAGEMENT (value >= 2 octets) or MANAGEMENT_ERROR_STATUS (>= 8).
+ * 0, or -EBADMSG (count it and drop the message). */
+int mgmt_parse(const struct ptp_msg *m, struct mgmt_req *r);
+
+/*
+ * What a clock serves: get() fills v (v->id set by the caller) and returns
+ * 0 or a negative MERR_* code to send back; set() applies v and returns 0
+ * or -MERR_*.  remote is 1 when the request came from the network.  ctx
+ * is the applet's.
+ */
+struct mgmt_ops {
+	int (*get)(void *ctx, struct mgmt_value *v);
+	int (*set)(void *ctx, const struct mgmt_value *v, int remote);
+	void *ctx;
+};
+
+/* The answering clock: its identity, the port number of its one port. */
+struct mgmt_self {
+	struct clock_identity clockIdentity;
+	uint16_t portNumber;
+	int allow_set; /* 0: SET and COMMAND get NOT_SUPPORTED (remote off) */
+};
+
+/*
+ * Answer request m (15.3): drop it (return 0) unless it is a GET, SET or
+ * COMMAND with one TLV and targetPortIdentity is ours or the wildcard for
+ * the id's scope (clock-level: port 0 or 0xffff; port-level: our port or
+ * 0xffff).  Otherwise build the RESPONSE / ACKNOWLEDGE, or an error status
+ * (NO_SUCH_ID for ids we do not know, NOT_SUPPORTED for actions the id
+ * does not take or ops refuse, WRONG_LENGTH for a dataField that does not
+ * fit, WRONG_VALUE / NOT_SETABLE from set()), into *resp with its TLV value
+ * in buf (room octets, >= PTP_MSG_MAX_LEN).  Header: sequenceId copied,
+ * targetPortIdentity = requester, startingBoundaryHops = request's
+ * starting - boundaryHops, boundaryHops the same (15.3.3).  Returns 1 when
+ * *resp is to be sent.
+ */
+int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const struct ptp_msg *m,
+		int remote, struct ptp_msg *resp, uint8_t *buf, size_t room);
 
 #endif
