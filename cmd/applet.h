@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../core/config.h"
+#include "../core/mgmt.h"
 #include "../core/msg.h"
 #include "../hw/clock.h"
 #include "../hw/udp.h"
@@ -21,6 +22,10 @@
 #define EXIT_MISSING 2 /* applet not built */
 #define EXIT_RUNTIME 3 /* could not start (interface, clock, socket) */
 
+#ifndef PTPBOX_VERSION
+#define PTPBOX_VERSION "0.1"
+#endif
+
 struct port_setup {
 	const char *applet;    /* "gm", "oc" */
 	struct config *cfg;
@@ -33,6 +38,8 @@ struct port_setup {
 	int transport;
 	int hw_ts;
 	uint64_t tx_err, rx_bad, rx_other_domain;
+	uint64_t rx_msg[16], tx_msg[16]; /* per messageType, PORT_STATS_NP */
+	int mgmt_fd;			 /* management UNIX socket, -1: none */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -74,8 +81,9 @@ int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_ad
 #define PORT_TXTS 1	/* transmit timestamps on the error queue */
 #define PORT_EVENT 2	/* datagrams on the event port */
 #define PORT_GENERAL 4	/* datagrams on the general port */
+#define PORT_MGMT 8	/* requests on the management UNIX socket */
 
-/* Wait until deadline (monotonic ns, INT64_MAX = none) for either socket.
+/* Wait until deadline (monotonic ns, INT64_MAX = none) for the sockets.
  * Returns PORT_* flags, 0 on time-out or signal. */
 int port_wait(struct port_setup *ps, tmv_t deadline);
 
@@ -86,6 +94,47 @@ tmv_t mono_now(void);
  * applet_reload (re-read state files), SIGUSR1 applet_usr1. */
 extern volatile sig_atomic_t applet_stop, applet_reload, applet_usr1;
 void install_stop_handlers(void);
+
+/*
+ * Management agent (1588-2019 15) shared by gm and oc.  Requests come from
+ * the network (receive() hands MANAGEMENT messages to mgmt_agent_udp():
+ * unicast or the primary multicast group on the general port, domain
+ * already checked by port_recv, rate-limited to mgmt_rate_limit per second,
+ * SET refused unless allow_remote_mgmt) and from the UNIX datagram socket
+ * uds_address (default /var/run/ptpbox-APPLET, "none" for no socket; same
+ * domain rule as ptp4l).  Answers go back to the sender.
+ */
+struct mgmt_agent {
+	struct port_setup *ps;
+	struct mgmt_ops ops;
+	int uds_fd;
+	char uds_path[108];
+	double rate, tokens; /* token bucket for network requests */
+	tmv_t refill_at;
+	char user_description[MGMT_TEXT_MAX];
+	uint64_t rx, rx_bad, rate_dropped, tx_err;
+};
+
+/* Open the agent: join the multicast group, bind the UNIX socket (a stale
+ * file at the path is replaced).  get/set are the applet's (see struct
+ * mgmt_ops).  0, or -1 with a message in err. */
+int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
+		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
+		    size_t errlen);
+/* Close the socket and remove its file. */
+void mgmt_agent_close(struct mgmt_agent *a);
+/* Answer what waits on the UNIX socket (port_wait() said PORT_MGMT). */
+void mgmt_agent_uds(struct mgmt_agent *a);
+/* Answer a MANAGEMENT message received on the general port from `from`. */
+void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from);
+/* What both applets serve the same way: CLOCK_DESCRIPTION,
+ * USER_DESCRIPTION, DOMAIN, VERSION_NUMBER, LOG_ANNOUNCE_INTERVAL,
+ * LOG_SYNC_INTERVAL, ANNOUNCE_RECEIPT_TIMEOUT, PORT_DATA_SET_NP,
+ * PORT_STATS_NP.  0 or -MERR_NOT_SUPPORTED. */
+int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v);
+/* SET USER_DESCRIPTION; NOT_SETABLE for values that would break running
+ * sessions (domain, intervals, version); NOT_SUPPORTED otherwise. */
+int mgmt_agent_set_common(struct mgmt_agent *a, const struct mgmt_value *v);
 
 
 #endif

@@ -48,7 +48,7 @@ tmv_t mono_now(void)
 
 int port_wait(struct port_setup *ps, tmv_t deadline)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	int ms = -1, r = 0;
 
 	if (deadline != INT64_MAX) {
@@ -63,8 +63,13 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	pfd[0].events = POLLIN | POLLERR;
 	pfd[1].fd = udp_fd(ps->udp, 0);
 	pfd[1].events = POLLIN;
-	if (poll(pfd, 2, ms) <= 0) {
+	pfd[2].fd = ps->mgmt_fd;
+	pfd[2].events = POLLIN;
+	if (poll(pfd, ps->mgmt_fd >= 0 ? 3 : 2, ms) <= 0) {
 		return 0;
+	}
+	if (ps->mgmt_fd >= 0 && (pfd[2].revents & POLLIN)) {
+		r |= PORT_MGMT;
 	}
 	if (pfd[0].revents & POLLERR) {
 		r |= PORT_TXTS;
@@ -95,6 +100,7 @@ int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_ad
 		if (!clock_id_cmp(&m->hdr.sourcePortIdentity.clockIdentity, &ps->port.clockIdentity)) {
 			continue;
 		}
+		ps->rx_msg[m->hdr.messageType & 0x0f]++;
 		return 1;
 	}
 	return 0;
@@ -131,6 +137,8 @@ int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const s
 		ps->tx_err++;
 		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
 			 net_addr_str(to, a, sizeof(a)), strerror(-n));
+	} else {
+		ps->tx_msg[m->hdr.messageType & 0x0f]++;
 	}
 	return n;
 }
@@ -230,6 +238,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 
 	memset(ps, 0, sizeof(*ps));
 	ps->applet = applet;
+	ps->mgmt_fd = -1;
 	ps->cfg = config_create(role);
 	if (!ps->cfg) {
 		fprintf(stderr, "%s: out of memory\n", applet);

@@ -61,6 +61,7 @@ struct gm {
 	int n_pending;
 	uint64_t rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
 	tmv_t next_summary, summary_period;
+	struct mgmt_agent agent;
 };
 
 /* PTP time (ns) of clock time t: the PTP timescale is TAI. */
@@ -370,10 +371,96 @@ static void receive(struct gm *g, int event)
 		case SIGNALING:
 			on_signaling(g, &m, &from);
 			break;
+		case MANAGEMENT:
+			mgmt_agent_udp(&g->agent, &m, &from);
+			break;
 		default:
-			break; /* Announce from other masters, Management: not yet */
+			break; /* Announce from other masters */
 		}
 	}
+}
+
+/* Management GET (1588-2019 15.5.3): the grandmaster's own data sets; it
+ * is its own parent (8.2.3) and has no unicast master table. */
+static int gm_mgmt_get(void *ctx, struct mgmt_value *v)
+{
+	struct gm *g = ctx;
+	struct config *c = g->ps.cfg;
+
+	switch (v->id) {
+	case MID_DEFAULT_DATA_SET:
+		v->u.dds = g->dds;
+		return 0;
+	case MID_CURRENT_DATA_SET:
+		return 0; /* stepsRemoved 0, offset and delay 0 */
+	case MID_PARENT_DATA_SET:
+		v->u.pds.parentPortIdentity.clockIdentity = g->dds.clockIdentity;
+		v->u.pds.grandmasterIdentity = g->dds.clockIdentity;
+		v->u.pds.grandmasterClockQuality = g->dds.clockQuality;
+		v->u.pds.grandmasterPriority1 = g->dds.priority1;
+		v->u.pds.grandmasterPriority2 = g->dds.priority2;
+		return 0;
+	case MID_TIME_PROPERTIES_DATA_SET:
+		v->u.tpds = g->tpds;
+		return 0;
+	case MID_PORT_DATA_SET:
+		v->u.port.portIdentity = g->ps.port;
+		v->u.port.portState = PS_MASTER;
+		v->u.port.logMinDelayReqInterval = (int8_t)cfg_int(c, OPT_logMinDelayReqInterval);
+		v->u.port.logAnnounceInterval = (int8_t)cfg_int(c, OPT_logAnnounceInterval);
+		v->u.port.announceReceiptTimeout = (uint8_t)cfg_int(c, OPT_announceReceiptTimeout);
+		v->u.port.logSyncInterval = (int8_t)cfg_int(c, OPT_logSyncInterval);
+		v->u.port.delayMechanism = 1;
+		v->u.port.versionNumber = 2;
+		return 0;
+	case MID_PRIORITY1:
+		v->u.u8 = g->dds.priority1;
+		return 0;
+	case MID_PRIORITY2:
+		v->u.u8 = g->dds.priority2;
+		return 0;
+	case MID_SLAVE_ONLY:
+		v->u.u8 = 0;
+		return 0;
+	case MID_UNICAST_NEGOTIATION_ENABLE:
+		v->u.u8 = 1; /* a unicast grandmaster always grants (16.1) */
+		return 0;
+	case MID_UNICAST_MASTER_TABLE:
+	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
+	case MID_UNICAST_MASTER_TABLE_NP:
+		return 0; /* no table: it follows nobody */
+	case MID_TIME_STATUS_NP:
+		v->u.tsn.gmIdentity = g->dds.clockIdentity;
+		return 0;
+	}
+	return mgmt_agent_get_common(&g->agent, v);
+}
+
+/* Management SET: priority1/2 within the profile's ranges go into the next
+ * Announce at once. */
+static int gm_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
+{
+	struct gm *g = ctx;
+	double lo, hi;
+	(void)remote;
+
+	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
+		enum opt_id o = v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2;
+		uint8_t *p = v->id == MID_PRIORITY1 ? &g->dds.priority1 : &g->dds.priority2;
+		cfg_range(g->ps.cfg, o, &lo, &hi);
+		if (v->u.u8 < lo || v->u.u8 > hi) {
+			pr_warning("management: %s %d refused, allowed %.0f..%.0f (profile %s)",
+				   mgmt_id_str(v->id), v->u.u8, lo, hi,
+				   config_profile_name(g->ps.cfg));
+			return -MERR_WRONG_VALUE;
+		}
+		if (*p != v->u.u8) {
+			pr_notice("management: %s %d -> %d", mgmt_id_str(v->id), *p, v->u.u8);
+			*p = v->u.u8;
+		}
+		return 0;
+	}
+	return mgmt_agent_set_common(&g->agent, v);
 }
 
 static void summary(struct gm *g)
@@ -468,6 +555,14 @@ int gm_main(int argc, char **argv)
 				    ? log2_interval_ns(cfg_int(g->ps.cfg, OPT_summary_interval))
 				    : 0;
 	g->next_summary = mono_now() + g->summary_period;
+	{
+		char err[256];
+		if (mgmt_agent_open(&g->agent, &g->ps, gm_mgmt_get, gm_mgmt_set, g, err,
+				    sizeof(err))) {
+			fprintf(stderr, "gm: %s\n", err);
+			return EXIT_RUNTIME;
+		}
+	}
 
 	pr_notice("ptpbox gm on %s, profile %s, clock %s, %s time stamping, clockIdentity %s",
 		  g->ps.iface, config_profile_name(g->ps.cfg), g->ps.clock->ops->name,
@@ -503,6 +598,9 @@ int gm_main(int argc, char **argv)
 		if (ready & PORT_GENERAL) {
 			receive(g, 0);
 		}
+		if (ready & PORT_MGMT) {
+			mgmt_agent_uds(&g->agent);
+		}
 		now = mono_now();
 		if (applet_reload) {
 			applet_reload = 0;
@@ -529,6 +627,7 @@ int gm_main(int argc, char **argv)
 	uc_grantor_foreach(g->grantor, cancel_one, g);
 	summary(g);
 	uc_grantor_destroy(g->grantor);
+	mgmt_agent_close(&g->agent);
 	port_teardown(&g->ps);
 	free(g);
 	return 0;

@@ -13,9 +13,6 @@
 
 #include "applet.h"
 
-#ifndef PTPBOX_VERSION
-#define PTPBOX_VERSION "0.1"
-#endif
 
 struct applet {
 	const char *name;

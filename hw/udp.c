@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -280,4 +281,74 @@ int udp_iface_mac(const char *iface, uint8_t mac[6])
 	}
 	close(fd);
 	return r;
+}
+
+int udp_join_mcast(struct udp *u, const char *iface)
+{
+	int fd = u->fd[0];
+	unsigned idx = if_nametoindex(iface);
+
+	if (!idx) {
+		return -ENODEV;
+	}
+	if (u->transport == TRANS_UDP_IPV6) {
+		struct ipv6_mreq mr;
+		memset(&mr, 0, sizeof(mr));
+		inet_pton(AF_INET6, PTP_MCAST_IPV6, &mr.ipv6mr_multiaddr);
+		mr.ipv6mr_interface = idx;
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr))) {
+			return -errno;
+		}
+	} else {
+		struct ip_mreqn mr;
+		memset(&mr, 0, sizeof(mr));
+		inet_pton(AF_INET, PTP_MCAST_IPV4, &mr.imr_multiaddr);
+		mr.imr_ifindex = (int)idx;
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr))) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int udp_send_raw(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to)
+{
+	ssize_t n = sendto(u->fd[event ? 1 : 0], buf, len, 0, (const struct sockaddr *)&to->ss,
+			   to->len);
+	if (n < 0) {
+		return -errno;
+	}
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int udp_local_addr(const struct udp *u, const char *iface, struct net_addr *a)
+{
+	int family = u->transport == TRANS_UDP_IPV6 ? AF_INET6 : AF_INET, found = 0;
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa)) {
+		return -errno;
+	}
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, iface)) {
+			continue;
+		}
+		if (family == AF_INET6 &&
+		    IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr)) {
+			if (!found) { /* keep a link-local one only as the last resort */
+				memset(a, 0, sizeof(*a));
+				memcpy(&a->ss, i->ifa_addr, sizeof(struct sockaddr_in6));
+				a->len = sizeof(struct sockaddr_in6);
+				found = 1;
+			}
+			continue;
+		}
+		memset(a, 0, sizeof(*a));
+		a->len = family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		memcpy(&a->ss, i->ifa_addr, a->len);
+		found = 2;
+		break;
+	}
+	freeifaddrs(ifa);
+	return found ? 0 : -EADDRNOTAVAIL;
 }

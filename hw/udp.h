@@ -19,6 +19,10 @@
 
 #define PTP_EVENT_PORT 319
 #define PTP_GENERAL_PORT 320
+/* 1588-2019 Annex C.3 / D.3 primary multicast groups (management from
+ * linuxptp's pmc arrives there) */
+#define PTP_MCAST_IPV4 "224.0.1.129"
+#define PTP_MCAST_IPV6 "ff0e::181"
 
 struct udp_cfg {
 	int transport;	    /* TRANS_UDP_IPV4 or TRANS_UDP_IPV6 (config.h) */
@@ -45,6 +49,14 @@ int udp_fd(const struct udp *u, int event);
  * addr is replaced).  0 or -errno. */
 int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to);
 
+/* Join the primary PTP multicast group on iface with the general socket,
+ * so management requests sent there arrive.  0 or -errno. */
+int udp_join_mcast(struct udp *u, const char *iface);
+
+/* Send to exactly `to` (its port kept) from the event or general socket,
+ * e.g. a management response to the requester's source port.  0 or -errno. */
+int udp_send_raw(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to);
+
 /* Receive one datagram without blocking.  rx_raw gets the kernel receive
  * timestamp, ns on the timestamping clock (0 when none came).  Returns the
  * length, -EAGAIN when nothing is queued, or -errno. */
@@ -63,6 +75,10 @@ int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msgle
 /* Parse a textual address for transport; a link-local IPv6 address gets
  * iface as its scope.  0 or -EINVAL. */
 int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a);
+
+/* The address of iface in the transport's family (a global IPv6 address
+ * before a link-local one).  0 or -errno. */
+int udp_local_addr(const struct udp *u, const char *iface, struct net_addr *a);
 
 /* MAC address of iface.  0 or -errno. */
 int udp_iface_mac(const char *iface, uint8_t mac[6]);

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Management agent of the port applets (1588-2019 15): requests from the
+ * network (unicast or the primary multicast group, on the general port)
+ * and from a local UNIX datagram socket; see applet.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../core/log.h"
+#include "../core/tlv.h"
+#include "applet.h"
+
+int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
+		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
+		    size_t errlen)
+{
+	const char *path = cfg_str(ps->cfg, OPT_uds_address);
+	struct sockaddr_un sun;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	a->ps = ps;
+	a->ops.get = get;
+	a->ops.set = set;
+	a->ops.ctx = ctx;
+	a->uds_fd = -1;
+	a->rate = cfg_int(ps->cfg, OPT_mgmt_rate_limit);
+	a->tokens = a->rate;
+	a->refill_at = mono_now();
+	snprintf(a->user_description, sizeof(a->user_description), "%s",
+		 cfg_str(ps->cfg, OPT_userDescription));
+	ps->mgmt_fd = -1;
+
+	r = udp_join_mcast(ps->udp, ps->iface);
+	if (r) {
+		snprintf(err, errlen, "%s: joining the PTP multicast group: %s", ps->iface,
+			 strerror(-r));
+		return -1;
+	}
+	if (!strcmp(path, "none")) {
+		return 0;
+	}
+	if (!*path) {
+		snprintf(a->uds_path, sizeof(a->uds_path), "/var/run/ptpbox-%s", ps->applet);
+	} else if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "uds_address %s: longer than %zu octets", path,
+			 sizeof(sun.sun_path) - 1);
+		return -1;
+	} else {
+		snprintf(a->uds_path, sizeof(a->uds_path), "%s", path);
+	}
+	a->uds_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (a->uds_fd < 0) {
+		snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, a->uds_path, strlen(a->uds_path));
+	unlink(a->uds_path); /* a stale socket of an earlier run */
+	if (bind(a->uds_fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		snprintf(err, errlen, "uds_address %s: %s", a->uds_path, strerror(errno));
+		close(a->uds_fd);
+		a->uds_fd = -1;
+		return -1;
+	}
+	chmod(a->uds_path, 0660);
+	ps->mgmt_fd = a->uds_fd;
+	return 0;
+}
+
+void mgmt_agent_close(struct mgmt_agent *a)
+{
+	if (a->uds_fd >= 0) {
+		close(a->uds_fd);
+		unlink(a->uds_path);
+		a->uds_fd = -1;
+		a->ps->mgmt_fd = -1;
+	}
+}
+
+static struct mgmt_self self_of(const struct mgmt_agent *a, int allow_set)
+{
+	struct mgmt_self s;
+	memset(&s, 0, sizeof(s));
+	s.clockIdentity = a->ps->identity;
+	s.portNumber = a->ps->port.portNumber;
+	s.allow_set = allow_set;
+	return s;
+}
+
+void mgmt_agent_uds(struct mgmt_agent *a)
+{
+	uint8_t buf[PTP_MSG_MAX_LEN], tbuf[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
+	int budget = 64;
+
+	while (budget-- > 0) {
+		struct sockaddr_un from;
+		socklen_t fl = sizeof(from);
+		struct mgmt_self self = self_of(a, 1);
+		struct ptp_msg m, resp;
+		ssize_t n = recvfrom(a->uds_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		int len;
+
+		if (n < 0) {
+			return;
+		}
+		a->rx++;
+		if (msg_unpack(buf, (size_t)n, &m) || m.hdr.messageType != MANAGEMENT) {
+			a->rx_bad++;
+			continue;
+		}
+		if (m.hdr.domainNumber != a->ps->domain) {
+			a->ps->rx_other_domain++;
+			continue;
+		}
+		if (!mgmt_answer(&self, &a->ops, &m, 0, &resp, tbuf, sizeof(tbuf))) {
+			continue;
+		}
+		len = msg_pack(&resp, out, sizeof(out));
+		if (len < 0 || fl <= sizeof(sa_family_t) ||
+		    sendto(a->uds_fd, out, (size_t)len, 0, (struct sockaddr *)&from, fl) < 0) {
+			a->tx_err++;
+		}
+	}
+}
+
+void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from)
+{
+	uint8_t tbuf[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
+	struct mgmt_self self = self_of(a, cfg_int(a->ps->cfg, OPT_allow_remote_mgmt));
+	struct ptp_msg resp;
+	int len;
+
+	if (a->rate > 0) { /* token bucket, burst = one second's worth */
+		tmv_t now = mono_now();
+		a->tokens += (double)(now - a->refill_at) * 1e-9 * a->rate;
+		a->refill_at = now;
+		if (a->tokens > a->rate) {
+			a->tokens = a->rate;
+		}
+		if (a->tokens < 1.0) {
+			a->rate_dropped++;
+			return;
+		}
+		a->tokens -= 1.0;
+	}
+	a->rx++;
+	if (!mgmt_answer(&self, &a->ops, m, 1, &resp, tbuf, sizeof(tbuf))) {
+		return;
+	}
+	len = msg_pack(&resp, out, sizeof(out));
+	/* unicast to the requester's address and source port (linuxptp's
+	 * pmc listens on 320, ours on an ephemeral port) */
+	if (len < 0 || udp_send_raw(a->ps->udp, 0, out, (size_t)len, from)) {
+		a->tx_err++;
+		return;
+	}
+	a->ps->tx_msg[MANAGEMENT]++;
+}
+
+int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
+{
+	struct port_setup *ps = a->ps;
+	struct config *c = ps->cfg;
+
+	switch (v->id) {
+	case MID_CLOCK_DESCRIPTION: {
+		struct clock_description *d = &v->u.cd;
+		struct net_addr self;
+		const uint8_t *ab;
+		int n;
+		d->clockType = 0x8000; /* 15.5.3.1.2.1 ordinary clock */
+		snprintf(d->physicalLayerProtocol, sizeof(d->physicalLayerProtocol), "IEEE 802.3");
+		if (!udp_iface_mac(ps->iface, d->physicalAddress)) {
+			d->physicalAddressLength = 6;
+		}
+		if (!udp_local_addr(ps->udp, ps->iface, &self) &&
+		    (n = net_addr_bytes(&self, &ab)) > 0) {
+			d->protocolAddress.networkProtocol = n == 16 ? 2 : 1;
+			d->protocolAddress.addressLength = (uint16_t)n;
+			memcpy(d->protocolAddress.address, ab, (size_t)n);
+		}
+		if (*cfg_str(c, OPT_productDescription)) {
+			snprintf(d->productDescription, sizeof(d->productDescription), "%s",
+				 cfg_str(c, OPT_productDescription));
+		} else {
+			snprintf(d->productDescription, sizeof(d->productDescription),
+				 ";ptpbox %s;", ps->applet);
+		}
+		if (*cfg_str(c, OPT_revisionData)) {
+			snprintf(d->revisionData, sizeof(d->revisionData), "%s",
+				 cfg_str(c, OPT_revisionData));
+		} else {
+			snprintf(d->revisionData, sizeof(d->revisionData), ";;%s", PTPBOX_VERSION);
+		}
+		snprintf(d->userDescription, sizeof(d->userDescription), "%s",
+			 a->user_description);
+		/* 1588-2019 J.3.1 default delay request-response profile;
+		 * G.8265.1 Annex A profileIdentifier */
+		if (!strcmp(config_profile_name(c), "g8265.1")) {
+			static const uint8_t g8265[6] = { 0x00, 0x19, 0xa7, 0x00, 0x01, 0x00 };
+			memcpy(d->profileIdentity, g8265, 6);
+		} else {
+			static const uint8_t e2e[6] = { 0x00, 0x1b, 0x19, 0x00, 0x01, 0x00 };
+			memcpy(d->profileIdentity, e2e, 6);
+		}
+		return 0;
+	}
+	case MID_USER_DESCRIPTION:
+		snprintf(v->u.text, sizeof(v->u.text), "%s", a->user_description);
+		return 0;
+	case MID_DOMAIN:
+		v->u.u8 = (uint8_t)ps->domain;
+		return 0;
+	case MID_VERSION_NUMBER:
+		v->u.u8 = 2;
+		return 0;
+	case MID_LOG_ANNOUNCE_INTERVAL:
+		v->u.i8 = (int8_t)cfg_int(c, OPT_logAnnounceInterval);
+		return 0;
+	case MID_LOG_SYNC_INTERVAL:
+		v->u.i8 = (int8_t)cfg_int(c, OPT_logSyncInterval);
+		return 0;
+	case MID_ANNOUNCE_RECEIPT_TIMEOUT:
+		v->u.u8 = (uint8_t)cfg_int(c, OPT_announceReceiptTimeout);
+		return 0;
+	case MID_PORT_DATA_SET_NP:
+		v->u.pdsnp.neighborPropDelayThresh = 20000000; /* linuxptp's default; P2P only */
+		v->u.pdsnp.asCapable = 0;		       /* 802.1AS only */
+		return 0;
+	case MID_PORT_STATS_NP:
+		v->u.stats.portIdentity = ps->port;
+		memcpy(v->u.stats.rxMsgType, ps->rx_msg, sizeof(ps->rx_msg));
+		memcpy(v->u.stats.txMsgType, ps->tx_msg, sizeof(ps->tx_msg));
+		return 0;
+	}
+	return -MERR_NOT_SUPPORTED;
+}
+
+int mgmt_agent_set_common(struct mgmt_agent *a, const struct mgmt_value *v)
+{
+	switch (v->id) {
+	case MID_USER_DESCRIPTION:
+		snprintf(a->user_description, sizeof(a->user_description), "%s", v->u.text);
+		pr_notice("management: userDescription set to '%s'", a->user_description);
+		return 0;
+	case MID_DOMAIN:
+	case MID_VERSION_NUMBER:
+	case MID_LOG_ANNOUNCE_INTERVAL:
+	case MID_LOG_SYNC_INTERVAL:
+	case MID_ANNOUNCE_RECEIPT_TIMEOUT:
+	case MID_UNICAST_NEGOTIATION_ENABLE:
+	case MID_SLAVE_ONLY:
+		/* would break running unicast sessions or the profile: set
+		 * them in the configuration and restart */
+		return -MERR_NOT_SETABLE;
+	}
+	return -MERR_NOT_SUPPORTED;
+}
