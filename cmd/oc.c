@@ -69,6 +69,7 @@ struct oc {
 	int n_masters, selected;
 	enum port_state state;
 	/* data sets of this slave-only clock, 8.2 */
+	struct default_ds dds;
 	struct current_ds cds;
 	struct parent_ds pds;
 	struct time_properties_ds tpds;
@@ -92,6 +93,7 @@ struct oc {
 	tmv_t summary_period, next_summary, next_truth;
 	uint64_t rx_unknown_src, tx_ts_missing;
 	int holdover_said;
+	struct mgmt_agent agent;
 };
 
 static void stat_add(struct stat_acc *s, double v)
@@ -347,8 +349,23 @@ static tmv_t ptsf_deadline(const struct oc *o)
 	return t;
 }
 
-/* G.8265.1 6.8.1 lock-out: lockout_file lists master addresses, one per
- * line; read at start and on SIGHUP. */
+/* G.8265.1 6.8.1 lock-out: locked[i] for every table entry, from the
+ * lockout_file or a management SET (`how`); the latest one wins. */
+static void apply_lockout(struct oc *o, const int *locked, const char *how)
+{
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		if (locked[i] != o->m[i].c.locked_out) {
+			o->m[i].c.locked_out = locked[i];
+			pr_notice("port 1 (%s): master %s %s (%s)", o->ps.iface, o->m[i].name,
+				  locked[i] ? "locked out" : "no longer locked out", how);
+		}
+	}
+	run_bmca(o, "LOCKOUT");
+}
+
+/* lockout_file lists master addresses, one per line; read at start and on
+ * SIGHUP. */
 static void read_lockout(struct oc *o)
 {
 	const char *path = cfg_str(o->ps.cfg, OPT_lockout_file);
@@ -379,14 +396,7 @@ static void read_lockout(struct oc *o)
 		}
 		fclose(f);
 	}
-	for (i = 0; i < o->n_masters; i++) {
-		if (locked[i] != o->m[i].c.locked_out) {
-			o->m[i].c.locked_out = locked[i];
-			pr_notice("port 1 (%s): master %s %s", o->ps.iface, o->m[i].name,
-				  locked[i] ? "locked out" : "no longer locked out");
-		}
-	}
-	run_bmca(o, "LOCKOUT");
+	apply_lockout(o, locked, path);
 }
 
 static void check_announce_timeouts(struct oc *o, tmv_t now)
@@ -661,6 +671,9 @@ static void receive(struct oc *o, int event)
 		case SIGNALING:
 			on_signaling(o, &m, &from);
 			break;
+		case MANAGEMENT:
+			mgmt_agent_udp(&o->agent, &m, &from);
+			break;
 		default:
 			break;
 		}
@@ -755,6 +768,164 @@ static int load_table(struct oc *o, tmv_t now)
 	return 0;
 }
 
+static void to_port_address(const struct net_addr *a, struct port_address *pa)
+{
+	const uint8_t *b;
+	int n = net_addr_bytes(a, &b);
+	memset(pa, 0, sizeof(*pa));
+	pa->networkProtocol = n == 16 ? 2 : 1;
+	pa->addressLength = (uint16_t)n;
+	memcpy(pa->address, b, (size_t)n);
+}
+
+/* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only
+ * clock with no master yet is its own parent (8.2.3.2). */
+static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
+{
+	struct oc *o = ctx;
+	struct config *c = o->ps.cfg;
+	tmv_t now = mono_now();
+	int i;
+
+	switch (v->id) {
+	case MID_DEFAULT_DATA_SET:
+		v->u.dds = o->dds;
+		return 0;
+	case MID_CURRENT_DATA_SET:
+		v->u.cds = o->cds;
+		return 0;
+	case MID_PARENT_DATA_SET:
+		if (o->selected < 0) {
+			v->u.pds.parentPortIdentity.clockIdentity = o->dds.clockIdentity;
+			v->u.pds.grandmasterIdentity = o->dds.clockIdentity;
+			v->u.pds.grandmasterClockQuality = o->dds.clockQuality;
+			v->u.pds.grandmasterPriority1 = o->dds.priority1;
+			v->u.pds.grandmasterPriority2 = o->dds.priority2;
+		} else {
+			v->u.pds = o->pds;
+		}
+		return 0;
+	case MID_TIME_PROPERTIES_DATA_SET:
+		v->u.tpds = o->tpds;
+		return 0;
+	case MID_PORT_DATA_SET:
+		v->u.port.portIdentity = o->ps.port;
+		v->u.port.portState = o->state;
+		v->u.port.logMinDelayReqInterval = (int8_t)cfg_int(c, OPT_logMinDelayReqInterval);
+		v->u.port.logAnnounceInterval = (int8_t)cfg_int(c, OPT_logAnnounceInterval);
+		v->u.port.announceReceiptTimeout = (uint8_t)o->announce_timeout;
+		v->u.port.logSyncInterval = (int8_t)cfg_int(c, OPT_logSyncInterval);
+		v->u.port.delayMechanism = 1;
+		v->u.port.versionNumber = 2;
+		return 0;
+	case MID_PRIORITY1:
+		v->u.u8 = o->dds.priority1;
+		return 0;
+	case MID_PRIORITY2:
+		v->u.u8 = o->dds.priority2;
+		return 0;
+	case MID_SLAVE_ONLY:
+		v->u.u8 = 1;
+		return 0;
+	case MID_UNICAST_NEGOTIATION_ENABLE:
+		v->u.u8 = 1;
+		return 0;
+	case MID_UNICAST_MASTER_TABLE: /* 17.5.3 unicastDiscoveryPortDS */
+		v->u.umt.logQueryInterval = o->udds.logQueryInterval;
+		v->u.umt.actualTableSize = (uint16_t)o->n_masters;
+		for (i = 0; i < o->n_masters; i++) {
+			to_port_address(&o->m[i].addr, &v->u.umt.addr[i]);
+		}
+		return 0;
+	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
+		v->u.u16 = o->udds.maxTableSize;
+		return 0;
+	case MID_UNICAST_MASTER_TABLE_NP:
+		v->u.umtnp.actualTableSize = (uint16_t)o->n_masters;
+		for (i = 0; i < o->n_masters; i++) {
+			const struct master *mm = &o->m[i];
+			struct unicast_master_entry *e = &v->u.umtnp.entry[i];
+			if (mm->have_announce) {
+				e->portIdentity = mm->c.ds.sender;
+				e->clockQuality = mm->c.ds.quality;
+				e->priority1 = mm->c.ds.priority1;
+				e->priority2 = mm->c.ds.priority2;
+			}
+			e->selected = i == o->selected;
+			e->unicastState = !mm->have_announce ? UCS_WAIT
+					  : i != o->selected ? UCS_HAVE_ANN
+					  : uc_req_granted(&mm->req, UC_SYNC, now) &&
+							  uc_req_granted(&mm->req, UC_DELAY_RESP, now)
+						  ? UCS_HAVE_SYDY
+						  : UCS_NEED_SYDY;
+			to_port_address(&mm->addr, &e->address);
+		}
+		return 0;
+	case MID_UNICAST_MASTER_LOCKOUT_NP:
+		for (i = 0; i < o->n_masters; i++) {
+			if (o->m[i].c.locked_out) {
+				to_port_address(&o->m[i].addr, &v->u.lockout.addr[v->u.lockout.count++]);
+			}
+		}
+		return 0;
+	case MID_TIME_STATUS_NP:
+		v->u.tsn.master_offset = o->cds.offsetFromMaster;
+		v->u.tsn.ingress_time = o->e2e.t2;
+		v->u.tsn.gmPresent = o->selected >= 0 &&
+				     (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED);
+		v->u.tsn.gmIdentity = o->selected >= 0 ? o->pds.grandmasterIdentity
+						       : o->dds.clockIdentity;
+		return 0;
+	}
+	return mgmt_agent_get_common(&o->agent, v);
+}
+
+/* Management SET: priority1/2 (kept in defaultDS; a slave-only clock does
+ * not announce them) within the profile's ranges, and the G.8265.1 6.8.1
+ * lock-out list, which takes effect at once. */
+static int oc_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
+{
+	struct oc *o = ctx;
+	double lo, hi;
+	(void)remote;
+
+	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
+		cfg_range(o->ps.cfg, v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2, &lo,
+			  &hi);
+		if (v->u.u8 < lo || v->u.u8 > hi) {
+			return -MERR_WRONG_VALUE;
+		}
+		*(v->id == MID_PRIORITY1 ? &o->dds.priority1 : &o->dds.priority2) = v->u.u8;
+		return 0;
+	}
+	if (v->id == MID_UNICAST_MASTER_LOCKOUT_NP) {
+		int locked[MAX_MASTERS] = { 0 }, i, k;
+		for (k = 0; k < v->u.lockout.count; k++) {
+			struct port_address pa;
+			for (i = 0; i < o->n_masters; i++) {
+				to_port_address(&o->m[i].addr, &pa);
+				if (pa.networkProtocol == v->u.lockout.addr[k].networkProtocol &&
+				    pa.addressLength == v->u.lockout.addr[k].addressLength &&
+				    !memcmp(pa.address, v->u.lockout.addr[k].address,
+					    pa.addressLength)) {
+					locked[i] = 1;
+					break;
+				}
+			}
+			if (i == o->n_masters) {
+				char a[64];
+				pr_warning("management: lock-out of %s refused: not in the unicast "
+					   "master table",
+					   port_address_str(&v->u.lockout.addr[k], a, sizeof(a)));
+				return -MERR_WRONG_VALUE;
+			}
+		}
+		apply_lockout(o, locked, remote ? "management, remote" : "management");
+		return 0;
+	}
+	return mgmt_agent_set_common(&o->agent, v);
+}
+
 static void soft_truth(struct oc *o)
 {
 	tmv_t off;
@@ -839,6 +1010,26 @@ int oc_main(int argc, char **argv)
 		  o->ps.iface, config_profile_name(o->ps.cfg), o->ps.clock->ops->name,
 		  o->ps.hw_ts ? "hardware" : "software", clock_id_str(&o->ps.identity, id),
 		  o->n_masters);
+	/* defaultDS of a slave-only ordinary clock, 8.2.1 */
+	o->dds.twoStepFlag = 1;
+	o->dds.slaveOnly = 1;
+	o->dds.numberPorts = 1;
+	o->dds.clockIdentity = o->ps.identity;
+	o->dds.clockQuality.clockClass = (uint8_t)cfg_int(o->ps.cfg, OPT_clockClass);
+	o->dds.clockQuality.clockAccuracy = (uint8_t)cfg_int(o->ps.cfg, OPT_clockAccuracy);
+	o->dds.clockQuality.offsetScaledLogVariance =
+		(uint16_t)cfg_int(o->ps.cfg, OPT_offsetScaledLogVariance);
+	o->dds.priority1 = (uint8_t)cfg_int(o->ps.cfg, OPT_priority1);
+	o->dds.priority2 = (uint8_t)cfg_int(o->ps.cfg, OPT_priority2);
+	o->dds.domainNumber = (uint8_t)o->ps.domain;
+	{
+		char err[256];
+		if (mgmt_agent_open(&o->agent, &o->ps, oc_mgmt_get, oc_mgmt_set, o, err,
+				    sizeof(err))) {
+			fprintf(stderr, "oc: %s\n", err);
+			return EXIT_RUNTIME;
+		}
+	}
 	o->state = PS_INITIALIZING;
 	set_state(o, PS_LISTENING, "INIT_COMPLETE");
 	read_lockout(o);
@@ -878,6 +1069,9 @@ int oc_main(int argc, char **argv)
 		}
 		if (ready & PORT_EVENT) {
 			receive(o, 1);
+		}
+		if (ready & PORT_MGMT) {
+			mgmt_agent_uds(&o->agent);
 		}
 		now = mono_now();
 		check_announce_timeouts(o, now);
@@ -931,6 +1125,7 @@ int oc_main(int argc, char **argv)
 		(unsigned long long)o->ps.rx_other_domain, (unsigned long long)o->rx_unknown_src,
 		(unsigned long long)o->ps.tx_err, (unsigned long long)o->tx_ts_missing);
 	servo_destroy(o->servo);
+	mgmt_agent_close(&o->agent);
 	port_teardown(&o->ps);
 	free(o);
 	return 0;

@@ -456,7 +456,7 @@ static void venc_umtnp(const struct mgmt_value *v, struct cur *c)
 		put_cq(q, &e->clockQuality);
 		w_bytes(c, q, 4);
 		w_u8(c, e->selected);
-		w_u8(c, e->portState);
+		w_u8(c, e->unicastState);
 		w_u8(c, e->priority1);
 		w_u8(c, e->priority2);
 		w_paddr(c, &e->address);
@@ -479,7 +479,7 @@ static void vdec_umtnp(struct cur *c, struct mgmt_value *v)
 		r_bytes(c, q, 4);
 		get_cq(q, &e->clockQuality);
 		e->selected = r_u8(c);
-		e->portState = r_u8(c);
+		e->unicastState = r_u8(c);
 		e->priority1 = r_u8(c);
 		e->priority2 = r_u8(c);
 		r_paddr(c, &e->address);

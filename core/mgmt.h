@@ -97,12 +97,15 @@ struct port_ds_np {
 	int32_t asCapable;
 };
 
+/* linuxptp's unicast client state of a table entry */
+enum unicast_state { UCS_WAIT = 0, UCS_HAVE_ANN = 1, UCS_NEED_SYDY = 2, UCS_HAVE_SYDY = 3 };
+
 /* linuxptp UNICAST_MASTER_TABLE_NP entry */
 struct unicast_master_entry {
 	struct port_identity portIdentity; /* of the master's Announce; 0 unknown */
 	struct clock_quality clockQuality;
 	uint8_t selected;
-	uint8_t portState; /* enum port_state of our port towards it */
+	uint8_t unicastState; /* enum unicast_state (wire name port_state) */
 	uint8_t priority1, priority2;
 	struct port_address address;
 };

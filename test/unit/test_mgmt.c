@@ -188,14 +188,14 @@ TEST(mgmt_tables_round_trip_and_bounds)
 	v.u.umtnp.entry[0].portIdentity.portNumber = 1;
 	v.u.umtnp.entry[0].clockQuality.clockClass = 6;
 	v.u.umtnp.entry[0].selected = 1;
-	v.u.umtnp.entry[0].portState = PS_SLAVE;
+	v.u.umtnp.entry[0].unicastState = UCS_HAVE_SYDY;
 	v.u.umtnp.entry[0].priority2 = 100;
 	port_address_parse("fd00::1:1", &v.u.umtnp.entry[0].address);
 	n = mgmt_encode(&v, out, sizeof(out));
 	CHECK_EQ(n, 2 + 18 + 4 + 16);
 	CHECK_EQ(mgmt_decode(MID_UNICAST_MASTER_TABLE_NP, out, (size_t)n, &w), 0);
 	CHECK_EQ(w.u.umtnp.entry[0].clockQuality.clockClass, 6);
-	CHECK_EQ(w.u.umtnp.entry[0].portState, PS_SLAVE);
+	CHECK_EQ(w.u.umtnp.entry[0].unicastState, UCS_HAVE_SYDY);
 	CHECK_EQ(w.u.umtnp.entry[0].priority2, 100);
 	CHECK_EQ(mgmt_decode(MID_UNICAST_MASTER_TABLE_NP, out, (size_t)n - 2, &w), -EBADMSG);
 
