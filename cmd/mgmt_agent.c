@@ -77,6 +77,9 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 
 void mgmt_agent_close(struct mgmt_agent *a)
 {
+	pr_info("management: requests %llu malformed %llu rate_limited %llu tx_err %llu",
+		(unsigned long long)a->rx, (unsigned long long)a->rx_bad,
+		(unsigned long long)a->rate_dropped, (unsigned long long)a->tx_err);
 	if (a->uds_fd >= 0) {
 		close(a->uds_fd);
 		unlink(a->uds_path);
@@ -120,6 +123,13 @@ void mgmt_agent_uds(struct mgmt_agent *a)
 			a->ps->rx_other_domain++;
 			continue;
 		}
+		{
+			struct mgmt_req r;
+			if (mgmt_parse(&m, &r)) {
+				a->rx_bad++;
+				continue;
+			}
+		}
 		if (!mgmt_answer(&self, &a->ops, &m, 0, &resp, tbuf, sizeof(tbuf))) {
 			continue;
 		}
@@ -152,6 +162,13 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		a->tokens -= 1.0;
 	}
 	a->rx++;
+	{
+		struct mgmt_req r;
+		if (mgmt_parse(m, &r)) {
+			a->rx_bad++;
+			return;
+		}
+	}
 	if (!mgmt_answer(&self, &a->ops, m, 1, &resp, tbuf, sizeof(tbuf))) {
 		return;
 	}

@@ -825,7 +825,9 @@ static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 		v->u.u8 = o->dds.priority2;
 		return 0;
 	case MID_SLAVE_ONLY:
-		v->u.u8 = 1;
+		/* 1588-2019 15.5.3.3.4: SO is bit 0; linuxptp puts it in bit 1
+		 * (its defaultDS flag) and reads bit 1: set both */
+		v->u.u8 = 0x03;
 		return 0;
 	case MID_UNICAST_NEGOTIATION_ENABLE:
 		v->u.u8 = 1;

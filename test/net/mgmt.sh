@@ -1,0 +1,176 @@
+#!/bin/sh
+# Management (1588-2019 15): our pmc and linuxptp's pmc against our gm and
+# oc, over the UNIX socket and UDP (multicast and unicast); SET that takes
+# effect at once (priority2 into the Announce, the G.8265.1 lock-out list);
+# allow_remote_mgmt 0; the rate limit; malformed requests counted and
+# dropped or answered with an error status.
+. "$(dirname "$0")/../lib.sh"
+net_init
+RAW="python3 $(dirname "$0")/../tools/mgmt_raw.py"
+net_host gm
+net_host oc
+net_link gm oc 1
+cat >"$T_DIR/gm.cfg" <<CFG
+[global]
+profile ocp-dc
+time_stamping software
+clock CLOCK_REALTIME
+uds_address $T_DIR/gm.sock
+userDescription grandmaster;rack 1
+CFG
+cat >"$T_DIR/oc.cfg" <<CFG
+[global]
+profile ocp-dc
+time_stamping software
+clock soft
+soft_offset_ns 50000
+soft_freq_ppb 5000
+uds_address $T_DIR/oc.sock
+allow_remote_mgmt 0
+mgmt_rate_limit 20
+unicast_master_table 1
+[unicast_master_table]
+table_id 1
+logQueryInterval 0
+UDPv6 fd00::1:1
+CFG
+run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
+wait_for 5 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
+wait_locked 30 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge"; }
+
+GM="ip netns exec $NS_gm"
+OC="ip netns exec $NS_oc"
+IDS="NULL_MANAGEMENT CLOCK_DESCRIPTION USER_DESCRIPTION DEFAULT_DATA_SET CURRENT_DATA_SET
+PARENT_DATA_SET TIME_PROPERTIES_DATA_SET PORT_DATA_SET PRIORITY1 PRIORITY2 DOMAIN SLAVE_ONLY
+LOG_ANNOUNCE_INTERVAL ANNOUNCE_RECEIPT_TIMEOUT LOG_SYNC_INTERVAL VERSION_NUMBER
+UNICAST_NEGOTIATION_ENABLE UNICAST_MASTER_TABLE UNICAST_MASTER_MAX_TABLE_SIZE TIME_STATUS_NP
+PORT_DATA_SET_NP PORT_STATS_NP UNICAST_MASTER_TABLE_NP"
+
+# 1. the done-when command: live offset from the oc over its UNIX socket
+o1=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET CURRENT_DATA_SET') || die "pmc -u failed: $o1"
+echo "$o1"
+sleep 1.2
+o2=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET CURRENT_DATA_SET')
+off1=$(echo "$o1" | awk '/offsetFromMaster/ { print $2 }')
+off2=$(echo "$o2" | awk '/offsetFromMaster/ { print $2 }')
+awk -v a="$off1" -v b="$off2" 'BEGIN { exit !(a != b && a != 0 && a < 10000 && a > -10000 && b < 10000 && b > -10000) }' ||
+	die "offsetFromMaster not live/locked: $off1 then $off2"
+echo "live offsetFromMaster: $off1 ns, 1.2 s later $off2 ns"
+
+# 2. every id, our pmc, both clocks, UNIX socket and UDP (multicast from the
+#    other host, unicast with --to)
+n=0
+for id in $IDS; do
+	for who in gm oc; do
+		if [ $who = gm ]; then sock=$T_DIR/gm.sock; ns=$GM; peer=$OC; pif=pb1; addr=fd00::1:1
+		else sock=$T_DIR/oc.sock; ns=$OC; peer=$GM; pif=pa1; addr=fd00::1:2; fi
+		for how in uds mcast ucast; do
+			case $how in
+			uds) out=$($ns "$PTPBOX" pmc -u -b 0 -s "$sock" "GET $id" 2>&1) ;;
+			mcast) out=$($peer "$PTPBOX" pmc -6 -i $pif -b 1 "GET $id" 2>&1) ;;
+			ucast) out=$($peer "$PTPBOX" pmc -6 --to $addr -b 0 "GET $id" 2>&1) ;;
+			esac
+			echo "$out" | grep -q "seq 0 RESPONSE MANAGEMENT $( [ $id = NULL_MANAGEMENT ] || echo $id)" ||
+				die "$who $how GET $id: $out"
+			n=$((n + 1))
+		done
+	done
+done
+echo "our pmc: $n GETs answered (23 ids x gm/oc x uds/multicast/unicast)"
+
+# 3. linuxptp's pmc against our clocks; its output must equal ours byte
+#    for byte for the values that do not change from call to call
+if command -v pmc >/dev/null; then
+	for id in CLOCK_DESCRIPTION USER_DESCRIPTION DEFAULT_DATA_SET PARENT_DATA_SET \
+		TIME_PROPERTIES_DATA_SET PORT_DATA_SET PRIORITY1 PRIORITY2 DOMAIN SLAVE_ONLY \
+		LOG_ANNOUNCE_INTERVAL ANNOUNCE_RECEIPT_TIMEOUT LOG_SYNC_INTERVAL VERSION_NUMBER \
+		PORT_DATA_SET_NP; do
+		for who in gm oc; do
+			$(eval echo \$NS_$who | sed 's/^/ip netns exec /') pmc -u -b 0 -s "$T_DIR/$who.sock" "GET $id" >"$T_DIR/l.out" 2>&1
+			$(eval echo \$NS_$who | sed 's/^/ip netns exec /') "$PTPBOX" pmc -u -b 0 -s "$T_DIR/$who.sock" "GET $id" >"$T_DIR/p.out" 2>&1
+			grep -q RESPONSE "$T_DIR/l.out" || die "linuxptp pmc GET $id on $who: $(cat "$T_DIR/l.out")"
+			# the source port of linuxptp's pmc differs: compare from the response on
+			if ! diff "$T_DIR/l.out" "$T_DIR/p.out" >"$T_DIR/diff"; then
+				cat "$T_DIR/diff"; die "output differs from linuxptp pmc: GET $id on $who"
+			fi
+		done
+	done
+	for id in CURRENT_DATA_SET TIME_STATUS_NP PORT_STATS_NP; do
+		$OC pmc -u -b 0 -s "$T_DIR/oc.sock" "GET $id" | grep -q "RESPONSE MANAGEMENT $id" ||
+			die "linuxptp pmc GET $id on oc"
+	done
+	$GM pmc -6 -i pa1 -b 1 "GET PARENT_DATA_SET" | grep -q "grandmasterIdentity" || die "linuxptp pmc over UDPv6 to oc"
+	$OC pmc -6 -i pb1 -b 1 "GET DEFAULT_DATA_SET" | grep -q "clockClass  *6" || die "linuxptp pmc over UDPv6 to gm"
+	$OC pmc -u -b 0 -s "$T_DIR/oc.sock" "GET TIME_STATUS_NP" | grep -q "gmPresent  *true" || die "TIME_STATUS_NP gmPresent"
+	echo "linuxptp pmc: same output as ours for 15 ids on gm and oc; UDPv6 both ways"
+	# SET over the network with linuxptp's pmc: priority2 reaches the oc
+	$OC pmc -6 -i pb1 -b 1 "SET PRIORITY2 99" | grep -q "priority2 99" || die "linuxptp pmc SET PRIORITY2 on gm"
+else
+	echo "SKIP linuxptp pmc parts (apt-get install linuxptp)"
+	$OC "$PTPBOX" pmc -6 -i pb1 -b 1 "SET PRIORITY2 99" | grep -q "priority2 99" || die "SET PRIORITY2 on gm"
+fi
+i=0
+until $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET PARENT_DATA_SET" | grep -q "grandmasterPriority2  *99"; do
+	i=$((i + 1)); [ $i -lt 30 ] || die "oc's parentDS never showed the new priority2"
+	sleep 0.2
+done
+echo "SET PRIORITY2 99 on the gm: in the oc's parentDS after $((i * 200)) ms or less"
+# out of the profile's range (OCP: priority1 128 only)
+$GM "$PTPBOX" pmc -u -b 0 -s "$T_DIR/gm.sock" "SET PRIORITY1 100" | grep -q "managementErrorId WRONG_VALUE" ||
+	die "SET PRIORITY1 outside the profile's range not refused"
+
+# 4. allow_remote_mgmt 0 on the oc: SET from the network refused, local allowed
+out=$($GM "$PTPBOX" pmc -6 -i pa1 -b 1 "SET USER_DESCRIPTION remote" 2>&1)
+echo "$out" | grep -q "managementErrorId NOT_SUPPORTED" || die "remote SET not refused: $out"
+$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET USER_DESCRIPTION oc;lab" | grep -q "userDescription  oc;lab" ||
+	die "local SET USER_DESCRIPTION"
+
+# 5. JSON for scripts
+$OC "$PTPBOX" pmc --json -u -b 0 -s "$T_DIR/oc.sock" "GET CURRENT_DATA_SET" "GET UNICAST_MASTER_TABLE_NP" >"$T_DIR/j.out"
+python3 - "$T_DIR/j.out" <<'PY' || die "JSON output: $(cat "$T_DIR/j.out")"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(objs) == 2, objs
+assert objs[0]["id"] == "CURRENT_DATA_SET" and abs(objs[0]["data"]["offsetFromMaster"]) < 10000
+t = objs[1]["data"]
+assert t["actual_table_size"] == 1 and t["unicast_masters"][0]["selected"] is True
+assert t["unicast_masters"][0]["state"] == "HAVE_SYDY", t
+print("json: offsetFromMaster", objs[0]["data"]["offsetFromMaster"], "master", t["unicast_masters"][0]["address"])
+PY
+
+# 6. G.8265.1 lock-out by management: the oc leaves its only master, then
+#    takes it back when the list is cleared
+$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET UNICAST_MASTER_LOCKOUT_NP fd00::1:1" | grep -q "address  *2 fd00::1:1" ||
+	die "SET lock-out"
+wait_for 3 "$T_DIR/oc.log" "fd00::1:1 locked out" || die "lock-out not applied"
+wait_for 3 "$T_DIR/oc.log" "holdover" || die "locked-out master still followed"
+$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET UNICAST_MASTER_LOCKOUT_NP" | grep -q "count  *0" || die "clear lock-out"
+wait_for 3 "$T_DIR/oc.log" "no longer locked out" || die "lock-out not cleared"
+echo "lock-out by management: master left and taken back"
+
+# 7. errors and malformed requests
+r=$($OC $RAW uds "$T_DIR/oc.sock" get:2fff set:2006:64000000 set:2001:0000 0d02 \
+	0d02002e000000000000000000000000000000000a0b0c0d0e0f101100070000047fffffffffffffffffffff01010000)
+echo "$r" | sed -n 1p | grep -q "^reply .*0002000800022fff" || die "NO_SUCH_ID: $r"
+echo "$r" | sed -n 2p | grep -q "^reply .*000200080003200600000000" || die "WRONG_LENGTH: $r"
+echo "$r" | sed -n 3p | grep -q "^reply .*000200080006200100000000" || die "NOT_SUPPORTED: $r"
+[ "$(echo "$r" | sed -n 4p)" = noreply ] || die "truncated datagram answered"
+[ "$(echo "$r" | sed -n 5p)" = noreply ] || die "management without TLV answered"
+echo "errors: NO_SUCH_ID, WRONG_LENGTH, NOT_SUPPORTED; truncated and TLV-less requests dropped"
+
+# 8. rate limit: 20 requests/s from the network on the oc (burst 20)
+sleep 1.2
+set --
+for i in $(seq 60); do set -- "$@" "GET PRIORITY1"; done
+$GM "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 --timeout 300 "$@" >"$T_DIR/rate.out" 2>"$T_DIR/rate.err"
+answered=$(grep -c "RESPONSE MANAGEMENT PRIORITY1" "$T_DIR/rate.out")
+[ "$answered" -ge 1 ] && [ "$answered" -le 26 ] || die "rate limit: $answered of 60 answered"
+echo "rate limit 20/s: $answered of 60 back-to-back requests answered"
+
+kill_host oc
+kill_host gm
+sleep 0.5
+grep "management: requests" "$T_DIR/oc.log"
+grep -q "malformed 2 rate_limited [1-9]" "$T_DIR/oc.log" || die "oc agent counters: $(grep 'management:' "$T_DIR/oc.log")"
+echo "PASS mgmt"
