@@ -540,8 +540,8 @@ struct mgmt_desc {
 	void (*vdecode)(struct cur *c, struct mgmt_value *v);
 };
 
-#define FIX(id, len, act, port, enc, dec) { id, len, act, port, #id + 4, enc, dec, NULL, NULL }
-#define VARF(id, act, port, enc, dec) { id, VAR, act, port, #id + 4, NULL, NULL, enc, dec }
+#define FIX(id, len, act, port, enc, dec) { id, len, act, port, &(#id)[4], enc, dec, NULL, NULL }
+#define VARF(id, act, port, enc, dec) { id, VAR, act, port, &(#id)[4], NULL, NULL, enc, dec }
 #define GS (A_GET | A_SET)
 
 /* sorted by id */

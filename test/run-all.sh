@@ -60,9 +60,11 @@ suite net-failover sh test/net/failover.sh
 suite net-g8265-select sh test/net/g8265_select.sh
 suite net-ptsf-loss-sync sh test/net/ptsf_loss_sync.sh
 suite net-tshark-decode sh test/net/tshark_decode.sh
+suite net-mgmt sh test/net/mgmt.sh
 suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover sh test/interop/ptp4l_failover.sh
+suite interop-pmc-ptp4l sh test/interop/pmc_ptp4l.sh
 
 # tests remove what they create: no namespace or process of ours is left
 no_leftovers() {

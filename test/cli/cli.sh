@@ -29,6 +29,20 @@ for a in gm oc; do
 	[ $r -eq 1 ] && [ "$(wc -l <"$d/e")" -eq 1 ] && ok || ko "$a usage error: exit $r, $(cat "$d/e")"
 	"$PTPBOX" "$a" -f 2>"$d/e" >/dev/null; [ $? -eq 1 ] && ok || ko "$a -f without value"
 done
+# pmc: usage errors exit 1 with one line; bad commands are reported; a
+# missing server means no answer, exit 3; --version/-v
+for a in --bogus "-b 300" "-d x" -2; do
+	"$PTPBOX" pmc $a -u 'GET PRIORITY1' 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 1 ] && [ "$(wc -l <"$d/e")" -eq 1 ] && ok || ko "pmc $a: exit $r, $(cat "$d/e")"
+done
+"$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" --timeout 200 'GET NO_SUCH' 'GET PRIORITY1' >"$d/o" 2>"$d/e"; r=$?
+grep -q "bad command: GET NO_SUCH" "$d/e" && grep -q "sending: GET PRIORITY1" "$d/o" && [ $r -ne 0 ] && ok ||
+	ko "pmc bad command: exit $r, $(cat "$d/e")"
+"$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" 'GET PORT' 2>&1 | grep -q "ambiguous" && ok || ko "pmc ambiguous prefix"
+"$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" 'SET PRIORITY2' 2>&1 | grep -q "PRIORITY2 SET needs 1 value" && ok ||
+	ko "pmc SET without value"
+echo help | "$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" | grep -q "UNICAST_MASTER_TABLE_NP" && ok || ko "pmc help"
+[ ! -e "$d/me" ] && ok || ko "pmc left its socket"
 "$PTPBOX" nosuch 2>"$d/e"; [ $? -eq 1 ] && grep -q "unknown applet" "$d/e" && ok || ko "unknown applet"
 "$PTPBOX" 2>/dev/null; [ $? -eq 1 ] && ok || ko "no arguments"
 

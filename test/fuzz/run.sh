@@ -17,7 +17,7 @@ for name, body in re.findall(r'static const char (\w+_hex)\[\] =(.*?);', src, re
     open(sys.argv[1] + "/" + name, "wb").write(data)
 PY
 clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ibuild/inc -Icore -o "$out/fuzz_msg" test/fuzz/fuzz_msg.c core/msg.c core/tlv.c
+	-Ibuild/inc -Icore -o "$out/fuzz_msg" test/fuzz/fuzz_msg.c core/msg.c core/tlv.c core/mgmt.c core/ds.c
 "$out/fuzz_msg" -max_total_time="$secs" -max_len=1600 "$out/corpus" 2>"$out/fuzz_msg.log" || {
 	tail -40 "$out/fuzz_msg.log"; exit 1; }
 tail -1 "$out/fuzz_msg.log"
