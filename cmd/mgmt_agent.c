@@ -65,9 +65,15 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 	memcpy(sun.sun_path, a->uds_path, strlen(a->uds_path));
 	unlink(a->uds_path); /* a stale socket of an earlier run */
 	if (bind(a->uds_fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		snprintf(err, errlen, "uds_address %s: %s", a->uds_path, strerror(errno));
+		int e = errno;
 		close(a->uds_fd);
 		a->uds_fd = -1;
+		if (!*path) { /* the default path (no /var/run in an initramfs) */
+			pr_warning("management socket %s: %s; running without it (set uds_address)",
+				   a->uds_path, strerror(e));
+			return 0;
+		}
+		snprintf(err, errlen, "uds_address %s: %s", a->uds_path, strerror(e));
 		return -1;
 	}
 	chmod(a->uds_path, 0660);

@@ -43,6 +43,12 @@ grep -q "bad command: GET NO_SUCH" "$d/e" && grep -q "sending: GET PRIORITY1" "$
 	ko "pmc SET without value"
 echo help | "$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" | grep -q "UNICAST_MASTER_TABLE_NP" && ok || ko "pmc help"
 [ ! -e "$d/me" ] && ok || ko "pmc left its socket"
+# a management socket that cannot be made stops the clock with the reason
+if [ "$(id -u)" = 0 ]; then
+	"$PTPBOX" gm -i lo -S --clock=soft --uds_address="$d/no/such/dir" 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 3 ] && grep -q "uds_address $d/no/such/dir: No such file" "$d/e" && ok ||
+		ko "bad uds_address: exit $r, $(cat "$d/e")"
+fi
 "$PTPBOX" nosuch 2>"$d/e"; [ $? -eq 1 ] && grep -q "unknown applet" "$d/e" && ok || ko "unknown applet"
 "$PTPBOX" 2>/dev/null; [ $? -eq 1 ] && ok || ko "no arguments"
 
