@@ -132,6 +132,11 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
  * LOG_SYNC_INTERVAL, ANNOUNCE_RECEIPT_TIMEOUT, PORT_DATA_SET_NP,
  * PORT_STATS_NP.  0 or -MERR_NOT_SUPPORTED. */
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v);
+/* SET PRIORITY1/PRIORITY2 (v->id) into *p when within the profile's
+ * range; 0 or -MERR_WRONG_VALUE (logged). */
+int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, uint8_t *p);
+/* 5.3.6 PortAddress of a transport address (UDP/IPv4 1, UDP/IPv6 2). */
+void mgmt_port_address(const struct net_addr *a, struct port_address *pa);
 /* SET USER_DESCRIPTION; NOT_SETABLE for values that would break running
  * sessions (domain, intervals, version); NOT_SUPPORTED otherwise. */
 int mgmt_agent_set_common(struct mgmt_agent *a, const struct mgmt_value *v);

@@ -441,24 +441,12 @@ static int gm_mgmt_get(void *ctx, struct mgmt_value *v)
 static int gm_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 {
 	struct gm *g = ctx;
-	double lo, hi;
 	(void)remote;
 
 	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
-		enum opt_id o = v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2;
-		uint8_t *p = v->id == MID_PRIORITY1 ? &g->dds.priority1 : &g->dds.priority2;
-		cfg_range(g->ps.cfg, o, &lo, &hi);
-		if (v->u.u8 < lo || v->u.u8 > hi) {
-			pr_warning("management: %s %d refused, allowed %.0f..%.0f (profile %s)",
-				   mgmt_id_str(v->id), v->u.u8, lo, hi,
-				   config_profile_name(g->ps.cfg));
-			return -MERR_WRONG_VALUE;
-		}
-		if (*p != v->u.u8) {
-			pr_notice("management: %s %d -> %d", mgmt_id_str(v->id), *p, v->u.u8);
-			*p = v->u.u8;
-		}
-		return 0;
+		return mgmt_agent_set_priority(&g->agent, v,
+					       v->id == MID_PRIORITY1 ? &g->dds.priority1
+								  : &g->dds.priority2);
 	}
 	return mgmt_agent_set_common(&g->agent, v);
 }

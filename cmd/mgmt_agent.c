@@ -188,6 +188,32 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 	a->ps->tx_msg[MANAGEMENT]++;
 }
 
+void mgmt_port_address(const struct net_addr *a, struct port_address *pa)
+{
+	const uint8_t *b;
+	int n = net_addr_bytes(a, &b);
+	memset(pa, 0, sizeof(*pa));
+	pa->networkProtocol = n == 16 ? 2 : 1;
+	pa->addressLength = (uint16_t)n;
+	memcpy(pa->address, b, (size_t)n);
+}
+
+int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, uint8_t *p)
+{
+	double lo, hi;
+	cfg_range(a->ps->cfg, v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2, &lo, &hi);
+	if (v->u.u8 < lo || v->u.u8 > hi) {
+		pr_warning("management: %s %d refused, allowed %.0f..%.0f (profile %s)",
+			   mgmt_id_str(v->id), v->u.u8, lo, hi, config_profile_name(a->ps->cfg));
+		return -MERR_WRONG_VALUE;
+	}
+	if (*p != v->u.u8) {
+		pr_notice("management: %s %d -> %d", mgmt_id_str(v->id), *p, v->u.u8);
+		*p = v->u.u8;
+	}
+	return 0;
+}
+
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 {
 	struct port_setup *ps = a->ps;
@@ -197,18 +223,13 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 	case MID_CLOCK_DESCRIPTION: {
 		struct clock_description *d = &v->u.cd;
 		struct net_addr self;
-		const uint8_t *ab;
-		int n;
 		d->clockType = 0x8000; /* 15.5.3.1.2.1 ordinary clock */
 		snprintf(d->physicalLayerProtocol, sizeof(d->physicalLayerProtocol), "IEEE 802.3");
 		if (!udp_iface_mac(ps->iface, d->physicalAddress)) {
 			d->physicalAddressLength = 6;
 		}
-		if (!udp_local_addr(ps->udp, ps->iface, &self) &&
-		    (n = net_addr_bytes(&self, &ab)) > 0) {
-			d->protocolAddress.networkProtocol = n == 16 ? 2 : 1;
-			d->protocolAddress.addressLength = (uint16_t)n;
-			memcpy(d->protocolAddress.address, ab, (size_t)n);
+		if (!udp_local_addr(ps->udp, ps->iface, &self)) {
+			mgmt_port_address(&self, &d->protocolAddress);
 		}
 		if (*cfg_str(c, OPT_productDescription)) {
 			snprintf(d->productDescription, sizeof(d->productDescription), "%s",

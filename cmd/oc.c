@@ -768,16 +768,6 @@ static int load_table(struct oc *o, tmv_t now)
 	return 0;
 }
 
-static void to_port_address(const struct net_addr *a, struct port_address *pa)
-{
-	const uint8_t *b;
-	int n = net_addr_bytes(a, &b);
-	memset(pa, 0, sizeof(*pa));
-	pa->networkProtocol = n == 16 ? 2 : 1;
-	pa->addressLength = (uint16_t)n;
-	memcpy(pa->address, b, (size_t)n);
-}
-
 /* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only
  * clock with no master yet is its own parent (8.2.3.2). */
 static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
@@ -836,7 +826,7 @@ static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 		v->u.umt.logQueryInterval = o->udds.logQueryInterval;
 		v->u.umt.actualTableSize = (uint16_t)o->n_masters;
 		for (i = 0; i < o->n_masters; i++) {
-			to_port_address(&o->m[i].addr, &v->u.umt.addr[i]);
+			mgmt_port_address(&o->m[i].addr, &v->u.umt.addr[i]);
 		}
 		return 0;
 	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
@@ -860,13 +850,13 @@ static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 							  uc_req_granted(&mm->req, UC_DELAY_RESP, now)
 						  ? UCS_HAVE_SYDY
 						  : UCS_NEED_SYDY;
-			to_port_address(&mm->addr, &e->address);
+			mgmt_port_address(&mm->addr, &e->address);
 		}
 		return 0;
 	case MID_UNICAST_MASTER_LOCKOUT_NP:
 		for (i = 0; i < o->n_masters; i++) {
 			if (o->m[i].c.locked_out) {
-				to_port_address(&o->m[i].addr, &v->u.lockout.addr[v->u.lockout.count++]);
+				mgmt_port_address(&o->m[i].addr, &v->u.lockout.addr[v->u.lockout.count++]);
 			}
 		}
 		return 0;
@@ -888,24 +878,18 @@ static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 static int oc_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 {
 	struct oc *o = ctx;
-	double lo, hi;
-	(void)remote;
 
 	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
-		cfg_range(o->ps.cfg, v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2, &lo,
-			  &hi);
-		if (v->u.u8 < lo || v->u.u8 > hi) {
-			return -MERR_WRONG_VALUE;
-		}
-		*(v->id == MID_PRIORITY1 ? &o->dds.priority1 : &o->dds.priority2) = v->u.u8;
-		return 0;
+		return mgmt_agent_set_priority(&o->agent, v,
+					       v->id == MID_PRIORITY1 ? &o->dds.priority1
+								  : &o->dds.priority2);
 	}
 	if (v->id == MID_UNICAST_MASTER_LOCKOUT_NP) {
 		int locked[MAX_MASTERS] = { 0 }, i, k;
 		for (k = 0; k < v->u.lockout.count; k++) {
 			struct port_address pa;
 			for (i = 0; i < o->n_masters; i++) {
-				to_port_address(&o->m[i].addr, &pa);
+				mgmt_port_address(&o->m[i].addr, &pa);
 				if (pa.networkProtocol == v->u.lockout.addr[k].networkProtocol &&
 				    pa.addressLength == v->u.lockout.addr[k].addressLength &&
 				    !memcmp(pa.address, v->u.lockout.addr[k].address,

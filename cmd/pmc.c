@@ -167,15 +167,21 @@ static const char *ustate_str(int s)
 	return s >= 0 && s < 4 ? n[s] : "???";
 }
 
+/* A PortAddress: "networkProtocol address" as linuxptp prints it */
+static void f_paddr(struct show *s, const char *name, const struct port_address *a)
+{
+	char b[64], t[80], j[120];
+	port_address_str(a, b, sizeof(b));
+	snprintf(t, sizeof(t), "%u %s", a->networkProtocol, b);
+	json_str(j, sizeof(j), b);
+	f_raw(s, name, t, j);
+}
+
 static void addr_fields(struct show *s, const struct port_address *a, int n)
 {
 	int i;
 	for (i = 0; i < n; i++) {
-		char b[64], t[80], j[120];
-		port_address_str(&a[i], b, sizeof(b));
-		snprintf(t, sizeof(t), "%u %s", a[i].networkProtocol, b);
-		json_str(j, sizeof(j), b);
-		f_raw(s, "address", t, j);
+		f_paddr(s, "address", &a[i]);
 	}
 }
 
@@ -192,14 +198,7 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		f_str(s, "physicalLayerProtocol", d->physicalLayerProtocol);
 		f_str(s, "physicalAddress",
 		      bin_str(d->physicalAddress, d->physicalAddressLength, b, sizeof(b)));
-		port_address_str(&d->protocolAddress, b, sizeof(b));
-		snprintf(b2, sizeof(b2), "%u %s", d->protocolAddress.networkProtocol, b);
-		json_str(b2 + 64, sizeof(b2) - 64, b);
-		{
-			char t[80];
-			snprintf(t, sizeof(t), "%u %s", d->protocolAddress.networkProtocol, b);
-			f_raw(s, "protocolAddress", t, b2 + 64);
-		}
+		f_paddr(s, "protocolAddress", &d->protocolAddress);
 		f_str(s, "manufacturerId", bin_str(d->manufacturerIdentity, 3, b, sizeof(b)));
 		f_str(s, "productDescription", d->productDescription);
 		f_str(s, "revisionData", d->revisionData);
