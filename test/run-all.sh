@@ -53,6 +53,9 @@ suite unit-glibc build-glibc/unit_tests
 suite unit-valgrind valgrind_unit
 suite cli sh test/cli/cli.sh
 suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
+suite cli-ppsmon sh test/cli/ppsmon.sh
+suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
+suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
 suite fuzz-msg sh test/fuzz/run.sh 20
 suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
 suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
