@@ -55,6 +55,15 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
 
+/* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */
+int parse_clock_id(const char *s, struct clock_identity *id);
+
+/* The clock the configuration's "clock" key names (auto|soft|
+ * CLOCK_REALTIME|/dev/ptpN; auto is the PHC of iface with hardware
+ * stamps).  NULL with a message in err on error. */
+struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *iface, char *err,
+			      size_t errlen);
+
 /* Header of a message from this port: version 2.1, domain, unicastFlag
  * (OCP 7.13, G.8265.1 Table A.6), sourcePortIdentity, sequenceId and
  * logMessageInterval (0x7f where 13.3.2.14 says "not applicable"). */

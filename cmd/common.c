@@ -150,7 +150,7 @@ static void die_usage(const char *applet, const char *msg, const char *usage)
 	exit(EXIT_USAGE);
 }
 
-static int parse_clock_id(const char *s, struct clock_identity *id)
+int parse_clock_id(const char *s, struct clock_identity *id)
 {
 	unsigned v[8];
 	int i;
@@ -165,27 +165,28 @@ static int parse_clock_id(const char *s, struct clock_identity *id)
 	return 0;
 }
 
-static struct clk *make_clock(struct port_setup *ps, char *err, size_t errlen)
+struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *iface, char *err,
+			      size_t errlen)
 {
-	const char *name = cfg_str(ps->cfg, OPT_clock);
+	const char *name = cfg_str(cfg, OPT_clock);
 	struct clk *c;
 
 	if (!strcmp(name, "soft")) {
-		if (ps->hw_ts) {
+		if (hw_ts) {
 			snprintf(err, errlen,
 				 "clock soft runs over CLOCK_REALTIME: it needs time_stamping "
 				 "software");
 			return NULL;
 		}
-		c = clk_soft_create(cfg_ll(ps->cfg, OPT_soft_offset_ns),
-				    cfg_dbl(ps->cfg, OPT_soft_freq_ppb));
+		c = clk_soft_create(cfg_ll(cfg, OPT_soft_offset_ns),
+				    cfg_dbl(cfg, OPT_soft_freq_ppb));
 		if (!c) {
 			snprintf(err, errlen, "out of memory");
 		}
 		return c;
 	}
-	if (!strcmp(name, "CLOCK_REALTIME") || (!strcmp(name, "auto") && !ps->hw_ts)) {
-		if (ps->hw_ts) {
+	if (!strcmp(name, "CLOCK_REALTIME") || (!strcmp(name, "auto") && !hw_ts)) {
+		if (hw_ts) {
 			snprintf(err, errlen,
 				 "clock CLOCK_REALTIME with hardware time stamps: use the PHC "
 				 "(clock auto) or time_stamping software");
@@ -204,17 +205,17 @@ static struct clk *make_clock(struct port_setup *ps, char *err, size_t errlen)
 			snprintf(err, errlen, "socket: %s", strerror(errno));
 			return NULL;
 		}
-		r = hwts_info(fd, ps->iface, &ti);
+		r = hwts_info(fd, iface, &ti);
 		close(fd);
 		if (r || ti.phc_index < 0) {
 			snprintf(err, errlen, "%s: no PTP hardware clock (use time_stamping software)",
-				 ps->iface);
+				 iface);
 			return NULL;
 		}
 		return clk_phc_create(NULL, ti.phc_index, err, errlen);
 	}
 	if (!strncmp(name, "/dev/", 5)) {
-		if (!ps->hw_ts) {
+		if (!hw_ts) {
 			snprintf(err, errlen,
 				 "clock %s with software time stamps: software stamps are on "
 				 "CLOCK_REALTIME, use time_stamping hardware",
@@ -336,7 +337,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 			  usage);
 	}
 
-	ps->clock = make_clock(ps, err, sizeof(err));
+	ps->clock = clock_from_config(ps->cfg, ps->hw_ts, ps->iface, err, sizeof(err));
 	if (!ps->clock) {
 		fprintf(stderr, "%s: %s\n", applet, err);
 		exit(EXIT_RUNTIME);
