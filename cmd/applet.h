@@ -40,6 +40,7 @@ struct port_setup {
 	uint64_t tx_err, rx_bad, rx_other_domain;
 	uint64_t rx_msg[16], tx_msg[16]; /* per messageType, PORT_STATS_NP */
 	int mgmt_fd;			 /* management UNIX socket, -1: none */
+	int aux_fd;			 /* an applet's own input (gm: ToD), -1: none */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -91,6 +92,7 @@ int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_ad
 #define PORT_EVENT 2	/* datagrams on the event port */
 #define PORT_GENERAL 4	/* datagrams on the general port */
 #define PORT_MGMT 8	/* requests on the management UNIX socket */
+#define PORT_AUX 16	/* aux_fd readable (or hung up) */
 
 /* Wait until deadline (monotonic ns, INT64_MAX = none) for the sockets.
  * Returns PORT_* flags, 0 on time-out or signal. */

@@ -48,7 +48,7 @@ tmv_t mono_now(void)
 
 int port_wait(struct port_setup *ps, tmv_t deadline)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int ms = -1, r = 0;
 
 	if (deadline != INT64_MAX) {
@@ -63,10 +63,15 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	pfd[0].events = POLLIN | POLLERR;
 	pfd[1].fd = udp_fd(ps->udp, 0);
 	pfd[1].events = POLLIN;
-	pfd[2].fd = ps->mgmt_fd;
+	pfd[2].fd = ps->mgmt_fd; /* poll() skips negative fds */
 	pfd[2].events = POLLIN;
-	if (poll(pfd, ps->mgmt_fd >= 0 ? 3 : 2, ms) <= 0) {
+	pfd[3].fd = ps->aux_fd;
+	pfd[3].events = POLLIN;
+	if (poll(pfd, 4, ms) <= 0) {
 		return 0;
+	}
+	if (ps->aux_fd >= 0 && (pfd[3].revents & (POLLIN | POLLHUP | POLLERR))) {
+		r |= PORT_AUX;
 	}
 	if (ps->mgmt_fd >= 0 && (pfd[2].revents & POLLIN)) {
 		r |= PORT_MGMT;
@@ -240,6 +245,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 	memset(ps, 0, sizeof(*ps));
 	ps->applet = applet;
 	ps->mgmt_fd = -1;
+	ps->aux_fd = -1;
 	ps->cfg = config_create(role);
 	if (!ps->cfg) {
 		fprintf(stderr, "%s: out of memory\n", applet);

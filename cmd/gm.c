@@ -9,15 +9,22 @@
  *   - Delay_Resp for every Delay_Req from a client holding a Delay_Resp grant
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../core/ds.h"
 #include "../core/log.h"
 #include "../core/tlv.h"
+#include "../core/servo.h"
+#include "../core/tod.h"
 #include "../core/unicast.h"
 #include "applet.h"
+#include "pps.h"
+#include "serial.h"
 
 static const char gm_usage[] =
 	"usage: ptpbox gm [-f FILE] [-i IFACE] [-m] [-q] [-l LEVEL] [-4|-6] [-S|-H] "
@@ -34,6 +41,28 @@ static const char gm_usage[] =
 	"  --KEY=VALUE  any configuration key, e.g. --profile=ocp-dc\n";
 
 #define PENDING_MAX 1024
+
+/*
+ * Time from 1PPS + ToD (G.8271 Annex A; time_source tod): the clock's time
+ * at each PPS edge, paired with the time event message of that second
+ * (sent 1..500 ms after the edge, A.1.3.1), gives the offset of the clock
+ * from the PTP time of the edge; a PI servo steers the clock.  GNSS status
+ * and time announce messages set the clock class and quality.
+ */
+struct tod_source {
+	int fd;
+	struct tod_decoder dec;
+	struct pps_src *pps;
+	struct servo *servo;
+	tmv_t loss_timeout;
+	int have_edge;
+	tmv_t edge_clock;     /* clock time of the last edge, ns */
+	tmv_t edge_mono;      /* when we saw it, monotonic ns */
+	tmv_t last_good;      /* monotonic ns of the last paired time event */
+	int ever_locked;
+	int have_status, fix_ok;
+	uint64_t paired, unpaired, steps, bad_length, reopen_at_eof;
+};
 
 struct pending_sync {
 	int used;
@@ -62,6 +91,7 @@ struct gm {
 	uint64_t rx_ungranted_dreq, tx_ts_missing, tx_ts_late;
 	tmv_t next_summary, summary_period;
 	struct mgmt_agent agent;
+	struct tod_source *tod; /* time_source tod, else NULL */
 };
 
 /* PTP time (ns) of clock time t: the PTP timescale is TAI. */
@@ -153,6 +183,241 @@ static void read_source_state(struct gm *g, tmv_t now)
 		g->src = SRC_LOCKED;
 	}
 	apply_source(g);
+}
+
+/* G.8271 A.1.3.3.3: a 3D or time-only fix (or a fix helped by dead
+ * reckoning or augmentation) while tracking satellites is a usable source */
+static int gnss_fix_ok(const struct tod_gnss_status *st)
+{
+	switch (st->fix) {
+	case TOD_FIX_3D:
+	case TOD_FIX_GNSS_DR:
+	case TOD_FIX_TIME_ONLY:
+	case TOD_FIX_SBAS:
+	case TOD_FIX_GBAS:
+		return !(st->alarms & TOD_ALARM_NOT_TRACKING);
+	default:
+		return 0;
+	}
+}
+
+/* The offset of our clock from the edge's PTP time, servo, step. */
+static void tod_time_event(struct gm *g, const struct tod_time_event *ev)
+{
+	struct tod_source *t = g->tod;
+	tmv_t now = mono_now(), offset, edge_ptp;
+	enum servo_state st;
+	double adj = g->ps.clock->freq_ppb;
+	int utc_offset;
+
+	/* A.1.3.1 4): the message is the time of the edge that started this
+	 * second, and comes within 500 ms of it */
+	if (!t->have_edge || now - t->edge_mono > 900000000LL) {
+		t->unpaired++;
+		pr_debug("tod: time event %llu without a PPS edge in the last 900 ms",
+			 (unsigned long long)ev->seconds);
+		return;
+	}
+	t->have_edge = 0;
+	utc_offset = ev->flags & TOD_FLAG_UTC_OFFSET_VALID ? ev->current_utc_offset
+							   : g->tpds.currentUtcOffset;
+	if (utc_offset != g->tpds.currentUtcOffset) {
+		pr_notice("tod: currentUtcOffset %d -> %d", g->tpds.currentUtcOffset, utc_offset);
+		g->tpds.currentUtcOffset = (int16_t)utc_offset;
+	}
+	edge_ptp = to_ptp(g, t->edge_clock);
+	offset = edge_ptp - (tmv_t)ev->seconds * NS_PER_SEC;
+	st = servo_sample(t->servo, offset, t->edge_clock, &adj);
+	if (st == SERVO_JUMP) {
+		clk_step(g->ps.clock, -offset);
+		t->steps++;
+	}
+	clk_adjfreq(g->ps.clock, adj);
+	t->paired++;
+	t->last_good = now;
+	g->tpds.leap61 = !!(ev->flags & TOD_FLAG_LEAP61);
+	g->tpds.leap59 = !!(ev->flags & TOD_FLAG_LEAP59);
+	pr_info("tod offset %10lld s%d freq %+7.0f second %llu", (long long)offset, (int)st,
+		g->ps.clock->freq_ppb, (unsigned long long)ev->seconds);
+	{
+		/* a soft clock knows its true error (tests) */
+		tmv_t true_off;
+		double ppb;
+		if (!clk_soft_true_error(g->ps.clock, &true_off, &ppb)) {
+			pr_info("soft clock true time error %+lld ns frequency error %+.1f ppb",
+				(long long)true_off, ppb);
+		}
+	}
+}
+
+static void on_tod_frame(void *arg, const struct tod_frame *f)
+{
+	struct gm *g = arg;
+	struct tod_source *t = g->tod;
+
+	if (f->cls != TOD_CLASS) {
+		return; /* unknown class: skipped by its length */
+	}
+	if (f->id == TOD_ID_TIME_EVENT) {
+		struct tod_time_event ev;
+		if (tod_decode_time_event(f->payload, f->len, &ev)) {
+			t->bad_length++;
+			return;
+		}
+		tod_time_event(g, &ev);
+	} else if (f->id == TOD_ID_GNSS_STATUS) {
+		struct tod_gnss_status st;
+		int ok;
+		if (tod_decode_gnss_status(f->payload, f->len, &st)) {
+			t->bad_length++;
+			return;
+		}
+		ok = gnss_fix_ok(&st);
+		if (!t->have_status || ok != t->fix_ok) {
+			pr_notice("tod: GNSS fix %u alarms 0x%04x: %s", st.fix, st.alarms,
+				  ok ? "usable" : "not usable");
+		}
+		t->have_status = 1;
+		t->fix_ok = ok;
+	} else if (f->id == TOD_ID_TIME_ANNOUNCE) {
+		struct tod_time_announce a;
+		if (tod_decode_time_announce(f->payload, f->len, &a)) {
+			t->bad_length++;
+			return;
+		}
+		/* A.1.3.3.2: the source's quality, as on a virtual PTP port */
+		if (a.gm_clock_class != g->locked_class && a.gm_clock_class < 128) {
+			pr_notice("tod: time announce clockClass %u", a.gm_clock_class);
+			g->locked_class = a.gm_clock_class;
+			if (g->src == SRC_LOCKED) {
+				apply_source(g);
+			}
+		}
+		g->dds.clockQuality.clockAccuracy = a.gm_clock_accuracy;
+		g->dds.clockQuality.offsetScaledLogVariance = a.gm_offset_scaled_log_variance;
+		g->tpds.timeSource = a.time_source;
+	}
+}
+
+/* Read what the serial channel has; take new PPS edges; decide locked or
+ * lost (tod_loss_timeout without a paired time event, or no usable fix). */
+static void tod_poll(struct gm *g, int readable)
+{
+	struct tod_source *t = g->tod;
+	struct pps_edge e;
+	tmv_t now;
+	int locked, r;
+
+	while ((r = pps_fetch(t->pps, 0, &e)) == 1) {
+		t->edge_clock = clk_from_raw(g->ps.clock, (tmv_t)e.sec * NS_PER_SEC + e.nsec);
+		t->edge_mono = mono_now();
+		t->have_edge = 1;
+	}
+	if (r < 0) {
+		pr_err("tod: %s: %s", t->pps->name, strerror(-r));
+	}
+	if (readable) {
+		uint8_t buf[256];
+		ssize_t n = read(t->fd, buf, sizeof(buf));
+		if (n > 0) {
+			tod_decoder_feed(&t->dec, buf, (size_t)n, on_tod_frame, g);
+		} else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			/* the writer went away (a pty hangs up): keep polling
+			 * less often until it comes back */
+			struct timespec ts = { 0, 50000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	now = mono_now();
+	locked = t->paired && now - t->last_good < t->loss_timeout && (!t->have_status || t->fix_ok);
+	if (locked && g->src != SRC_LOCKED) {
+		t->ever_locked = 1;
+		g->src = SRC_LOCKED;
+		apply_source(g);
+	} else if (!locked && g->src == SRC_LOCKED) {
+		/* OCP 7.14 / G.8265.1 6.8.4: holdover, then free run */
+		g->src = g->holdover_len > 0 ? SRC_HOLDOVER : SRC_FREERUN;
+		g->holdover_end = now + g->holdover_len;
+		clk_adjfreq(g->ps.clock, servo_holdover_ppb(t->servo));
+		pr_notice("tod: time source lost (%s)",
+			  now - t->last_good >= t->loss_timeout ? "no time event" : "GNSS fix");
+		apply_source(g);
+	}
+}
+
+static int tod_open(struct gm *g, char *err, size_t errlen)
+{
+	struct tod_source *t = calloc(1, sizeof(*t));
+	const char *dev = cfg_str(g->ps.cfg, OPT_tod_device);
+	const char *pps = cfg_str(g->ps.cfg, OPT_pps_device);
+	int ch = cfg_int(g->ps.cfg, OPT_extts_channel);
+	struct servo_pi_cfg sc;
+
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	g->tod = t;
+	t->fd = -1;
+	if (!*dev || !*pps) {
+		snprintf(err, errlen, "time_source tod needs tod_device and pps_device");
+		return -1;
+	}
+	t->fd = serial_open(dev, 0, cfg_int(g->ps.cfg, OPT_tod_baud), err, errlen);
+	if (t->fd < 0) {
+		return -1;
+	}
+	t->pps = ch >= 0 ? pps_extts_open(pps, (unsigned)ch, -1, err, errlen)
+			 : pps_rfc2783_open(pps, err, errlen);
+	if (!t->pps) {
+		return -1;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.kp_scale = 0.7;
+	sc.kp_exponent = -0.3;
+	sc.kp_norm_max = 0.7;
+	sc.ki_scale = 0.3;
+	sc.ki_exponent = 0.4;
+	sc.ki_norm_max = 0.3;
+	sc.step_threshold_ns = cfg_dbl(g->ps.cfg, OPT_step_threshold) * 1e9;
+	sc.first_step_threshold_ns = cfg_dbl(g->ps.cfg, OPT_first_step_threshold) * 1e9;
+	sc.max_ppb = fmin(cfg_dbl(g->ps.cfg, OPT_max_frequency), g->ps.clock->max_adj_ppb);
+	t->servo = servo_pi_create(&sc, g->ps.clock->freq_ppb);
+	if (!t->servo) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	servo_sync_interval(t->servo, 1.0);
+	t->loss_timeout = (tmv_t)cfg_int(g->ps.cfg, OPT_tod_loss_timeout) * NS_PER_SEC;
+	g->ps.aux_fd = t->fd;
+	/* not locked until the first paired edge: free run */
+	g->src = SRC_FREERUN;
+	apply_source(g);
+	pr_notice("time source tod: %s (%d baud), edge from %s", dev,
+		  cfg_int(g->ps.cfg, OPT_tod_baud), t->pps->name);
+	return 0;
+}
+
+static void tod_close(struct gm *g)
+{
+	struct tod_source *t = g->tod;
+	if (!t) {
+		return;
+	}
+	pr_notice("tod: frames %llu, paired %llu, unpaired %llu, steps %llu, crc errors %llu, "
+		  "noise octets %llu",
+		  (unsigned long long)t->dec.frames, (unsigned long long)t->paired,
+		  (unsigned long long)t->unpaired, (unsigned long long)t->steps,
+		  (unsigned long long)t->dec.crc_errors, (unsigned long long)t->dec.garbage_octets);
+	if (t->fd >= 0) {
+		close(t->fd);
+	}
+	pps_destroy(t->pps);
+	if (t->servo) {
+		t->servo->ops->destroy(t->servo);
+	}
+	free(t);
+	g->tod = NULL;
 }
 
 static void send_announce(struct gm *g, struct uc_client *c)
@@ -516,7 +781,15 @@ int gm_main(int argc, char **argv)
 	g->freerun_class = cfg_int(g->ps.cfg, OPT_freerun_clock_class);
 	g->holdover_len = (tmv_t)cfg_int(g->ps.cfg, OPT_holdover_time) * NS_PER_SEC;
 	g->src = SRC_LOCKED;
-	read_source_state(g, mono_now());
+	if (cfg_int(g->ps.cfg, OPT_time_source) == TSRC_TOD) {
+		char err[256];
+		if (tod_open(g, err, sizeof(err))) {
+			fprintf(stderr, "gm: %s\n", err);
+			return EXIT_RUNTIME;
+		}
+	} else {
+		read_source_state(g, mono_now());
+	}
 	g->tx_timeout = (tmv_t)cfg_int(g->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
 
 	memset(&gc, 0, sizeof(gc));
@@ -576,7 +849,13 @@ int gm_main(int argc, char **argv)
 		if (g->summary_period && g->next_summary < next) {
 			next = g->next_summary;
 		}
+		if (g->tod && mono_now() + 50000000 < next) {
+			next = mono_now() + 50000000; /* PPS edges are fetched, not polled */
+		}
 		ready = port_wait(&g->ps, next);
+		if (g->tod) {
+			tod_poll(g, !!(ready & PORT_AUX));
+		}
 		if (ready & PORT_TXTS) {
 			drain_txts(g);
 		}
@@ -592,7 +871,9 @@ int gm_main(int argc, char **argv)
 		now = mono_now();
 		if (applet_reload) {
 			applet_reload = 0;
-			read_source_state(g, now);
+			if (!g->tod) {
+				read_source_state(g, now);
+			}
 		}
 		if (g->src == SRC_HOLDOVER && now >= g->holdover_end) {
 			g->src = SRC_FREERUN; /* out of holdover specification */
@@ -615,6 +896,7 @@ int gm_main(int argc, char **argv)
 	uc_grantor_foreach(g->grantor, cancel_one, g);
 	summary(g);
 	uc_grantor_destroy(g->grantor);
+	tod_close(g);
 	mgmt_agent_close(&g->agent);
 	port_teardown(&g->ps);
 	free(g);

@@ -56,6 +56,7 @@ suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
 suite cli-ppsmon sh test/cli/ppsmon.sh
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
+suite cli-todenc sh test/cli/todenc.sh
 suite fuzz-msg sh test/fuzz/run.sh 20
 suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
 suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
@@ -64,6 +65,7 @@ suite net-g8265-select sh test/net/g8265_select.sh
 suite net-ptsf-loss-sync sh test/net/ptsf_loss_sync.sh
 suite net-tshark-decode sh test/net/tshark_decode.sh
 suite net-mgmt sh test/net/mgmt.sh
+suite net-gm-tod sh test/net/gm_tod.sh
 suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover sh test/interop/ptp4l_failover.sh

@@ -16,6 +16,9 @@
  *     dup=I       a spurious extra pulse 300 ms after pulse I
  *     other=1     (PHC) interleave events of another channel
  *     nopins=1    (PHC) PTP_PIN_SETFUNC fails with EOPNOTSUPP
+ *     realtime=1  (PPS) pulses in real time: one at every CLOCK_REALTIME
+ *                 second plus the model's TE (offset, noise); a waiting
+ *                 fetch sleeps until the next one
  *   PTPBOX_SIM_LOG=FILE  every ioctl the program makes, one per line
  *
  * PPS_FETCH follows Linux: a zero timeout returns the current event, a
@@ -50,7 +53,7 @@ struct model {
 	int spike_at;
 	double spike_ns;
 	int dup_at;
-	int other, nopins;
+	int other, nopins, realtime;
 };
 
 struct dev {
@@ -128,6 +131,8 @@ static void parse_model(const char *s, struct model *m)
 			m->dup_at = atoi(v);
 		} else if (!strcmp(tok, "other")) {
 			m->other = atoi(v);
+		} else if (!strcmp(tok, "realtime")) {
+			m->realtime = atoi(v);
 		} else if (!strcmp(tok, "nopins")) {
 			m->nopins = atoi(v);
 		}
@@ -222,6 +227,9 @@ static int sim_open(const char *path)
 		int (*real_open)(const char *, int, ...) = dlsym(RTLD_NEXT, "open");
 		d->fd = real_open("/dev/null", O_RDWR | O_CLOEXEC);
 		parse_model(getenv("PTPBOX_SIM_PPS_MODEL"), &d->m);
+		if (d->m.realtime) {
+			d->m.start = (long long)time(NULL) - 100;
+		}
 		logf_("open %s", path);
 	} else {
 		if (pipe2(p, O_CLOEXEC)) {
@@ -369,6 +377,49 @@ int ioctl(int fd, unsigned long req, ...)
 			errno = EINVAL;
 			return -1;
 		}
+		return 0;
+	}
+	if (!d->is_phc && req == PPS_FETCH && d->m.realtime) {
+		struct pps_fdata *f = arg;
+		int wait = f->timeout.sec || f->timeout.nsec || (f->timeout.flags & PPS_TIME_INVALID);
+		long long deadline = 0, now, k, te;
+		struct timespec ts;
+		unsigned long long st;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		if (wait) {
+			deadline = now + f->timeout.sec * 1000000000LL + f->timeout.nsec;
+		}
+		for (;;) {
+			/* the latest pulse: second k at k + te(k) */
+			k = now / 1000000000LL;
+			st = d->m.seed * 1000003ULL + (unsigned long long)k;
+			te = llround(d->m.offset + d->m.noise * (2 * urand(&st) - 1));
+			if (k * 1000000000LL + te > now) {
+				k--;
+				st = d->m.seed * 1000003ULL + (unsigned long long)k;
+				te = llround(d->m.offset + d->m.noise * (2 * urand(&st) - 1));
+			}
+			if (!wait || (unsigned)(k - d->m.start) != d->seq) {
+				break;
+			}
+			if (now >= deadline) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			ts.tv_sec = 0;
+			ts.tv_nsec = 1000000; /* 1 ms steps: a simulation, not a timer */
+			nanosleep(&ts, NULL);
+			clock_gettime(CLOCK_REALTIME, &ts);
+			now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		}
+		d->seq = (unsigned)(k - d->m.start);
+		memset(&f->info, 0, sizeof(f->info));
+		f->info.assert_sequence = d->seq;
+		f->info.assert_tu.sec = (k * 1000000000LL + te) / 1000000000LL;
+		f->info.assert_tu.nsec = (int)((k * 1000000000LL + te) % 1000000000LL);
+		f->info.current_mode = PPS_CAPTUREASSERT | PPS_TSFMT_TSPEC;
 		return 0;
 	}
 	if (!d->is_phc && req == PPS_FETCH) {
