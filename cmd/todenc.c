@@ -31,7 +31,8 @@ static const char todenc_usage[] =
 	"  --baud N           default 9600 (A.1.3.1)\n"
 	"  --messages LIST    event,announce,gnss (default all three)\n"
 	"  --once             the current second's messages at once, then exit\n"
-	"  --hex              hex, one frame per line, instead of octets\n"
+	"  --hex              to stdout: hex, one frame per line (with --nmea, text)\n"
+	"  --nmea             NMEA 0183 ZDA and RMC sentences (UTC) instead of Annex A\n"
 	"  --count N          stop after N seconds\n"
 	"  --fix F            GNSS fix: 3d (default), time, 2d, dr, none\n"
 	"  --gnss T           gps (default), galileo, glonass, beidou, qzss, irnss,\n"
@@ -59,7 +60,7 @@ static const char *const fix_names[] = { "unknown", "dead-reckoning", "2D", "3D"
 
 struct enc {
 	int events, announce, gnss;
-	int hex, once;
+	int hex, once, nmea;
 	unsigned long long count;
 	struct tod_time_event ev;
 	struct tod_time_announce an;
@@ -128,6 +129,12 @@ static void sleep_ns(tmv_t ns)
 	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 }
 
+static int gnss_fix_usable(uint8_t fix)
+{
+	return fix == TOD_FIX_3D || fix == TOD_FIX_TIME_ONLY || fix == TOD_FIX_GNSS_DR ||
+	       fix == TOD_FIX_SBAS || fix == TOD_FIX_GBAS;
+}
+
 static int run_encode(struct enc *e)
 {
 	uint8_t buf[128];
@@ -165,8 +172,29 @@ static int run_encode(struct enc *e)
 			}
 		}
 		sec = (long long)((t - ((t % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC) / NS_PER_SEC);
-		n = build(e, (uint64_t)(sec + e->utc_offset_s), buf, sizeof(buf), lens, &nf);
-		if (e->hex) {
+		if (e->nmea) {
+			/* UTC for NMEA: clock seconds on a UTC clock, PTP - offset
+			 * on a TAI one */
+			long long utc = sec + e->utc_offset_s - e->ev.current_utc_offset;
+			int a = tod_nmea_zda((char *)buf, sizeof(buf), utc), b;
+			b = a > 0 ? tod_nmea_rmc((char *)buf + a, sizeof(buf) - (size_t)a, utc,
+						gnss_fix_usable(e->gs.fix))
+				  : -1;
+			n = a > 0 && b > 0 ? (size_t)(a + b) : 0;
+			nf = 0;
+			if (e->hex) {
+				fwrite(buf, 1, n, stdout);
+				fflush(stdout);
+			} else if ((r = write_all(e->fd, buf, n)) < 0) {
+				fprintf(stderr, "todenc: write: %s\n", strerror(-r));
+				return EXIT_RUNTIME;
+			}
+		} else {
+			n = build(e, (uint64_t)(sec + e->utc_offset_s), buf, sizeof(buf), lens, &nf);
+		}
+		if (e->nmea) {
+			/* written above */
+		} else if (e->hex) {
 			size_t off = 0;
 			for (i = 0; i < nf; i++) {
 				size_t k;
@@ -251,6 +279,8 @@ static int encode_main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--once")) {
 			e.once = 1;
+		} else if (!strcmp(a, "--nmea")) {
+			e.nmea = 1;
 		} else if (!strcmp(a, "--hex")) {
 			e.hex = 1;
 		} else if (!strcmp(a, "--count") && v) {

@@ -3,7 +3,9 @@
 #include "tod.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* A.1.3.2: G(x) = x^8 + x^5 + x^4 + 1 = 0x31; octets go out least
  * significant bit first, so the register runs reflected (0x8C); the 0xFC
@@ -221,4 +223,50 @@ void tod_decoder_feed(struct tod_decoder *d, const uint8_t *p, size_t n,
 		while (step(d, cb, arg)) {
 		}
 	}
+}
+
+/* "$" body "*" checksum CR LF */
+static int nmea_finish(char *out, size_t len, int n)
+{
+	unsigned cs = 0;
+	int i, m;
+
+	if (n < 0 || (size_t)n >= len) {
+		return -ENOSPC;
+	}
+	for (i = 1; i < n; i++) {
+		cs ^= (unsigned char)out[i];
+	}
+	m = snprintf(out + n, len - (size_t)n, "*%02X\r\n", cs);
+	if (m < 0 || (size_t)(n + m) >= len) {
+		return -ENOSPC;
+	}
+	return n + m;
+}
+
+int tod_nmea_zda(char *out, size_t len, int64_t utc_s)
+{
+	struct tm tm;
+	time_t t = (time_t)utc_s;
+
+	if (!gmtime_r(&t, &tm)) {
+		return -ERANGE;
+	}
+	return nmea_finish(out, len,
+			   snprintf(out, len, "$GPZDA,%02d%02d%02d.00,%02d,%02d,%04d,00,00", tm.tm_hour,
+				    tm.tm_min, tm.tm_sec, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900));
+}
+
+int tod_nmea_rmc(char *out, size_t len, int64_t utc_s, int valid)
+{
+	struct tm tm;
+	time_t t = (time_t)utc_s;
+
+	if (!gmtime_r(&t, &tm)) {
+		return -ERANGE;
+	}
+	return nmea_finish(out, len,
+			   snprintf(out, len, "$GPRMC,%02d%02d%02d.00,%c,,,,,,,%02d%02d%02d,,,%c",
+				    tm.tm_hour, tm.tm_min, tm.tm_sec, valid ? 'A' : 'V', tm.tm_mday,
+				    tm.tm_mon + 1, tm.tm_year % 100, valid ? 'A' : 'N'));
 }

@@ -134,4 +134,15 @@ struct tod_decoder {
 void tod_decoder_feed(struct tod_decoder *d, const uint8_t *p, size_t n,
 		      void (*cb)(void *arg, const struct tod_frame *f), void *arg);
 
+/*
+ * NMEA 0183 sentences for consumers that speak only NMEA: ZDA (time and
+ * date) and RMC (status A = valid / V = void, no position) of the UTC
+ * second utc_s (s since 1970-01-01), as "$GP...*CS\r\n" with the XOR
+ * checksum of the characters between '$' and '*'.  Return the length, or
+ * -ENOSPC when out (len octets) is too short, -ERANGE for a time gmtime
+ * cannot take.
+ */
+int tod_nmea_zda(char *out, size_t len, int64_t utc_s);
+int tod_nmea_rmc(char *out, size_t len, int64_t utc_s, int valid);
+
 #endif

@@ -42,6 +42,24 @@ grep -q "^time announce: grandmaster 001122.fffe.334455 clockClass 6 clockAccura
 	grep -q "^gnss status: galileo, fix time-only, alarms 0x1002 antenna-open pps-generated" "$d/o" && ok ||
 	ko "announce/gnss: $(cat "$d/o")"
 
+# NMEA for consumers that speak only NMEA: ZDA and RMC of the UTC second,
+# valid checksums, RMC void without a fix
+"$PTPBOX" todenc encode --nmea --once --hex --clock=CLOCK_REALTIME >"$d/n"
+"$PTPBOX" todenc encode --nmea --once --hex --fix none >>"$d/n"
+python3 - "$d/n" "$(date -u +%d,%m,%Y)" <<'PY' && ok || ko "nmea: $(cat "$d/n")"
+import sys
+lines = open(sys.argv[1], newline="").read().split("\r\n")[:-1]
+assert len(lines) == 4, lines
+for l in lines:
+    body, cs = l[1:].split("*")
+    x = 0
+    for ch in body:
+        x ^= ord(ch)
+    assert "%02X" % x == cs, l
+assert lines[0].startswith("$GPZDA,") and sys.argv[2] in lines[0], lines[0]
+assert lines[1].split(",")[2] == "A" and lines[3].split(",")[2] == "V", lines
+PY
+
 # noise, a frame with a flipped bit, an unknown message, a truncated tail
 {
 	printf 'noise CM'

@@ -189,3 +189,17 @@ TEST(tod_stream_random)
 	CHECK((size_t)seen.n >= planted);
 	CHECK(d.crc_errors > 0);
 }
+
+TEST(tod_nmea)
+{
+	char buf[96];
+	/* 2002-07-04 20:15:30 UTC: the NMEA reference example's checksum */
+	CHECK_EQ(tod_nmea_zda(buf, sizeof(buf), 1025813730), 38);
+	CHECK(!strcmp(buf, "$GPZDA,201530.00,04,07,2002,00,00*60\r\n"));
+	/* checksum computed independently (XOR of the body) */
+	CHECK_EQ(tod_nmea_rmc(buf, sizeof(buf), 1025813730, 1), 40);
+	CHECK(!strcmp(buf, "$GPRMC,201530.00,A,,,,,,,040702,,,A*61\r\n"));
+	CHECK_EQ(tod_nmea_rmc(buf, sizeof(buf), 1025813730, 0) > 0, 1);
+	CHECK_STR(buf, ",V,");
+	CHECK_EQ(tod_nmea_zda(buf, 20, 1025813730), -ENOSPC);
+}
