@@ -61,7 +61,8 @@ struct tod_source {
 	tmv_t last_good;      /* monotonic ns of the last paired time event */
 	int ever_locked;
 	int have_status, fix_ok;
-	uint64_t paired, unpaired, steps, bad_length, reopen_at_eof;
+	uint64_t paired, unpaired, steps, bad_length;
+	tmv_t reopen_at;      /* monotonic ns: next try to reopen tod_device */
 };
 
 struct pending_sync {
@@ -316,19 +317,32 @@ static void tod_poll(struct gm *g, int readable)
 	if (r < 0) {
 		pr_err("tod: %s: %s", t->pps->name, strerror(-r));
 	}
-	if (readable) {
+	now = mono_now();
+	if (readable && t->fd >= 0) {
 		uint8_t buf[256];
 		ssize_t n = read(t->fd, buf, sizeof(buf));
 		if (n > 0) {
 			tod_decoder_feed(&t->dec, buf, (size_t)n, on_tod_frame, g);
-		} else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			/* the writer went away (a pty hangs up): keep polling
-			 * less often until it comes back */
-			struct timespec ts = { 0, 50000000 };
-			nanosleep(&ts, NULL);
+		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			/* hung up or gone (USB unplugged, the other end of a
+			 * pty closed): close it and try again once a second */
+			pr_warning("tod: %s: %s; reopening", cfg_str(g->ps.cfg, OPT_tod_device),
+				   n == 0 ? "end of input" : strerror(errno));
+			close(t->fd);
+			t->fd = g->ps.aux_fd = -1;
+			t->reopen_at = now + NS_PER_SEC;
 		}
 	}
-	now = mono_now();
+	if (t->fd < 0 && now >= t->reopen_at) {
+		char err[256];
+		t->fd = serial_open(cfg_str(g->ps.cfg, OPT_tod_device), 0,
+				    cfg_int(g->ps.cfg, OPT_tod_baud), err, sizeof(err));
+		g->ps.aux_fd = t->fd;
+		t->reopen_at = now + NS_PER_SEC;
+		if (t->fd >= 0) {
+			pr_notice("tod: %s open again", cfg_str(g->ps.cfg, OPT_tod_device));
+		}
+	}
 	locked = t->paired && now - t->last_good < t->loss_timeout && (!t->have_status || t->fix_ok);
 	if (locked && g->src != SRC_LOCKED) {
 		t->ever_locked = 1;

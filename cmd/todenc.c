@@ -615,7 +615,7 @@ static int decode_main(int argc, char **argv)
 			break;
 		}
 		n = read(fd, buf, d.count ? 1 : sizeof(buf));
-		if (n < 0 && errno == EINTR) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			continue;
 		}
 		if (n < 0) {

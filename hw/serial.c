@@ -35,10 +35,15 @@ int serial_open(const char *path, int write, int baud, char *err, size_t errlen)
 				      "115200 230400", baud);
 		return -1;
 	}
-	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
+	/* O_NONBLOCK: opening must not wait for carrier (a tty without
+	 * CLOCAL yet) or for a writer (a FIFO) */
+	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	if (write) {
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	if (!isatty(fd)) {
 		return fd;

@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /*
- * Open path for reading (write = 0) or writing (write = 1).  A terminal is
+ * Open path for reading (write = 0, non-blocking: poll it) or writing
+ * (write = 1, blocking).  A terminal is
  * put in raw 8N1 mode at baud (no flow control, no echo, no line
  * discipline); anything else (file, pipe, FIFO) is used as it is.
  * Returns the fd or -1 with a message in err (errlen octets): unknown
