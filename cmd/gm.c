@@ -186,22 +186,6 @@ static void read_source_state(struct gm *g, tmv_t now)
 	apply_source(g);
 }
 
-/* G.8271 A.1.3.3.3: a 3D or time-only fix (or a fix helped by dead
- * reckoning or augmentation) while tracking satellites is a usable source */
-static int gnss_fix_ok(const struct tod_gnss_status *st)
-{
-	switch (st->fix) {
-	case TOD_FIX_3D:
-	case TOD_FIX_GNSS_DR:
-	case TOD_FIX_TIME_ONLY:
-	case TOD_FIX_SBAS:
-	case TOD_FIX_GBAS:
-		return !(st->alarms & TOD_ALARM_NOT_TRACKING);
-	default:
-		return 0;
-	}
-}
-
 /* The offset of our clock from the edge's PTP time, servo, step. */
 static void tod_time_event(struct gm *g, const struct tod_time_event *ev)
 {
@@ -273,7 +257,7 @@ static void on_tod_frame(void *arg, const struct tod_frame *f)
 			t->bad_length++;
 			return;
 		}
-		ok = gnss_fix_ok(&st);
+		ok = tod_gnss_usable(&st);
 		if (!t->have_status || ok != t->fix_ok) {
 			pr_notice("tod: GNSS fix %u alarms 0x%04x: %s", st.fix, st.alarms,
 				  ok ? "usable" : "not usable");

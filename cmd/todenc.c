@@ -120,19 +120,30 @@ static tmv_t clock_now(struct enc *e)
 
 static void sleep_ns(tmv_t ns)
 {
-	struct timespec ts;
-	if (ns <= 0) {
-		return;
+	struct timespec ts = tmv_to_timespec(ns);
+	if (ns > 0) {
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 	}
-	ts.tv_sec = (time_t)(ns / NS_PER_SEC);
-	ts.tv_nsec = (long)(ns % NS_PER_SEC);
-	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 }
 
-static int gnss_fix_usable(uint8_t fix)
+/* One second's output into buf: NMEA text, or Annex A frames with their
+ * lengths in lens[*nframes].  Returns the octet count (0 on overflow). */
+static size_t second_output(struct enc *e, long long sec, uint8_t *buf, size_t len, size_t *lens,
+			    int *nframes)
 {
-	return fix == TOD_FIX_3D || fix == TOD_FIX_TIME_ONLY || fix == TOD_FIX_GNSS_DR ||
-	       fix == TOD_FIX_SBAS || fix == TOD_FIX_GBAS;
+	long long utc;
+	int a, b;
+
+	if (!e->nmea) {
+		return build(e, (uint64_t)(sec + e->utc_offset_s), buf, len, lens, nframes);
+	}
+	/* UTC for NMEA: clock seconds on a UTC clock, PTP - offset on a TAI one */
+	utc = sec + e->utc_offset_s - e->ev.current_utc_offset;
+	*nframes = 0;
+	a = tod_nmea_zda((char *)buf, len, utc);
+	b = a > 0 ? tod_nmea_rmc((char *)buf + a, len - (size_t)a, utc, tod_gnss_usable(&e->gs))
+		  : -1;
+	return a > 0 && b > 0 ? (size_t)(a + b) : 0;
 }
 
 static int run_encode(struct enc *e)
@@ -144,56 +155,34 @@ static int run_encode(struct enc *e)
 
 	install_stop_handlers();
 	while (!applet_stop && (!e->count || sent < e->count)) {
-		tmv_t t = clock_now(e), into, done;
-		long long sec;
+		struct timespec now = tmv_to_timespec(clock_now(e));
+		tmv_t done;
 		size_t n;
 		int r;
 
 		if (!e->once) {
 			/* A.1.3.1 3): no sooner than 1 ms after the edge; aim at 2 ms */
-			into = ((t % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC;
-			sleep_ns(NS_PER_SEC - into + 2000000);
-			t = clock_now(e);
-			into = ((t % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC;
+			sleep_ns(NS_PER_SEC - now.tv_nsec + 2000000);
+			now = tmv_to_timespec(clock_now(e));
 			if (applet_stop) {
 				break;
 			}
-			if (into < 1000000) {
-				sleep_ns(1000000 - into + 500000);
-				t = clock_now(e);
-				into = ((t % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC;
+			if (now.tv_nsec < 1000000) {
+				sleep_ns(1000000 - now.tv_nsec + 500000);
+				now = tmv_to_timespec(clock_now(e));
 			}
-			if (into > 400000000) {
+			if (now.tv_nsec > 400000000) {
 				/* woke too late to finish within 500 ms */
 				skipped++;
-				fprintf(stderr, "todenc: woke %lld ms after the second: skipped it\n",
-					(long long)(into / 1000000));
+				fprintf(stderr, "todenc: woke %ld ms after the second: skipped it\n",
+					now.tv_nsec / 1000000);
 				continue;
 			}
 		}
-		sec = (long long)((t - ((t % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC) / NS_PER_SEC);
-		if (e->nmea) {
-			/* UTC for NMEA: clock seconds on a UTC clock, PTP - offset
-			 * on a TAI one */
-			long long utc = sec + e->utc_offset_s - e->ev.current_utc_offset;
-			int a = tod_nmea_zda((char *)buf, sizeof(buf), utc), b;
-			b = a > 0 ? tod_nmea_rmc((char *)buf + a, sizeof(buf) - (size_t)a, utc,
-						gnss_fix_usable(e->gs.fix))
-				  : -1;
-			n = a > 0 && b > 0 ? (size_t)(a + b) : 0;
-			nf = 0;
-			if (e->hex) {
-				fwrite(buf, 1, n, stdout);
-				fflush(stdout);
-			} else if ((r = write_all(e->fd, buf, n)) < 0) {
-				fprintf(stderr, "todenc: write: %s\n", strerror(-r));
-				return EXIT_RUNTIME;
-			}
-		} else {
-			n = build(e, (uint64_t)(sec + e->utc_offset_s), buf, sizeof(buf), lens, &nf);
-		}
-		if (e->nmea) {
-			/* written above */
+		n = second_output(e, (long long)now.tv_sec, buf, sizeof(buf), lens, &nf);
+		if (e->hex && e->nmea) {
+			fwrite(buf, 1, n, stdout);
+			fflush(stdout);
 		} else if (e->hex) {
 			size_t off = 0;
 			for (i = 0; i < nf; i++) {
@@ -212,11 +201,11 @@ static int run_encode(struct enc *e)
 		if (e->tty) {
 			tcdrain(e->fd); /* on the wire: now check the 500 ms */
 		}
-		done = clock_now(e);
-		if (!e->once && done - (tmv_t)sec * NS_PER_SEC > 500000000) {
+		done = clock_now(e) - (tmv_t)now.tv_sec * NS_PER_SEC;
+		if (!e->once && done > 500000000) {
 			late++;
 			fprintf(stderr, "todenc: second %lld finished %lld ms after the edge (> 500)\n",
-				sec, (long long)((done - (tmv_t)sec * NS_PER_SEC) / 1000000));
+				(long long)now.tv_sec, (long long)(done / 1000000));
 		}
 		sent++;
 		if (e->once) {
@@ -444,7 +433,7 @@ static void print_clock_id(const uint8_t *id, char *out, size_t len)
 static void on_frame(void *arg, const struct tod_frame *f)
 {
 	struct dec *d = arg;
-	double rx_ms = (double)(((d->rx_realtime % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC) / 1e6;
+	double rx_ms = (double)tmv_to_timespec(d->rx_realtime).tv_nsec / 1e6;
 	char id1[32], id2[32];
 
 	if (f->cls == TOD_CLASS && f->id == TOD_ID_TIME_EVENT) {

@@ -158,6 +158,20 @@ int tod_decode_gnss_status(const uint8_t *p, size_t n, struct tod_gnss_status *m
 	return 0;
 }
 
+int tod_gnss_usable(const struct tod_gnss_status *st)
+{
+	switch (st->fix) {
+	case TOD_FIX_3D:
+	case TOD_FIX_GNSS_DR:
+	case TOD_FIX_TIME_ONLY:
+	case TOD_FIX_SBAS:
+	case TOD_FIX_GBAS:
+		return !(st->alarms & TOD_ALARM_NOT_TRACKING);
+	default:
+		return 0;
+	}
+}
+
 static void drop(struct tod_decoder *d, size_t k)
 {
 	memmove(d->buf, d->buf + k, d->n - k);

@@ -84,6 +84,11 @@ struct tod_gnss_status {
 	uint16_t alarms;       /* TOD_ALARM_* */
 };
 
+/* A.1.3.3.3: the receiver has a usable time solution: a 3D or time-only
+ * fix (or one helped by dead reckoning or SBAS/GBAS) and no "not tracking
+ * satellites" alarm.  1 or 0. */
+int tod_gnss_usable(const struct tod_gnss_status *st);
+
 /* CRC-8 of A.1.3.2: G(x) = x^8 + x^5 + x^4 + 1, bits least significant
  * first (reflected), initial value 0xFF, no final XOR.  Over CLASS..payload
  * it gives the FCS; over CLASS..FCS it gives 0. */
