@@ -56,6 +56,12 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
 
+/* A PI servo for clock with the configuration's pi_* gains, step
+ * thresholds and max_frequency (capped at the clock's max_adj).  NULL when
+ * out of memory. */
+struct servo;
+struct servo *servo_from_config(const struct config *cfg, const struct clk *clock);
+
 /* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */
 int parse_clock_id(const char *s, struct clock_identity *id);
 

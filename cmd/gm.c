@@ -9,7 +9,6 @@
  *   - Delay_Resp for every Delay_Req from a client holding a Delay_Resp grant
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,7 +348,6 @@ static int tod_open(struct gm *g, char *err, size_t errlen)
 	const char *dev = cfg_str(g->ps.cfg, OPT_tod_device);
 	const char *pps = cfg_str(g->ps.cfg, OPT_pps_device);
 	int ch = cfg_int(g->ps.cfg, OPT_extts_channel);
-	struct servo_pi_cfg sc;
 
 	if (!t) {
 		snprintf(err, errlen, "out of memory");
@@ -370,17 +368,7 @@ static int tod_open(struct gm *g, char *err, size_t errlen)
 	if (!t->pps) {
 		return -1;
 	}
-	memset(&sc, 0, sizeof(sc));
-	sc.kp_scale = 0.7;
-	sc.kp_exponent = -0.3;
-	sc.kp_norm_max = 0.7;
-	sc.ki_scale = 0.3;
-	sc.ki_exponent = 0.4;
-	sc.ki_norm_max = 0.3;
-	sc.step_threshold_ns = cfg_dbl(g->ps.cfg, OPT_step_threshold) * 1e9;
-	sc.first_step_threshold_ns = cfg_dbl(g->ps.cfg, OPT_first_step_threshold) * 1e9;
-	sc.max_ppb = fmin(cfg_dbl(g->ps.cfg, OPT_max_frequency), g->ps.clock->max_adj_ppb);
-	t->servo = servo_pi_create(&sc, g->ps.clock->freq_ppb);
+	t->servo = servo_from_config(g->ps.cfg, g->ps.clock);
 	if (!t->servo) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -925,7 +925,6 @@ static void soft_truth(struct oc *o)
 int oc_main(int argc, char **argv)
 {
 	struct oc *o = calloc(1, sizeof(*o));
-	struct servo_pi_cfg sc;
 	char id[32];
 	tmv_t now;
 
@@ -956,28 +955,7 @@ int oc_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	memset(&sc, 0, sizeof(sc));
-	sc.kp_const = cfg_dbl(o->ps.cfg, OPT_pi_proportional_const);
-	sc.ki_const = cfg_dbl(o->ps.cfg, OPT_pi_integral_const);
-	/* 0 = the default gains, for hardware and software stamps alike:
-	 * lower software gains (0.3/0.1 tried) made the 10 ppm start-up
-	 * converge too slowly for the 30 s budget */
-	sc.kp_scale = cfg_dbl(o->ps.cfg, OPT_pi_proportional_scale);
-	if (sc.kp_scale == 0) {
-		sc.kp_scale = 0.7;
-	}
-	sc.kp_exponent = cfg_dbl(o->ps.cfg, OPT_pi_proportional_exponent);
-	sc.kp_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_proportional_norm_max);
-	sc.ki_scale = cfg_dbl(o->ps.cfg, OPT_pi_integral_scale);
-	if (sc.ki_scale == 0) {
-		sc.ki_scale = 0.3;
-	}
-	sc.ki_exponent = cfg_dbl(o->ps.cfg, OPT_pi_integral_exponent);
-	sc.ki_norm_max = cfg_dbl(o->ps.cfg, OPT_pi_integral_norm_max);
-	sc.step_threshold_ns = cfg_dbl(o->ps.cfg, OPT_step_threshold) * 1e9;
-	sc.first_step_threshold_ns = cfg_dbl(o->ps.cfg, OPT_first_step_threshold) * 1e9;
-	sc.max_ppb = fmin(cfg_dbl(o->ps.cfg, OPT_max_frequency), o->ps.clock->max_adj_ppb);
-	o->servo = servo_pi_create(&sc, o->ps.clock->freq_ppb);
+	o->servo = servo_from_config(o->ps.cfg, o->ps.clock);
 	if (!o->servo) {
 		fprintf(stderr, "oc: out of memory\n");
 		return EXIT_RUNTIME;
