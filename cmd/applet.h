@@ -56,6 +56,11 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
 
+/* defaultDS (1588-2019 8.2.1) fields the configuration sets: clockQuality,
+ * priority1/2, domainNumber; numberPorts 1.  The caller sets
+ * clockIdentity, twoStepFlag and slaveOnly. */
+void default_ds_from_config(const struct config *cfg, struct default_ds *d);
+
 /* A PI servo for clock with the configuration's pi_* gains, step
  * thresholds and max_frequency (capped at the clock's max_adj).  NULL when
  * out of memory. */
@@ -149,6 +154,10 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
  * LOG_SYNC_INTERVAL, ANNOUNCE_RECEIPT_TIMEOUT, PORT_DATA_SET_NP,
  * PORT_STATS_NP.  0 or -MERR_NOT_SUPPORTED. */
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v);
+/* portDS (8.2.15) of our one E2E port in state, from the configured
+ * intervals; announce_timeout as the port runs it. */
+void mgmt_port_ds(const struct port_setup *ps, enum port_state state, uint8_t announce_timeout,
+		  struct port_ds *p);
 /* SET PRIORITY1/PRIORITY2 (v->id) into *p when within the profile's
  * range; 0 or -MERR_WRONG_VALUE (logged). */
 int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, uint8_t *p);

@@ -235,6 +235,18 @@ struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *i
 	return NULL;
 }
 
+void default_ds_from_config(const struct config *cfg, struct default_ds *d)
+{
+	d->numberPorts = 1;
+	d->clockQuality.clockClass = (uint8_t)cfg_int(cfg, OPT_clockClass);
+	d->clockQuality.clockAccuracy = (uint8_t)cfg_int(cfg, OPT_clockAccuracy);
+	d->clockQuality.offsetScaledLogVariance =
+		(uint16_t)cfg_int(cfg, OPT_offsetScaledLogVariance);
+	d->priority1 = (uint8_t)cfg_int(cfg, OPT_priority1);
+	d->priority2 = (uint8_t)cfg_int(cfg, OPT_priority2);
+	d->domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+}
+
 struct servo *servo_from_config(const struct config *cfg, const struct clk *clock)
 {
 	struct servo_pi_cfg sc;

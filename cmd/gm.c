@@ -655,14 +655,8 @@ static int gm_mgmt_get(void *ctx, struct mgmt_value *v)
 		v->u.tpds = g->tpds;
 		return 0;
 	case MID_PORT_DATA_SET:
-		v->u.port.portIdentity = g->ps.port;
-		v->u.port.portState = PS_MASTER;
-		v->u.port.logMinDelayReqInterval = (int8_t)cfg_int(c, OPT_logMinDelayReqInterval);
-		v->u.port.logAnnounceInterval = (int8_t)cfg_int(c, OPT_logAnnounceInterval);
-		v->u.port.announceReceiptTimeout = (uint8_t)cfg_int(c, OPT_announceReceiptTimeout);
-		v->u.port.logSyncInterval = (int8_t)cfg_int(c, OPT_logSyncInterval);
-		v->u.port.delayMechanism = 1;
-		v->u.port.versionNumber = 2;
+		mgmt_port_ds(&g->ps, PS_MASTER, (uint8_t)cfg_int(c, OPT_announceReceiptTimeout),
+			     &v->u.port);
 		return 0;
 	case MID_PRIORITY1:
 		v->u.u8 = g->dds.priority1;
@@ -749,16 +743,9 @@ int gm_main(int argc, char **argv)
 	}
 	port_setup(&g->ps, argc, argv, "gm", CFG_ROLE_GM, gm_usage);
 	/* defaultDS, 8.2.1; a grandmaster is never slaveOnly (OCP Table 2) */
+	default_ds_from_config(g->ps.cfg, &g->dds);
 	g->dds.twoStepFlag = cfg_int(g->ps.cfg, OPT_twoStepFlag);
 	g->dds.clockIdentity = g->ps.identity;
-	g->dds.numberPorts = 1;
-	g->dds.clockQuality.clockClass = (uint8_t)cfg_int(g->ps.cfg, OPT_clockClass);
-	g->dds.clockQuality.clockAccuracy = (uint8_t)cfg_int(g->ps.cfg, OPT_clockAccuracy);
-	g->dds.clockQuality.offsetScaledLogVariance =
-		(uint16_t)cfg_int(g->ps.cfg, OPT_offsetScaledLogVariance);
-	g->dds.priority1 = (uint8_t)cfg_int(g->ps.cfg, OPT_priority1);
-	g->dds.priority2 = (uint8_t)cfg_int(g->ps.cfg, OPT_priority2);
-	g->dds.domainNumber = (uint8_t)g->ps.domain;
 	g->dds.slaveOnly = 0;
 	update_time_properties(g, cfg_int(g->ps.cfg, OPT_utc_offset),
 			       cfg_int(g->ps.cfg, OPT_timeSource));

@@ -214,6 +214,19 @@ int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, ui
 	return 0;
 }
 
+void mgmt_port_ds(const struct port_setup *ps, enum port_state state, uint8_t announce_timeout,
+		  struct port_ds *p)
+{
+	p->portIdentity = ps->port;
+	p->portState = state;
+	p->logMinDelayReqInterval = (int8_t)cfg_int(ps->cfg, OPT_logMinDelayReqInterval);
+	p->logAnnounceInterval = (int8_t)cfg_int(ps->cfg, OPT_logAnnounceInterval);
+	p->announceReceiptTimeout = announce_timeout;
+	p->logSyncInterval = (int8_t)cfg_int(ps->cfg, OPT_logSyncInterval);
+	p->delayMechanism = 1; /* E2E */
+	p->versionNumber = 2;
+}
+
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 {
 	struct port_setup *ps = a->ps;

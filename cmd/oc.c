@@ -773,7 +773,6 @@ static int load_table(struct oc *o, tmv_t now)
 static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 {
 	struct oc *o = ctx;
-	struct config *c = o->ps.cfg;
 	tmv_t now = mono_now();
 	int i;
 
@@ -799,14 +798,7 @@ static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
 		v->u.tpds = o->tpds;
 		return 0;
 	case MID_PORT_DATA_SET:
-		v->u.port.portIdentity = o->ps.port;
-		v->u.port.portState = o->state;
-		v->u.port.logMinDelayReqInterval = (int8_t)cfg_int(c, OPT_logMinDelayReqInterval);
-		v->u.port.logAnnounceInterval = (int8_t)cfg_int(c, OPT_logAnnounceInterval);
-		v->u.port.announceReceiptTimeout = (uint8_t)o->announce_timeout;
-		v->u.port.logSyncInterval = (int8_t)cfg_int(c, OPT_logSyncInterval);
-		v->u.port.delayMechanism = 1;
-		v->u.port.versionNumber = 2;
+		mgmt_port_ds(&o->ps, o->state, (uint8_t)o->announce_timeout, &v->u.port);
 		return 0;
 	case MID_PRIORITY1:
 		v->u.u8 = o->dds.priority1;
@@ -975,17 +967,10 @@ int oc_main(int argc, char **argv)
 		  o->ps.hw_ts ? "hardware" : "software", clock_id_str(&o->ps.identity, id),
 		  o->n_masters);
 	/* defaultDS of a slave-only ordinary clock, 8.2.1 */
+	default_ds_from_config(o->ps.cfg, &o->dds);
 	o->dds.twoStepFlag = 1;
 	o->dds.slaveOnly = 1;
-	o->dds.numberPorts = 1;
 	o->dds.clockIdentity = o->ps.identity;
-	o->dds.clockQuality.clockClass = (uint8_t)cfg_int(o->ps.cfg, OPT_clockClass);
-	o->dds.clockQuality.clockAccuracy = (uint8_t)cfg_int(o->ps.cfg, OPT_clockAccuracy);
-	o->dds.clockQuality.offsetScaledLogVariance =
-		(uint16_t)cfg_int(o->ps.cfg, OPT_offsetScaledLogVariance);
-	o->dds.priority1 = (uint8_t)cfg_int(o->ps.cfg, OPT_priority1);
-	o->dds.priority2 = (uint8_t)cfg_int(o->ps.cfg, OPT_priority2);
-	o->dds.domainNumber = (uint8_t)o->ps.domain;
 	{
 		char err[256];
 		if (mgmt_agent_open(&o->agent, &o->ps, oc_mgmt_get, oc_mgmt_set, o, err,

@@ -239,6 +239,7 @@ static int parse_fix(const char *v, uint8_t *fix)
 static int encode_main(int argc, char **argv)
 {
 	struct enc e;
+	struct default_ds dds;
 	struct config *cfg = config_create(CFG_ROLE_GM);
 	const char *dev = NULL, *file = NULL, *msgs = "event,announce,gnss";
 	char err[512];
@@ -356,8 +357,9 @@ static int encode_main(int argc, char **argv)
 			       (traceable ? TOD_FLAG_TIME_TRACEABLE | TOD_FLAG_FREQ_TRACEABLE : 0));
 	e.ev.current_utc_offset = (int16_t)cfg_int(cfg, OPT_utc_offset);
 	/* Table A.5: what our Announce would carry (1588 13.5, flagField 13.3.2.8) */
+	default_ds_from_config(cfg, &dds);
 	e.an.version_ptp = 2;
-	e.an.domain_number = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+	e.an.domain_number = dds.domainNumber;
 	e.an.flag_field = (uint16_t)((leap61 ? 0x01 : 0) | (leap59 ? 0x02 : 0) | 0x04 | 0x08 |
 				     (traceable ? 0x30 : 0));
 	{
@@ -373,11 +375,11 @@ static int encode_main(int argc, char **argv)
 		memcpy(e.an.gm_identity, id.id, 8);
 	}
 	e.an.port_number = 1;
-	e.an.gm_priority1 = (uint8_t)cfg_int(cfg, OPT_priority1);
-	e.an.gm_priority2 = (uint8_t)cfg_int(cfg, OPT_priority2);
-	e.an.gm_clock_class = (uint8_t)cfg_int(cfg, OPT_clockClass);
-	e.an.gm_clock_accuracy = (uint8_t)cfg_int(cfg, OPT_clockAccuracy);
-	e.an.gm_offset_scaled_log_variance = (uint16_t)cfg_int(cfg, OPT_offsetScaledLogVariance);
+	e.an.gm_priority1 = dds.priority1;
+	e.an.gm_priority2 = dds.priority2;
+	e.an.gm_clock_class = dds.clockQuality.clockClass;
+	e.an.gm_clock_accuracy = dds.clockQuality.clockAccuracy;
+	e.an.gm_offset_scaled_log_variance = dds.clockQuality.offsetScaledLogVariance;
 	e.an.steps_removed = 0;
 	e.an.time_source = (uint8_t)cfg_int(cfg, OPT_timeSource);
 	e.gs.source_type = gnss;
