@@ -200,6 +200,14 @@ static int next_edge(struct dev *d, struct pps_ktime *t)
 	}
 }
 
+/* realtime mode: the TE of the pulse of second k, ns (the same every time
+ * it is asked for) */
+static long long realtime_te(const struct model *m, long long k)
+{
+	unsigned long long st = m->seed * 1000003ULL + (unsigned long long)k;
+	return llround(m->offset + m->noise * (2 * urand(&st) - 1));
+}
+
 static struct dev *find(int fd)
 {
 	int i;
@@ -259,40 +267,39 @@ static int claimed(const char *path)
 int open(const char *path, int flags, ...);
 int open64(const char *path, int flags, ...);
 
-int open(const char *path, int flags, ...)
+/* open and open64: a claimed path is a simulated device, anything else
+ * goes to libc's function of that name */
+static int open_as(const char *name, const char *path, int flags, mode_t mode)
 {
-	static int (*real)(const char *, int, ...);
-	va_list ap;
-	mode_t mode;
+	int (*real)(const char *, int, ...);
 
 	if (claimed(path)) {
 		return sim_open(path);
 	}
-	if (!real) {
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
-	}
+	real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, name);
+	return real(path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	return real(path, flags, mode);
+	return open_as("open", path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
-	static int (*real)(const char *, int, ...);
 	va_list ap;
 	mode_t mode;
 
-	if (claimed(path)) {
-		return sim_open(path);
-	}
-	if (!real) {
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
-	}
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	return real(path, flags, mode);
+	return open_as("open64", path, flags, mode);
 }
 
 /* closing a simulated device forgets it (its fd number will be reused) */
@@ -384,7 +391,6 @@ int ioctl(int fd, unsigned long req, ...)
 		int wait = f->timeout.sec || f->timeout.nsec || (f->timeout.flags & PPS_TIME_INVALID);
 		long long deadline = 0, now, k, te;
 		struct timespec ts;
-		unsigned long long st;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
@@ -394,12 +400,10 @@ int ioctl(int fd, unsigned long req, ...)
 		for (;;) {
 			/* the latest pulse: second k at k + te(k) */
 			k = now / 1000000000LL;
-			st = d->m.seed * 1000003ULL + (unsigned long long)k;
-			te = llround(d->m.offset + d->m.noise * (2 * urand(&st) - 1));
+			te = realtime_te(&d->m, k);
 			if (k * 1000000000LL + te > now) {
 				k--;
-				st = d->m.seed * 1000003ULL + (unsigned long long)k;
-				te = llround(d->m.offset + d->m.noise * (2 * urand(&st) - 1));
+				te = realtime_te(&d->m, k);
 			}
 			if (!wait || (unsigned)(k - d->m.start) != d->seq) {
 				break;
