@@ -2,10 +2,7 @@
 # Command line behaviour a user and a script see: dispatch by name and link,
 # --list, --install, --help, usage errors, configuration errors.
 PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../checks.sh"
 d=$(mktemp -d /tmp/ptpbox-cli.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 
@@ -78,5 +75,4 @@ printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"
 printf '[global]\ntime_stamping software\nclock soft\n' >"$d/oc.cfg"
 "$PTPBOX" oc -f "$d/oc.cfg" -i lo -q 2>"$d/e"; [ $? -eq 1 ] && grep -q "no unicast master table" "$d/e" && ok || ko "oc without table: $(cat "$d/e")"
 
-echo "cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+checks_done cli

@@ -3,14 +3,9 @@
 # statistics against values known in closed form, masks and exit status,
 # JSON and SVG (parsed), and the errors bad input gets.
 PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../checks.sh"
 d=$(mktemp -d /tmp/ptpbox-ppsmon.XXXXXX)
 trap 'rm -rf "$d"' EXIT
-# json FILE EXPR: evaluate a python expression over the parsed object j
-json() { python3 -c "import json,sys; j=json.load(open('$1')); print($2)"; }
 
 # a ramp of 0.5 ns per second: mean 249.75, max|TE| 499.5,
 # MTIE(tau) = 0.5 tau exactly, TDEV = 0 (no second difference)
@@ -125,5 +120,4 @@ printf '1,2\n3\n' >"$d/mixed"
 [ $r -eq 3 ] && grep -q "nonexistent-pps: No such file" "$d/e" && ok || ko "no device: exit $r $(cat "$d/e")"
 "$PTPBOX" ppsmon --list-masks | grep -q "^cnprtc .*MTIE, TDEV" && ok || ko "--list-masks"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

@@ -5,10 +5,7 @@
 # second, A.1.3.1) checked, and the errors.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 PTPBOX=${PTPBOX:-$top/build/ptpbox}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../checks.sh"
 d=$(mktemp -d /tmp/ptpbox-todenc.XXXXXX)
 relay=
 cleanup() { [ -n "$relay" ] && kill "$relay" 2>/dev/null; wait 2>/dev/null; rm -rf "$d"; }
@@ -115,5 +112,4 @@ print("pty: seconds %d..%d, received %.1f..%.1f ms after the second" % (secs[0],
 EOF
 grep -q "frames 15 .*crc errors 0.*gaps 0" "$d/e" && ok || ko "pty counters: $(cat "$d/e")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

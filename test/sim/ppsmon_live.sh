@@ -7,13 +7,9 @@
 # made.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 PTPBOX=${PTPBOX_GLIBC:-$top/build-glibc/ptpbox}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../checks.sh"
 d=$(mktemp -d /tmp/ptpbox-ppslive.XXXXXX)
 trap 'rm -rf "$d"' EXIT
-json() { python3 -c "import json,sys; j=json.load(open('$1')); print($2)"; }
 [ -x "$PTPBOX" ] || { echo "no glibc build at $PTPBOX (make CC=gcc STATIC=0 B=build-glibc)"; exit 1; }
 gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$d/ppsdev.so" "$top/test/sim/ppsdev.c" -ldl -lm ||
 	exit 1
@@ -85,5 +81,4 @@ PTPBOX_SIM_PPS_MODEL="count=20" sim --pps /dev/pps-sim --duration 4 >"$d/t" 2>"$
 [ $r -eq 0 ] && grep -q "no pulse for 3 s" "$d/e" && grep -q "time error: 20 samples" "$d/t" && ok ||
 	ko "silent source: exit $r $(cat "$d/e" "$d/t")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done
