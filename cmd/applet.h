@@ -56,6 +56,10 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
 
+/* A soft clock's true time error (ns) and frequency error (ppb), logged at
+ * info level for tests; nothing for other clocks. */
+void log_soft_truth(struct clk *c);
+
 /* defaultDS (1588-2019 8.2.1) fields the configuration sets: clockQuality,
  * priority1/2, domainNumber; numberPorts 1.  The caller sets
  * clockIdentity, twoStepFlag and slaveOnly. */

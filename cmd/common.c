@@ -235,6 +235,16 @@ struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *i
 	return NULL;
 }
 
+void log_soft_truth(struct clk *c)
+{
+	tmv_t off;
+	double ppb;
+	if (!clk_soft_true_error(c, &off, &ppb)) {
+		pr_info("soft clock true time error %+lld ns frequency error %+.1f ppb",
+			(long long)off, ppb);
+	}
+}
+
 void default_ds_from_config(const struct config *cfg, struct default_ds *d)
 {
 	d->numberPorts = 1;

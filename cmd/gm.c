@@ -223,15 +223,7 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev)
 	g->tpds.leap59 = !!(ev->flags & TOD_FLAG_LEAP59);
 	pr_info("tod offset %10lld s%d freq %+7.0f second %llu", (long long)offset, (int)st,
 		g->ps.clock->freq_ppb, (unsigned long long)ev->seconds);
-	{
-		/* a soft clock knows its true error (tests) */
-		tmv_t true_off;
-		double ppb;
-		if (!clk_soft_true_error(g->ps.clock, &true_off, &ppb)) {
-			pr_info("soft clock true time error %+lld ns frequency error %+.1f ppb",
-				(long long)true_off, ppb);
-		}
-	}
+	log_soft_truth(g->ps.clock);
 }
 
 static void on_tod_frame(void *arg, const struct tod_frame *f)

@@ -904,16 +904,6 @@ static int oc_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 	return mgmt_agent_set_common(&o->agent, v);
 }
 
-static void soft_truth(struct oc *o)
-{
-	tmv_t off;
-	double ppb;
-	if (!clk_soft_true_error(o->ps.clock, &off, &ppb)) {
-		pr_info("soft clock true time error %+lld ns frequency error %+.1f ppb",
-			(long long)off, ppb);
-	}
-}
-
 int oc_main(int argc, char **argv)
 {
 	struct oc *o = calloc(1, sizeof(*o));
@@ -1052,7 +1042,7 @@ int oc_main(int argc, char **argv)
 			o->next_summary += o->summary_period;
 		}
 		if (now >= o->next_truth) {
-			soft_truth(o);
+			log_soft_truth(o->ps.clock);
 			o->next_truth += NS_PER_SEC;
 		}
 	}
