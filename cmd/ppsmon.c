@@ -331,22 +331,17 @@ static int read_recorded(const char *path, double units, struct recorded *rec)
 		if (rec->n == rec->cap) {
 			size_t nc = rec->cap ? rec->cap * 2 : 4096;
 			double *nt = realloc(rec->t, nc * sizeof(double));
-			double *nte;
-			long *nl;
-			if (nt) {
-				rec->t = nt;
-			}
-			nte = nt ? realloc(rec->te, nc * sizeof(double)) : NULL;
-			if (nte) {
-				rec->te = nte;
-			}
-			nl = nte ? realloc(rec->line, nc * sizeof(long)) : NULL;
+			double *nte = nt ? realloc(rec->te, nc * sizeof(double)) : NULL;
+			long *nl = nte ? realloc(rec->line, nc * sizeof(long)) : NULL;
+			/* each array that did grow is kept, so freeing stays right */
+			rec->t = nt ? nt : rec->t;
+			rec->te = nte ? nte : rec->te;
+			rec->line = nl ? nl : rec->line;
 			if (!nl) {
 				fprintf(stderr, "ppsmon: %s: out of memory at line %ld\n", name, lineno);
 				rc = -1;
 				break;
 			}
-			rec->line = nl;
 			rec->cap = nc;
 		}
 		rec->t[rec->n] = ntok == 2 ? v[0] : 0;
