@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../core/config.h"
+#include "../core/engine.h"
 #include "../core/mgmt.h"
 #include "../core/msg.h"
 #include "../hw/clock.h"
@@ -26,6 +27,15 @@
 #define PTPBOX_VERSION "0.1"
 #endif
 
+#define PORT_TXQ_LEN 1024
+
+/* A message sent with want_ts whose transmit timestamp has not come yet. */
+struct port_txq {
+	int used, id;
+	size_t len;
+	uint8_t bytes[64];
+};
+
 struct port_setup {
 	const char *applet;    /* "gm", "oc" */
 	struct config *cfg;
@@ -37,10 +47,13 @@ struct port_setup {
 	int domain;
 	int transport;
 	int hw_ts;
-	uint64_t tx_err, rx_bad, rx_other_domain;
-	uint64_t rx_msg[16], tx_msg[16]; /* per messageType, PORT_STATS_NP */
-	int mgmt_fd;			 /* management UNIX socket, -1: none */
-	int aux_fd;			 /* an applet's own input (gm: ToD), -1: none */
+	int log_level;
+	struct eng_counters *cnt; /* the engine's counters (management, summary) */
+	int mgmt_fd;		  /* management UNIX socket, -1: none */
+	int aux_fd;		  /* an applet's own input (gm: ToD), -1: none */
+	struct port_txq txq[PORT_TXQ_LEN];
+	int txq_head, next_id;
+	tmv_t next_truth; /* port_soft_truth() */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -60,16 +73,9 @@ void port_teardown(struct port_setup *ps);
  * info level for tests; nothing for other clocks. */
 void log_soft_truth(struct clk *c);
 
-/* defaultDS (1588-2019 8.2.1) fields the configuration sets: clockQuality,
- * priority1/2, domainNumber; numberPorts 1.  The caller sets
- * clockIdentity, twoStepFlag and slaveOnly. */
-void default_ds_from_config(const struct config *cfg, struct default_ds *d);
-
-/* A PI servo for clock with the configuration's pi_* gains, step
- * thresholds and max_frequency (capped at the clock's max_adj).  NULL when
- * out of memory. */
-struct servo;
-struct servo *servo_from_config(const struct config *cfg, const struct clk *clock);
+/* With a soft clock: log its truth once a second; returns the next time it
+ * is due (monotonic ns), INT64_MAX for other clocks. */
+tmv_t port_soft_truth(struct port_setup *ps, tmv_t now);
 
 /* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */
 int parse_clock_id(const char *s, struct clock_identity *id);
@@ -80,27 +86,23 @@ int parse_clock_id(const char *s, struct clock_identity *id);
 struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *iface, char *err,
 			      size_t errlen);
 
-/* Header of a message from this port: version 2.1, domain, unicastFlag
- * (OCP 7.13, G.8265.1 Table A.6), sourcePortIdentity, sequenceId and
- * logMessageInterval (0x7f where 13.3.2.14 says "not applicable"). */
-void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type, uint16_t seq,
-		   int8_t log);
+/* Engine ops (core/engine.h) over this port's UDP transport and clock:
+ * send (with transmit timestamps matched back by port_drain_txts), log to
+ * the applet's log, addresses parsed with the interface as IPv6 scope.
+ * ops->mgmt is left NULL for the applet to set. */
+void port_eng_ops(struct port_setup *ps, struct eng_ops *ops, struct eng_port *port);
 
-/* Pack m and send it to `to` on the event (1) or general (0) port.  When out
- * is given the packed bytes are kept there (*outlen: room in, length out),
- * e.g. to match the transmit timestamp.  0 or -errno; failures count in
- * ps->tx_err and log at debug level. */
-int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const struct net_addr *to,
-	      uint8_t *out, size_t *outlen);
+/* Hand every transmit timestamp on the error queue to tx_ts(eng, id, ts in
+ * the clock's time scale or 0, now). */
+void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv_t ts, tmv_t now),
+		     void *eng);
 
-/* Receive the next message for this port from the event (1) or general (0)
- * socket without blocking: malformed datagrams are counted in ps->rx_bad,
- * other domains in ps->rx_other_domain, our own messages skipped, all
- * dropped.  Returns 1 with *m (raw TLV values point into ps->rxbuf until the
- * next call), *from and *rx_raw (kernel receive timestamp, ns; 0 if none),
- * or 0 when nothing is left. */
-int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_addr *from,
-	      tmv_t *rx_raw);
+/* Hand up to 256 datagrams waiting on the event (1) or general (0) socket to
+ * rx (receive timestamp converted to the clock's time scale, 0 = none). */
+void port_receive(struct port_setup *ps, int event,
+		  void (*rx)(void *eng, int event, const struct net_addr *from, const uint8_t *buf,
+			     size_t len, tmv_t rx_ts, tmv_t now),
+		  void *eng);
 
 /* What port_wait() found ready. */
 #define PORT_TXTS 1	/* transmit timestamps on the error queue */
@@ -158,15 +160,6 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
  * LOG_SYNC_INTERVAL, ANNOUNCE_RECEIPT_TIMEOUT, PORT_DATA_SET_NP,
  * PORT_STATS_NP.  0 or -MERR_NOT_SUPPORTED. */
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v);
-/* portDS (8.2.15) of our one E2E port in state, from the configured
- * intervals; announce_timeout as the port runs it. */
-void mgmt_port_ds(const struct port_setup *ps, enum port_state state, uint8_t announce_timeout,
-		  struct port_ds *p);
-/* SET PRIORITY1/PRIORITY2 (v->id) into *p when within the profile's
- * range; 0 or -MERR_WRONG_VALUE (logged). */
-int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, uint8_t *p);
-/* 5.3.6 PortAddress of a transport address (UDP/IPv4 1, UDP/IPv6 2). */
-void mgmt_port_address(const struct net_addr *a, struct port_address *pa);
 /* SET USER_DESCRIPTION; NOT_SETABLE for values that would break running
  * sessions (domain, intervals, version); NOT_SUPPORTED otherwise. */
 int mgmt_agent_set_common(struct mgmt_agent *a, const struct mgmt_value *v);

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/log.h"
+#include "../hw/log.h"
 #include "../hw/hwtstamp.h"
 #include "../core/servo.h"
 #include "applet.h"
@@ -90,64 +90,105 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	return r;
 }
 
-int port_recv(struct port_setup *ps, int event, struct ptp_msg *m, struct net_addr *from,
-	      tmv_t *rx_raw)
+static int io_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
+		   size_t len, int want_ts)
 {
+	struct port_setup *ps = io;
+	struct port_txq *q;
+	int r;
+
+	(void)port;
+	r = udp_send(ps->udp, event, buf, len, to);
+	if (r < 0) {
+		char a[64];
+		pr_debug("send %s to %s: %s", msg_type_str(len ? buf[0] & 0x0f : 0),
+			 net_addr_str(to, a, sizeof(a)), strerror(-r));
+		return r;
+	}
+	if (!want_ts) {
+		return 0;
+	}
+	/* remember the bytes: the error queue gives back the packet, and the
+	 * oldest entry is overwritten when stamps stop coming (the engine
+	 * counts those as missing at its deadline) */
+	q = &ps->txq[ps->txq_head];
+	q->used = len <= sizeof(q->bytes);
+	q->id = ps->next_id;
+	q->len = len;
+	if (q->used) {
+		memcpy(q->bytes, buf, len);
+	}
+	ps->txq_head = (ps->txq_head + 1) % PORT_TXQ_LEN;
+	ps->next_id = (ps->next_id + 1) & 0x7fffffff;
+	return q->id;
+}
+
+static void io_log(void *io, int level, const char *line)
+{
+	(void)io;
+	pr_log(level, "%s", line);
+}
+
+static int io_addr_parse(void *io, int transport, const char *text, struct net_addr *a)
+{
+	struct port_setup *ps = io;
+	return udp_addr_parse(transport, text, ps->iface, a);
+}
+
+void port_eng_ops(struct port_setup *ps, struct eng_ops *ops, struct eng_port *port)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->send = io_send;
+	ops->log = io_log;
+	ops->addr_parse = io_addr_parse;
+	ops->clk = ps->clock;
+	ops->io = ps;
+	ops->log_level = ps->log_level;
+	memset(port, 0, sizeof(*port));
+	port->clockIdentity = ps->identity;
+	port->iface = ps->iface;
+	port->transport = ps->transport;
+	port->hw_ts = ps->hw_ts;
+}
+
+void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv_t ts, tmv_t now),
+		     void *eng)
+{
+	uint8_t pkt[2048];
+	tmv_t raw;
 	ssize_t n;
 
-	while ((n = udp_recv(ps->udp, event, ps->rxbuf, sizeof(ps->rxbuf), from, rx_raw)) >= 0) {
-		if (msg_unpack(ps->rxbuf, (size_t)n, m)) {
-			ps->rx_bad++;
-			continue;
+	while ((n = udp_recv_txts(ps->udp, pkt, sizeof(pkt), &raw)) >= 0) {
+		int i, k;
+		/* oldest first: stamps come back in transmission order */
+		for (i = 0; i < PORT_TXQ_LEN; i++) {
+			k = (ps->txq_head + i) % PORT_TXQ_LEN;
+			if (ps->txq[k].used &&
+			    udp_txts_match(pkt, (size_t)n, ps->txq[k].bytes, ps->txq[k].len)) {
+				ps->txq[k].used = 0;
+				tx_ts(eng, ps->txq[k].id, raw ? clk_from_raw(ps->clock, raw) : 0,
+				      mono_now());
+				break;
+			}
 		}
-		if (m->hdr.domainNumber != ps->domain) {
-			ps->rx_other_domain++;
-			continue;
-		}
-		if (!clock_id_cmp(&m->hdr.sourcePortIdentity.clockIdentity, &ps->port.clockIdentity)) {
-			continue;
-		}
-		ps->rx_msg[m->hdr.messageType & 0x0f]++;
-		return 1;
 	}
-	return 0;
 }
 
-void port_msg_init(const struct port_setup *ps, struct ptp_msg *m, uint8_t type, uint16_t seq,
-		   int8_t log)
+void port_receive(struct port_setup *ps, int event,
+		  void (*rx)(void *eng, int event, const struct net_addr *from, const uint8_t *buf,
+			     size_t len, tmv_t rx_ts, tmv_t now),
+		  void *eng)
 {
-	msg_init(m, type);
-	m->hdr.domainNumber = (uint8_t)ps->domain;
-	m->hdr.flagField = FLAG_UNICAST;
-	m->hdr.sourcePortIdentity = ps->port;
-	m->hdr.sequenceId = seq;
-	m->hdr.logMessageInterval = log;
-}
+	struct net_addr from;
+	tmv_t raw;
+	ssize_t n;
+	int budget = 256; /* bounded per wake-up so timers keep running */
 
-int port_send(struct port_setup *ps, int event, const struct ptp_msg *m, const struct net_addr *to,
-	      uint8_t *out, size_t *outlen)
-{
-	uint8_t buf[PTP_MSG_MAX_LEN];
-	uint8_t *b = out ? out : buf;
-	int n = msg_pack(m, b, out ? *outlen : sizeof(buf));
-
-	if (n < 0) {
-		ps->tx_err++;
-		return n;
+	while (budget-- > 0 &&
+	       (n = udp_recv(ps->udp, event, ps->rxbuf, sizeof(ps->rxbuf), &from, &raw)) >= 0) {
+		rx(eng, event, &from, ps->rxbuf, (size_t)n, raw ? clk_from_raw(ps->clock, raw) : 0,
+		   mono_now());
 	}
-	if (outlen) {
-		*outlen = (size_t)n;
-	}
-	n = udp_send(ps->udp, event, b, (size_t)n, to);
-	if (n < 0) {
-		char a[64];
-		ps->tx_err++;
-		pr_debug("send %s to %s: %s", msg_type_str(m->hdr.messageType),
-			 net_addr_str(to, a, sizeof(a)), strerror(-n));
-	} else {
-		ps->tx_msg[m->hdr.messageType & 0x0f]++;
-	}
-	return n;
 }
 
 static void die_usage(const char *applet, const char *msg, const char *usage)
@@ -245,44 +286,21 @@ void log_soft_truth(struct clk *c)
 	}
 }
 
-void default_ds_from_config(const struct config *cfg, struct default_ds *d)
+tmv_t port_soft_truth(struct port_setup *ps, tmv_t now)
 {
-	d->numberPorts = 1;
-	d->clockQuality.clockClass = (uint8_t)cfg_int(cfg, OPT_clockClass);
-	d->clockQuality.clockAccuracy = (uint8_t)cfg_int(cfg, OPT_clockAccuracy);
-	d->clockQuality.offsetScaledLogVariance =
-		(uint16_t)cfg_int(cfg, OPT_offsetScaledLogVariance);
-	d->priority1 = (uint8_t)cfg_int(cfg, OPT_priority1);
-	d->priority2 = (uint8_t)cfg_int(cfg, OPT_priority2);
-	d->domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
-}
-
-struct servo *servo_from_config(const struct config *cfg, const struct clk *clock)
-{
-	struct servo_pi_cfg sc;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.kp_const = cfg_dbl(cfg, OPT_pi_proportional_const);
-	sc.ki_const = cfg_dbl(cfg, OPT_pi_integral_const);
-	/* 0 = the default gains, for hardware and software stamps alike:
-	 * lower software gains (0.3/0.1 tried) made the 10 ppm start-up
-	 * converge too slowly for the 30 s budget */
-	sc.kp_scale = cfg_dbl(cfg, OPT_pi_proportional_scale);
-	if (sc.kp_scale == 0) {
-		sc.kp_scale = 0.7;
+	if (strcmp(ps->clock->ops->name, "soft")) {
+		return INT64_MAX;
 	}
-	sc.kp_exponent = cfg_dbl(cfg, OPT_pi_proportional_exponent);
-	sc.kp_norm_max = cfg_dbl(cfg, OPT_pi_proportional_norm_max);
-	sc.ki_scale = cfg_dbl(cfg, OPT_pi_integral_scale);
-	if (sc.ki_scale == 0) {
-		sc.ki_scale = 0.3;
+	if (!ps->next_truth) {
+		ps->next_truth = now + NS_PER_SEC;
+	} else if (now >= ps->next_truth) {
+		log_soft_truth(ps->clock);
+		ps->next_truth += NS_PER_SEC;
+		if (ps->next_truth <= now) {
+			ps->next_truth = now + NS_PER_SEC;
+		}
 	}
-	sc.ki_exponent = cfg_dbl(cfg, OPT_pi_integral_exponent);
-	sc.ki_norm_max = cfg_dbl(cfg, OPT_pi_integral_norm_max);
-	sc.step_threshold_ns = cfg_dbl(cfg, OPT_step_threshold) * 1e9;
-	sc.first_step_threshold_ns = cfg_dbl(cfg, OPT_first_step_threshold) * 1e9;
-	sc.max_ppb = fmin(cfg_dbl(cfg, OPT_max_frequency), clock->max_adj_ppb);
-	return servo_pi_create(&sc, clock->freq_ppb);
+	return ps->next_truth;
 }
 
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
@@ -377,6 +395,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 	lc.message_tag = *cfg_str(ps->cfg, OPT_message_tag) ? cfg_str(ps->cfg, OPT_message_tag)
 							     : NULL;
 	log_setup(&lc);
+	ps->log_level = lc.level;
 
 	ps->transport = cfg_int(ps->cfg, OPT_network_transport);
 	if (ps->transport == TRANS_L2) {

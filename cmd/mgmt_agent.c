@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../core/log.h"
+#include "../hw/log.h"
 #include "../core/tlv.h"
 #include "applet.h"
 
@@ -126,7 +126,7 @@ void mgmt_agent_uds(struct mgmt_agent *a)
 			continue;
 		}
 		if (m.hdr.domainNumber != a->ps->domain) {
-			a->ps->rx_other_domain++;
+			a->ps->cnt->rx_other_domain++;
 			continue;
 		}
 		{
@@ -185,46 +185,7 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		a->tx_err++;
 		return;
 	}
-	a->ps->tx_msg[MANAGEMENT]++;
-}
-
-void mgmt_port_address(const struct net_addr *a, struct port_address *pa)
-{
-	const uint8_t *b;
-	int n = net_addr_bytes(a, &b);
-	memset(pa, 0, sizeof(*pa));
-	pa->networkProtocol = n == 16 ? 2 : 1;
-	pa->addressLength = (uint16_t)n;
-	memcpy(pa->address, b, (size_t)n);
-}
-
-int mgmt_agent_set_priority(struct mgmt_agent *a, const struct mgmt_value *v, uint8_t *p)
-{
-	double lo, hi;
-	cfg_range(a->ps->cfg, v->id == MID_PRIORITY1 ? OPT_priority1 : OPT_priority2, &lo, &hi);
-	if (v->u.u8 < lo || v->u.u8 > hi) {
-		pr_warning("management: %s %d refused, allowed %.0f..%.0f (profile %s)",
-			   mgmt_id_str(v->id), v->u.u8, lo, hi, config_profile_name(a->ps->cfg));
-		return -MERR_WRONG_VALUE;
-	}
-	if (*p != v->u.u8) {
-		pr_notice("management: %s %d -> %d", mgmt_id_str(v->id), *p, v->u.u8);
-		*p = v->u.u8;
-	}
-	return 0;
-}
-
-void mgmt_port_ds(const struct port_setup *ps, enum port_state state, uint8_t announce_timeout,
-		  struct port_ds *p)
-{
-	p->portIdentity = ps->port;
-	p->portState = state;
-	p->logMinDelayReqInterval = (int8_t)cfg_int(ps->cfg, OPT_logMinDelayReqInterval);
-	p->logAnnounceInterval = (int8_t)cfg_int(ps->cfg, OPT_logAnnounceInterval);
-	p->announceReceiptTimeout = announce_timeout;
-	p->logSyncInterval = (int8_t)cfg_int(ps->cfg, OPT_logSyncInterval);
-	p->delayMechanism = 1; /* E2E */
-	p->versionNumber = 2;
+	a->ps->cnt->tx_msg[MANAGEMENT]++;
 }
 
 int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
@@ -294,8 +255,8 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		return 0;
 	case MID_PORT_STATS_NP:
 		v->u.stats.portIdentity = ps->port;
-		memcpy(v->u.stats.rxMsgType, ps->rx_msg, sizeof(ps->rx_msg));
-		memcpy(v->u.stats.txMsgType, ps->tx_msg, sizeof(ps->tx_msg));
+		memcpy(v->u.stats.rxMsgType, ps->cnt->rx_msg, sizeof(ps->cnt->rx_msg));
+		memcpy(v->u.stats.txMsgType, ps->cnt->tx_msg, sizeof(ps->cnt->tx_msg));
 		return 0;
 	}
 	return -MERR_NOT_SUPPORTED;

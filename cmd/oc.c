@@ -1,25 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * oc: slave-only ordinary clock with one port (1588-2019; OCP 7.13/7.14;
- * G.8265.1 6.6).  It asks every master of its unicast master table for
- * Announce (unicast discovery, 17.4), qualifies them (9.3.2.5), runs the
- * default BMCA (9.3.4), asks the best one for Sync and Delay_Resp, measures
- * offsetFromMaster and meanPathDelay (11.3) and drives a PI servo.
+ * oc: the slave-only ordinary clock applet.  The protocol is the engine in
+ * core/oc.c; this adapter parses the command line, opens the UDP sockets
+ * and the clock, reads the lock-out file, serves management and runs the
+ * loop: poll -> oc_rx / oc_tx_ts / oc_tick.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/bmca.h"
-#include "../core/ds.h"
-#include "../core/e2e.h"
-#include "../core/log.h"
-#include "../core/select.h"
-#include "../core/servo.h"
-#include "../core/tlv.h"
-#include "../core/unicast.h"
+#include "../core/oc.h"
+#include "../hw/log.h"
+#include "../core/util.h"
 #include "applet.h"
 
 static const char oc_usage[] =
@@ -36,341 +29,51 @@ static const char oc_usage[] =
 	"  -S / -H   software / hardware time stamping\n"
 	"  --KEY=VALUE  any configuration key, e.g. --clock=soft --free_running=1\n";
 
-#define MAX_MASTERS CFG_MAX_TABLE_ENTRIES
-
-
-struct master {
-	struct net_addr addr;
-	char name[64];
-	struct uc_requester req;
-	uint16_t sig_seq;
-	/* from its Announce messages */
-	int have_announce;
-	int failed; /* lost qualification or PTSF at least once */
-	tmv_t ptsf_until, sync_seen; /* PTSF-lossSync hold; last Sync (ns) */
-	int sync_flowing;	     /* a Sync arrived since the selection */
-	int sync_uncertain;	     /* synchronizationUncertain in its Announce */
-	int unreachable_said;
-	struct sel_candidate c; /* qualification, PTSF, lock-out, data set */
-	struct time_properties_ds tp;
-	int8_t log_announce;
-	tmv_t last_announce;
-	struct fm_window win;
-};
-
-struct stat_acc {
-	int n;
-	double sum, sum2, max_abs;
-};
-
-struct oc {
+struct oc_app {
 	struct port_setup ps;
-	struct master m[MAX_MASTERS];
-	int n_masters, selected;
-	enum port_state state;
-	/* data sets of this slave-only clock, 8.2 */
-	struct default_ds dds;
-	struct current_ds cds;
-	struct parent_ds pds;
-	struct time_properties_ds tpds;
-	struct unicast_discovery_ds udds; /* portAddress: m[].addr */
-	int free_running, announce_timeout, utc_offset_cfg, sync_timeout;
-	struct sel_cfg sel;
-	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
-	tmv_t sync_gap_at;	 /* no sample by then: hold the frequency */
-	int servo_locked;
-	struct e2e e2e;
-	struct servo *servo;
-	/* Delay_Req */
-	uint16_t dreq_seq;
-	tmv_t next_dreq, dreq_deadline;
-	int dreq_waiting_ts;
-	uint8_t dreq_bytes[64];
-	size_t dreq_len;
-	uint32_t rng;
-	/* output */
-	struct stat_acc st_off, st_freq, st_delay;
-	tmv_t summary_period, next_summary, next_truth;
-	uint64_t rx_unknown_src, tx_ts_missing;
-	int holdover_said;
+	struct oc *oc;
 	struct mgmt_agent agent;
 };
 
-static void stat_add(struct stat_acc *s, double v)
+static void rx(void *eng, int event, const struct net_addr *from, const uint8_t *buf, size_t len,
+	       tmv_t rx_ts, tmv_t now)
 {
-	s->n++;
-	s->sum += v;
-	s->sum2 += v * v;
-	if (fabs(v) > s->max_abs) {
-		s->max_abs = fabs(v);
-	}
+	oc_rx(eng, event, from, buf, len, rx_ts, now);
 }
 
-static double stat_mean(const struct stat_acc *s)
+static void tx_ts(void *eng, int id, tmv_t ts, tmv_t now)
 {
-	return s->n ? s->sum / s->n : 0;
+	oc_tx_ts(eng, id, ts, now);
 }
 
-static double stat_rms(const struct stat_acc *s)
+static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *from)
 {
-	return s->n ? sqrt(s->sum2 / s->n) : 0;
+	struct oc_app *a = container_of(io, struct oc_app, ps);
+	mgmt_agent_udp(&a->agent, m, from);
 }
 
-static double stat_sdev(const struct stat_acc *s)
+static int mgmt_get(void *ctx, struct mgmt_value *v)
 {
-	double m = stat_mean(s), v;
-	if (s->n < 2) {
-		return 0;
-	}
-	v = (s->sum2 - s->n * m * m) / (s->n - 1);
-	return v > 0 ? sqrt(v) : 0;
+	struct oc_app *a = ctx;
+	int r = oc_mgmt_get(a->oc, v, mono_now());
+	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_get_common(&a->agent, v) : r;
 }
 
-static uint32_t rnd(struct oc *o)
+static int mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 {
-	/* xorshift32: jitter for Delay_Req spacing, not security */
-	o->rng ^= o->rng << 13;
-	o->rng ^= o->rng >> 17;
-	o->rng ^= o->rng << 5;
-	return o->rng;
+	struct oc_app *a = ctx;
+	int r = oc_mgmt_set(a->oc, v, remote, mono_now());
+	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_set_common(&a->agent, v) : r;
 }
 
-static void set_state(struct oc *o, enum port_state s, const char *event)
+/* lockout_file lists master addresses, one per line (G.8265.1 6.8.1); read
+ * at start and on SIGHUP.  A missing file locks nobody out. */
+static void read_lockout(struct oc_app *a)
 {
-	if (o->state == s) {
-		return;
-	}
-	pr_notice("port 1 (%s): %s to %s on %s", o->ps.iface, port_state_str(o->state),
-		  port_state_str(s), event);
-	/* OCP 7.14: synchronizationUncertain while UNCALIBRATED */
-	o->cds.synchronizationUncertain =
-		s == PS_UNCALIBRATED || (o->selected >= 0 && o->m[o->selected].sync_uncertain);
-	o->state = s;
-}
-
-static void signaling_header(struct oc *o, struct master *mm, struct ptp_msg *m)
-{
-	port_msg_init(&o->ps, m, SIGNALING, mm->sig_seq++, 0x7f);
-	/* G.8265.1 6.6: all ones until the master's identity is known */
-	if (mm->have_announce) {
-		m->body.signaling.targetPortIdentity = mm->c.ds.sender;
-	} else {
-		memset(&m->body.signaling.targetPortIdentity, 0xff,
-		       sizeof(m->body.signaling.targetPortIdentity));
-	}
-}
-
-static void poll_negotiation(struct oc *o, tmv_t now)
-{
-	int i;
-	for (i = 0; i < o->n_masters; i++) {
-		struct master *mm = &o->m[i];
-		struct ptp_msg sig;
-		int ev;
-
-		signaling_header(o, mm, &sig);
-		if (uc_req_poll(&mm->req, now, &sig, &ev) > 0) {
-			port_send(&o->ps, 0, &sig, &mm->addr, NULL, NULL);
-		} else {
-			mm->sig_seq--;
-		}
-		if ((ev & UC_EV_GAVE_UP) && !mm->unreachable_said) {
-			pr_warning("port 1 (%s): master %s: no answer to 3 requests", o->ps.iface,
-				   mm->name);
-			mm->unreachable_said = 1;
-		}
-	}
-}
-
-static struct master *find_master(struct oc *o, const struct net_addr *a)
-{
-	int i;
-	for (i = 0; i < o->n_masters; i++) {
-		if (net_addr_eq(&o->m[i].addr, a)) {
-			return &o->m[i];
-		}
-	}
-	return NULL;
-}
-
-/* 9.3.5 Table 30, decision S1: parentDS, currentDS.stepsRemoved and
- * timePropertiesDS from E_best, the selected master's last Announce. */
-static void update_parent(struct oc *o)
-{
-	const struct master *mm = &o->m[o->selected];
-	o->pds.parentPortIdentity = mm->c.ds.sender;
-	o->pds.grandmasterIdentity = mm->c.ds.identity;
-	o->pds.grandmasterClockQuality = mm->c.ds.quality;
-	o->pds.grandmasterPriority1 = mm->c.ds.priority1;
-	o->pds.grandmasterPriority2 = mm->c.ds.priority2;
-	o->cds.stepsRemoved = (uint16_t)(mm->c.ds.stepsRemoved + 1);
-	o->tpds = mm->tp;
-	/* OCP 7.14: uncertain when the GM says so or while UNCALIBRATED */
-	o->cds.synchronizationUncertain = mm->sync_uncertain || o->state == PS_UNCALIBRATED;
-}
-
-/* Samples stopped (master lost, switching, Sync gap): run on the servo's
- * frequency estimate rather than its last proportional correction. */
-static void hold_frequency(struct oc *o)
-{
-	if (!o->free_running && o->servo_locked) {
-		clk_adjfreq(o->ps.clock, servo_holdover_ppb(o->servo));
-	}
-	o->sync_gap_at = INT64_MAX;
-}
-
-static void select_master(struct oc *o, int best, const char *event)
-{
-	/* master to master: keep the path delay filter (below) */
-	int switching = o->selected >= 0 && best >= 0;
-	tmv_t now = mono_now();
-	char id[32];
-
-	if (best == o->selected) {
-		return;
-	}
-	if (o->selected >= 0) {
-		/* move Sync and Delay_Resp away from the old master */
-		uc_req_want(&o->m[o->selected].req, UC_SYNC, 0, now);
-		uc_req_want(&o->m[o->selected].req, UC_DELAY_RESP, 0, now);
-	}
-	hold_frequency(o);
-	o->selected = best;
-	/* The servo keeps its lock and frequency: a fresh two-sample
-	 * estimate from noisy offsets would itself be the transient (OCP
-	 * 7.15).  The path delay filter is kept too and moves to the new
-	 * path's median within half its length; restarting it from one
-	 * sample doubled the offset noise right after the switch. */
-	e2e_reset(&o->e2e, switching);
-	o->dreq_waiting_ts = 0;
-	if (best < 0) {
-		set_state(o, PS_LISTENING, event);
-		if (!o->holdover_said) {
-			pr_notice("port 1 (%s): no master: holdover at freq %+.0f ppb", o->ps.iface,
-				  o->ps.clock->freq_ppb);
-			o->holdover_said = 1;
-		}
-		return;
-	}
-	o->holdover_said = 0;
-	o->m[best].sync_seen = mono_now();
-	o->m[best].sync_flowing = 0;
-	update_parent(o);
-	pr_notice("selected best master clock %s", clock_id_str(&o->m[best].c.ds.identity, id));
-	/* G.8265.1 6.6: Sync and Delay_Resp only after the Announce grant and a
-	 * first Announce; both go in one Signaling message */
-	uc_req_want(&o->m[best].req, UC_SYNC, 1, now);
-	uc_req_want(&o->m[best].req, UC_DELAY_RESP, 1, now);
-	if (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED) {
-		pr_notice("port 1 (%s): new master, staying %s", o->ps.iface,
-			  port_state_str(o->state));
-		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
-	} else {
-		set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
-	}
-	poll_negotiation(o, now);
-}
-
-/* Best master per dataset_comparison (select.c), then follow it. */
-static void run_bmca(struct oc *o, const char *event)
-{
-	struct sel_candidate c[MAX_MASTERS];
-	tmv_t now = mono_now();
-	int i;
-	for (i = 0; i < o->n_masters; i++) {
-		c[i] = o->m[i].c;
-	}
-	o->wtr_at = sel_next_restore(&o->sel, c, o->n_masters, now);
-	select_master(o, sel_best(&o->sel, c, o->n_masters, o->selected, now), event);
-}
-
-/* A master usable again after a failure starts its wait-to-restore now. */
-static void restored(struct master *mm, tmv_t now)
-{
-	if (mm->failed) {
-		mm->c.restored_at = now;
-	}
-}
-
-/* Allowed silence of the selected master's Sync flow before PTSF-lossSync
- * (G.8265.1 6.7.3.2): syncReceiptTimeout granted Sync intervals, plus the
- * negotiation's retry interval before the first Sync.  0 = off. */
-static tmv_t sync_limit(const struct oc *o, const struct master *mm)
-{
-	tmv_t lim = (tmv_t)o->sync_timeout * log2_interval_ns(mm->req.svc[UC_SYNC].logInterMessagePeriod);
-	return mm->sync_flowing ? lim : lim + mm->req.cfg.retry;
-}
-
-/* PTSF-lossSync on the selected master; PTSF ends after ptsf_hold_time. */
-static void check_ptsf(struct oc *o, tmv_t now)
-{
-	int i, changed = 0;
-
-	for (i = 0; i < o->n_masters; i++) {
-		struct master *mm = &o->m[i];
-		if (mm->c.ptsf && now >= mm->ptsf_until) {
-			mm->c.ptsf = 0;
-			restored(mm, now);
-			pr_notice("port 1 (%s): master %s: PTSF-lossSync cleared", o->ps.iface, mm->name);
-			changed = 1;
-		}
-	}
-	if (o->sync_timeout && o->selected >= 0) {
-		struct master *mm = &o->m[o->selected];
-		if (now - mm->sync_seen > sync_limit(o, mm)) {
-			mm->c.ptsf = 1;
-			mm->failed = 1;
-			mm->ptsf_until = now + o->ptsf_hold;
-			pr_notice("port 1 (%s): master %s: PTSF-lossSync, no Sync for %d intervals",
-				  o->ps.iface, mm->name, o->sync_timeout);
-			changed = 1;
-		}
-	}
-	if (changed) {
-		run_bmca(o, "SYNCHRONIZATION_FAULT");
-	}
-}
-
-static tmv_t ptsf_deadline(const struct oc *o)
-{
-	tmv_t t = o->wtr_at;
-	int i;
-
-	for (i = 0; i < o->n_masters; i++) {
-		if (o->m[i].c.ptsf && o->m[i].ptsf_until < t) {
-			t = o->m[i].ptsf_until;
-		}
-	}
-	if (o->sync_timeout && o->selected >= 0) {
-		const struct master *mm = &o->m[o->selected];
-		tmv_t d = mm->sync_seen + sync_limit(o, mm) + 1;
-		t = d < t ? d : t;
-	}
-	return t;
-}
-
-/* G.8265.1 6.8.1 lock-out: locked[i] for every table entry, from the
- * lockout_file or a management SET (`how`); the latest one wins. */
-static void apply_lockout(struct oc *o, const int *locked, const char *how)
-{
-	int i;
-	for (i = 0; i < o->n_masters; i++) {
-		if (locked[i] != o->m[i].c.locked_out) {
-			o->m[i].c.locked_out = locked[i];
-			pr_notice("port 1 (%s): master %s %s (%s)", o->ps.iface, o->m[i].name,
-				  locked[i] ? "locked out" : "no longer locked out", how);
-		}
-	}
-	run_bmca(o, "LOCKOUT");
-}
-
-/* lockout_file lists master addresses, one per line; read at start and on
- * SIGHUP. */
-static void read_lockout(struct oc *o)
-{
-	const char *path = cfg_str(o->ps.cfg, OPT_lockout_file);
-	int i, locked[MAX_MASTERS] = { 0 };
+	const char *path = cfg_str(a->ps.cfg, OPT_lockout_file);
+	struct net_addr locked[CFG_MAX_TABLE_ENTRIES];
 	char line[128];
+	int n = 0;
 	FILE *f;
 
 	if (!*path) {
@@ -380,692 +83,80 @@ static void read_lockout(struct oc *o)
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
 			char addr[64];
-			struct net_addr a;
 			if (sscanf(line, "%63s", addr) != 1 || addr[0] == '#') {
 				continue;
 			}
-			if (udp_addr_parse(o->ps.transport, addr, o->ps.iface, &a)) {
+			if (n == CFG_MAX_TABLE_ENTRIES ||
+			    udp_addr_parse(a->ps.transport, addr, a->ps.iface, &locked[n])) {
 				pr_warning("%s: %s: not an address, ignored", path, addr);
 				continue;
 			}
-			for (i = 0; i < o->n_masters; i++) {
-				if (net_addr_eq(&o->m[i].addr, &a)) {
-					locked[i] = 1;
-				}
-			}
+			n++;
 		}
 		fclose(f);
 	}
-	apply_lockout(o, locked, path);
-}
-
-static void check_announce_timeouts(struct oc *o, tmv_t now)
-{
-	int i, changed = 0;
-	for (i = 0; i < o->n_masters; i++) {
-		struct master *mm = &o->m[i];
-		tmv_t limit = (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce);
-		if (mm->c.qualified && now - mm->last_announce > limit) {
-			char id[32];
-			mm->c.qualified = 0; /* PTSF-lossAnnounce */
-			mm->failed = 1;
-			mm->win.n = 0;
-			pr_notice("port 1 (%s): announce timeout from master %s (%s)", o->ps.iface,
-				  mm->name, clock_id_str(&mm->c.ds.identity, id));
-			changed = 1;
-		}
-	}
-	if (changed) {
-		run_bmca(o, "ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES");
-	}
-}
-
-static tmv_t announce_deadline(const struct oc *o)
-{
-	tmv_t t = INT64_MAX;
-	int i;
-	for (i = 0; i < o->n_masters; i++) {
-		const struct master *mm = &o->m[i];
-		if (mm->c.qualified) {
-			tmv_t d = mm->last_announce +
-				  (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce) + 1;
-			if (d < t) {
-				t = d;
-			}
-		}
-	}
-	return t;
-}
-
-static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
-{
-	char pid[32];
-	int was = mm->c.qualified, changed;
-	struct bmca_ds old = mm->c.ds;
-
-	if (m->body.announce.stepsRemoved >= 255) {
-		return; /* 9.3.2.5 d) */
-	}
-	mm->unreachable_said = 0;
-	if (!mm->have_announce) {
-		pr_notice("port 1 (%s): new foreign master %s", o->ps.iface,
-			  port_id_str(&m->hdr.sourcePortIdentity, pid));
-	}
-	bmca_ds_from_announce(&mm->c.ds, m, &o->ps.port);
-	tpds_from_announce(&mm->tp, m);
-	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
-	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
-				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
-				   : m->hdr.logMessageInterval;
-	if (mm->log_announce < -7 || mm->log_announce > 7) {
-		mm->log_announce = 0;
-	}
-	mm->last_announce = now;
-	mm->have_announce = 1;
-	mm->c.qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
-	if (mm->c.qualified && !was) {
-		restored(mm, now);
-	}
-	changed = memcmp(&old, &mm->c.ds, sizeof(old)) != 0;
-	if (mm->c.qualified && (!was || changed)) {
-		run_bmca(o, "RS_SLAVE");
-	}
-	if (o->selected >= 0 && &o->m[o->selected] == mm) {
-		update_parent(o);
-	}
-}
-
-/* Master time (PTP timescale) to the local clock's time scale. */
-static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_timestamp ts)
-{
-	tmv_t t = ts_to_tmv(ts);
-	if (o->ps.clock->utc_timescale && mm->tp.ptpTimescale) {
-		int off = mm->tp.currentUtcOffsetValid ? mm->tp.currentUtcOffset : o->utc_offset_cfg;
-		t -= (tmv_t)off * NS_PER_SEC;
-	}
-	return t;
-}
-
-static void summary(struct oc *o)
-{
-	if (o->st_off.n) {
-		pr_info("rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
-			stat_rms(&o->st_off), o->st_off.max_abs, stat_mean(&o->st_freq),
-			stat_sdev(&o->st_freq), stat_mean(&o->st_delay), stat_sdev(&o->st_delay));
-	}
-	memset(&o->st_off, 0, sizeof(o->st_off));
-	memset(&o->st_freq, 0, sizeof(o->st_freq));
-	memset(&o->st_delay, 0, sizeof(o->st_delay));
-}
-
-static void synchronize(struct oc *o)
-{
-	enum servo_state s = SERVO_UNLOCKED;
-	tmv_t offset, local = o->e2e.t2;
-	double adj = o->ps.clock->freq_ppb;
-
-	if (e2e_offset(&o->e2e, &offset)) {
-		return;
-	}
-	if (!o->free_running) {
-		s = servo_sample(o->servo, offset, local, &adj);
-		if (s == SERVO_JUMP) {
-			clk_step(o->ps.clock, -offset);
-			/* timestamps taken before the step are stale */
-			e2e_reset(&o->e2e, 1);
-			o->dreq_waiting_ts = 0;
-		}
-		clk_adjfreq(o->ps.clock, adj);
-		o->servo_locked = s == SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
-		/* two Sync intervals without a sample: hold the frequency */
-		o->sync_gap_at = mono_now() +
-				 2 * log2_interval_ns(o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod);
-	}
-	o->cds.offsetFromMaster = offset;
-	o->cds.meanPathDelay = o->e2e.mean_path_delay;
-	pr_info("master offset %10lld s%d freq %+7.0f path delay %9lld", (long long)offset, (int)s,
-		o->ps.clock->freq_ppb, (long long)o->e2e.mean_path_delay);
-	stat_add(&o->st_off, (double)offset);
-	stat_add(&o->st_freq, o->ps.clock->freq_ppb);
-	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
-	if (s == SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
-		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
-	}
-}
-
-static int from_selected(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
-{
-	struct master *mm;
-	if (o->selected < 0) {
-		return 0;
-	}
-	mm = &o->m[o->selected];
-	return net_addr_eq(&mm->addr, from) &&
-	       !port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender);
-}
-
-static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
-		    tmv_t rx_raw)
-{
-	struct master *mm;
-	tmv_t t2;
-
-	if (!from_selected(o, m, from) || !rx_raw) {
-		return;
-	}
-	mm = &o->m[o->selected];
-	mm->sync_seen = mono_now();
-	mm->sync_flowing = 1;
-	t2 = clk_from_raw(o->ps.clock, rx_raw);
-	if (e2e_sync(&o->e2e, m->hdr.sequenceId, !!(m->hdr.flagField & FLAG_TWO_STEP),
-		     master_to_local(o, mm, m->body.sync.originTimestamp),
-		     scaled_ns_to_tmv(m->hdr.correctionField), t2)) {
-		synchronize(o);
-	}
-}
-
-static void on_follow_up(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
-{
-	if (!from_selected(o, m, from)) {
-		return;
-	}
-	if (e2e_follow_up(&o->e2e, m->hdr.sequenceId,
-			  master_to_local(o, &o->m[o->selected],
-					  m->body.follow_up.preciseOriginTimestamp),
-			  scaled_ns_to_tmv(m->hdr.correctionField))) {
-		synchronize(o);
-	}
-}
-
-static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
-{
-	if (!from_selected(o, m, from) ||
-	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->ps.port)) {
-		return;
-	}
-	e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
-		       master_to_local(o, &o->m[o->selected], m->body.delay_resp.receiveTimestamp),
-		       scaled_ns_to_tmv(m->hdr.correctionField));
-}
-
-static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
-{
-	struct master *mm = find_master(o, from);
-	struct ptp_msg ack;
-	tmv_t now = mono_now();
-	int i, acks = 0;
-
-	if (!mm) {
-		o->rx_unknown_src++;
-		return;
-	}
-	signaling_header(o, mm, &ack);
-	ack.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
-	for (i = 0; i < m->n_tlv; i++) {
-		const struct tlv *t = &m->tlv[i];
-		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
-			int ev = uc_req_grant(&mm->req, &t->u.uc, now);
-			if (ev & UC_EV_DENIED) {
-				pr_warning("port 1 (%s): master %s denied %s", o->ps.iface, mm->name,
-					   msg_type_str(t->u.uc.messageType));
-			} else if (ev & UC_EV_GRANTED) {
-				pr_debug("port 1 (%s): master %s granted %s logInterMessagePeriod "
-					 "%d for %u s",
-					 o->ps.iface, mm->name, msg_type_str(t->u.uc.messageType),
-					 t->u.uc.logInterMessagePeriod, t->u.uc.durationField);
-			}
-			if (ev & UC_EV_GAVE_UP) {
-				pr_warning("port 1 (%s): master %s: denied 3 times, waiting %d s",
-					   o->ps.iface, mm->name,
-					   (int)(mm->req.cfg.backoff / NS_PER_SEC));
-			}
-		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
-			struct tlv *a = msg_add_tlv(&ack, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
-			struct tlv_unicast body;
-			uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
-			if (a) {
-				a->u.uc = body;
-				acks++;
-			}
-			pr_notice("port 1 (%s): master %s cancelled %s", o->ps.iface, mm->name,
-				  msg_type_str(t->u.uc.messageType));
-		}
-	}
-	if (acks) {
-		port_send(&o->ps, 0, &ack, &mm->addr, NULL, NULL);
-	} else {
-		mm->sig_seq--;
-	}
-}
-
-static void receive(struct oc *o, int event)
-{
-	struct net_addr from;
-	struct ptp_msg m;
-	tmv_t rx;
-	int budget = 256; /* bounded per wake-up so timers keep running */
-
-	while (budget-- > 0 && port_recv(&o->ps, event, &m, &from, &rx)) {
-		struct master *mm;
-
-		switch (m.hdr.messageType) {
-		case SYNC:
-			if (event) {
-				on_sync(o, &m, &from, rx);
-			}
-			break;
-		case FOLLOW_UP:
-			on_follow_up(o, &m, &from);
-			break;
-		case DELAY_RESP:
-			on_delay_resp(o, &m, &from);
-			break;
-		case ANNOUNCE:
-			mm = find_master(o, &from);
-			if (mm) {
-				on_announce(o, mm, &m, mono_now());
-			} else {
-				o->rx_unknown_src++;
-			}
-			break;
-		case SIGNALING:
-			on_signaling(o, &m, &from);
-			break;
-		case MANAGEMENT:
-			mgmt_agent_udp(&o->agent, &m, &from);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-static void send_delay_req(struct oc *o, tmv_t now)
-{
-	struct master *mm = &o->m[o->selected];
-	int8_t log = mm->req.svc[UC_DELAY_RESP].logInterMessagePeriod;
-	tmv_t period = log2_interval_ns(log);
-	struct ptp_msg m;
-	tmv_t t = 0;
-
-	/* OCP 7.12: mean >= 90 % of the granted period, 90 % within +-30 %:
-	 * spread uniformly over [0.95, 1.15] of the period */
-	o->next_dreq = now + period * 95 / 100 + (tmv_t)(rnd(o) % 1000) * period / 5000;
-	port_msg_init(&o->ps, &m, DELAY_REQ, o->dreq_seq, 0x7f);
-	clk_gettime(o->ps.clock, &t);
-	m.body.sync.originTimestamp = tmv_to_ts(t > 0 ? t : 0);
-	o->dreq_len = sizeof(o->dreq_bytes);
-	if (port_send(&o->ps, 1, &m, &mm->addr, o->dreq_bytes, &o->dreq_len) < 0) {
-		return;
-	}
-	e2e_delay_req_sent(&o->e2e, o->dreq_seq);
-	o->dreq_seq++;
-	o->dreq_waiting_ts = 1;
-	o->dreq_deadline = now + (tmv_t)cfg_int(o->ps.cfg, OPT_tx_timestamp_timeout) * 1000000;
-}
-
-static void drain_txts(struct oc *o)
-{
-	uint8_t pkt[2048];
-	tmv_t raw;
-	ssize_t n;
-
-	while ((n = udp_recv_txts(o->ps.udp, pkt, sizeof(pkt), &raw)) >= 0) {
-		if (o->dreq_waiting_ts && udp_txts_match(pkt, (size_t)n, o->dreq_bytes, o->dreq_len)) {
-			o->dreq_waiting_ts = 0;
-			if (raw) {
-				e2e_delay_req_ts(&o->e2e, o->e2e.dreq_seq,
-						 clk_from_raw(o->ps.clock, raw));
-			}
-		}
-	}
-}
-
-static int load_table(struct oc *o, tmv_t now)
-{
-	const struct uc_master_table *t;
-	struct uc_requester_cfg rc;
-	int id = cfg_int(o->ps.cfg, OPT_unicast_master_table), i;
-
-	/* unicast_master_table unset: the table with table_id 1 */
-	t = config_table(o->ps.cfg, id ? id : 1);
-	if (!t || t->n == 0) {
-		fprintf(stderr, "oc: no unicast master table: add a [unicast_master_table] with "
-				"table_id N and addresses, and unicast_master_table N\n");
-		return -EINVAL;
-	}
-	memset(&rc, 0, sizeof(rc));
-	rc.logInterMessagePeriod[UC_ANNOUNCE] = (int8_t)cfg_int(o->ps.cfg, OPT_logAnnounceInterval);
-	rc.logInterMessagePeriod[UC_SYNC] = (int8_t)cfg_int(o->ps.cfg, OPT_logSyncInterval);
-	rc.logInterMessagePeriod[UC_DELAY_RESP] =
-		(int8_t)cfg_int(o->ps.cfg, OPT_logMinDelayReqInterval);
-	rc.durationField = (uint32_t)cfg_int(o->ps.cfg, OPT_unicast_req_duration);
-	rc.retry = log2_interval_ns(t->logQueryInterval);
-	o->udds.maxTableSize = MAX_MASTERS;
-	o->udds.logQueryInterval = (int8_t)t->logQueryInterval;
-	o->udds.actualTableSize = (uint16_t)t->n;
-	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
-	for (i = 0; i < t->n; i++) {
-		struct master *mm = &o->m[o->n_masters];
-		if (t->entry[i].transport != o->ps.transport) {
-			fprintf(stderr, "oc: table %d entry %s: %s address with network_transport %s\n",
-				t->table_id, t->entry[i].addr,
-				t->entry[i].transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4",
-				o->ps.transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4");
-			return -EINVAL;
-		}
-		if (udp_addr_parse(t->entry[i].transport, t->entry[i].addr, o->ps.iface, &mm->addr)) {
-			fprintf(stderr, "oc: table %d: bad address %s\n", t->table_id,
-				t->entry[i].addr);
-			return -EINVAL;
-		}
-		snprintf(mm->name, sizeof(mm->name), "%s", t->entry[i].addr);
-		mm->c.localPriority = (uint8_t)t->entry[i].localPriority;
-		uc_req_init(&mm->req, &rc, now);
-		uc_req_want(&mm->req, UC_ANNOUNCE, 1, now);
-		o->n_masters++;
-	}
-	return 0;
-}
-
-/* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only
- * clock with no master yet is its own parent (8.2.3.2). */
-static int oc_mgmt_get(void *ctx, struct mgmt_value *v)
-{
-	struct oc *o = ctx;
-	tmv_t now = mono_now();
-	int i;
-
-	switch (v->id) {
-	case MID_DEFAULT_DATA_SET:
-		v->u.dds = o->dds;
-		return 0;
-	case MID_CURRENT_DATA_SET:
-		v->u.cds = o->cds;
-		return 0;
-	case MID_PARENT_DATA_SET:
-		if (o->selected < 0) {
-			v->u.pds.parentPortIdentity.clockIdentity = o->dds.clockIdentity;
-			v->u.pds.grandmasterIdentity = o->dds.clockIdentity;
-			v->u.pds.grandmasterClockQuality = o->dds.clockQuality;
-			v->u.pds.grandmasterPriority1 = o->dds.priority1;
-			v->u.pds.grandmasterPriority2 = o->dds.priority2;
-		} else {
-			v->u.pds = o->pds;
-		}
-		return 0;
-	case MID_TIME_PROPERTIES_DATA_SET:
-		v->u.tpds = o->tpds;
-		return 0;
-	case MID_PORT_DATA_SET:
-		mgmt_port_ds(&o->ps, o->state, (uint8_t)o->announce_timeout, &v->u.port);
-		return 0;
-	case MID_PRIORITY1:
-		v->u.u8 = o->dds.priority1;
-		return 0;
-	case MID_PRIORITY2:
-		v->u.u8 = o->dds.priority2;
-		return 0;
-	case MID_SLAVE_ONLY:
-		/* 1588-2019 15.5.3.3.4: SO is bit 0; linuxptp puts it in bit 1
-		 * (its defaultDS flag) and reads bit 1: set both */
-		v->u.u8 = 0x03;
-		return 0;
-	case MID_UNICAST_NEGOTIATION_ENABLE:
-		v->u.u8 = 1;
-		return 0;
-	case MID_UNICAST_MASTER_TABLE: /* 17.5.3 unicastDiscoveryPortDS */
-		v->u.umt.logQueryInterval = o->udds.logQueryInterval;
-		v->u.umt.actualTableSize = (uint16_t)o->n_masters;
-		for (i = 0; i < o->n_masters; i++) {
-			mgmt_port_address(&o->m[i].addr, &v->u.umt.addr[i]);
-		}
-		return 0;
-	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
-		v->u.u16 = o->udds.maxTableSize;
-		return 0;
-	case MID_UNICAST_MASTER_TABLE_NP:
-		v->u.umtnp.actualTableSize = (uint16_t)o->n_masters;
-		for (i = 0; i < o->n_masters; i++) {
-			const struct master *mm = &o->m[i];
-			struct unicast_master_entry *e = &v->u.umtnp.entry[i];
-			if (mm->have_announce) {
-				e->portIdentity = mm->c.ds.sender;
-				e->clockQuality = mm->c.ds.quality;
-				e->priority1 = mm->c.ds.priority1;
-				e->priority2 = mm->c.ds.priority2;
-			}
-			e->selected = i == o->selected;
-			e->unicastState = !mm->have_announce ? UCS_WAIT
-					  : i != o->selected ? UCS_HAVE_ANN
-					  : uc_req_granted(&mm->req, UC_SYNC, now) &&
-							  uc_req_granted(&mm->req, UC_DELAY_RESP, now)
-						  ? UCS_HAVE_SYDY
-						  : UCS_NEED_SYDY;
-			mgmt_port_address(&mm->addr, &e->address);
-		}
-		return 0;
-	case MID_UNICAST_MASTER_LOCKOUT_NP:
-		for (i = 0; i < o->n_masters; i++) {
-			if (o->m[i].c.locked_out) {
-				mgmt_port_address(&o->m[i].addr, &v->u.lockout.addr[v->u.lockout.count++]);
-			}
-		}
-		return 0;
-	case MID_TIME_STATUS_NP:
-		v->u.tsn.master_offset = o->cds.offsetFromMaster;
-		v->u.tsn.ingress_time = o->e2e.t2;
-		v->u.tsn.gmPresent = o->selected >= 0 &&
-				     (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED);
-		v->u.tsn.gmIdentity = o->selected >= 0 ? o->pds.grandmasterIdentity
-						       : o->dds.clockIdentity;
-		return 0;
-	}
-	return mgmt_agent_get_common(&o->agent, v);
-}
-
-/* Management SET: priority1/2 (kept in defaultDS; a slave-only clock does
- * not announce them) within the profile's ranges, and the G.8265.1 6.8.1
- * lock-out list, which takes effect at once. */
-static int oc_mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
-{
-	struct oc *o = ctx;
-
-	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
-		return mgmt_agent_set_priority(&o->agent, v,
-					       v->id == MID_PRIORITY1 ? &o->dds.priority1
-								  : &o->dds.priority2);
-	}
-	if (v->id == MID_UNICAST_MASTER_LOCKOUT_NP) {
-		int locked[MAX_MASTERS] = { 0 }, i, k;
-		for (k = 0; k < v->u.lockout.count; k++) {
-			struct port_address pa;
-			for (i = 0; i < o->n_masters; i++) {
-				mgmt_port_address(&o->m[i].addr, &pa);
-				if (pa.networkProtocol == v->u.lockout.addr[k].networkProtocol &&
-				    pa.addressLength == v->u.lockout.addr[k].addressLength &&
-				    !memcmp(pa.address, v->u.lockout.addr[k].address,
-					    pa.addressLength)) {
-					locked[i] = 1;
-					break;
-				}
-			}
-			if (i == o->n_masters) {
-				char a[64];
-				pr_warning("management: lock-out of %s refused: not in the unicast "
-					   "master table",
-					   port_address_str(&v->u.lockout.addr[k], a, sizeof(a)));
-				return -MERR_WRONG_VALUE;
-			}
-		}
-		apply_lockout(o, locked, remote ? "management, remote" : "management");
-		return 0;
-	}
-	return mgmt_agent_set_common(&o->agent, v);
+	oc_lockout(a->oc, locked, n, path, mono_now());
 }
 
 int oc_main(int argc, char **argv)
 {
-	struct oc *o = calloc(1, sizeof(*o));
-	char id[32];
-	tmv_t now;
+	struct oc_app *a = calloc(1, sizeof(*a));
+	struct eng_ops ops;
+	struct eng_port port;
+	char err[256];
 
-	if (!o) {
+	if (!a) {
 		fprintf(stderr, "oc: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	port_setup(&o->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
-	o->selected = -1;
-	o->wtr_at = INT64_MAX;
-	o->sync_gap_at = INT64_MAX;
-	o->free_running = cfg_int(o->ps.cfg, OPT_free_running);
-	o->announce_timeout = cfg_int(o->ps.cfg, OPT_announceReceiptTimeout);
-	o->utc_offset_cfg = cfg_int(o->ps.cfg, OPT_utc_offset);
-	o->sync_timeout = cfg_int(o->ps.cfg, OPT_syncReceiptTimeout);
-	o->sel.mode = (enum sel_mode)cfg_int(o->ps.cfg, OPT_dataset_comparison);
-	o->sel.non_revertive = cfg_int(o->ps.cfg, OPT_non_revertive);
-	o->sel.wait_to_restore = (tmv_t)cfg_int(o->ps.cfg, OPT_wait_to_restore) * NS_PER_SEC;
-	o->sel.max_clock_class = (uint8_t)cfg_int(o->ps.cfg, OPT_max_clock_class);
-	o->ptsf_hold = (tmv_t)cfg_int(o->ps.cfg, OPT_ptsf_hold_time) * NS_PER_SEC;
-	o->rng = (uint32_t)mono_now() | 1;
-	e2e_init(&o->e2e, cfg_int(o->ps.cfg, OPT_delay_filter_length),
-		 cfg_int(o->ps.cfg, OPT_delayAsymmetry));
-	now = mono_now();
-	if (load_table(o, now)) {
-		port_teardown(&o->ps);
-		free(o);
+	port_setup(&a->ps, argc, argv, "oc", CFG_ROLE_OC, oc_usage);
+	port_eng_ops(&a->ps, &ops, &port);
+	ops.mgmt = mgmt_rx;
+	a->oc = oc_create(a->ps.cfg, &port, &ops, mono_now(), err, sizeof(err));
+	if (!a->oc) {
+		fprintf(stderr, "oc: %s\n", err);
+		port_teardown(&a->ps);
+		free(a);
 		return EXIT_USAGE;
 	}
-
-	o->servo = servo_from_config(o->ps.cfg, o->ps.clock);
-	if (!o->servo) {
-		fprintf(stderr, "oc: out of memory\n");
+	a->ps.cnt = (struct eng_counters *)oc_counters(a->oc);
+	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
+		fprintf(stderr, "oc: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	servo_sync_interval(o->servo,
-			    (double)log2_interval_ns(cfg_int(o->ps.cfg, OPT_logSyncInterval)) / 1e9);
-	o->summary_period = log2_interval_ns(cfg_int(o->ps.cfg, OPT_summary_interval));
-	if (o->summary_period <= log2_interval_ns(cfg_int(o->ps.cfg, OPT_logSyncInterval))) {
-		o->summary_period = 0; /* one sample per period: the servo line says it all */
-	}
-	o->next_summary = now + o->summary_period;
-	o->next_truth = now + NS_PER_SEC;
-
-	pr_notice("ptpbox oc on %s, profile %s, clock %s, %s time stamping, clockIdentity %s, "
-		  "%d masters",
-		  o->ps.iface, config_profile_name(o->ps.cfg), o->ps.clock->ops->name,
-		  o->ps.hw_ts ? "hardware" : "software", clock_id_str(&o->ps.identity, id),
-		  o->n_masters);
-	/* defaultDS of a slave-only ordinary clock, 8.2.1 */
-	default_ds_from_config(o->ps.cfg, &o->dds);
-	o->dds.twoStepFlag = 1;
-	o->dds.slaveOnly = 1;
-	o->dds.clockIdentity = o->ps.identity;
-	{
-		char err[256];
-		if (mgmt_agent_open(&o->agent, &o->ps, oc_mgmt_get, oc_mgmt_set, o, err,
-				    sizeof(err))) {
-			fprintf(stderr, "oc: %s\n", err);
-			return EXIT_RUNTIME;
-		}
-	}
-	o->state = PS_INITIALIZING;
-	set_state(o, PS_LISTENING, "INIT_COMPLETE");
-	read_lockout(o);
+	oc_tick(a->oc, mono_now()); /* start: LISTENING, first requests */
+	read_lockout(a);
 
 	while (!applet_stop) {
-		tmv_t next = INT64_MAX, t;
-		int i, ready;
+		tmv_t now = mono_now(), next = oc_tick(a->oc, now);
+		int ready;
 
-		for (i = 0; i < o->n_masters; i++) {
-			t = uc_req_next(&o->m[i].req);
-			next = t < next ? t : next;
-		}
-		t = announce_deadline(o);
-		next = t < next ? t : next;
-		t = ptsf_deadline(o);
-		next = t < next ? t : next;
-		next = o->sync_gap_at < next ? o->sync_gap_at : next;
-		if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
-		    o->e2e.have_sync) {
-			next = o->next_dreq < next ? o->next_dreq : next;
-		}
-		if (o->dreq_waiting_ts && o->dreq_deadline < next) {
-			next = o->dreq_deadline;
-		}
-		if (o->summary_period && o->next_summary < next) {
-			next = o->next_summary;
-		}
-		if (o->next_truth < next && !strcmp(o->ps.clock->ops->name, "soft")) {
-			next = o->next_truth;
-		}
-		ready = port_wait(&o->ps, next);
+		next = eng_min(next, port_soft_truth(&a->ps, now));
+		ready = port_wait(&a->ps, next);
 		if (ready & PORT_TXTS) {
-			drain_txts(o);
+			port_drain_txts(&a->ps, tx_ts, a->oc);
 		}
 		if (ready & PORT_GENERAL) {
-			receive(o, 0);
+			port_receive(&a->ps, 0, rx, a->oc);
 		}
 		if (ready & PORT_EVENT) {
-			receive(o, 1);
+			port_receive(&a->ps, 1, rx, a->oc);
 		}
 		if (ready & PORT_MGMT) {
-			mgmt_agent_uds(&o->agent);
-		}
-		now = mono_now();
-		check_announce_timeouts(o, now);
-		check_ptsf(o, now);
-		if (now >= o->sync_gap_at) {
-			hold_frequency(o);
+			mgmt_agent_uds(&a->agent);
 		}
 		if (applet_reload) {
 			applet_reload = 0;
-			read_lockout(o);
+			read_lockout(a);
 		}
-		if (now >= o->wtr_at) {
-			run_bmca(o, "WAIT_TO_RESTORE");
-		}
-		poll_negotiation(o, now);
-		if (o->selected >= 0 && o->e2e.have_sync &&
-		    uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
-		    now >= o->next_dreq) {
-			send_delay_req(o, now);
-			drain_txts(o);
-		}
-		if (o->dreq_waiting_ts && now >= o->dreq_deadline) {
-			o->dreq_waiting_ts = 0;
-			o->tx_ts_missing++;
-			pr_err("port 1 (%s): timed out while polling for tx timestamp", o->ps.iface);
-		}
-		if (o->summary_period && now >= o->next_summary) {
-			summary(o);
-			o->next_summary += o->summary_period;
-		}
-		if (now >= o->next_truth) {
-			log_soft_truth(o->ps.clock);
-			o->next_truth += NS_PER_SEC;
-		}
+		/* a Delay_Req sent by the tick above: take its stamp early */
+		port_drain_txts(&a->ps, tx_ts, a->oc);
 	}
-	/* cancel what we hold (16.1.4.3) */
-	{
-		int i;
-		now = mono_now();
-		for (i = 0; i < o->n_masters; i++) {
-			int s;
-			for (s = 0; s < UC_NSVC; s++) {
-				uc_req_want(&o->m[i].req, s, 0, now);
-			}
-		}
-		poll_negotiation(o, now);
-	}
-	pr_info("port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
-		"%llu tx_ts_missing %llu",
-		o->ps.iface, (unsigned long long)o->ps.rx_bad,
-		(unsigned long long)o->ps.rx_other_domain, (unsigned long long)o->rx_unknown_src,
-		(unsigned long long)o->ps.tx_err, (unsigned long long)o->tx_ts_missing);
-	servo_destroy(o->servo);
-	mgmt_agent_close(&o->agent);
-	port_teardown(&o->ps);
-	free(o);
+	oc_stop(a->oc, mono_now());
+	oc_log_counters(a->oc);
+	oc_destroy(a->oc);
+	mgmt_agent_close(&a->agent);
+	port_teardown(&a->ps);
+	free(a);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
 #include "ds.h"
 
 const char *port_state_str(enum port_state s)
@@ -30,4 +31,29 @@ void tpds_from_announce(struct time_properties_ds *t, const struct ptp_msg *m)
 	t->frequencyTraceable = !!(f & FLAG_FREQUENCY_TRACEABLE);
 	t->ptpTimescale = !!(f & FLAG_PTP_TIMESCALE);
 	t->timeSource = m->body.announce.timeSource;
+}
+
+void default_ds_from_config(const struct config *cfg, struct default_ds *d)
+{
+	d->numberPorts = 1;
+	d->clockQuality.clockClass = (uint8_t)cfg_int(cfg, OPT_clockClass);
+	d->clockQuality.clockAccuracy = (uint8_t)cfg_int(cfg, OPT_clockAccuracy);
+	d->clockQuality.offsetScaledLogVariance =
+		(uint16_t)cfg_int(cfg, OPT_offsetScaledLogVariance);
+	d->priority1 = (uint8_t)cfg_int(cfg, OPT_priority1);
+	d->priority2 = (uint8_t)cfg_int(cfg, OPT_priority2);
+	d->domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+}
+
+void port_ds_from_config(const struct config *cfg, const struct port_identity *port,
+			 enum port_state state, uint8_t announce_timeout, struct port_ds *p)
+{
+	p->portIdentity = *port;
+	p->portState = state;
+	p->logMinDelayReqInterval = (int8_t)cfg_int(cfg, OPT_logMinDelayReqInterval);
+	p->logAnnounceInterval = (int8_t)cfg_int(cfg, OPT_logAnnounceInterval);
+	p->announceReceiptTimeout = announce_timeout;
+	p->logSyncInterval = (int8_t)cfg_int(cfg, OPT_logSyncInterval);
+	p->delayMechanism = 1; /* E2E */
+	p->versionNumber = 2;
 }

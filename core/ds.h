@@ -91,4 +91,15 @@ const char *port_state_str(enum port_state s);
 uint16_t tpds_to_flags(const struct time_properties_ds *t);
 void tpds_from_announce(struct time_properties_ds *t, const struct ptp_msg *announce);
 
+struct config;
+/* defaultDS (1588-2019 8.2.1) fields the configuration sets: clockQuality,
+ * priority1/2, domainNumber; numberPorts 1.  The caller sets
+ * clockIdentity, twoStepFlag and slaveOnly. */
+void default_ds_from_config(const struct config *cfg, struct default_ds *d);
+
+/* portDS (8.2.15) of an E2E port in state, from the configured intervals;
+ * announce_timeout as the port runs it. */
+void port_ds_from_config(const struct config *cfg, const struct port_identity *port,
+			 enum port_state state, uint8_t announce_timeout, struct port_ds *p);
+
 #endif

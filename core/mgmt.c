@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mgmt.h"
+#include "netaddr.h"
 #include "tlv.h"
 #include "wire.h"
 
@@ -878,4 +879,14 @@ int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const 
 	}
 	t->value = buf;
 	return 1;
+}
+
+void mgmt_port_address(const struct net_addr *a, struct port_address *pa)
+{
+	const uint8_t *b;
+	int n = net_addr_bytes(a, &b);
+	memset(pa, 0, sizeof(*pa));
+	pa->networkProtocol = n == 16 ? 2 : 1;
+	pa->addressLength = (uint16_t)n;
+	memcpy(pa->address, b, (size_t)n);
 }

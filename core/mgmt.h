@@ -252,4 +252,8 @@ struct mgmt_self {
 int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const struct ptp_msg *m,
 		int remote, struct ptp_msg *resp, uint8_t *buf, size_t room);
 
+struct net_addr;
+/* 5.3.6 PortAddress of a transport address (UDP/IPv4 1, UDP/IPv6 2). */
+void mgmt_port_address(const struct net_addr *a, struct port_address *pa);
+
 #endif

@@ -75,4 +75,12 @@ static inline void servo_destroy(struct servo *s)
 	}
 }
 
+struct clk;
+struct config;
+/* The servo the configuration names for clock: a PI servo with the pi_*
+ * gains (0 = defaults), step_threshold and first_step_threshold (s) and
+ * max_frequency (ppb, capped at the clock's max_adj_ppb).  NULL when out of
+ * memory. */
+struct servo *servo_from_config(const struct config *cfg, const struct clk *clock);
+
 #endif

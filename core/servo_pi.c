@@ -13,7 +13,10 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "clock.h"
+#include "config.h"
 #include "servo.h"
 #include "util.h"
 
@@ -114,4 +117,32 @@ struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, double freq_ppb)
 	p->integrator = freq_ppb;
 	pi_sync_interval(&p->servo, 1.0);
 	return &p->servo;
+}
+
+struct servo *servo_from_config(const struct config *cfg, const struct clk *clock)
+{
+	struct servo_pi_cfg sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.kp_const = cfg_dbl(cfg, OPT_pi_proportional_const);
+	sc.ki_const = cfg_dbl(cfg, OPT_pi_integral_const);
+	/* 0 = the default gains, for hardware and software stamps alike:
+	 * lower software gains (0.3/0.1 tried) made the 10 ppm start-up
+	 * converge too slowly for the 30 s budget */
+	sc.kp_scale = cfg_dbl(cfg, OPT_pi_proportional_scale);
+	if (sc.kp_scale == 0) {
+		sc.kp_scale = 0.7;
+	}
+	sc.kp_exponent = cfg_dbl(cfg, OPT_pi_proportional_exponent);
+	sc.kp_norm_max = cfg_dbl(cfg, OPT_pi_proportional_norm_max);
+	sc.ki_scale = cfg_dbl(cfg, OPT_pi_integral_scale);
+	if (sc.ki_scale == 0) {
+		sc.ki_scale = 0.3;
+	}
+	sc.ki_exponent = cfg_dbl(cfg, OPT_pi_integral_exponent);
+	sc.ki_norm_max = cfg_dbl(cfg, OPT_pi_integral_norm_max);
+	sc.step_threshold_ns = cfg_dbl(cfg, OPT_step_threshold) * 1e9;
+	sc.first_step_threshold_ns = cfg_dbl(cfg, OPT_first_step_threshold) * 1e9;
+	sc.max_ppb = fmin(cfg_dbl(cfg, OPT_max_frequency), clock->max_adj_ppb);
+	return servo_pi_create(&sc, clock->freq_ppb);
 }

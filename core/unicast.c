@@ -424,7 +424,7 @@ static int fail(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
 	return 0;
 }
 
-int uc_req_poll(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events)
+int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events)
 {
 	int i, added = 0;
 

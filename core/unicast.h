@@ -149,7 +149,7 @@ void uc_req_want(struct uc_requester *r, int svc, int want, tmv_t now);
  * renew, CANCEL for dropped ones); counts silences as failures.  Returns
  * the TLVs added; *events gets UC_EV_GAVE_UP when a service backs off.
  */
-int uc_req_poll(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events);
+int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events);
 
 /* A GRANT TLV from this master.  Returns UC_EV_* flags. */
 int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
@@ -162,7 +162,7 @@ void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t
 /* Granted and not expired. */
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now);
 
-/* Earliest time uc_req_poll() has something to do, ns. */
+/* Earliest time uc_req_tick() has something to do, ns. */
 tmv_t uc_req_next(const struct uc_requester *r);
 
 #endif

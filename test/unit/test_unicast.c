@@ -201,7 +201,7 @@ static struct uc_requester_cfg req_cfg(void)
 static int poll_types(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *ev)
 {
 	msg_init(sig, SIGNALING);
-	return uc_req_poll(r, now, sig, ev);
+	return uc_req_tick(r, now, sig, ev);
 }
 
 TEST(requester_asks_renews_with_margin)

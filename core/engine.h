@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What a protocol engine (core/oc, core/gm, later core/tc) may do to the
+ * world, and the helpers they share (DESIGN.md "engines and the simulator").
+ *
+ * An engine is plain state driven by three kinds of call: a datagram arrived
+ * (bytes, receive timestamp, source address), a transmit timestamp arrived
+ * (for a message it asked to be stamped), and "time is now T" (it returns
+ * its next deadline).  It never blocks, never owns a loop, never makes a
+ * system call: everything it does goes through struct eng_ops.  cmd/ wires
+ * the ops to sockets and kernel clocks; test/sim/ to simulated links and
+ * oscillators.
+ *
+ * Time bases:
+ *   now         the adapter's monotonic time, ns (CLOCK_MONOTONIC in cmd/,
+ *               simulated time in the simulator); all timers run on it
+ *   rx_ts/tx_ts timestamps in the engine clock's (ops->clk) time scale, ns;
+ *               0 = no timestamp
+ */
+#ifndef PTPBOX_ENGINE_H
+#define PTPBOX_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h> /* LOG_ERR..LOG_DEBUG, constants only */
+
+#include "clock.h"
+#include "msg.h"
+#include "netaddr.h"
+#include "tmv.h"
+
+struct eng_ops {
+	/*
+	 * Send len octets of buf to `to` from the engine's port `port` (1..N)
+	 * on the event (319, event != 0) or general (320) UDP port.  want_ts:
+	 * the engine expects its transmit timestamp through *_tx_ts(id).
+	 * Returns the id (>= 0; 0 when !want_ts) or -errno.  buf is only
+	 * borrowed for the call.
+	 */
+	int (*send)(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
+		    size_t len, int want_ts);
+	/* One formatted log line (no newline) at a syslog level. */
+	void (*log)(void *io, int level, const char *line);
+	/* Address text of the configuration (unicast master table) to an
+	 * address of transport (TRANS_UDP_IPV4/6).  0 or -EINVAL. */
+	int (*addr_parse)(void *io, int transport, const char *text, struct net_addr *a);
+	/* A MANAGEMENT message for the management agent; NULL: counted and
+	 * dropped. */
+	void (*mgmt)(void *io, const struct ptp_msg *m, const struct net_addr *from);
+	struct clk *clk; /* the clock the engine reads and disciplines */
+	void *io;	 /* the adapter's context, first argument of the ops */
+	int log_level;	 /* lines above this syslog level are not formatted */
+};
+
+/* The engine's port: identity and names. */
+struct eng_port {
+	struct clock_identity clockIdentity; /* portNumber is 1 */
+	const char *iface;		     /* for "port 1 (IFACE)" log lines */
+	int transport;			     /* TRANS_UDP_IPV4 or TRANS_UDP_IPV6 */
+	int hw_ts;			     /* hardware timestamps (log only) */
+};
+
+/* Counters of one port (PORT_STATS_NP and the exit summary). */
+struct eng_counters {
+	uint64_t rx_msg[16], tx_msg[16]; /* per messageType */
+	uint64_t rx_bad;		 /* malformed datagrams, dropped */
+	uint64_t rx_other_domain;	 /* other domainNumber, dropped */
+	uint64_t rx_unknown_src;	 /* not from a master or client we know */
+	uint64_t tx_err;		 /* send failed */
+	uint64_t tx_ts_missing;		 /* transmit timestamp never came */
+	uint64_t tx_ts_late;		 /* came after its deadline */
+};
+
+/* Format and log a line through ops->log when level <= ops->log_level. */
+void eng_log(const struct eng_ops *ops, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Header of a message from port: version 2.1, domain, unicastFlag (OCP 7.13,
+ * G.8265.1 Table A.6), sourcePortIdentity, sequenceId, logMessageInterval
+ * (0x7f where 13.3.2.14 says "not applicable"). */
+void eng_msg_init(struct ptp_msg *m, uint8_t type, uint8_t domain,
+		  const struct port_identity *port, uint16_t seq, int8_t log);
+
+/* Pack m and send it through ops->send from port 1; counts tx_msg/tx_err.
+ * Returns the id (want_ts) or 0, or -errno. */
+int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
+		 const struct ptp_msg *m, const struct net_addr *to, int want_ts);
+
+/* Unpack a received datagram for a port of domain whose identity is self:
+ * 0 with *m (TLV values point into buf), or -EBADMSG (malformed, counted in
+ * rx_bad), -EXDEV (other domain, counted), -ELOOP (our own message). */
+int eng_unpack(struct eng_counters *cnt, const uint8_t *buf, size_t len, uint8_t domain,
+	       const struct port_identity *self, struct ptp_msg *m);
+
+struct config;
+struct mgmt_value;
+/* Management SET PRIORITY1/PRIORITY2 (v->id) into *p when within the
+ * profile's range (1588-2019 15.5.3.3.2/3); 0 or -MERR_WRONG_VALUE, logged. */
+int eng_set_priority(const struct eng_ops *ops, const struct config *cfg,
+		     const struct mgmt_value *v, uint8_t *p);
+
+/* Earlier of two deadlines (ns). */
+static inline tmv_t eng_min(tmv_t a, tmv_t b)
+{
+	return a < b ? a : b;
+}
+
+#endif

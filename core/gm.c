@@ -1,0 +1,768 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * gm engine: master-only ordinary clock with one port serving unicast
+ * clients by negotiation (1588-2019 16.1; OCP 7.13; G.8265.1 Annex A).  See
+ * gm.h; no I/O here (engine.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gm.h"
+#include "servo.h"
+#include "tlv.h"
+#include "unicast.h"
+
+/* Two-step Syncs waiting for their transmit timestamp, by id modulo this
+ * (a power of two).  An entry overwritten before its stamp came is a
+ * missing stamp. */
+#define PENDING_LEN 4096
+
+/*
+ * Time from 1PPS + ToD (G.8271 Annex A; time_source tod): the clock's time
+ * at each PPS edge, paired with the time event message of that second
+ * (sent 1..500 ms after the edge, A.1.3.1), gives the offset of the clock
+ * from the PTP time of the edge; a PI servo steers the clock.  GNSS status
+ * and time announce messages set the clock class and quality.
+ */
+struct tod_state {
+	struct servo *servo;
+	tmv_t loss_timeout;
+	int have_edge;
+	tmv_t edge_clock; /* clock time of the last edge, ns */
+	tmv_t edge_mono;  /* when it was seen, monotonic ns */
+	tmv_t last_good;  /* monotonic ns of the last paired time event */
+	int have_status, fix_ok;
+	uint64_t frames, paired, unpaired, steps, bad_length;
+};
+
+struct pending_sync {
+	int used, id;
+	struct net_addr to;
+	uint16_t seq;
+	int8_t log_interval;
+	tmv_t deadline;
+};
+
+struct gm {
+	struct eng_ops ops;
+	struct eng_port port;
+	struct port_identity pid;
+	const struct config *cfg;
+	struct clk *clock;
+	struct eng_counters cnt;
+	uint8_t domain;
+	struct uc_grantor *grantor;
+	struct default_ds dds;
+	struct time_properties_ds tpds;
+	/* time source (OCP 7.14 Table 2): locked -> clockClass, lost ->
+	 * holdover class for holdover_time, then the free-run class */
+	enum { SRC_LOCKED, SRC_HOLDOVER, SRC_FREERUN, SRC_FORCED } src;
+	int locked_class, holdover_class, freerun_class, forced_class;
+	tmv_t holdover_end; /* monotonic ns */
+	tmv_t holdover_len;
+	tmv_t tx_timeout;
+	struct pending_sync pending[PENDING_LEN];
+	int n_pending;
+	int tail_id, head_id; /* oldest id that may be pending, next id */
+	uint64_t rx_ungranted_dreq;
+	tmv_t next_summary, summary_period;
+	struct tod_state *tod; /* time_source tod, else NULL */
+	int started;
+};
+
+#define gm_log(g, level, ...) eng_log(&(g)->ops, level, __VA_ARGS__)
+
+/* PTP time (ns) of clock time t: the PTP timescale is TAI. */
+static tmv_t to_ptp(struct gm *g, tmv_t t)
+{
+	return g->clock->utc_timescale ? t + (tmv_t)g->tpds.currentUtcOffset * NS_PER_SEC : t;
+}
+
+static tmv_t now_ptp(struct gm *g)
+{
+	tmv_t t = 0;
+	clk_gettime(g->clock, &t);
+	return to_ptp(g, t);
+}
+
+/* timePropertiesDS from the clock class (OCP 7.14 Table 2; G.8265.1 Table
+ * A.4): the PTP timescale always; traceability while locked (6) or in
+ * holdover within specification (7); frequency only for a G.8265.1 QL. */
+static void update_time_properties(struct gm *g, int utc_offset, int time_source)
+{
+	int cls = g->dds.clockQuality.clockClass;
+	int traceable = cls == 6 || cls == 7;
+
+	memset(&g->tpds, 0, sizeof(g->tpds));
+	g->tpds.currentUtcOffset = (int16_t)utc_offset;
+	g->tpds.ptpTimescale = 1;
+	g->tpds.currentUtcOffsetValid = traceable;
+	g->tpds.timeTraceable = traceable;
+	g->tpds.frequencyTraceable = traceable || (cls >= 80 && cls < 110);
+	g->tpds.timeSource = (uint8_t)time_source;
+}
+
+static const char *const src_str[] = { "locked", "holdover", "free-run", "forced" };
+
+/* Clock class of the current source state; timePropertiesDS follows. */
+static void apply_source(struct gm *g)
+{
+	int cls = g->locked_class;
+
+	switch (g->src) {
+	case SRC_HOLDOVER:
+		cls = g->holdover_class ? g->holdover_class : g->locked_class;
+		break;
+	case SRC_FREERUN:
+		cls = g->freerun_class;
+		break;
+	case SRC_FORCED:
+		cls = g->forced_class; /* G.8265.1 6.8.4 forced QL */
+		break;
+	default:
+		break;
+	}
+	if (cls != g->dds.clockQuality.clockClass) {
+		gm_log(g, LOG_NOTICE, "clockClass %d -> %d (time source %s)",
+		       g->dds.clockQuality.clockClass, cls, src_str[g->src]);
+	}
+	g->dds.clockQuality.clockClass = (uint8_t)cls;
+	update_time_properties(g, g->tpds.currentUtcOffset, g->tpds.timeSource);
+}
+
+void gm_source(struct gm *g, enum gm_source_req req, int cls, tmv_t now)
+{
+	switch (req) {
+	case GM_SRC_REQ_LOST:
+		if (g->src == SRC_LOCKED || g->src == SRC_FORCED) {
+			g->src = g->holdover_len > 0 ? SRC_HOLDOVER : SRC_FREERUN;
+			g->holdover_end = now + g->holdover_len;
+		}
+		break;
+	case GM_SRC_REQ_FORCED:
+		g->src = SRC_FORCED;
+		g->forced_class = cls;
+		break;
+	default:
+		g->src = SRC_LOCKED;
+		break;
+	}
+	apply_source(g);
+}
+
+/* ---- time_source tod ---- */
+
+void gm_tod_edge(struct gm *g, tmv_t edge_clock, tmv_t now)
+{
+	if (g->tod) {
+		g->tod->edge_clock = edge_clock;
+		g->tod->edge_mono = now;
+		g->tod->have_edge = 1;
+	}
+}
+
+/* The offset of our clock from the edge's PTP time, servo, step. */
+static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t now)
+{
+	struct tod_state *t = g->tod;
+	tmv_t offset, edge_ptp;
+	enum servo_state st;
+	double adj = g->clock->freq_ppb;
+	int utc_offset;
+
+	/* A.1.3.1 4): the message is the time of the edge that started this
+	 * second, and comes within 500 ms of it */
+	if (!t->have_edge || now - t->edge_mono > 900000000LL) {
+		t->unpaired++;
+		gm_log(g, LOG_DEBUG, "tod: time event %llu without a PPS edge in the last 900 ms",
+		       (unsigned long long)ev->seconds);
+		return;
+	}
+	t->have_edge = 0;
+	utc_offset = ev->flags & TOD_FLAG_UTC_OFFSET_VALID ? ev->current_utc_offset
+							   : g->tpds.currentUtcOffset;
+	if (utc_offset != g->tpds.currentUtcOffset) {
+		gm_log(g, LOG_NOTICE, "tod: currentUtcOffset %d -> %d", g->tpds.currentUtcOffset,
+		       utc_offset);
+		g->tpds.currentUtcOffset = (int16_t)utc_offset;
+	}
+	edge_ptp = to_ptp(g, t->edge_clock);
+	offset = edge_ptp - (tmv_t)ev->seconds * NS_PER_SEC;
+	st = servo_sample(t->servo, offset, t->edge_clock, &adj);
+	if (st == SERVO_JUMP) {
+		clk_step(g->clock, -offset);
+		t->steps++;
+	}
+	clk_adjfreq(g->clock, adj);
+	t->paired++;
+	t->last_good = now;
+	g->tpds.leap61 = !!(ev->flags & TOD_FLAG_LEAP61);
+	g->tpds.leap59 = !!(ev->flags & TOD_FLAG_LEAP59);
+	gm_log(g, LOG_INFO, "tod offset %10lld s%d freq %+7.0f second %llu", (long long)offset,
+	       (int)st, g->clock->freq_ppb, (unsigned long long)ev->seconds);
+}
+
+void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
+{
+	struct tod_state *t = g->tod;
+
+	if (!t || f->cls != TOD_CLASS) {
+		return; /* unknown class: skipped by its length */
+	}
+	t->frames++;
+	if (f->id == TOD_ID_TIME_EVENT) {
+		struct tod_time_event ev;
+		if (tod_decode_time_event(f->payload, f->len, &ev)) {
+			t->bad_length++;
+			return;
+		}
+		tod_time_event(g, &ev, now);
+	} else if (f->id == TOD_ID_GNSS_STATUS) {
+		struct tod_gnss_status st;
+		int ok;
+		if (tod_decode_gnss_status(f->payload, f->len, &st)) {
+			t->bad_length++;
+			return;
+		}
+		ok = tod_gnss_usable(&st);
+		if (!t->have_status || ok != t->fix_ok) {
+			gm_log(g, LOG_NOTICE, "tod: GNSS fix %u alarms 0x%04x: %s", st.fix, st.alarms,
+			       ok ? "usable" : "not usable");
+		}
+		t->have_status = 1;
+		t->fix_ok = ok;
+	} else if (f->id == TOD_ID_TIME_ANNOUNCE) {
+		struct tod_time_announce a;
+		if (tod_decode_time_announce(f->payload, f->len, &a)) {
+			t->bad_length++;
+			return;
+		}
+		/* A.1.3.3.2: the source's quality, as on a virtual PTP port */
+		if (a.gm_clock_class != g->locked_class && a.gm_clock_class < 128) {
+			gm_log(g, LOG_NOTICE, "tod: time announce clockClass %u", a.gm_clock_class);
+			g->locked_class = a.gm_clock_class;
+			if (g->src == SRC_LOCKED) {
+				apply_source(g);
+			}
+		}
+		g->dds.clockQuality.clockAccuracy = a.gm_clock_accuracy;
+		g->dds.clockQuality.offsetScaledLogVariance = a.gm_offset_scaled_log_variance;
+		g->tpds.timeSource = a.time_source;
+	}
+}
+
+/* Locked while time events keep coming (tod_loss_timeout) and the GNSS
+ * status, if any, reports a usable fix; otherwise holdover, then free run
+ * (OCP 7.14 / G.8265.1 6.8.4). */
+static void tod_check(struct gm *g, tmv_t now)
+{
+	struct tod_state *t = g->tod;
+	int locked = t->paired && now - t->last_good < t->loss_timeout &&
+		     (!t->have_status || t->fix_ok);
+
+	if (locked && g->src != SRC_LOCKED) {
+		g->src = SRC_LOCKED;
+		apply_source(g);
+	} else if (!locked && g->src == SRC_LOCKED) {
+		g->src = g->holdover_len > 0 ? SRC_HOLDOVER : SRC_FREERUN;
+		g->holdover_end = now + g->holdover_len;
+		clk_adjfreq(g->clock, servo_holdover_ppb(t->servo));
+		gm_log(g, LOG_NOTICE, "tod: time source lost (%s)",
+		       now - t->last_good >= t->loss_timeout ? "no time event" : "GNSS fix");
+		apply_source(g);
+	}
+}
+
+/* ---- messages ---- */
+
+static void msg_init_port(struct gm *g, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
+{
+	eng_msg_init(m, type, g->domain, &g->pid, seq, log);
+}
+
+static void send_announce(struct gm *g, struct uc_client *c)
+{
+	struct uc_grant *gt = &c->grant[UC_ANNOUNCE];
+	struct ptp_msg m;
+
+	msg_init_port(g, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
+	m.hdr.flagField |= tpds_to_flags(&g->tpds);
+	/* OCP 7.14: synchronizationUncertain when time is not traceable */
+	if (!g->tpds.timeTraceable) {
+		m.hdr.flagField |= FLAG_SYNC_UNCERTAIN;
+	}
+	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));
+	m.body.announce.currentUtcOffset = g->tpds.currentUtcOffset;
+	m.body.announce.grandmasterPriority1 = g->dds.priority1;
+	m.body.announce.grandmasterClockQuality = g->dds.clockQuality;
+	m.body.announce.grandmasterPriority2 = g->dds.priority2;
+	m.body.announce.grandmasterIdentity = g->dds.clockIdentity;
+	m.body.announce.stepsRemoved = 0;
+	m.body.announce.timeSource = g->tpds.timeSource;
+	eng_send_msg(&g->ops, &g->cnt, 0, &m, &c->addr, 0);
+}
+
+static void send_sync(struct gm *g, struct uc_client *c, tmv_t now)
+{
+	struct uc_grant *gt = &c->grant[UC_SYNC];
+	uint16_t seq = gt->sequenceId++;
+	struct pending_sync *p;
+	struct ptp_msg m;
+	int id;
+
+	msg_init_port(g, &m, SYNC, seq, gt->logInterMessagePeriod);
+	if (g->dds.twoStepFlag) {
+		m.hdr.flagField |= FLAG_TWO_STEP;
+	}
+	/* two-step: an estimate (13.6.2); one-step (hardware only): the port
+	 * rewrites it with the transmit time */
+	m.body.sync.originTimestamp = tmv_to_ts(now_ptp(g));
+	id = eng_send_msg(&g->ops, &g->cnt, 1, &m, &c->addr, g->dds.twoStepFlag);
+	if (id < 0 || !g->dds.twoStepFlag) {
+		return;
+	}
+	if (!g->n_pending) {
+		g->tail_id = id;
+	}
+	g->head_id = (id + 1) & 0x7fffffff;
+	p = &g->pending[id & (PENDING_LEN - 1)];
+	if (p->used) {
+		g->cnt.tx_ts_missing++; /* 4096 stamps behind: that one is lost */
+		g->n_pending--;
+	}
+	p->used = 1;
+	p->id = id;
+	p->to = c->addr;
+	p->seq = seq;
+	p->log_interval = gt->logInterMessagePeriod;
+	p->deadline = now + g->tx_timeout;
+	g->n_pending++;
+}
+
+void gm_tx_ts(struct gm *g, int id, tmv_t tx_ts, tmv_t now)
+{
+	struct pending_sync *p = &g->pending[id & (PENDING_LEN - 1)];
+	struct ptp_msg m;
+
+	(void)now;
+	if (!p->used || p->id != id) {
+		g->cnt.tx_ts_late++; /* after its deadline */
+		return;
+	}
+	p->used = 0;
+	g->n_pending--;
+	if (!tx_ts) {
+		g->cnt.tx_ts_missing++;
+		return;
+	}
+	msg_init_port(g, &m, FOLLOW_UP, p->seq, p->log_interval);
+	m.body.follow_up.preciseOriginTimestamp = tmv_to_ts(to_ptp(g, tx_ts));
+	eng_send_msg(&g->ops, &g->cnt, 0, &m, &p->to, 0);
+}
+
+/* Pending Syncs in id order (ids increase, deadlines with them): skip the
+ * answered ones at the tail. */
+static struct pending_sync *pending_oldest(struct gm *g)
+{
+	while (g->n_pending && g->tail_id != g->head_id) {
+		struct pending_sync *p = &g->pending[g->tail_id & (PENDING_LEN - 1)];
+		if (p->used && p->id == g->tail_id) {
+			return p;
+		}
+		g->tail_id = (g->tail_id + 1) & 0x7fffffff;
+	}
+	return NULL;
+}
+
+static void expire_pending(struct gm *g, tmv_t now)
+{
+	struct pending_sync *p;
+	while ((p = pending_oldest(g)) && now >= p->deadline) {
+		p->used = 0;
+		g->n_pending--;
+		g->cnt.tx_ts_missing++;
+		gm_log(g, LOG_ERR, "port 1 (%s): timed out while polling for tx timestamp",
+		       g->port.iface);
+	}
+}
+
+static tmv_t pending_next(struct gm *g)
+{
+	struct pending_sync *p = pending_oldest(g);
+	return p ? p->deadline : INT64_MAX;
+}
+
+/* New grants, changed intervals, denials and cancels at info level;
+ * renewals of an unchanged grant at debug (thousands of clients renew). */
+static void log_grants(struct gm *g, const struct net_addr *from, const struct ptp_msg *reply,
+		       const int8_t held[UC_NSVC])
+{
+	char a[64];
+	int i;
+
+	if (g->ops.log_level < LOG_INFO) {
+		return;
+	}
+	for (i = 0; i < reply->n_tlv; i++) {
+		const struct tlv *t = &reply->tlv[i];
+		int svc = uc_msgtype_svc(t->u.uc.messageType);
+		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
+			int renewal = t->u.uc.durationField && svc >= 0 &&
+				      held[svc] == t->u.uc.logInterMessagePeriod;
+			gm_log(g, renewal ? LOG_DEBUG : LOG_INFO,
+			       "port 1 (%s): %s %s %s logInterMessagePeriod %d duration %u",
+			       g->port.iface, net_addr_str(from, a, sizeof(a)),
+			       !t->u.uc.durationField ? "denied" : renewal ? "renewed" : "granted",
+			       msg_type_str(t->u.uc.messageType), t->u.uc.logInterMessagePeriod,
+			       t->u.uc.durationField);
+		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
+			gm_log(g, LOG_INFO, "port 1 (%s): %s cancelled %s", g->port.iface,
+			       net_addr_str(from, a, sizeof(a)), msg_type_str(t->u.uc.messageType));
+		}
+	}
+}
+
+static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net_addr *from,
+			 tmv_t now)
+{
+	struct ptp_msg reply;
+	int8_t held[UC_NSVC]; /* interval of each grant held before, or 0x7f */
+	int i;
+
+	for (i = 0; i < UC_NSVC; i++) {
+		struct uc_client *c = uc_grantor_holder(g->grantor, from, i, now);
+		held[i] = c ? c->grant[i].logInterMessagePeriod : 0x7f;
+	}
+	msg_init_port(g, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
+	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
+	if (uc_grantor_signaling(g->grantor, from, m, now, &reply) > 0) {
+		log_grants(g, from, &reply, held);
+		eng_send_msg(&g->ops, &g->cnt, 0, &reply, from, 0);
+	}
+}
+
+static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net_addr *from,
+			 tmv_t rx_ts, tmv_t now)
+{
+	struct uc_client *c = uc_grantor_holder(g->grantor, from, UC_DELAY_RESP, now);
+	struct ptp_msg r;
+
+	if (!c) {
+		g->rx_ungranted_dreq++;
+		return;
+	}
+	if (!rx_ts) {
+		g->cnt.tx_ts_missing++;
+		return;
+	}
+	msg_init_port(g, &r, DELAY_RESP, m->hdr.sequenceId,
+		      c->grant[UC_DELAY_RESP].logInterMessagePeriod);
+	/* 11.3.2 c) correctionField of the Delay_Req goes back unchanged */
+	r.hdr.correctionField = m->hdr.correctionField;
+	r.body.delay_resp.receiveTimestamp = tmv_to_ts(to_ptp(g, rx_ts));
+	r.body.delay_resp.requestingPortIdentity = m->hdr.sourcePortIdentity;
+	eng_send_msg(&g->ops, &g->cnt, 0, &r, from, 0);
+}
+
+void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *buf, size_t len,
+	   tmv_t rx_ts, tmv_t now)
+{
+	struct ptp_msg m;
+
+	if (eng_unpack(&g->cnt, buf, len, g->domain, &g->pid, &m)) {
+		return;
+	}
+	switch (m.hdr.messageType) {
+	case DELAY_REQ:
+		if (event) {
+			on_delay_req(g, &m, from, rx_ts, now);
+		}
+		break;
+	case SIGNALING:
+		on_signaling(g, &m, from, now);
+		break;
+	case MANAGEMENT:
+		if (g->ops.mgmt) {
+			g->ops.mgmt(g->ops.io, &m, from);
+		}
+		break;
+	default:
+		break; /* Announce from other masters */
+	}
+}
+
+void gm_log_summary(struct gm *g)
+{
+	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
+	gm_log(g, LOG_INFO,
+	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
+	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu",
+	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
+	       (unsigned long long)s->granted, (unsigned long long)s->denied,
+	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
+	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
+	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late);
+	if (g->tod) {
+		const struct tod_state *t = g->tod;
+		gm_log(g, LOG_INFO,
+		       "tod: frames %llu, paired %llu, unpaired %llu, steps %llu, bad length %llu",
+		       (unsigned long long)t->frames, (unsigned long long)t->paired,
+		       (unsigned long long)t->unpaired, (unsigned long long)t->steps,
+		       (unsigned long long)t->bad_length);
+	}
+}
+
+tmv_t gm_tick(struct gm *g, tmv_t now)
+{
+	struct uc_client *c;
+	tmv_t next;
+	int svc;
+
+	if (!g->started) {
+		char id[32];
+		g->started = 1;
+		clock_id_str(&g->port.clockIdentity, id);
+		gm_log(g, LOG_NOTICE,
+		       "ptpbox gm on %s, profile %s, clock %s, %s time stamping, clockIdentity %s",
+		       g->port.iface, config_profile_name(g->cfg), g->clock->ops->name,
+		       g->port.hw_ts ? "hardware" : "software", id);
+		gm_log(g, LOG_NOTICE, "port 1 (%s): INITIALIZING to LISTENING on INIT_COMPLETE",
+		       g->port.iface);
+		gm_log(g, LOG_NOTICE,
+		       "port 1 (%s): LISTENING to MASTER on ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES",
+		       g->port.iface);
+		gm_log(g, LOG_NOTICE, "selected local clock %s as best master", id);
+		gm_log(g, LOG_NOTICE, "assuming the grand master role");
+	}
+	if (g->tod) {
+		tod_check(g, now);
+	}
+	if (g->src == SRC_HOLDOVER && now >= g->holdover_end) {
+		g->src = SRC_FREERUN; /* out of holdover specification */
+		apply_source(g);
+	}
+	while (uc_grantor_due(g->grantor, now, &c, &svc)) {
+		if (svc == UC_ANNOUNCE) {
+			send_announce(g, c);
+		} else {
+			send_sync(g, c, now);
+		}
+	}
+	expire_pending(g, now);
+	if (g->summary_period && now >= g->next_summary) {
+		gm_log_summary(g);
+		g->next_summary += g->summary_period;
+	}
+
+	next = uc_grantor_next(g->grantor);
+	if (g->src == SRC_HOLDOVER) {
+		next = eng_min(next, g->holdover_end);
+	}
+	next = eng_min(next, pending_next(g));
+	if (g->summary_period) {
+		next = eng_min(next, g->next_summary);
+	}
+	if (g->tod && g->tod->paired) {
+		/* loss of the source is a deadline too */
+		next = eng_min(next, g->tod->last_good + g->tod->loss_timeout);
+	}
+	return next;
+}
+
+static void cancel_one(struct uc_client *c, void *arg)
+{
+	struct gm *g = arg;
+	struct ptp_msg m;
+	int i;
+
+	msg_init_port(g, &m, SIGNALING, 0, 0x7f);
+	m.body.signaling.targetPortIdentity = c->portIdentity;
+	for (i = 0; i < UC_NSVC; i++) {
+		if (c->grant[i].active) {
+			struct tlv *t = msg_add_tlv(&m, TLV_CANCEL_UNICAST_TRANSMISSION);
+			if (t) {
+				t->u.uc.messageType = uc_svc_msgtype(i);
+			}
+		}
+	}
+	if (m.n_tlv) {
+		eng_send_msg(&g->ops, &g->cnt, 0, &m, &c->addr, 0);
+	}
+}
+
+void gm_stop(struct gm *g, tmv_t now)
+{
+	(void)now;
+	uc_grantor_foreach(g->grantor, cancel_one, g);
+}
+
+static int grantor_from_config(struct gm *g)
+{
+	struct uc_grantor_cfg gc;
+	static const enum opt_id svc_opt[UC_NSVC] = { OPT_logAnnounceInterval, OPT_logSyncInterval,
+						      OPT_logMinDelayReqInterval };
+	double lo, hi;
+	int i;
+
+	memset(&gc, 0, sizeof(gc));
+	gc.max_clients = cfg_int(g->cfg, OPT_unicast_max_clients);
+	gc.exact = cfg_int(g->cfg, OPT_grant_mode) == GRANT_EXACT;
+	for (i = 0; i < UC_NSVC; i++) {
+		cfg_range(g->cfg, svc_opt[i], &lo, &hi);
+		gc.min_log[i] = (int)lo;
+		gc.max_log[i] = (int)hi;
+	}
+	cfg_range(g->cfg, OPT_unicast_req_duration, &lo, &hi);
+	gc.min_duration = (uint32_t)lo;
+	gc.max_duration = (uint32_t)hi;
+	g->grantor = uc_grantor_create(&gc);
+	return g->grantor ? 0 : -ENOMEM;
+}
+
+struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
+		     const struct eng_ops *ops, tmv_t now, char *err, size_t errlen)
+{
+	struct gm *g = calloc(1, sizeof(*g));
+
+	if (!g) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	g->ops = *ops;
+	g->port = *port;
+	g->cfg = cfg;
+	g->clock = ops->clk;
+	g->pid.clockIdentity = port->clockIdentity;
+	g->pid.portNumber = 1;
+	g->domain = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+	/* defaultDS, 8.2.1; a grandmaster is never slaveOnly (OCP Table 2) */
+	default_ds_from_config(cfg, &g->dds);
+	g->dds.twoStepFlag = cfg_int(cfg, OPT_twoStepFlag);
+	g->dds.clockIdentity = port->clockIdentity;
+	g->dds.slaveOnly = 0;
+	update_time_properties(g, cfg_int(cfg, OPT_utc_offset), cfg_int(cfg, OPT_timeSource));
+	g->locked_class = g->dds.clockQuality.clockClass;
+	g->holdover_class = cfg_int(cfg, OPT_holdover_clock_class);
+	g->freerun_class = cfg_int(cfg, OPT_freerun_clock_class);
+	g->holdover_len = (tmv_t)cfg_int(cfg, OPT_holdover_time) * NS_PER_SEC;
+	g->tx_timeout = (tmv_t)cfg_int(cfg, OPT_tx_timestamp_timeout) * 1000000;
+	g->src = SRC_LOCKED;
+	if (cfg_int(cfg, OPT_time_source) == TSRC_TOD) {
+		g->tod = calloc(1, sizeof(*g->tod));
+		if (g->tod) {
+			g->tod->servo = servo_from_config(cfg, g->clock);
+		}
+		if (!g->tod || !g->tod->servo) {
+			snprintf(err, errlen, "out of memory");
+			gm_destroy(g);
+			return NULL;
+		}
+		servo_sync_interval(g->tod->servo, 1.0);
+		g->tod->loss_timeout = (tmv_t)cfg_int(cfg, OPT_tod_loss_timeout) * NS_PER_SEC;
+		/* not locked until the first paired edge: free run */
+		g->src = SRC_FREERUN;
+	}
+	if (grantor_from_config(g)) {
+		snprintf(err, errlen, "out of memory");
+		gm_destroy(g);
+		return NULL;
+	}
+	apply_source(g);
+	g->summary_period = cfg_int(cfg, OPT_summary_interval) > 0
+				    ? log2_interval_ns(cfg_int(cfg, OPT_summary_interval))
+				    : 0;
+	g->next_summary = now + g->summary_period;
+	return g;
+}
+
+void gm_destroy(struct gm *g)
+{
+	if (!g) {
+		return;
+	}
+	if (g->tod) {
+		servo_destroy(g->tod->servo);
+		free(g->tod);
+	}
+	uc_grantor_destroy(g->grantor);
+	free(g);
+}
+
+/* Management GET (1588-2019 15.5.3): the grandmaster's own data sets; it
+ * is its own parent (8.2.3) and has no unicast master table. */
+int gm_mgmt_get(struct gm *g, struct mgmt_value *v, tmv_t now)
+{
+	(void)now;
+	switch (v->id) {
+	case MID_DEFAULT_DATA_SET:
+		v->u.dds = g->dds;
+		return 0;
+	case MID_CURRENT_DATA_SET:
+		return 0; /* stepsRemoved 0, offset and delay 0 */
+	case MID_PARENT_DATA_SET:
+		v->u.pds.parentPortIdentity.clockIdentity = g->dds.clockIdentity;
+		v->u.pds.grandmasterIdentity = g->dds.clockIdentity;
+		v->u.pds.grandmasterClockQuality = g->dds.clockQuality;
+		v->u.pds.grandmasterPriority1 = g->dds.priority1;
+		v->u.pds.grandmasterPriority2 = g->dds.priority2;
+		return 0;
+	case MID_TIME_PROPERTIES_DATA_SET:
+		v->u.tpds = g->tpds;
+		return 0;
+	case MID_PORT_DATA_SET:
+		port_ds_from_config(g->cfg, &g->pid, PS_MASTER,
+				    (uint8_t)cfg_int(g->cfg, OPT_announceReceiptTimeout), &v->u.port);
+		return 0;
+	case MID_PRIORITY1:
+		v->u.u8 = g->dds.priority1;
+		return 0;
+	case MID_PRIORITY2:
+		v->u.u8 = g->dds.priority2;
+		return 0;
+	case MID_SLAVE_ONLY:
+		v->u.u8 = 0;
+		return 0;
+	case MID_UNICAST_NEGOTIATION_ENABLE:
+		v->u.u8 = 1; /* a unicast grandmaster always grants (16.1) */
+		return 0;
+	case MID_UNICAST_MASTER_TABLE:
+	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
+	case MID_UNICAST_MASTER_TABLE_NP:
+		return 0; /* no table: it follows nobody */
+	case MID_TIME_STATUS_NP:
+		v->u.tsn.gmIdentity = g->dds.clockIdentity;
+		return 0;
+	}
+	return -MERR_NOT_SUPPORTED;
+}
+
+/* Management SET: priority1/2 within the profile's ranges go into the next
+ * Announce at once. */
+int gm_mgmt_set(struct gm *g, const struct mgmt_value *v, int remote, tmv_t now)
+{
+	(void)remote;
+	(void)now;
+	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
+		return eng_set_priority(&g->ops, g->cfg, v,
+					v->id == MID_PRIORITY1 ? &g->dds.priority1
+							       : &g->dds.priority2);
+	}
+	return -MERR_NOT_SUPPORTED;
+}
+
+const struct eng_counters *gm_counters(const struct gm *g)
+{
+	return &g->cnt;
+}
+
+const struct default_ds *gm_default_ds(const struct gm *g)
+{
+	return &g->dds;
+}
+
+int gm_clients(const struct gm *g)
+{
+	return uc_grantor_clients(g->grantor);
+}

@@ -1,0 +1,1049 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * oc engine: slave-only ordinary clock with one port (1588-2019; OCP
+ * 7.13/7.14; G.8265.1 6.6-6.8).  See oc.h; no I/O here (engine.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmca.h"
+#include "e2e.h"
+#include "oc.h"
+#include "select.h"
+#include "servo.h"
+#include "tlv.h"
+#include "unicast.h"
+
+#define MAX_MASTERS CFG_MAX_TABLE_ENTRIES
+
+struct master {
+	struct net_addr addr;
+	char name[64];
+	struct uc_requester req;
+	uint16_t sig_seq;
+	/* from its Announce messages */
+	int have_announce;
+	int failed; /* lost qualification or PTSF at least once */
+	tmv_t ptsf_until, sync_seen; /* PTSF-lossSync hold; last Sync (ns) */
+	int sync_flowing;	     /* a Sync arrived since the selection */
+	int sync_uncertain;	     /* synchronizationUncertain in its Announce */
+	int unreachable_said;
+	struct sel_candidate c; /* qualification, PTSF, lock-out, data set */
+	struct time_properties_ds tp;
+	int8_t log_announce;
+	tmv_t last_announce;
+	struct fm_window win;
+};
+
+struct stat_acc {
+	int n;
+	double sum, sum2, max_abs;
+};
+
+struct oc {
+	struct eng_ops ops;
+	struct eng_port port;
+	struct port_identity pid;
+	const struct config *cfg;
+	struct clk *clock;
+	struct eng_counters cnt;
+	uint8_t domain;
+	struct master m[MAX_MASTERS];
+	int n_masters, selected;
+	enum port_state state;
+	/* data sets of this slave-only clock, 8.2 */
+	struct default_ds dds;
+	struct current_ds cds;
+	struct parent_ds pds;
+	struct time_properties_ds tpds;
+	struct unicast_discovery_ds udds; /* portAddress: m[].addr */
+	int free_running, announce_timeout, utc_offset_cfg, sync_timeout;
+	struct sel_cfg sel;
+	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
+	tmv_t sync_gap_at;	 /* no sample by then: hold the frequency */
+	int servo_locked;
+	int delay_from; /* master index the path delay was measured to, -1 */
+	struct e2e e2e;
+	struct servo *servo;
+	/* Delay_Req */
+	uint16_t dreq_seq;
+	tmv_t next_dreq, dreq_deadline, tx_ts_timeout;
+	int dreq_waiting_ts, dreq_id;
+	uint32_t rng;
+	/* output */
+	struct stat_acc st_off, st_freq, st_delay;
+	tmv_t summary_period, next_summary;
+	int holdover_said;
+	int started;
+};
+
+#define oc_log(o, level, ...) eng_log(&(o)->ops, level, __VA_ARGS__)
+
+static void stat_add(struct stat_acc *s, double v)
+{
+	s->n++;
+	s->sum += v;
+	s->sum2 += v * v;
+	if (fabs(v) > s->max_abs) {
+		s->max_abs = fabs(v);
+	}
+}
+
+static double stat_mean(const struct stat_acc *s)
+{
+	return s->n ? s->sum / s->n : 0;
+}
+
+static double stat_rms(const struct stat_acc *s)
+{
+	return s->n ? sqrt(s->sum2 / s->n) : 0;
+}
+
+static double stat_sdev(const struct stat_acc *s)
+{
+	double m = stat_mean(s), v;
+	if (s->n < 2) {
+		return 0;
+	}
+	v = (s->sum2 - s->n * m * m) / (s->n - 1);
+	return v > 0 ? sqrt(v) : 0;
+}
+
+static uint32_t rnd(struct oc *o)
+{
+	/* xorshift32: jitter for Delay_Req spacing, not security */
+	o->rng ^= o->rng << 13;
+	o->rng ^= o->rng >> 17;
+	o->rng ^= o->rng << 5;
+	return o->rng;
+}
+
+static void msg_init_port(struct oc *o, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
+{
+	eng_msg_init(m, type, o->domain, &o->pid, seq, log);
+}
+
+static void set_state(struct oc *o, enum port_state s, const char *event)
+{
+	if (o->state == s) {
+		return;
+	}
+	oc_log(o, LOG_NOTICE, "port 1 (%s): %s to %s on %s", o->port.iface,
+	       port_state_str(o->state), port_state_str(s), event);
+	/* OCP 7.14: synchronizationUncertain while UNCALIBRATED */
+	o->cds.synchronizationUncertain =
+		s == PS_UNCALIBRATED || (o->selected >= 0 && o->m[o->selected].sync_uncertain);
+	o->state = s;
+}
+
+static void signaling_header(struct oc *o, struct master *mm, struct ptp_msg *m)
+{
+	msg_init_port(o, m, SIGNALING, mm->sig_seq++, 0x7f);
+	/* G.8265.1 6.6: all ones until the master's identity is known */
+	if (mm->have_announce) {
+		m->body.signaling.targetPortIdentity = mm->c.ds.sender;
+	} else {
+		memset(&m->body.signaling.targetPortIdentity, 0xff,
+		       sizeof(m->body.signaling.targetPortIdentity));
+	}
+}
+
+static void negotiate(struct oc *o, tmv_t now)
+{
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		struct ptp_msg sig;
+		int ev;
+
+		signaling_header(o, mm, &sig);
+		if (uc_req_tick(&mm->req, now, &sig, &ev) > 0) {
+			eng_send_msg(&o->ops, &o->cnt, 0, &sig, &mm->addr, 0);
+		} else {
+			mm->sig_seq--;
+		}
+		if ((ev & UC_EV_GAVE_UP) && !mm->unreachable_said) {
+			oc_log(o, LOG_WARNING, "port 1 (%s): master %s: no answer to 3 requests",
+			       o->port.iface, mm->name);
+			mm->unreachable_said = 1;
+		}
+	}
+}
+
+static struct master *find_master(struct oc *o, const struct net_addr *a)
+{
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		if (net_addr_eq(&o->m[i].addr, a)) {
+			return &o->m[i];
+		}
+	}
+	return NULL;
+}
+
+/* 9.3.5 Table 30, decision S1: parentDS, currentDS.stepsRemoved and
+ * timePropertiesDS from E_best, the selected master's last Announce. */
+static void update_parent(struct oc *o)
+{
+	const struct master *mm = &o->m[o->selected];
+	o->pds.parentPortIdentity = mm->c.ds.sender;
+	o->pds.grandmasterIdentity = mm->c.ds.identity;
+	o->pds.grandmasterClockQuality = mm->c.ds.quality;
+	o->pds.grandmasterPriority1 = mm->c.ds.priority1;
+	o->pds.grandmasterPriority2 = mm->c.ds.priority2;
+	o->cds.stepsRemoved = (uint16_t)(mm->c.ds.stepsRemoved + 1);
+	o->tpds = mm->tp;
+	/* OCP 7.14: uncertain when the GM says so or while UNCALIBRATED */
+	o->cds.synchronizationUncertain = mm->sync_uncertain || o->state == PS_UNCALIBRATED;
+}
+
+/* Samples stopped (master lost, switching, Sync gap): run on the servo's
+ * frequency estimate rather than its last proportional correction. */
+static void hold_frequency(struct oc *o)
+{
+	if (!o->free_running && o->servo_locked) {
+		clk_adjfreq(o->clock, servo_holdover_ppb(o->servo));
+	}
+	o->sync_gap_at = INT64_MAX;
+}
+
+static void select_master(struct oc *o, int best, const char *event, tmv_t now)
+{
+	char id[32];
+
+	if (best == o->selected) {
+		return;
+	}
+	if (o->selected >= 0) {
+		/* move Sync and Delay_Resp away from the old master */
+		uc_req_want(&o->m[o->selected].req, UC_SYNC, 0, now);
+		uc_req_want(&o->m[o->selected].req, UC_DELAY_RESP, 0, now);
+	}
+	hold_frequency(o);
+	o->selected = best;
+	/*
+	 * The servo keeps its lock and frequency: a fresh two-sample estimate
+	 * from noisy offsets would itself be the transient (OCP 7.15).  The
+	 * path delay is the old path's: never combine one master's Syncs with
+	 * another master's delay (the error would be half the difference of
+	 * the two paths).  Drop it; the clock holds the servo's frequency
+	 * until the new master's first Delay_Resp gives its own delay
+	 * (e2e_offset() has nothing until then).
+	 */
+	e2e_reset(&o->e2e, 0);
+	o->delay_from = best;
+	o->dreq_waiting_ts = 0;
+	if (best < 0) {
+		set_state(o, PS_LISTENING, event);
+		if (!o->holdover_said) {
+			oc_log(o, LOG_NOTICE, "port 1 (%s): no master: holdover at freq %+.0f ppb",
+			       o->port.iface, o->clock->freq_ppb);
+			o->holdover_said = 1;
+		}
+		return;
+	}
+	o->holdover_said = 0;
+	o->m[best].sync_seen = now;
+	o->m[best].sync_flowing = 0;
+	update_parent(o);
+	oc_log(o, LOG_NOTICE, "selected best master clock %s",
+	       clock_id_str(&o->m[best].c.ds.identity, id));
+	/* G.8265.1 6.6: Sync and Delay_Resp only after the Announce grant and a
+	 * first Announce; both go in one Signaling message */
+	uc_req_want(&o->m[best].req, UC_SYNC, 1, now);
+	uc_req_want(&o->m[best].req, UC_DELAY_RESP, 1, now);
+	if (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED) {
+		oc_log(o, LOG_NOTICE, "port 1 (%s): new master, staying %s", o->port.iface,
+		       port_state_str(o->state));
+	}
+	set_state(o, PS_UNCALIBRATED, "RS_SLAVE");
+	negotiate(o, now);
+}
+
+/* Best master per dataset_comparison (select.c), then follow it. */
+static void run_bmca(struct oc *o, const char *event, tmv_t now)
+{
+	struct sel_candidate c[MAX_MASTERS];
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		c[i] = o->m[i].c;
+	}
+	o->wtr_at = sel_next_restore(&o->sel, c, o->n_masters, now);
+	select_master(o, sel_best(&o->sel, c, o->n_masters, o->selected, now), event, now);
+}
+
+/* A master usable again after a failure starts its wait-to-restore now. */
+static void restored(struct master *mm, tmv_t now)
+{
+	if (mm->failed) {
+		mm->c.restored_at = now;
+	}
+}
+
+/* Allowed silence of the selected master's Sync flow before PTSF-lossSync
+ * (G.8265.1 6.7.3.2): syncReceiptTimeout granted Sync intervals, plus the
+ * negotiation's retry interval before the first Sync.  0 = off. */
+static tmv_t sync_limit(const struct oc *o, const struct master *mm)
+{
+	tmv_t lim = (tmv_t)o->sync_timeout *
+		    log2_interval_ns(mm->req.svc[UC_SYNC].logInterMessagePeriod);
+	return mm->sync_flowing ? lim : lim + mm->req.cfg.retry;
+}
+
+/* PTSF-lossSync on the selected master; PTSF ends after ptsf_hold_time. */
+static void check_ptsf(struct oc *o, tmv_t now)
+{
+	int i, changed = 0;
+
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		if (mm->c.ptsf && now >= mm->ptsf_until) {
+			mm->c.ptsf = 0;
+			restored(mm, now);
+			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s: PTSF-lossSync cleared",
+			       o->port.iface, mm->name);
+			changed = 1;
+		}
+	}
+	if (o->sync_timeout && o->selected >= 0) {
+		struct master *mm = &o->m[o->selected];
+		if (now - mm->sync_seen > sync_limit(o, mm)) {
+			mm->c.ptsf = 1;
+			mm->failed = 1;
+			mm->ptsf_until = now + o->ptsf_hold;
+			oc_log(o, LOG_NOTICE,
+			       "port 1 (%s): master %s: PTSF-lossSync, no Sync for %d intervals",
+			       o->port.iface, mm->name, o->sync_timeout);
+			changed = 1;
+		}
+	}
+	if (changed) {
+		run_bmca(o, "SYNCHRONIZATION_FAULT", now);
+	}
+}
+
+static tmv_t ptsf_deadline(const struct oc *o)
+{
+	tmv_t t = o->wtr_at;
+	int i;
+
+	for (i = 0; i < o->n_masters; i++) {
+		if (o->m[i].c.ptsf && o->m[i].ptsf_until < t) {
+			t = o->m[i].ptsf_until;
+		}
+	}
+	if (o->sync_timeout && o->selected >= 0) {
+		const struct master *mm = &o->m[o->selected];
+		t = eng_min(t, mm->sync_seen + sync_limit(o, mm) + 1);
+	}
+	return t;
+}
+
+int oc_lockout(struct oc *o, const struct net_addr *addrs, int n, const char *how, tmv_t now)
+{
+	int i, k, found = 0;
+
+	for (i = 0; i < o->n_masters; i++) {
+		int locked = 0;
+		for (k = 0; k < n; k++) {
+			if (net_addr_eq(&o->m[i].addr, &addrs[k])) {
+				locked = 1;
+			}
+		}
+		found += locked;
+		if (locked != o->m[i].c.locked_out) {
+			o->m[i].c.locked_out = locked;
+			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s %s (%s)", o->port.iface,
+			       o->m[i].name, locked ? "locked out" : "no longer locked out", how);
+		}
+	}
+	run_bmca(o, "LOCKOUT", now);
+	return found;
+}
+
+static void check_announce_timeouts(struct oc *o, tmv_t now)
+{
+	int i, changed = 0;
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		tmv_t limit = (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce);
+		if (mm->c.qualified && now - mm->last_announce > limit) {
+			char id[32];
+			mm->c.qualified = 0; /* PTSF-lossAnnounce */
+			mm->failed = 1;
+			mm->win.n = 0;
+			oc_log(o, LOG_NOTICE, "port 1 (%s): announce timeout from master %s (%s)",
+			       o->port.iface, mm->name, clock_id_str(&mm->c.ds.identity, id));
+			changed = 1;
+		}
+	}
+	if (changed) {
+		run_bmca(o, "ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES", now);
+	}
+}
+
+static tmv_t announce_deadline(const struct oc *o)
+{
+	tmv_t t = INT64_MAX;
+	int i;
+	for (i = 0; i < o->n_masters; i++) {
+		const struct master *mm = &o->m[i];
+		if (mm->c.qualified) {
+			t = eng_min(t, mm->last_announce +
+					       (tmv_t)o->announce_timeout *
+						       log2_interval_ns(mm->log_announce) +
+					       1);
+		}
+	}
+	return t;
+}
+
+static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
+{
+	char pid[32];
+	int was = mm->c.qualified, changed;
+	struct bmca_ds old = mm->c.ds;
+
+	if (m->body.announce.stepsRemoved >= 255) {
+		return; /* 9.3.2.5 d) */
+	}
+	mm->unreachable_said = 0;
+	if (!mm->have_announce) {
+		oc_log(o, LOG_NOTICE, "port 1 (%s): new foreign master %s", o->port.iface,
+		       port_id_str(&m->hdr.sourcePortIdentity, pid));
+	}
+	bmca_ds_from_announce(&mm->c.ds, m, &o->pid);
+	tpds_from_announce(&mm->tp, m);
+	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
+	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
+				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
+				   : m->hdr.logMessageInterval;
+	if (mm->log_announce < -7 || mm->log_announce > 7) {
+		mm->log_announce = 0;
+	}
+	mm->last_announce = now;
+	mm->have_announce = 1;
+	mm->c.qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
+	if (mm->c.qualified && !was) {
+		restored(mm, now);
+	}
+	changed = memcmp(&old, &mm->c.ds, sizeof(old)) != 0;
+	if (mm->c.qualified && (!was || changed)) {
+		run_bmca(o, "RS_SLAVE", now);
+	}
+	if (o->selected >= 0 && &o->m[o->selected] == mm) {
+		update_parent(o);
+	}
+}
+
+/* Master time (PTP timescale) to the local clock's time scale. */
+static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_timestamp ts)
+{
+	tmv_t t = ts_to_tmv(ts);
+	if (o->clock->utc_timescale && mm->tp.ptpTimescale) {
+		int off = mm->tp.currentUtcOffsetValid ? mm->tp.currentUtcOffset : o->utc_offset_cfg;
+		t -= (tmv_t)off * NS_PER_SEC;
+	}
+	return t;
+}
+
+static void summary(struct oc *o)
+{
+	if (o->st_off.n) {
+		oc_log(o, LOG_INFO,
+		       "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
+		       stat_rms(&o->st_off), o->st_off.max_abs, stat_mean(&o->st_freq),
+		       stat_sdev(&o->st_freq), stat_mean(&o->st_delay), stat_sdev(&o->st_delay));
+	}
+	memset(&o->st_off, 0, sizeof(o->st_off));
+	memset(&o->st_freq, 0, sizeof(o->st_freq));
+	memset(&o->st_delay, 0, sizeof(o->st_delay));
+}
+
+static void synchronize(struct oc *o, tmv_t now)
+{
+	enum servo_state s = SERVO_UNLOCKED;
+	tmv_t offset, local = o->e2e.t2;
+	double adj = o->clock->freq_ppb;
+
+	if (e2e_offset(&o->e2e, &offset)) {
+		return;
+	}
+	if (!o->free_running) {
+		s = servo_sample(o->servo, offset, local, &adj);
+		if (s == SERVO_JUMP) {
+			clk_step(o->clock, -offset);
+			/* timestamps taken before the step are stale */
+			e2e_reset(&o->e2e, 1);
+			o->dreq_waiting_ts = 0;
+		}
+		clk_adjfreq(o->clock, adj);
+		o->servo_locked = s == SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
+		/* two Sync intervals without a sample: hold the frequency */
+		o->sync_gap_at = now + 2 * log2_interval_ns(o->m[o->selected]
+								    .req.svc[UC_SYNC]
+								    .logInterMessagePeriod);
+	}
+	o->cds.offsetFromMaster = offset;
+	o->cds.meanPathDelay = o->e2e.mean_path_delay;
+	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
+	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
+	stat_add(&o->st_off, (double)offset);
+	stat_add(&o->st_freq, o->clock->freq_ppb);
+	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
+	if (s == SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
+		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
+	}
+}
+
+static int from_selected(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	struct master *mm;
+	if (o->selected < 0) {
+		return 0;
+	}
+	mm = &o->m[o->selected];
+	return net_addr_eq(&mm->addr, from) &&
+	       !port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender);
+}
+
+static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
+		    tmv_t t2, tmv_t now)
+{
+	struct master *mm;
+
+	if (!from_selected(o, m, from) || !t2) {
+		return;
+	}
+	mm = &o->m[o->selected];
+	mm->sync_seen = now;
+	mm->sync_flowing = 1;
+	if (e2e_sync(&o->e2e, m->hdr.sequenceId, !!(m->hdr.flagField & FLAG_TWO_STEP),
+		     master_to_local(o, mm, m->body.sync.originTimestamp),
+		     scaled_ns_to_tmv(m->hdr.correctionField), t2)) {
+		synchronize(o, now);
+	}
+}
+
+static void on_follow_up(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
+			 tmv_t now)
+{
+	if (!from_selected(o, m, from)) {
+		return;
+	}
+	if (e2e_follow_up(&o->e2e, m->hdr.sequenceId,
+			  master_to_local(o, &o->m[o->selected],
+					  m->body.follow_up.preciseOriginTimestamp),
+			  scaled_ns_to_tmv(m->hdr.correctionField))) {
+		synchronize(o, now);
+	}
+}
+
+static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct net_addr *from)
+{
+	if (!from_selected(o, m, from) ||
+	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->pid)) {
+		return;
+	}
+	e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
+		       master_to_local(o, &o->m[o->selected], m->body.delay_resp.receiveTimestamp),
+		       scaled_ns_to_tmv(m->hdr.correctionField));
+}
+
+static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
+			 tmv_t now)
+{
+	struct master *mm = find_master(o, from);
+	struct ptp_msg ack;
+	int i, acks = 0;
+
+	if (!mm) {
+		o->cnt.rx_unknown_src++;
+		return;
+	}
+	signaling_header(o, mm, &ack);
+	ack.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
+	for (i = 0; i < m->n_tlv; i++) {
+		const struct tlv *t = &m->tlv[i];
+		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
+			int ev = uc_req_grant(&mm->req, &t->u.uc, now);
+			if (ev & UC_EV_DENIED) {
+				oc_log(o, LOG_WARNING, "port 1 (%s): master %s denied %s",
+				       o->port.iface, mm->name, msg_type_str(t->u.uc.messageType));
+			} else if (ev & UC_EV_GRANTED) {
+				oc_log(o, LOG_DEBUG,
+				       "port 1 (%s): master %s granted %s logInterMessagePeriod "
+				       "%d for %u s",
+				       o->port.iface, mm->name, msg_type_str(t->u.uc.messageType),
+				       t->u.uc.logInterMessagePeriod, t->u.uc.durationField);
+			}
+			if (ev & UC_EV_GAVE_UP) {
+				oc_log(o, LOG_WARNING,
+				       "port 1 (%s): master %s: denied 3 times, waiting %d s",
+				       o->port.iface, mm->name,
+				       (int)(mm->req.cfg.backoff / NS_PER_SEC));
+			}
+		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
+			struct tlv *a = msg_add_tlv(&ack, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
+			struct tlv_unicast body;
+			uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
+			if (a) {
+				a->u.uc = body;
+				acks++;
+			}
+			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s", o->port.iface,
+			       mm->name, msg_type_str(t->u.uc.messageType));
+		}
+	}
+	if (acks) {
+		eng_send_msg(&o->ops, &o->cnt, 0, &ack, &mm->addr, 0);
+	} else {
+		mm->sig_seq--;
+	}
+}
+
+void oc_rx(struct oc *o, int event, const struct net_addr *from, const uint8_t *buf, size_t len,
+	   tmv_t rx_ts, tmv_t now)
+{
+	struct master *mm;
+	struct ptp_msg m;
+
+	if (eng_unpack(&o->cnt, buf, len, o->domain, &o->pid, &m)) {
+		return;
+	}
+	switch (m.hdr.messageType) {
+	case SYNC:
+		if (event) {
+			on_sync(o, &m, from, rx_ts, now);
+		}
+		break;
+	case FOLLOW_UP:
+		on_follow_up(o, &m, from, now);
+		break;
+	case DELAY_RESP:
+		on_delay_resp(o, &m, from);
+		break;
+	case ANNOUNCE:
+		mm = find_master(o, from);
+		if (mm) {
+			on_announce(o, mm, &m, now);
+		} else {
+			o->cnt.rx_unknown_src++;
+		}
+		break;
+	case SIGNALING:
+		on_signaling(o, &m, from, now);
+		break;
+	case MANAGEMENT:
+		if (o->ops.mgmt) {
+			o->ops.mgmt(o->ops.io, &m, from);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void send_delay_req(struct oc *o, tmv_t now)
+{
+	struct master *mm = &o->m[o->selected];
+	int8_t log = mm->req.svc[UC_DELAY_RESP].logInterMessagePeriod;
+	tmv_t period = log2_interval_ns(log);
+	struct ptp_msg m;
+	tmv_t t = 0;
+	int id;
+
+	/* OCP 7.12: mean >= 90 % of the granted period, 90 % within +-30 %:
+	 * spread uniformly over [0.95, 1.15] of the period */
+	o->next_dreq = now + period * 95 / 100 + (tmv_t)(rnd(o) % 1000) * period / 5000;
+	msg_init_port(o, &m, DELAY_REQ, o->dreq_seq, 0x7f);
+	clk_gettime(o->clock, &t);
+	m.body.sync.originTimestamp = tmv_to_ts(t > 0 ? t : 0);
+	id = eng_send_msg(&o->ops, &o->cnt, 1, &m, &mm->addr, 1);
+	if (id < 0) {
+		return;
+	}
+	e2e_delay_req_sent(&o->e2e, o->dreq_seq);
+	o->dreq_seq++;
+	o->dreq_waiting_ts = 1;
+	o->dreq_id = id;
+	o->dreq_deadline = now + o->tx_ts_timeout;
+}
+
+void oc_tx_ts(struct oc *o, int id, tmv_t tx_ts, tmv_t now)
+{
+	(void)now;
+	if (!o->dreq_waiting_ts || id != o->dreq_id) {
+		o->cnt.tx_ts_late++;
+		return;
+	}
+	o->dreq_waiting_ts = 0;
+	if (tx_ts) {
+		e2e_delay_req_ts(&o->e2e, o->e2e.dreq_seq, tx_ts);
+	} else {
+		o->cnt.tx_ts_missing++;
+	}
+}
+
+static int load_table(struct oc *o, tmv_t now, char *err, size_t errlen)
+{
+	const struct uc_master_table *t;
+	struct uc_requester_cfg rc;
+	int id = cfg_int(o->cfg, OPT_unicast_master_table), i;
+
+	/* unicast_master_table unset: the table with table_id 1 */
+	t = config_table(o->cfg, id ? id : 1);
+	if (!t || t->n == 0) {
+		snprintf(err, errlen,
+			 "no unicast master table: add a [unicast_master_table] with table_id N "
+			 "and addresses, and unicast_master_table N");
+		return -EINVAL;
+	}
+	memset(&rc, 0, sizeof(rc));
+	rc.logInterMessagePeriod[UC_ANNOUNCE] = (int8_t)cfg_int(o->cfg, OPT_logAnnounceInterval);
+	rc.logInterMessagePeriod[UC_SYNC] = (int8_t)cfg_int(o->cfg, OPT_logSyncInterval);
+	rc.logInterMessagePeriod[UC_DELAY_RESP] =
+		(int8_t)cfg_int(o->cfg, OPT_logMinDelayReqInterval);
+	rc.durationField = (uint32_t)cfg_int(o->cfg, OPT_unicast_req_duration);
+	rc.retry = log2_interval_ns(t->logQueryInterval);
+	o->udds.maxTableSize = MAX_MASTERS;
+	o->udds.logQueryInterval = (int8_t)t->logQueryInterval;
+	o->udds.actualTableSize = (uint16_t)t->n;
+	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
+	for (i = 0; i < t->n; i++) {
+		struct master *mm = &o->m[o->n_masters];
+		if (t->entry[i].transport != o->port.transport) {
+			snprintf(err, errlen, "table %d entry %s: %s address with network_transport %s",
+				 t->table_id, t->entry[i].addr,
+				 t->entry[i].transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4",
+				 o->port.transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4");
+			return -EINVAL;
+		}
+		if (o->ops.addr_parse(o->ops.io, t->entry[i].transport, t->entry[i].addr,
+				      &mm->addr)) {
+			snprintf(err, errlen, "table %d: bad address %s", t->table_id,
+				 t->entry[i].addr);
+			return -EINVAL;
+		}
+		snprintf(mm->name, sizeof(mm->name), "%s", t->entry[i].addr);
+		mm->c.localPriority = (uint8_t)t->entry[i].localPriority;
+		uc_req_init(&mm->req, &rc, now);
+		uc_req_want(&mm->req, UC_ANNOUNCE, 1, now);
+		o->n_masters++;
+	}
+	return 0;
+}
+
+struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
+		     const struct eng_ops *ops, tmv_t now, char *err, size_t errlen)
+{
+	struct oc *o = calloc(1, sizeof(*o));
+	const struct config *c = cfg;
+	int log_sync = cfg_int(cfg, OPT_logSyncInterval);
+
+	if (!o) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	o->ops = *ops;
+	o->port = *port;
+	o->cfg = cfg;
+	o->clock = ops->clk;
+	o->pid.clockIdentity = port->clockIdentity;
+	o->pid.portNumber = 1;
+	o->domain = (uint8_t)cfg_int(c, OPT_domainNumber);
+	o->selected = -1;
+	o->delay_from = -1;
+	o->wtr_at = INT64_MAX;
+	o->sync_gap_at = INT64_MAX;
+	o->free_running = cfg_int(c, OPT_free_running);
+	o->announce_timeout = cfg_int(c, OPT_announceReceiptTimeout);
+	o->utc_offset_cfg = cfg_int(c, OPT_utc_offset);
+	o->sync_timeout = cfg_int(c, OPT_syncReceiptTimeout);
+	o->sel.mode = (enum sel_mode)cfg_int(c, OPT_dataset_comparison);
+	o->sel.non_revertive = cfg_int(c, OPT_non_revertive);
+	o->sel.wait_to_restore = (tmv_t)cfg_int(c, OPT_wait_to_restore) * NS_PER_SEC;
+	o->sel.max_clock_class = (uint8_t)cfg_int(c, OPT_max_clock_class);
+	o->ptsf_hold = (tmv_t)cfg_int(c, OPT_ptsf_hold_time) * NS_PER_SEC;
+	o->tx_ts_timeout = (tmv_t)cfg_int(c, OPT_tx_timestamp_timeout) * 1000000;
+	/* xorshift32 state from the identity: reproducible in the simulator,
+	 * different per clock on a network */
+	o->rng = 0x9e3779b9u ^ ((uint32_t)port->clockIdentity.id[4] << 24 |
+				(uint32_t)port->clockIdentity.id[5] << 16 |
+				(uint32_t)port->clockIdentity.id[6] << 8 |
+				port->clockIdentity.id[7]);
+	o->rng |= 1;
+	e2e_init(&o->e2e, cfg_int(c, OPT_delay_filter_length), cfg_int(c, OPT_delayAsymmetry));
+	if (load_table(o, now, err, errlen)) {
+		free(o);
+		return NULL;
+	}
+	o->servo = servo_from_config(cfg, o->clock);
+	if (!o->servo) {
+		snprintf(err, errlen, "out of memory");
+		free(o);
+		return NULL;
+	}
+	servo_sync_interval(o->servo, (double)log2_interval_ns(log_sync) / 1e9);
+	o->summary_period = log2_interval_ns(cfg_int(c, OPT_summary_interval));
+	if (o->summary_period <= log2_interval_ns(log_sync)) {
+		o->summary_period = 0; /* one sample per period: the servo line says it all */
+	}
+	o->next_summary = now + o->summary_period;
+	/* defaultDS of a slave-only ordinary clock, 8.2.1 */
+	default_ds_from_config(cfg, &o->dds);
+	o->dds.twoStepFlag = 1;
+	o->dds.slaveOnly = 1;
+	o->dds.clockIdentity = port->clockIdentity;
+	o->state = PS_INITIALIZING;
+	return o;
+}
+
+void oc_destroy(struct oc *o)
+{
+	if (o) {
+		servo_destroy(o->servo);
+		free(o);
+	}
+}
+
+tmv_t oc_tick(struct oc *o, tmv_t now)
+{
+	tmv_t next = INT64_MAX;
+	int i;
+
+	if (!o->started) {
+		char id[32];
+		o->started = 1;
+		oc_log(o, LOG_NOTICE,
+		       "ptpbox oc on %s, profile %s, clock %s, %s time stamping, clockIdentity %s, "
+		       "%d masters",
+		       o->port.iface, config_profile_name(o->cfg), o->clock->ops->name,
+		       o->port.hw_ts ? "hardware" : "software",
+		       clock_id_str(&o->port.clockIdentity, id), o->n_masters);
+		set_state(o, PS_LISTENING, "INIT_COMPLETE");
+	}
+	check_announce_timeouts(o, now);
+	check_ptsf(o, now);
+	if (now >= o->sync_gap_at) {
+		hold_frequency(o);
+	}
+	if (now >= o->wtr_at) {
+		run_bmca(o, "WAIT_TO_RESTORE", now);
+	}
+	negotiate(o, now);
+	if (o->selected >= 0 && o->e2e.have_sync &&
+	    uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) && now >= o->next_dreq) {
+		send_delay_req(o, now);
+	}
+	if (o->dreq_waiting_ts && now >= o->dreq_deadline) {
+		o->dreq_waiting_ts = 0;
+		o->cnt.tx_ts_missing++;
+		oc_log(o, LOG_ERR, "port 1 (%s): timed out while polling for tx timestamp",
+		       o->port.iface);
+	}
+	if (o->summary_period && now >= o->next_summary) {
+		summary(o);
+		o->next_summary += o->summary_period;
+	}
+
+	for (i = 0; i < o->n_masters; i++) {
+		next = eng_min(next, uc_req_next(&o->m[i].req));
+	}
+	next = eng_min(next, announce_deadline(o));
+	next = eng_min(next, ptsf_deadline(o));
+	next = eng_min(next, o->sync_gap_at);
+	if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
+	    o->e2e.have_sync) {
+		next = eng_min(next, o->next_dreq);
+	}
+	if (o->dreq_waiting_ts) {
+		next = eng_min(next, o->dreq_deadline);
+	}
+	if (o->summary_period) {
+		next = eng_min(next, o->next_summary);
+	}
+	return next;
+}
+
+void oc_stop(struct oc *o, tmv_t now)
+{
+	int i, s;
+
+	for (i = 0; i < o->n_masters; i++) {
+		for (s = 0; s < UC_NSVC; s++) {
+			uc_req_want(&o->m[i].req, s, 0, now);
+		}
+	}
+	negotiate(o, now);
+}
+
+void oc_log_counters(struct oc *o)
+{
+	oc_log(o, LOG_INFO,
+	       "port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
+	       "%llu tx_ts_missing %llu",
+	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
+	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
+	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing);
+}
+
+/* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only
+ * clock with no master yet is its own parent (8.2.3.2). */
+int oc_mgmt_get(struct oc *o, struct mgmt_value *v, tmv_t now)
+{
+	int i;
+
+	switch (v->id) {
+	case MID_DEFAULT_DATA_SET:
+		v->u.dds = o->dds;
+		return 0;
+	case MID_CURRENT_DATA_SET:
+		v->u.cds = o->cds;
+		return 0;
+	case MID_PARENT_DATA_SET:
+		if (o->selected < 0) {
+			v->u.pds.parentPortIdentity.clockIdentity = o->dds.clockIdentity;
+			v->u.pds.grandmasterIdentity = o->dds.clockIdentity;
+			v->u.pds.grandmasterClockQuality = o->dds.clockQuality;
+			v->u.pds.grandmasterPriority1 = o->dds.priority1;
+			v->u.pds.grandmasterPriority2 = o->dds.priority2;
+		} else {
+			v->u.pds = o->pds;
+		}
+		return 0;
+	case MID_TIME_PROPERTIES_DATA_SET:
+		v->u.tpds = o->tpds;
+		return 0;
+	case MID_PORT_DATA_SET:
+		port_ds_from_config(o->cfg, &o->pid, o->state, (uint8_t)o->announce_timeout,
+				    &v->u.port);
+		return 0;
+	case MID_PRIORITY1:
+		v->u.u8 = o->dds.priority1;
+		return 0;
+	case MID_PRIORITY2:
+		v->u.u8 = o->dds.priority2;
+		return 0;
+	case MID_SLAVE_ONLY:
+		/* 1588-2019 15.5.3.3.4: SO is bit 0; linuxptp puts it in bit 1
+		 * (its defaultDS flag) and reads bit 1: set both */
+		v->u.u8 = 0x03;
+		return 0;
+	case MID_UNICAST_NEGOTIATION_ENABLE:
+		v->u.u8 = 1;
+		return 0;
+	case MID_UNICAST_MASTER_TABLE: /* 17.5.3 unicastDiscoveryPortDS */
+		v->u.umt.logQueryInterval = o->udds.logQueryInterval;
+		v->u.umt.actualTableSize = (uint16_t)o->n_masters;
+		for (i = 0; i < o->n_masters; i++) {
+			mgmt_port_address(&o->m[i].addr, &v->u.umt.addr[i]);
+		}
+		return 0;
+	case MID_UNICAST_MASTER_MAX_TABLE_SIZE:
+		v->u.u16 = o->udds.maxTableSize;
+		return 0;
+	case MID_UNICAST_MASTER_TABLE_NP:
+		v->u.umtnp.actualTableSize = (uint16_t)o->n_masters;
+		for (i = 0; i < o->n_masters; i++) {
+			const struct master *mm = &o->m[i];
+			struct unicast_master_entry *e = &v->u.umtnp.entry[i];
+			if (mm->have_announce) {
+				e->portIdentity = mm->c.ds.sender;
+				e->clockQuality = mm->c.ds.quality;
+				e->priority1 = mm->c.ds.priority1;
+				e->priority2 = mm->c.ds.priority2;
+			}
+			e->selected = i == o->selected;
+			e->unicastState = !mm->have_announce ? UCS_WAIT
+					  : i != o->selected ? UCS_HAVE_ANN
+					  : uc_req_granted(&mm->req, UC_SYNC, now) &&
+							  uc_req_granted(&mm->req, UC_DELAY_RESP, now)
+						  ? UCS_HAVE_SYDY
+						  : UCS_NEED_SYDY;
+			mgmt_port_address(&mm->addr, &e->address);
+		}
+		return 0;
+	case MID_UNICAST_MASTER_LOCKOUT_NP:
+		for (i = 0; i < o->n_masters; i++) {
+			if (o->m[i].c.locked_out) {
+				mgmt_port_address(&o->m[i].addr,
+						&v->u.lockout.addr[v->u.lockout.count++]);
+			}
+		}
+		return 0;
+	case MID_TIME_STATUS_NP:
+		v->u.tsn.master_offset = o->cds.offsetFromMaster;
+		v->u.tsn.ingress_time = o->e2e.t2;
+		v->u.tsn.gmPresent = o->selected >= 0 &&
+				     (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED);
+		v->u.tsn.gmIdentity = o->selected >= 0 ? o->pds.grandmasterIdentity
+						       : o->dds.clockIdentity;
+		return 0;
+	}
+	return -MERR_NOT_SUPPORTED;
+}
+
+/* Management SET: priority1/2 (kept in defaultDS; a slave-only clock does
+ * not announce them) within the profile's ranges, and the G.8265.1 6.8.1
+ * lock-out list, which takes effect at once. */
+int oc_mgmt_set(struct oc *o, const struct mgmt_value *v, int remote, tmv_t now)
+{
+	if (v->id == MID_PRIORITY1 || v->id == MID_PRIORITY2) {
+		return eng_set_priority(&o->ops, o->cfg, v, v->id == MID_PRIORITY1 ? &o->dds.priority1
+								 : &o->dds.priority2);
+	}
+	if (v->id == MID_UNICAST_MASTER_LOCKOUT_NP) {
+		struct net_addr locked[MAX_MASTERS];
+		int i, k, n = 0;
+		for (k = 0; k < v->u.lockout.count; k++) {
+			struct port_address pa;
+			for (i = 0; i < o->n_masters; i++) {
+				mgmt_port_address(&o->m[i].addr, &pa);
+				if (pa.networkProtocol == v->u.lockout.addr[k].networkProtocol &&
+				    pa.addressLength == v->u.lockout.addr[k].addressLength &&
+				    !memcmp(pa.address, v->u.lockout.addr[k].address,
+					    pa.addressLength)) {
+					if (n < MAX_MASTERS) {
+						locked[n++] = o->m[i].addr;
+					}
+					break;
+				}
+			}
+			if (i == o->n_masters) {
+				char a[64];
+				oc_log(o, LOG_WARNING,
+				       "management: lock-out of %s refused: not in the unicast "
+				       "master table",
+				       port_address_str(&v->u.lockout.addr[k], a, sizeof(a)));
+				return -MERR_WRONG_VALUE;
+			}
+		}
+		oc_lockout(o, locked, n, remote ? "management, remote" : "management", now);
+		return 0;
+	}
+	return -MERR_NOT_SUPPORTED;
+}
+
+const struct eng_counters *oc_counters(const struct oc *o)
+{
+	return &o->cnt;
+}
+
+enum port_state oc_port_state(const struct oc *o)
+{
+	return o->state;
+}
+
+const struct current_ds *oc_current_ds(const struct oc *o)
+{
+	return &o->cds;
+}
+
+int oc_selected(const struct oc *o)
+{
+	return o->selected;
+}
