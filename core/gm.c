@@ -564,7 +564,7 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	if (g->summary_period) {
 		next = eng_min(next, g->next_summary);
 	}
-	if (g->tod && g->tod->paired) {
+	if (g->tod && g->tod->paired && g->src == SRC_LOCKED) {
 		/* loss of the source is a deadline too */
 		next = eng_min(next, g->tod->last_good + g->tod->loss_timeout);
 	}
