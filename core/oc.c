@@ -375,6 +375,9 @@ static void check_announce_timeouts(struct oc *o, tmv_t now)
 			mm->c.qualified = 0; /* PTSF-lossAnnounce */
 			mm->failed = 1;
 			mm->win.n = 0;
+			/* a master that restarted has forgotten our grant: ask
+			 * again now rather than at the renewal */
+			uc_req_lost(&mm->req, UC_ANNOUNCE, now);
 			oc_log(o, LOG_NOTICE, "port 1 (%s): announce timeout from master %s (%s)",
 			       o->port.iface, mm->name, clock_id_str(&mm->c.ds.identity, id));
 			changed = 1;

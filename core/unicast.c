@@ -533,6 +533,17 @@ void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t
 	r->svc[svc].next_req = now + r->cfg.retry;
 }
 
+void uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
+{
+	struct uc_req_svc *s = &r->svc[svc];
+	if (!s->wanted || s->state != UC_GRANTED) {
+		return;
+	}
+	s->state = UC_IDLE;
+	s->failures = 0;
+	s->next_req = now;
+}
+
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now)
 {
 	return r->svc[svc].state == UC_GRANTED && now < r->svc[svc].expires;

@@ -159,6 +159,11 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
 		      struct tlv_unicast *ack);
 
+/* The master's messages of svc stopped although the grant runs (e.g. an
+ * Announce receipt timeout: it restarted and forgot us): ask again now and
+ * then every retry interval, instead of waiting for the renewal. */
+void uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
+
 /* Granted and not expired. */
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now);
 

@@ -163,6 +163,32 @@ TEST(servo_pi_step_threshold_and_clamp)
 	servo_destroy(s);
 }
 
+TEST(servo_pi_holdover_is_the_mean_adjustment)
+{
+	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3, 0, 20000, 500000 };
+	struct servo *s = servo_pi_create(&cfg, 0);
+	double err = 0, freq_err = -3000, adj = 0, worst_integrator = 0;
+	uint32_t x = 12345;
+	int k;
+
+	/* 16 samples/s, each offset read with +-150 ns of uniform noise */
+	servo_sync_interval(s, 1.0 / 16);
+	for (k = 0; k < 16 * 600; k++) {
+		double noise;
+		x = x * 1664525u + 1013904223u;
+		noise = ((double)(x >> 8) / (1 << 24) - 0.5) * 300;
+		servo_sample(s, (tmv_t)llround(err + noise), (tmv_t)k * NS_PER_SEC / 16, &adj);
+		err += (freq_err + adj) / 16;
+		if (k > 16 * 300 && fabs(adj + freq_err) > worst_integrator) {
+			worst_integrator = fabs(adj + freq_err);
+		}
+	}
+	/* the last adjustment swings by tens of ppb; the held one is within a few */
+	CHECK(worst_integrator > 20);
+	CHECK(fabs(servo_holdover_ppb(s) + freq_err) < 3);
+	servo_destroy(s);
+}
+
 TEST(soft_clock_true_error)
 {
 	struct clk *c = clk_soft_create(250000, 10000);

@@ -300,3 +300,29 @@ TEST(requester_announce_discovery_never_backs_off)
 	CHECK_EQ(asked, 9);
 	CHECK_EQ(poll_types(&r, 12 * S, &sig, &ev), 1);
 }
+
+TEST(requester_asks_again_when_a_granted_flow_is_lost)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { ANNOUNCE, 0, 300, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_ANNOUNCE, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &g, S / 10), UC_EV_GRANTED);
+	CHECK_EQ(poll_types(&r, 10 * S, &sig, &ev), 0); /* renewal is at 297 s */
+	/* announce timeout at 10 s: the master restarted without our grant */
+	uc_req_lost(&r, UC_ANNOUNCE, 10 * S);
+	CHECK(!uc_req_granted(&r, UC_ANNOUNCE, 10 * S));
+	CHECK_EQ(poll_types(&r, 10 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	CHECK_EQ(poll_types(&r, 11 * S, &sig, &ev), 1); /* silence: retry interval */
+	CHECK_EQ(uc_req_grant(&r, &g, 11 * S + S / 10), UC_EV_GRANTED);
+	/* a service not wanted or not granted is left alone */
+	uc_req_lost(&r, UC_SYNC, 12 * S);
+	CHECK_EQ(r.svc[UC_SYNC].state, UC_IDLE);
+	CHECK_EQ(poll_types(&r, 12 * S, &sig, &ev), 0);
+}
