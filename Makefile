@@ -61,6 +61,17 @@ $(B)/ptpbox: $(CMDOBJ) $(B)/libptpbox.a
 $(B)/unit_tests: $(UNITOBJ) $(B)/libptpbox.a
 	$(CC) -o $@ $(UNITOBJ) $(B)/libptpbox.a $(LDLIBS)
 
+# the network simulator (test/sim/ptpsim*.c): engines in simulated time
+SIM := $(wildcard test/sim/ptpsim*.c)
+SIMOBJ := $(patsubst %.c,$(B)/obj/%.o,$(SIM))
+
+$(B)/ptpsim: $(SIMOBJ) $(B)/libptpbox.a
+	$(CC) -o $@ $(SIMOBJ) $(B)/libptpbox.a $(LDLIBS)
+
+sim: $(B)/ptpsim
+
+.PHONY: sim
+
 unit: $(B)/unit_tests
 	$(B)/unit_tests
 

@@ -17,7 +17,7 @@ done
 [ $install = 1 ] && { scripts/install-deps.sh test || exit 1; }
 if [ $build = 1 ]; then
 	./build.sh -s || exit 1
-	make -s -j2 build/unit_tests || exit 1
+	make -s -j2 build/unit_tests build/ptpsim || exit 1
 	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests || exit 1
 fi
 
@@ -58,6 +58,7 @@ suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.s
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
 suite cli-todenc sh test/cli/todenc.sh
 suite fuzz-msg sh test/fuzz/run.sh 20
+suite sim sh test/sim/sim.sh
 suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
 suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
 suite net-failover sh test/net/failover.sh

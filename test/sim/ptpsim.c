@@ -1,0 +1,1353 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ptpsim: runs the real gm and oc engines over simulated links, oscillators
+ * and time stamping units in simulated time, and reports every node's true
+ * time error.  See ptpsim.h for the time bases and test/sim/scenarios/README
+ * for the scenario format.
+ *
+ *   build/ptpsim SCENARIO [--seed N] [--duration S] [--set KEY=VALUE]...
+ *                [--json] [--log] [--log-level N] [--trace FILE]
+ *
+ * The event queue is a binary heap ordered by (sim time, insertion number),
+ * so equal times run in the order they were scheduled and a run is a pure
+ * function of the scenario, the options and the seed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "masks.h"
+#include "ptpsim.h"
+#include "stats.h"
+
+#define MAX_CLI_SETS 64
+
+enum ev_type { EV_RX, EV_TXTS, EV_TICK, EV_SAMPLE, EV_SCRIPT };
+
+struct pkt {
+	int event;
+	struct net_addr from;
+	size_t len;
+	uint8_t buf[PTP_MSG_MAX_LEN];
+	struct pkt *next; /* free list */
+};
+
+struct event {
+	tmv_t t;
+	uint64_t seq;
+	int type;
+	int node;
+	unsigned inc; /* the node's incarnation when scheduled */
+	int id;	      /* EV_TXTS: send() id; EV_SCRIPT: index */
+	tmv_t ts;     /* EV_TXTS: the stamp */
+	struct pkt *pkt;
+};
+
+struct selection {
+	tmv_t t;
+	int master; /* table index, -1 none */
+	char name[SIM_NAME_LEN + 64];
+};
+
+struct node {
+	struct sim *sim;
+	int idx;
+	const struct node_spec *spec;
+	struct config *cfg;
+	struct sim_clock clock;
+	struct rng ts_rng;
+	struct stamp_cfg stamp;
+	struct net_addr addr;
+	int transport;
+	struct eng_ops ops;
+	struct eng_port port;
+	struct oc *oc;
+	struct gm *gm;
+	int alive;
+	unsigned inc;
+	int one_step;
+	int next_id;
+	tmv_t tick_at, tick_ev_at; /* wanted deadline; time of the queued tick event */
+	/* one sample per simulated second: TE at the second, the mean
+	 * adjustment and the mean true frequency error over the second
+	 * before it (ppb) */
+	double *te, *fadj, *ferr;
+	double last_te, last_adj_int; /* at the previous sample, without steps */
+	/* largest |TE| at any instant the node's engine ran (its clock only
+	 * changes rate or steps then, so TE is linear in between), per
+	 * second: transients between the samples */
+	double *peak, cur_peak;
+	int sel;
+	struct selection *sels;
+	int n_sels, cap_sels;
+	uint64_t log_lines[8], tx, rx, rx_dead, tick_clamps, creates;
+};
+
+struct sim {
+	struct scenario sc;
+	tmv_t now, end;
+	struct event *heap;
+	size_t n_heap, cap_heap;
+	uint64_t seq, n_events;
+	struct pkt *free_pkts;
+	struct node node[SIM_MAX_NODES];
+	int n_nodes;
+	short link_of[SIM_MAX_NODES][SIM_MAX_NODES]; /* link index, -1 */
+	size_t n_samples, next_sample;
+	uint64_t no_route, no_link;
+	/* options */
+	int json, log_level;
+	FILE *log_out, *trace;
+	const char *set_key[MAX_CLI_SETS], *set_val[MAX_CLI_SETS];
+	int n_sets;
+};
+
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("ptpsim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* ---- event heap ---- */
+
+static int ev_before(const struct event *a, const struct event *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void push(struct sim *s, struct event *e)
+{
+	size_t i;
+
+	if (s->n_heap == s->cap_heap) {
+		size_t cap = s->cap_heap ? 2 * s->cap_heap : 1024;
+		struct event *h = realloc(s->heap, cap * sizeof(*h));
+		if (!h) {
+			die("out of memory");
+		}
+		s->heap = h;
+		s->cap_heap = cap;
+	}
+	e->seq = s->seq++;
+	i = s->n_heap++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!ev_before(e, &s->heap[parent])) {
+			break;
+		}
+		s->heap[i] = s->heap[parent];
+		i = parent;
+	}
+	s->heap[i] = *e;
+}
+
+static void pop(struct sim *s, struct event *out)
+{
+	struct event last;
+	size_t i = 0;
+
+	*out = s->heap[0];
+	last = s->heap[--s->n_heap];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= s->n_heap) {
+			break;
+		}
+		if (c + 1 < s->n_heap && ev_before(&s->heap[c + 1], &s->heap[c])) {
+			c++;
+		}
+		if (!ev_before(&s->heap[c], &last)) {
+			break;
+		}
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->n_heap) {
+		s->heap[i] = last;
+	}
+}
+
+static struct pkt *pkt_get(struct sim *s)
+{
+	struct pkt *p = s->free_pkts;
+
+	if (p) {
+		s->free_pkts = p->next;
+		return p;
+	}
+	p = malloc(sizeof(*p));
+	if (!p) {
+		die("out of memory");
+	}
+	return p;
+}
+
+static void pkt_put(struct sim *s, struct pkt *p)
+{
+	p->next = s->free_pkts;
+	s->free_pkts = p;
+}
+
+/* ---- output helpers ---- */
+
+static void fmt_time(tmv_t t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld.%06lld", (long long)(t / NS_PER_SEC),
+		 (long long)(t % NS_PER_SEC / 1000));
+}
+
+static void sim_log(struct sim *s, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void sim_log(struct sim *s, const char *who, const char *fmt, ...)
+{
+	char ts[32];
+	va_list ap;
+
+	if (!s->log_out) {
+		return;
+	}
+	fmt_time(s->now, ts, sizeof(ts));
+	fprintf(s->log_out, "%s %s: ", ts, who);
+	va_start(ap, fmt);
+	vfprintf(s->log_out, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->log_out);
+}
+
+/* ---- engine ops ---- */
+
+static tmv_t mono(const struct sim *s)
+{
+	return SIM_MONO0 + s->now;
+}
+
+static int node_by_addr(const struct sim *s, const struct net_addr *a)
+{
+	int i;
+
+	for (i = 0; i < s->n_nodes; i++) {
+		if (net_addr_eq(&s->node[i].addr, a)) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static int op_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
+		   size_t len, int want_ts)
+{
+	struct node *n = io;
+	struct sim *s = n->sim;
+	tmv_t ts = 0;
+	struct event e;
+	int dst, li, id = 0;
+
+	(void)port;
+	if (len > PTP_MSG_MAX_LEN) {
+		return -EMSGSIZE;
+	}
+	n->tx++;
+	if (event || want_ts) {
+		ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 1);
+	}
+	if (want_ts) {
+		id = ++n->next_id;
+		memset(&e, 0, sizeof(e));
+		e.t = s->now + (tmv_t)n->stamp.tx_ts_delay_ns;
+		e.type = EV_TXTS;
+		e.node = n->idx;
+		e.inc = n->inc;
+		e.id = id;
+		e.ts = ts;
+		push(s, &e);
+	}
+	dst = node_by_addr(s, to);
+	if (dst < 0) {
+		s->no_route++;
+		return id;
+	}
+	li = s->link_of[n->idx][dst];
+	if (li < 0) {
+		s->no_link++;
+		return id;
+	} else {
+		struct link *l = &s->sc.link[li];
+		struct link_dir *d = &l->dir[l->a == n->idx ? 0 : 1];
+		struct pkt *p;
+
+		d->sent++;
+		if (!l->up) {
+			d->down++;
+			return id;
+		}
+		if (d->drop_mask & (1u << (buf[0] & 0x0f))) {
+			d->dropped++;
+			return id;
+		}
+		if (d->loss > 0 && rng_uniform(&d->rng) < d->loss) {
+			d->lost++;
+			return id;
+		}
+		p = pkt_get(s);
+		p->event = event;
+		p->from = n->addr;
+		if (n->addr.ss.ss_family == AF_INET6) {
+			((struct sockaddr_in6 *)&p->from.ss)->sin6_port = htons(event ? 319 : 320);
+		} else {
+			((struct sockaddr_in *)&p->from.ss)->sin_port = htons(event ? 319 : 320);
+		}
+		p->len = len;
+		memcpy(p->buf, buf, len);
+		/* one-step: the NIC writes originTimestamp (octets 34..43) at
+		 * transmission */
+		if (n->one_step && event && len >= 44 && (buf[0] & 0x0f) == SYNC) {
+			put_be(p->buf + 34, (uint64_t)(ts / NS_PER_SEC), 6);
+			put_be(p->buf + 40, (uint64_t)(ts % NS_PER_SEC), 4);
+		}
+		memset(&e, 0, sizeof(e));
+		e.t = s->now + (tmv_t)llround(link_delay(d));
+		e.type = EV_RX;
+		e.node = dst;
+		e.pkt = p;
+		push(s, &e);
+	}
+	return id;
+}
+
+static void op_log(void *io, int level, const char *line)
+{
+	struct node *n = io;
+
+	n->log_lines[level & 7]++;
+	sim_log(n->sim, n->spec->name, "%s", line);
+}
+
+static int op_addr_parse(void *io, int transport, const char *text, struct net_addr *a)
+{
+	char buf[64], *pct;
+
+	(void)io;
+	snprintf(buf, sizeof(buf), "%s", text);
+	pct = strchr(buf, '%'); /* fe80::1%eth0: the scope means nothing here */
+	if (pct) {
+		*pct = 0;
+	}
+	memset(a, 0, sizeof(*a));
+	if (transport == TRANS_UDP_IPV6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+		if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1) {
+			return -EINVAL;
+		}
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(320);
+		a->len = sizeof(*s6);
+		return 0;
+	}
+	if (transport == TRANS_UDP_IPV4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+		if (inet_pton(AF_INET, buf, &s4->sin_addr) != 1) {
+			return -EINVAL;
+		}
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(320);
+		a->len = sizeof(*s4);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- nodes ---- */
+
+static void set_deadline(struct node *n, tmv_t deadline_mono)
+{
+	struct sim *s = n->sim;
+	tmv_t d;
+	struct event e;
+
+	if (deadline_mono == INT64_MAX) {
+		n->tick_at = INT64_MAX;
+		return;
+	}
+	d = deadline_mono - SIM_MONO0;
+	if (d <= s->now) {
+		/* "never before now + 1 unless something is due": tick ran
+		 * what was due, so this would spin */
+		n->tick_clamps++;
+		d = s->now + 1;
+	}
+	n->tick_at = d;
+	if (d < n->tick_ev_at) {
+		memset(&e, 0, sizeof(e));
+		e.t = d;
+		e.type = EV_TICK;
+		e.node = n->idx;
+		e.inc = n->inc;
+		push(s, &e);
+		n->tick_ev_at = d;
+	}
+}
+
+static const char *master_name(const struct node *n, int idx, char *buf, size_t len)
+{
+	const struct uc_master_table *t;
+	int id = cfg_int(n->cfg, OPT_unicast_master_table);
+	struct net_addr a;
+	int k;
+
+	t = config_table(n->cfg, id ? id : 1);
+	if (idx < 0 || !t || idx >= t->n) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	if (!op_addr_parse(NULL, t->entry[idx].transport, t->entry[idx].addr, &a) &&
+	    (k = node_by_addr(n->sim, &a)) >= 0) {
+		snprintf(buf, len, "%s", n->sim->node[k].spec->name);
+	} else {
+		snprintf(buf, len, "%s", t->entry[idx].addr);
+	}
+	return buf;
+}
+
+static void note_selection(struct node *n)
+{
+	struct selection *sl;
+	int cur = n->oc ? oc_selected(n->oc) : -1;
+
+	if (cur == n->sel) {
+		return;
+	}
+	n->sel = cur;
+	if (n->n_sels == n->cap_sels) {
+		int cap = n->cap_sels ? 2 * n->cap_sels : 16;
+		struct selection *ns = realloc(n->sels, (size_t)cap * sizeof(*ns));
+		if (!ns) {
+			die("out of memory");
+		}
+		n->sels = ns;
+		n->cap_sels = cap;
+	}
+	sl = &n->sels[n->n_sels++];
+	sl->t = n->sim->now;
+	sl->master = cur;
+	master_name(n, cur, sl->name, sizeof(sl->name));
+}
+
+/* After every call into the engine: its next deadline, its selection. */
+static void engine_done(struct node *n)
+{
+	tmv_t now = mono(n->sim);
+	double te;
+
+	if (n->oc) {
+		set_deadline(n, oc_tick(n->oc, now));
+		note_selection(n);
+	} else if (n->gm) {
+		set_deadline(n, gm_tick(n->gm, now));
+	}
+	te = fabs(sim_clock_te(&n->clock));
+	if (te > n->cur_peak) {
+		n->cur_peak = te;
+	}
+}
+
+static void node_kill(struct node *n)
+{
+	if (n->oc) {
+		oc_destroy(n->oc);
+		n->oc = NULL;
+		note_selection(n);
+	}
+	if (n->gm) {
+		gm_destroy(n->gm);
+		n->gm = NULL;
+	}
+	n->alive = 0;
+	n->inc++;
+	n->tick_at = n->tick_ev_at = INT64_MAX;
+}
+
+static void node_start(struct node *n)
+{
+	char err[512], id[32];
+
+	if (n->alive) {
+		node_kill(n);
+	}
+	err[0] = 0;
+	if (n->spec->role == CFG_ROLE_OC) {
+		n->oc = oc_create(n->cfg, &n->port, &n->ops, mono(n->sim), err, sizeof(err));
+	} else {
+		n->gm = gm_create(n->cfg, &n->port, &n->ops, mono(n->sim), err, sizeof(err));
+	}
+	if (!n->oc && !n->gm) {
+		die("node %s: %s", n->spec->name, err[0] ? err : "engine not created");
+	}
+	n->alive = 1;
+	n->creates++;
+	sim_log(n->sim, "sim", "%s %s: %s %s, clockIdentity %s",
+		n->creates > 1 ? "restart" : "start", n->spec->name,
+		n->spec->role == CFG_ROLE_OC ? "oc" : "gm", n->spec->address,
+		clock_id_str(&n->port.clockIdentity, id));
+	engine_done(n);
+}
+
+static int parse_clock_identity(const char *s, struct clock_identity *id)
+{
+	unsigned v[8];
+	int i;
+
+	if (sscanf(s, "%2x%2x%2x.%2x%2x.%2x%2x%2x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7]) != 8) {
+		return -1;
+	}
+	for (i = 0; i < 8; i++) {
+		id->id[i] = (uint8_t)v[i];
+	}
+	return 0;
+}
+
+static void node_setup(struct sim *s, int i)
+{
+	struct node *n = &s->node[i];
+	const struct node_spec *sp = &s->sc.node[i];
+	char err[512], name[64];
+	int k;
+
+	memset(n, 0, sizeof(*n));
+	n->sim = s;
+	n->idx = i;
+	n->spec = sp;
+	n->sel = -1;
+	n->tick_at = n->tick_ev_at = INT64_MAX;
+
+	n->cfg = config_create(sp->role);
+	if (!n->cfg) {
+		die("out of memory");
+	}
+	err[0] = 0;
+	if (config_read(n->cfg, sp->config, sp->name, err, sizeof(err))) {
+		die("node %s: %s", sp->name, err);
+	}
+	for (k = 0; k < sp->n_set; k++) {
+		if (config_set(n->cfg, sp->set[k].key, sp->set[k].value)) {
+			die("node %s: set %s %s: refused", sp->name, sp->set[k].key,
+			    sp->set[k].value);
+		}
+	}
+	for (k = 0; k < s->n_sets; k++) {
+		if (config_set(n->cfg, s->set_key[k], s->set_val[k])) {
+			die("--set %s=%s: refused for node %s", s->set_key[k], s->set_val[k],
+			    sp->name);
+		}
+	}
+	if (config_finish(n->cfg, err, sizeof(err))) {
+		die("node %s: %s", sp->name, err);
+	}
+	n->transport = cfg_int(n->cfg, OPT_network_transport);
+	if (op_addr_parse(NULL, n->transport, sp->address, &n->addr)) {
+		die("node %s: address %s is not a %s address", sp->name, sp->address,
+		    n->transport == TRANS_UDP_IPV6 ? "UDPv6" : "UDPv4");
+	}
+	for (k = 0; k < i; k++) {
+		if (net_addr_eq(&s->node[k].addr, &n->addr)) {
+			die("node %s: address %s is %s's too", sp->name, sp->address,
+			    s->node[k].spec->name);
+		}
+	}
+
+	n->stamp = sp->stamp;
+	if (!sp->stamp.kind_set) {
+		n->stamp.kind = cfg_int(n->cfg, OPT_time_stamping) == TS_SOFTWARE ? STAMP_SW
+										   : STAMP_HW;
+	}
+	if (sp->role == CFG_ROLE_GM && !cfg_int(n->cfg, OPT_twoStepFlag)) {
+		if (n->stamp.kind != STAMP_HW) {
+			die("node %s: twoStepFlag 0: one-step Sync needs stamp hardware", sp->name);
+		}
+		n->one_step = 1;
+	}
+	sim_clock_init(&n->clock, &sp->osc, &s->now, s->sc.seed, sp->name);
+	n->last_te = sim_clock_te(&n->clock);
+	snprintf(name, sizeof(name), "ts:%s", sp->name);
+	rng_init(&n->ts_rng, s->sc.seed, name);
+
+	/* clockIdentity: the configuration's, else EUI-48 02:00:00:00:00:NN
+	 * plus two octets (OCP: appended, no FFFE), 00 gm / 01 oc */
+	if (*cfg_str(n->cfg, OPT_clockIdentity)) {
+		if (parse_clock_identity(cfg_str(n->cfg, OPT_clockIdentity),
+					 &n->port.clockIdentity)) {
+			die("node %s: clockIdentity: expected the form 001122.3344.556677",
+			    sp->name);
+		}
+	} else {
+		n->port.clockIdentity.id[0] = 0x02;
+		n->port.clockIdentity.id[5] = (uint8_t)(i + 1);
+		n->port.clockIdentity.id[7] = sp->role == CFG_ROLE_GM ? 0x00 : 0x01;
+	}
+	n->port.iface = sp->name;
+	n->port.transport = n->transport;
+	n->port.hw_ts = n->stamp.kind == STAMP_HW;
+
+	n->ops.send = op_send;
+	n->ops.log = op_log;
+	n->ops.addr_parse = op_addr_parse;
+	n->ops.mgmt = NULL;
+	n->ops.clk = &n->clock.clk;
+	n->ops.io = n;
+	n->ops.log_level = s->log_level;
+
+	n->te = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->fadj = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->ferr = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->peak = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	if (!n->te || !n->fadj || !n->ferr || !n->peak) {
+		die("out of memory");
+	}
+}
+
+/* ---- events ---- */
+
+static void do_rx(struct sim *s, const struct event *e)
+{
+	struct node *n = &s->node[e->node];
+	struct pkt *p = e->pkt;
+	tmv_t rx_ts = 0;
+
+	if (!n->alive) {
+		n->rx_dead++;
+		pkt_put(s, p);
+		return;
+	}
+	n->rx++;
+	if (p->event) {
+		rx_ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 0);
+	}
+	if (n->oc) {
+		oc_rx(n->oc, p->event, &p->from, p->buf, p->len, rx_ts, mono(s));
+	} else {
+		gm_rx(n->gm, p->event, &p->from, p->buf, p->len, rx_ts, mono(s));
+	}
+	pkt_put(s, p);
+	engine_done(n);
+}
+
+static void do_txts(struct sim *s, const struct event *e)
+{
+	struct node *n = &s->node[e->node];
+
+	if (!n->alive || e->inc != n->inc) {
+		return;
+	}
+	if (n->oc) {
+		oc_tx_ts(n->oc, e->id, e->ts, mono(s));
+	} else {
+		gm_tx_ts(n->gm, e->id, e->ts, mono(s));
+	}
+	engine_done(n);
+}
+
+static void do_tick(struct sim *s, const struct event *e)
+{
+	struct node *n = &s->node[e->node];
+
+	if (!n->alive || e->inc != n->inc || e->t != n->tick_ev_at) {
+		return; /* superseded */
+	}
+	n->tick_ev_at = INT64_MAX;
+	if (n->tick_at == INT64_MAX) {
+		return; /* nothing due any more */
+	}
+	if (n->tick_at > s->now) {
+		/* the deadline moved later since this was queued */
+		struct event r = *e;
+		r.t = n->tick_at;
+		push(s, &r);
+		n->tick_ev_at = n->tick_at;
+		return;
+	}
+	engine_done(n);
+}
+
+static void do_sample(struct sim *s)
+{
+	size_t k = s->next_sample++;
+	int i;
+
+	for (i = 0; i < s->n_nodes; i++) {
+		struct node *n = &s->node[i];
+		double te = sim_clock_te(&n->clock), te_free = te - (double)n->clock.stepped;
+		n->te[k] = te;
+		n->peak[k] = fabs(te) > n->cur_peak ? fabs(te) : n->cur_peak;
+		n->cur_peak = 0;
+		n->fadj[k] = n->clock.adj_int - n->last_adj_int;
+		n->ferr[k] = te_free - n->last_te;
+		n->last_te = te_free;
+		n->last_adj_int = n->clock.adj_int;
+		if (s->trace) {
+			fprintf(s->trace, "%zu,%s,%.1f,%.3f,%.3f\n", k + 1, n->spec->name, n->te[k],
+				n->fadj[k], n->ferr[k]);
+		}
+	}
+	if (s->next_sample < s->n_samples) {
+		struct event e;
+		memset(&e, 0, sizeof(e));
+		e.t = (tmv_t)(s->next_sample + 1) * NS_PER_SEC;
+		e.type = EV_SAMPLE;
+		push(s, &e);
+	}
+}
+
+static void do_script(struct sim *s, const struct scen_event *se)
+{
+	struct node *n = se->node >= 0 ? &s->node[se->node] : NULL;
+	struct link *l = se->link >= 0 ? &s->sc.link[se->link] : NULL;
+	const char *lname = se->link >= 0 ? s->sc.link_name[se->link] : "";
+	static const char *const src[] = { "locked", "lost", "class" };
+	struct net_addr addrs[SIM_MAX_EV_ADDRS];
+	int i;
+
+	switch (se->act) {
+	case ACT_START:
+		node_start(n);
+		break;
+	case ACT_RESTART:
+		node_start(n);
+		break;
+	case ACT_KILL:
+		sim_log(s, "sim", "kill %s", n->spec->name);
+		node_kill(n);
+		break;
+	case ACT_STOP:
+		sim_log(s, "sim", "stop %s", n->spec->name);
+		if (n->oc) {
+			oc_stop(n->oc, mono(s));
+		} else if (n->gm) {
+			gm_stop(n->gm, mono(s));
+		}
+		node_kill(n);
+		break;
+	case ACT_SOURCE:
+		sim_log(s, "sim", "source %s %s %d", n->spec->name, src[se->src_req], se->src_cls);
+		if (n->gm) {
+			gm_source(n->gm, (enum gm_source_req)se->src_req, se->src_cls, mono(s));
+			engine_done(n);
+		}
+		break;
+	case ACT_LINK_DOWN:
+	case ACT_LINK_UP:
+		l->up = se->act == ACT_LINK_UP;
+		sim_log(s, "sim", "link %s %s", lname, l->up ? "up" : "down");
+		break;
+	case ACT_DELAY_STEP:
+		for (i = 0; i < 2; i++) {
+			if (se->dirs & (1 << i)) {
+				l->dir[i].delay_ns += se->delta_ns;
+				if (l->dir[i].delay_ns < 0) {
+					l->dir[i].delay_ns = 0;
+				}
+			}
+		}
+		sim_log(s, "sim", "link %s delay fwd %.0f rev %.0f ns", lname, l->dir[0].delay_ns,
+			l->dir[1].delay_ns);
+		break;
+	case ACT_DROP:
+		l->dir[se->dirs == 1 ? 0 : 1].drop_mask = se->drop_mask;
+		sim_log(s, "sim", "link %s %s: drop mask 0x%04x", lname, se->dirs == 1 ? "fwd" : "rev",
+			se->drop_mask);
+		break;
+	case ACT_LOCKOUT:
+		for (i = 0; i < se->n_addrs; i++) {
+			if (op_addr_parse(NULL, n->transport, se->addrs[i], &addrs[i])) {
+				die("%s:%d: lockout %s: not an address of the node's transport",
+				    s->sc.path, se->line, se->addrs[i]);
+			}
+		}
+		sim_log(s, "sim", "lockout %s: %d addresses", n->spec->name, se->n_addrs);
+		if (n->oc) {
+			oc_lockout(n->oc, addrs, se->n_addrs, "scenario", mono(s));
+			engine_done(n);
+		}
+		break;
+	}
+}
+
+static void run(struct sim *s)
+{
+	struct event e;
+	int i;
+
+	/* node starts, then the script, then the first sample: at equal
+	 * times they run in this order */
+	for (i = 0; i < s->n_nodes; i++) {
+		memset(&e, 0, sizeof(e));
+		e.t = (tmv_t)llround(s->sc.node[i].start_s * NS_PER_SEC);
+		e.type = EV_SCRIPT;
+		e.id = -1 - i;
+		push(s, &e);
+	}
+	for (i = 0; i < s->sc.n_ev; i++) {
+		memset(&e, 0, sizeof(e));
+		e.t = s->sc.ev[i].t;
+		e.type = EV_SCRIPT;
+		e.id = i;
+		push(s, &e);
+	}
+	if (s->n_samples) {
+		memset(&e, 0, sizeof(e));
+		e.t = NS_PER_SEC;
+		e.type = EV_SAMPLE;
+		push(s, &e);
+	}
+	while (s->n_heap && s->heap[0].t <= s->end) {
+		pop(s, &e);
+		s->now = e.t;
+		s->n_events++;
+		switch (e.type) {
+		case EV_RX:
+			do_rx(s, &e);
+			break;
+		case EV_TXTS:
+			do_txts(s, &e);
+			break;
+		case EV_TICK:
+			do_tick(s, &e);
+			break;
+		case EV_SAMPLE:
+			do_sample(s);
+			break;
+		case EV_SCRIPT:
+			if (e.id < 0) {
+				struct scen_event st;
+				memset(&st, 0, sizeof(st));
+				st.act = ACT_START;
+				st.node = -1 - e.id;
+				st.link = -1;
+				do_script(s, &st);
+			} else {
+				do_script(s, &s->sc.ev[e.id]);
+			}
+			break;
+		}
+	}
+	s->now = s->end;
+}
+
+/* ---- results ---- */
+
+struct window_res {
+	size_t n;
+	struct te_summary sum;
+	double te_start, te_end, ferr_start, ferr_mean, peak;
+};
+
+static void window(const struct sim *s, const struct node *n, double from_s, double to_s,
+		   struct window_res *w)
+{
+	size_t a, b, k;
+	double f = 0;
+
+	memset(w, 0, sizeof(*w));
+	/* sample k is at t = k + 1 s */
+	a = from_s < 1 ? 0 : (size_t)ceil(from_s) - 1;
+	b = to_s < 1 ? 0 : (size_t)floor(to_s);
+	if (b > s->n_samples) {
+		b = s->n_samples;
+	}
+	if (a >= b) {
+		return;
+	}
+	w->n = b - a;
+	te_summary(n->te + a, w->n, &w->sum);
+	w->te_start = n->te[a];
+	w->te_end = n->te[b - 1];
+	w->ferr_start = n->ferr[a];
+	for (k = a; k < b; k++) {
+		f += n->ferr[k];
+		if (n->peak[k] > w->peak) {
+			w->peak = n->peak[k];
+		}
+	}
+	w->ferr_mean = f / (double)w->n;
+}
+
+struct node_res {
+	struct window_res steady;
+	double mean_fadj;
+	long converged_s; /* -1: not at the end */
+	size_t n_mtie, n_tdev;
+	struct te_point mtie[8], tdev[8];
+	struct mask_verdict verdict[SIM_MAX_MASKS];
+};
+
+static void node_results(const struct sim *s, const struct node *n, struct node_res *r)
+{
+	static const double taus[] = { 1, 10, 100, 1000, 10000 };
+	size_t a, k, i;
+	double thr = s->sc.te_threshold_ns, f = 0;
+	const double *x;
+	struct te_measure me;
+
+	memset(r, 0, sizeof(*r));
+	window(s, n, s->sc.steady_from_s, (double)s->n_samples, &r->steady);
+	a = s->n_samples - r->steady.n;
+	for (k = a; k < s->n_samples; k++) {
+		f += n->fadj[k];
+	}
+	r->mean_fadj = r->steady.n ? f / (double)r->steady.n : 0;
+
+	r->converged_s = -1;
+	if (s->n_samples && fabs(n->te[s->n_samples - 1]) < thr) {
+		k = s->n_samples;
+		while (k > 0 && fabs(n->te[k - 1]) < thr) {
+			k--;
+		}
+		r->converged_s = (long)k + 1; /* first sample of the last run below thr */
+	}
+
+	x = n->te + a;
+	for (i = 0; i < sizeof(taus) / sizeof(taus[0]); i++) {
+		size_t kk = (size_t)taus[i];
+		double v;
+		if (kk <= stats_mtie_kmax(r->steady.n) && !stats_mtie(x, r->steady.n, kk, &v)) {
+			r->mtie[r->n_mtie].tau_s = taus[i];
+			r->mtie[r->n_mtie++].ns = v;
+		}
+		if (kk <= stats_tdev_kmax(r->steady.n) && !stats_tdev(x, r->steady.n, kk, &v)) {
+			r->tdev[r->n_tdev].tau_s = taus[i];
+			r->tdev[r->n_tdev++].ns = v;
+		}
+	}
+	memset(&me, 0, sizeof(me));
+	me.max_abs_te_ns = r->steady.sum.max_abs_ns;
+	me.duration_s = (double)r->steady.n;
+	me.mtie = r->mtie;
+	me.n_mtie = r->n_mtie;
+	me.tdev = r->tdev;
+	me.n_tdev = r->n_tdev;
+	for (i = 0; i < (size_t)s->sc.n_masks; i++) {
+		mask_check(mask_find(s->sc.masks[i]), &me, &r->verdict[i]);
+	}
+}
+
+/* JSON number: finite values with fixed decimals, else null. */
+static void jnum(FILE *f, double v, int dec)
+{
+	if (isfinite(v)) {
+		fprintf(f, "%.*f", dec, v);
+	} else {
+		fputs("null", f);
+	}
+}
+
+static void print_json(const struct sim *s, double wall)
+{
+	FILE *f = stdout;
+	int i, m;
+	size_t k;
+
+	fprintf(f, "{\"scenario\":\"%s\",\"seed\":%llu,\"sim_seconds\":%zu,\"steady_from\":",
+		s->sc.name, (unsigned long long)s->sc.seed, s->n_samples);
+	jnum(f, s->sc.steady_from_s, 0);
+	fprintf(f, ",\"te_threshold_ns\":");
+	jnum(f, s->sc.te_threshold_ns, 0);
+	fprintf(f, ",\"events\":%llu,\"nodes\":{", (unsigned long long)s->n_events);
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct node *n = &s->node[i];
+		struct node_res r;
+
+		node_results(s, n, &r);
+		fprintf(f, "%s\"%s\":{\"role\":\"%s\",\"address\":\"%s\",\"stamp\":\"%s\"",
+			i ? "," : "", n->spec->name, n->spec->role == CFG_ROLE_OC ? "oc" : "gm",
+			n->spec->address, n->stamp.kind == STAMP_HW ? "hardware" : "software");
+		fprintf(f, ",\"rms_te_ns\":");
+		jnum(f, r.steady.sum.rms_ns, 1);
+		fprintf(f, ",\"max_abs_te_ns\":");
+		jnum(f, r.steady.sum.max_abs_ns, 1);
+		fprintf(f, ",\"peak_abs_te_ns\":");
+		jnum(f, r.steady.peak, 1);
+		fprintf(f, ",\"mean_te_ns\":");
+		jnum(f, r.steady.sum.mean_ns, 1);
+		fprintf(f, ",\"min_te_ns\":");
+		jnum(f, r.steady.sum.min_ns, 1);
+		fprintf(f, ",\"max_te_ns\":");
+		jnum(f, r.steady.sum.max_ns, 1);
+		fprintf(f, ",\"converged_s\":");
+		if (r.converged_s >= 0) {
+			fprintf(f, "%ld", r.converged_s);
+		} else {
+			fputs("null", f);
+		}
+		fprintf(f, ",\"mean_freq_ppb\":");
+		jnum(f, r.mean_fadj, 3);
+		fprintf(f, ",\"mean_freq_err_ppb\":");
+		jnum(f, r.steady.ferr_mean, 3);
+		fprintf(f, ",\"final_te_ns\":");
+		jnum(f, s->n_samples ? n->te[s->n_samples - 1] : 0, 1);
+		fprintf(f, ",\"mtie_ns\":{");
+		for (k = 0; k < r.n_mtie; k++) {
+			fprintf(f, "%s\"%.0f\":", k ? "," : "", r.mtie[k].tau_s);
+			jnum(f, r.mtie[k].ns, 1);
+		}
+		fprintf(f, "},\"tdev_ns\":{");
+		for (k = 0; k < r.n_tdev; k++) {
+			fprintf(f, "%s\"%.0f\":", k ? "," : "", r.tdev[k].tau_s);
+			jnum(f, r.tdev[k].ns, 2);
+		}
+		fprintf(f, "},\"masks\":{");
+		for (m = 0; m < s->sc.n_masks; m++) {
+			const struct mask_verdict *v = &r.verdict[m];
+			fprintf(f, "%s\"%s\":{\"pass\":%s,\"checked\":%d,\"worst\":\"%s\",\"worst_tau_s\":",
+				m ? "," : "", s->sc.masks[m], v->pass ? "true" : "false", v->checked,
+				mask_what_str(v->worst));
+			jnum(f, v->worst_tau_s, 0);
+			fprintf(f, ",\"margin_ns\":");
+			jnum(f, v->margin_ns, 1);
+			fputc('}', f);
+		}
+		fprintf(f, "},\"windows\":{");
+		for (m = 0; m < s->sc.n_win; m++) {
+			struct window_res w;
+			window(s, n, s->sc.win[m].from_s, s->sc.win[m].to_s, &w);
+			fprintf(f, "%s\"%s\":{\"from_s\":", m ? "," : "", s->sc.win[m].name);
+			jnum(f, s->sc.win[m].from_s, 0);
+			fprintf(f, ",\"to_s\":");
+			jnum(f, s->sc.win[m].to_s, 0);
+			fprintf(f, ",\"n\":%zu,\"max_abs_te_ns\":", w.n);
+			jnum(f, w.sum.max_abs_ns, 1);
+			fprintf(f, ",\"peak_abs_te_ns\":");
+			jnum(f, w.peak, 1);
+			fprintf(f, ",\"rms_te_ns\":");
+			jnum(f, w.sum.rms_ns, 1);
+			fprintf(f, ",\"te_start_ns\":");
+			jnum(f, w.te_start, 1);
+			fprintf(f, ",\"te_end_ns\":");
+			jnum(f, w.te_end, 1);
+			fprintf(f, ",\"drift_ns\":");
+			jnum(f, w.te_end - w.te_start, 1);
+			fprintf(f, ",\"freq_err_start_ppb\":");
+			jnum(f, w.ferr_start, 3);
+			fprintf(f, ",\"mean_freq_err_ppb\":");
+			jnum(f, w.ferr_mean, 3);
+			fputc('}', f);
+		}
+		fprintf(f, "},\"selections\":[");
+		for (m = 0; m < n->n_sels; m++) {
+			char ts[32];
+			fmt_time(n->sels[m].t, ts, sizeof(ts));
+			fprintf(f, "%s{\"t\":%s,\"master\":\"%s\"}", m ? "," : "", ts,
+				n->sels[m].name);
+		}
+		fprintf(f, "],\"clock\":{\"steps\":%llu,\"adjfreqs\":%llu}",
+			(unsigned long long)n->clock.steps, (unsigned long long)n->clock.adjfreqs);
+		fprintf(f, ",\"counters\":{\"tx\":%llu,\"rx\":%llu,\"rx_while_dead\":%llu",
+			(unsigned long long)n->tx, (unsigned long long)n->rx,
+			(unsigned long long)n->rx_dead);
+		{
+			const struct eng_counters *c = n->oc ? oc_counters(n->oc)
+						       : n->gm ? gm_counters(n->gm)
+							       : NULL;
+			if (c) {
+				fprintf(f,
+					",\"rx_bad\":%llu,\"rx_other_domain\":%llu,\"rx_unknown_src\":%llu,"
+					"\"tx_err\":%llu,\"tx_ts_missing\":%llu,\"tx_ts_late\":%llu",
+					(unsigned long long)c->rx_bad,
+					(unsigned long long)c->rx_other_domain,
+					(unsigned long long)c->rx_unknown_src,
+					(unsigned long long)c->tx_err,
+					(unsigned long long)c->tx_ts_missing,
+					(unsigned long long)c->tx_ts_late);
+			}
+		}
+		fprintf(f, ",\"tick_clamps\":%llu,\"log_err\":%llu,\"log_warning\":%llu,"
+			   "\"log_notice\":%llu}}",
+			(unsigned long long)n->tick_clamps,
+			(unsigned long long)(n->log_lines[0] + n->log_lines[1] + n->log_lines[2] +
+					     n->log_lines[3]),
+			(unsigned long long)n->log_lines[4], (unsigned long long)n->log_lines[5]);
+	}
+	fprintf(f, "},\"links\":{");
+	for (i = 0; i < s->sc.n_links; i++) {
+		const struct link *l = &s->sc.link[i];
+		fprintf(f, "%s\"%s\":{", i ? "," : "", s->sc.link_name[i]);
+		for (m = 0; m < 2; m++) {
+			fprintf(f,
+				"%s\"%s\":{\"sent\":%llu,\"lost\":%llu,\"down\":%llu,\"dropped\":%llu}",
+				m ? "," : "", m ? "rev" : "fwd", (unsigned long long)l->dir[m].sent,
+				(unsigned long long)l->dir[m].lost, (unsigned long long)l->dir[m].down,
+				(unsigned long long)l->dir[m].dropped);
+		}
+		fputc('}', f);
+	}
+	fprintf(f, "},\"no_route\":%llu,\"wall_seconds\":%.3f}\n", (unsigned long long)s->no_route,
+		wall);
+}
+
+static void print_text(const struct sim *s, double wall)
+{
+	FILE *f = stdout;
+	int i, m;
+	size_t k;
+
+	fprintf(f, "ptpsim %s: seed %llu, %zu s simulated in %.2f s (%.0fx real time), %llu events\n",
+		s->sc.name, (unsigned long long)s->sc.seed, s->n_samples, wall,
+		wall > 0 ? (double)s->n_samples / wall : 0, (unsigned long long)s->n_events);
+	fprintf(f, "steady state from %.0f s (TE sampled each second; peak: at any engine event); "
+		   "converged: |TE| < %.0f ns to the end\n",
+		s->sc.steady_from_s, s->sc.te_threshold_ns);
+	fprintf(f, "%-8s %-4s %10s %10s %10s %10s %10s %14s %12s\n", "node", "role", "rms TE",
+		"max|TE|", "peak|TE|", "mean TE", "converged", "freq", "freq err");
+	for (i = 0; i < s->n_nodes; i++) {
+		const struct node *n = &s->node[i];
+		struct node_res r;
+		char conv[24];
+
+		node_results(s, n, &r);
+		if (r.converged_s >= 0) {
+			snprintf(conv, sizeof(conv), "%ld s", r.converged_s);
+		} else {
+			snprintf(conv, sizeof(conv), "no");
+		}
+		fprintf(f, "%-8s %-4s %7.1f ns %7.1f ns %7.1f ns %7.1f ns %10s %+10.1f ppb %+8.3f ppb\n",
+			n->spec->name, n->spec->role == CFG_ROLE_OC ? "oc" : "gm",
+			r.steady.sum.rms_ns, r.steady.sum.max_abs_ns, r.steady.peak,
+			r.steady.sum.mean_ns, conv,
+			r.mean_fadj, r.steady.ferr_mean);
+		if (n->spec->role != CFG_ROLE_OC) {
+			continue;
+		}
+		fprintf(f, "         MTIE");
+		for (k = 0; k < r.n_mtie; k++) {
+			fprintf(f, "  %.0fs %.1f", r.mtie[k].tau_s, r.mtie[k].ns);
+		}
+		fprintf(f, " ns; TDEV");
+		for (k = 0; k < r.n_tdev; k++) {
+			fprintf(f, "  %.0fs %.2f", r.tdev[k].tau_s, r.tdev[k].ns);
+		}
+		fprintf(f, " ns\n");
+		for (m = 0; m < s->sc.n_masks; m++) {
+			const struct mask_verdict *v = &r.verdict[m];
+			fprintf(f, "         mask %s: %s (worst %s", s->sc.masks[m],
+				v->pass ? "PASS" : "FAIL", mask_what_str(v->worst));
+			if (v->worst_tau_s > 0) {
+				fprintf(f, " at %.0f s", v->worst_tau_s);
+			}
+			fprintf(f, ", margin %.1f ns)\n", v->margin_ns);
+		}
+		for (m = 0; m < s->sc.n_win; m++) {
+			struct window_res w;
+			window(s, n, s->sc.win[m].from_s, s->sc.win[m].to_s, &w);
+			fprintf(f,
+				"         window %s %.0f..%.0f s: max|TE| %.1f ns (peak %.1f), TE %.1f -> "
+				"%.1f ns (drift %+.1f ns), freq err at start %+.3f ppb\n",
+				s->sc.win[m].name, s->sc.win[m].from_s, s->sc.win[m].to_s,
+				w.sum.max_abs_ns, w.peak, w.te_start, w.te_end, w.te_end - w.te_start,
+				w.ferr_start);
+		}
+		for (m = 0; m < n->n_sels; m++) {
+			char ts[32];
+			fmt_time(n->sels[m].t, ts, sizeof(ts));
+			fprintf(f, "         %s s: master %s\n", ts, n->sels[m].name);
+		}
+	}
+}
+
+/* ---- command line ---- */
+
+static const char usage[] =
+	"usage: ptpsim SCENARIO [--seed N] [--duration S] [--set KEY=VALUE]... [--json]\n"
+	"              [--log] [--log-level N] [--trace FILE]\n"
+	"Runs the gm and oc engines of the scenario in simulated time.\n"
+	"  --seed N         random seed (default: the scenario's, else 1)\n"
+	"  --duration S     simulated seconds (default: the scenario's)\n"
+	"  --set KEY=VALUE  configuration key for every node (after its file and set lines)\n"
+	"  --json           one JSON object with the results\n"
+	"  --log            the nodes' log lines, prefixed with sim time and node (log level 6)\n"
+	"  --log-level N    engine log level 0..7 (default 5; --log: 6)\n"
+	"  --trace FILE     per node and second: t_s,node,te_ns,freq_adj_ppb,freq_err_ppb\n";
+
+static const char *opt_arg(int argc, char **argv, int *i, const char *name)
+{
+	size_t l = strlen(name);
+
+	if (!strncmp(argv[*i], name, l) && argv[*i][l] == '=') {
+		return argv[*i] + l + 1;
+	}
+	if (!strcmp(argv[*i], name)) {
+		if (*i + 1 >= argc) {
+			die("%s: value missing\n%s", name, usage);
+		}
+		return argv[++*i];
+	}
+	return NULL;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+	static struct sim sim;
+	struct sim *s = &sim;
+	const char *scen = NULL, *v, *trace = NULL;
+	double duration = -1, t0, wall;
+	long long seed = -1;
+	int i, do_log = 0, level = -1;
+	char err[512];
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if ((v = opt_arg(argc, argv, &i, "--seed"))) {
+			char *end;
+			seed = strtoll(v, &end, 0);
+			if (*end || seed < 0) {
+				die("--seed %s: expected a number >= 0", v);
+			}
+		} else if ((v = opt_arg(argc, argv, &i, "--duration"))) {
+			char *end;
+			duration = strtod(v, &end);
+			if (*end || duration < 1 || duration > 1e7) {
+				die("--duration %s: expected 1..1e7 s", v);
+			}
+		} else if ((v = opt_arg(argc, argv, &i, "--set"))) {
+			const char *eq = strchr(v, '=');
+			char *key;
+			if (!eq || eq == v || s->n_sets == MAX_CLI_SETS) {
+				die("--set %s: expected KEY=VALUE (at most %d)", v, MAX_CLI_SETS);
+			}
+			key = strndup(v, (size_t)(eq - v));
+			if (!key) {
+				die("out of memory");
+			}
+			s->set_key[s->n_sets] = key;
+			s->set_val[s->n_sets++] = eq + 1;
+		} else if ((v = opt_arg(argc, argv, &i, "--trace"))) {
+			trace = v;
+		} else if ((v = opt_arg(argc, argv, &i, "--log-level"))) {
+			level = atoi(v);
+			if (level < 0 || level > 7) {
+				die("--log-level %s: expected 0..7", v);
+			}
+		} else if (!strcmp(argv[i], "--json")) {
+			s->json = 1;
+		} else if (!strcmp(argv[i], "--log")) {
+			do_log = 1;
+		} else if (argv[i][0] == '-' || scen) {
+			die("%s: unknown option or second scenario\n%s", argv[i], usage);
+		} else {
+			scen = argv[i];
+		}
+	}
+	if (!scen) {
+		fputs(usage, stderr);
+		return 1;
+	}
+	if (scen_read(&s->sc, scen, err, sizeof(err))) {
+		die("%s", err);
+	}
+	if (seed >= 0) {
+		s->sc.seed = (uint64_t)seed;
+	}
+	if (duration > 0) {
+		s->sc.duration_s = duration;
+		if (s->sc.steady_from_s >= duration) {
+			s->sc.steady_from_s = 0;
+		}
+	}
+	s->log_level = level >= 0 ? level : do_log ? LOG_INFO : LOG_NOTICE;
+	s->log_out = do_log ? stdout : NULL;
+	if (trace) {
+		s->trace = !strcmp(trace, "-") ? stdout : fopen(trace, "w");
+		if (!s->trace) {
+			die("%s: %s", trace, strerror(errno));
+		}
+		fprintf(s->trace, "t_s,node,te_ns,freq_adj_ppb,freq_err_ppb\n");
+	}
+	s->end = (tmv_t)llround(s->sc.duration_s * NS_PER_SEC);
+	s->n_samples = (size_t)floor(s->sc.duration_s);
+	s->n_nodes = s->sc.n_nodes;
+	memset(s->link_of, -1, sizeof(s->link_of));
+	for (i = 0; i < s->sc.n_links; i++) {
+		struct link *l = &s->sc.link[i];
+		char name[2 * SIM_NAME_LEN + 16];
+		int d;
+		s->link_of[l->a][l->b] = (short)i;
+		s->link_of[l->b][l->a] = (short)i;
+		for (d = 0; d < 2; d++) {
+			const char *from = s->sc.node[d ? l->b : l->a].name;
+			const char *to = s->sc.node[d ? l->a : l->b].name;
+			snprintf(name, sizeof(name), "link:%s>%s", from, to);
+			rng_init(&l->dir[d].rng, s->sc.seed, name);
+			if (l->dir[d].trace) {
+				l->dir[d].trace_pos = rng_next(&l->dir[d].rng) % l->dir[d].trace->n;
+			}
+		}
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		node_setup(s, i);
+	}
+
+	t0 = wall_now();
+	run(s);
+	wall = wall_now() - t0;
+
+	if (s->trace && s->trace != stdout) {
+		fclose(s->trace);
+	}
+	if (s->json) {
+		print_json(s, wall);
+	} else {
+		print_text(s, wall);
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		struct node *n = &s->node[i];
+		if (n->alive) {
+			node_kill(n);
+		}
+		config_destroy(n->cfg);
+		free(n->te);
+		free(n->fadj);
+		free(n->ferr);
+		free(n->peak);
+		free(n->sels);
+	}
+	while (s->free_pkts) {
+		struct pkt *p = s->free_pkts;
+		s->free_pkts = p->next;
+		free(p);
+	}
+	for (i = 0; i < (int)s->n_heap; i++) {
+		free(s->heap[i].pkt);
+	}
+	free(s->heap);
+	for (i = 0; i < s->n_sets; i++) {
+		free((char *)s->set_key[i]);
+	}
+	scen_free(&s->sc);
+	return 0;
+}
