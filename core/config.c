@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "util.h"
 
 enum opt_type { INT, DBL, STR, ENUM };
 enum opt_scope { G = 1, P = 2 };
@@ -199,19 +200,6 @@ static struct entry *add_entry(struct config *c)
 	return &c->ent[c->n_ent++];
 }
 
-static char *trim(char *s)
-{
-	char *e;
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1])) {
-		*--e = 0;
-	}
-	return s;
-}
-
 int config_read(struct config *c, const char *path, const char *iface, char *err, size_t errlen)
 {
 	char line[512], section[64] = "global", *fname;
@@ -252,7 +240,7 @@ int config_read(struct config *c, const char *path, const char *iface, char *err
 		if (hash) {
 			*hash = 0;
 		}
-		s = trim(line);
+		s = str_trim(line);
 		if (!*s) {
 			continue;
 		}
@@ -264,7 +252,7 @@ int config_read(struct config *c, const char *path, const char *iface, char *err
 				goto bad;
 			}
 			*end = 0;
-			snprintf(section, sizeof(section), "%s", trim(s + 1));
+			snprintf(section, sizeof(section), "%s", str_trim(s + 1));
 			in_port = 0;
 			table = -1;
 			if (!strcmp(section, "unicast_master_table")) {
@@ -292,7 +280,7 @@ int config_read(struct config *c, const char *path, const char *iface, char *err
 		if (*val) {
 			*val++ = 0;
 		}
-		val = trim(val);
+		val = str_trim(val);
 		if (!*val) {
 			seterr(err, errlen, "%s:%d: key '%s' has no value", path, lineno, key);
 			goto bad;

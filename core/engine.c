@@ -52,8 +52,9 @@ int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 	return r;
 }
 
-int eng_unpack(struct eng_counters *cnt, const uint8_t *buf, size_t len, uint8_t domain,
-	       const struct port_identity *self, struct ptp_msg *m)
+int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8_t *buf,
+		size_t len, uint8_t domain, const struct port_identity *self,
+		const struct net_addr *from, struct ptp_msg *m)
 {
 	if (msg_unpack(buf, len, m)) {
 		cnt->rx_bad++;
@@ -67,6 +68,12 @@ int eng_unpack(struct eng_counters *cnt, const uint8_t *buf, size_t len, uint8_t
 		return -ELOOP;
 	}
 	cnt->rx_msg[m->hdr.messageType & 0x0f]++;
+	if (m->hdr.messageType == MANAGEMENT) {
+		if (ops->mgmt) {
+			ops->mgmt(ops->io, m, from);
+		}
+		return -EAGAIN;
+	}
 	return 0;
 }
 

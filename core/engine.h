@@ -86,11 +86,13 @@ void eng_msg_init(struct ptp_msg *m, uint8_t type, uint8_t domain,
 int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 		 const struct ptp_msg *m, const struct net_addr *to, int want_ts);
 
-/* Unpack a received datagram for a port of domain whose identity is self:
- * 0 with *m (TLV values point into buf), or -EBADMSG (malformed, counted in
- * rx_bad), -EXDEV (other domain, counted), -ELOOP (our own message). */
-int eng_unpack(struct eng_counters *cnt, const uint8_t *buf, size_t len, uint8_t domain,
-	       const struct port_identity *self, struct ptp_msg *m);
+/* A datagram received by a port of domain whose identity is self: 0 with *m
+ * (TLV values point into buf) for the engine, or -EBADMSG (malformed,
+ * counted in rx_bad), -EXDEV (other domain, counted), -ELOOP (our own
+ * message), -EAGAIN (MANAGEMENT, handed to ops->mgmt). */
+int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8_t *buf,
+		size_t len, uint8_t domain, const struct port_identity *self,
+		const struct net_addr *from, struct ptp_msg *m);
 
 struct config;
 struct mgmt_value;

@@ -471,7 +471,7 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 {
 	struct ptp_msg m;
 
-	if (eng_unpack(&g->cnt, buf, len, g->domain, &g->pid, &m)) {
+	if (eng_receive(&g->ops, &g->cnt, buf, len, g->domain, &g->pid, from, &m)) {
 		return;
 	}
 	switch (m.hdr.messageType) {
@@ -482,11 +482,6 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 		break;
 	case SIGNALING:
 		on_signaling(g, &m, from, now);
-		break;
-	case MANAGEMENT:
-		if (g->ops.mgmt) {
-			g->ops.mgmt(g->ops.io, &m, from);
-		}
 		break;
 	default:
 		break; /* Announce from other masters */

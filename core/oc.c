@@ -614,7 +614,7 @@ void oc_rx(struct oc *o, int event, const struct net_addr *from, const uint8_t *
 	struct master *mm;
 	struct ptp_msg m;
 
-	if (eng_unpack(&o->cnt, buf, len, o->domain, &o->pid, &m)) {
+	if (eng_receive(&o->ops, &o->cnt, buf, len, o->domain, &o->pid, from, &m)) {
 		return;
 	}
 	switch (m.hdr.messageType) {
@@ -639,11 +639,6 @@ void oc_rx(struct oc *o, int event, const struct net_addr *from, const uint8_t *
 		break;
 	case SIGNALING:
 		on_signaling(o, &m, from, now);
-		break;
-	case MANAGEMENT:
-		if (o->ops.mgmt) {
-			o->ops.mgmt(o->ops.io, &m, from);
-		}
 		break;
 	default:
 		break;

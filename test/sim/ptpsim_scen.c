@@ -22,6 +22,7 @@
 
 #include "masks.h"
 #include "ptpsim.h"
+#include "util.h"
 
 struct parser {
 	struct scenario *s;
@@ -42,20 +43,6 @@ __attribute__((format(printf, 2, 3))) static int perr(struct parser *p, const ch
 	va_end(ap);
 	snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
 	return -1;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1])) {
-		*--e = 0;
-	}
-	return s;
 }
 
 /* Split s into at most max whitespace-separated words. */
@@ -353,7 +340,7 @@ static int load_trace(struct parser *p, const char *rel, struct pdv_trace **out)
 		return perr(p, "pdv trace %s: %s", rel, strerror(errno));
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line), *end;
+		char *s = str_trim(line), *end;
 		double v;
 		if (!*s || *s == '#') {
 			continue;
@@ -771,7 +758,7 @@ int scen_read(struct scenario *s, const char *path, char *err, size_t errlen)
 		if (c) {
 			*c = 0;
 		}
-		txt = trim(line);
+		txt = str_trim(line);
 		if (!*txt) {
 			continue;
 		}
