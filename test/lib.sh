@@ -4,33 +4,119 @@
 # Source it; call net_init first.  Needs root and iproute2.
 
 PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
-T_PIDS=""
-T_NS=""
+T_PIDS=""    # processes started in the background (run_in, run_bg)
+T_NS=""      # namespaces created (net_host)
 T_DIR=""
+T_MAIN=$$    # the script's own shell ($$ is the same in its subshells)
+T_CLEANUP="" # extra clean-up commands of a script, run by net_cleanup
 
-die() { echo "FAIL: $*" >&2; exit 1; }
+# Clean-up runs exactly once, and the script then exits with failure, on
+# every path: the end of the script, die (also from a subshell), a shell
+# error, HUP, INT, PIPE, TERM.  net_init sets the one EXIT trap; a script
+# must not set its own EXIT trap after it (that would replace this one):
+# it adds to T_CLEANUP instead.  The signal traps only exit, and exit runs
+# the EXIT trap: a trap that cleaned up itself would let the script go on
+# (and clean up again at its end).
+
+# die MESSAGE: fail the test.  In a subshell ($(...), a pipeline) exit would
+# end only the subshell, so the script itself is told (USR1) to exit 1 too.
+die() {
+	echo "FAIL: $*" >&2
+	read -r _self _rest </proc/self/stat 2>/dev/null
+	if [ -n "$_self" ] && [ "$_self" != "$T_MAIN" ]; then
+		kill -USR1 "$T_MAIN" 2>/dev/null
+	fi
+	exit 1
+}
+
+# net_state PID: the process's state letter (R, S, T, Z, ...), empty if gone
+net_state() { sed -n 's/^.*) \(.\) .*/\1/p' "/proc/$1/stat" 2>/dev/null; }
+
+# net_pids FILE: what the test runs, into FILE: every process in its
+# namespaces (strace and the ptp4l it traces, tshark and its dumpcap, ...),
+# and the children of the script (run_in, run_bg, any other background
+# job) with their descendants.  Called in the script's own shell (not in a
+# $(...) subshell, whose pipeline would list itself).
+net_pids() {
+	: >"$1"
+	for n in $T_NS; do ip netns pids "$n" >>"$1" 2>/dev/null; done
+	net_kids "$T_MAIN" >>"$1"
+}
+net_kids() {
+	for _k in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$_k"
+		net_kids "$_k"
+	done
+}
+
+# net_stop SIGNAL: SIGNAL to all of net_pids (stopped ones are continued so
+# that a TERM takes effect); then wait up to 3 s until none is left
+# running (a zombie has ended); returns 1 if some still run.
+net_stop() {
+	net_pids "$T_DIR/.pids"
+	_p=$(sort -u "$T_DIR/.pids")
+	[ -z "$_p" ] && return 0
+	kill -s "$1" $_p 2>/dev/null
+	kill -s CONT $_p 2>/dev/null
+	_i=0
+	while [ $_i -lt 30 ]; do
+		_run=""
+		net_pids "$T_DIR/.pids"
+		for p in $(sort -u "$T_DIR/.pids"); do
+			_s=$(net_state "$p")
+			[ -n "$_s" ] && [ "$_s" != Z ] && _run="$_run $p"
+		done
+		[ -z "$_run" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "clean-up: still running after SIG$1:$_run" >&2
+	return 1
+}
 
 net_cleanup() {
-	set +e # a caller's errexit must not cut the clean-up short
-	# every process in our namespaces, then what we started: a process
-	# left in a deleted namespace would run on unseen
-	for n in $T_NS; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; done
-	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.3
-	for n in $T_NS; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
-	for p in $T_PIDS; do kill -9 "$p" 2>/dev/null; done
+	[ -n "$T_CLEANED" ] && return 0
+	T_CLEANED=1
+	trap '' HUP INT PIPE TERM USR1 # a second signal must not cut it short
+	set +e                          # nor a caller's errexit
+	[ -n "$T_CLEANUP" ] && eval "$T_CLEANUP"
+	[ -n "$T_DIR" ] || return 0 # net_init did not get far: nothing started
+	# a process left in a deleted namespace would run on unseen: stop all
+	# first, then remove the namespaces
+	net_stop TERM || net_stop KILL
+	# reap our children (they ended above; wait on a running one would hang)
+	for p in $T_PIDS; do
+		[ "$(net_state "$p")" = Z ] && wait "$p" 2>/dev/null
+	done
 	for n in $T_NS; do ip netns del "$n" 2>/dev/null; done
+	# a veth pair not yet moved into its namespaces is in ours
+	for l in $(ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: \(pbt$$[a-z][0-9]*\)[@:].*/\1/p"); do
+		ip link del "$l" 2>/dev/null
+	done
 	[ -n "$T_DIR" ] && [ -z "$KEEP" ] && rm -rf "$T_DIR"
+	[ -n "$KEEP" ] && echo "kept $T_DIR" >&2
 	return 0
 }
 
-# net_init: temp dir, cleanup trap, prerequisites.
+# net_init: temp dir, clean-up trap, prerequisites.
 net_init() {
 	[ "$(id -u)" = 0 ] || die "network tests need root (ip netns)"
 	command -v ip >/dev/null || die "iproute2 missing"
 	[ -x "$PTPBOX" ] || die "$PTPBOX not built"
-	T_DIR=$(mktemp -d /tmp/ptpbox-test.XXXXXX)
-	trap net_cleanup EXIT INT TERM
+	trap net_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 141' PIPE
+	trap 'exit 143' TERM
+	trap 'exit 1' USR1 # die in a subshell
+	T_DIR=$(mktemp -d /tmp/ptpbox-test.XXXXXX) || exit 1
+	# TEST_DIE_AFTER=SECONDS: fail on purpose then, wherever the test is
+	# (as die in a subshell does): proves the clean-up
+	if [ -n "$TEST_DIE_AFTER" ]; then
+		(sleep "$TEST_DIE_AFTER"; echo "FAIL: TEST_DIE_AFTER=$TEST_DIE_AFTER" >&2
+			kill -USR1 "$T_MAIN") &
+		T_PIDS="$T_PIDS $!"
+	fi
 }
 
 # net_host NAME: a namespace named pbt-$$-NAME with loopback up.
@@ -58,11 +144,30 @@ net_link() {
 }
 
 # run_in HOST LOG CMD...: start CMD in HOST's namespace in the background.
+# ip netns exec execs CMD: LAST_PID is CMD's pid.
 run_in() {
 	ns=$(eval echo \$NS_$1); log=$2; shift 2
 	ip netns exec "$ns" "$@" >"$log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
 	LAST_PID=$!
+}
+
+# run_bg LOG CMD...: start CMD in the background outside the namespaces
+# (appending to LOG); net_cleanup stops it.
+run_bg() {
+	log=$1; shift
+	"$@" >>"$log" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	LAST_PID=$!
+}
+
+# nap SECONDS: sleep, but a signal to the script (or die in a subshell)
+# takes effect at once: a shell runs its traps only after a foreground
+# command ends, while the wait builtin is interrupted.  The clean-up stops
+# the sleep.
+nap() {
+	sleep "$1" &
+	wait $!
 }
 
 # wait_for SECONDS FILE PATTERN: until PATTERN (grep -E) appears.
@@ -135,13 +240,44 @@ kill_host() {
 	ip netns pids "$(eval echo \$NS_$1)" | xargs -r kill
 }
 
+# stop_host HOST [SECONDS]: kill_host, then wait (10 s by default) until
+# the namespace is empty: the processes' logs (an strace log) are complete.
+stop_host() {
+	_ns=$(eval echo \$NS_$1)
+	ip netns pids "$_ns" | xargs -r kill
+	_i=0
+	while [ -n "$(ip netns pids "$_ns" 2>/dev/null)" ]; do
+		[ $_i -lt $((${2:-10} * 10)) ] || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+# stop_pid PID [SECONDS]: TERM to a process the test started, and wait (10 s
+# by default) until it has ended: its ports are free for a successor, its
+# log is complete.  A fixed sleep would assume a quick scheduler.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	_i=0
+	while :; do
+		_s=$(net_state "$1")
+		if [ -z "$_s" ] || [ "$_s" = Z ]; then
+			wait "$1" 2>/dev/null
+			return 0
+		fi
+		[ $_i -lt $((${2:-10} * 10)) ] || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # locked LOG N: the last N servo lines since the last master selection are
 # s2 with |master offset| < 10 us.  wait_locked SECONDS LOG N: until then,
 # printing nothing; returns 1 on time-out.
 locked() {
 	awk -v want="$2" '/selected best master/ { n = 0 }
 		/master offset/ { if ($5 == "s2" && $4 < 10000 && $4 > -10000) n++; else n = 0 }
-		END { exit !(n >= want) }' "$1"
+		END { exit !(n >= want) }' "$1" 2>/dev/null
 }
 
 wait_locked() {

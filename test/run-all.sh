@@ -38,7 +38,9 @@ suite() {
 	fi
 }
 static_check() {
-	file build/ptpbox | tee /dev/stderr | grep -q "statically linked" &&
+	f=$(file build/ptpbox)
+	echo "$f"
+	echo "$f" | grep -q "statically linked" &&
 		echo "build/ptpbox: $(stat -c %s build/ptpbox) bytes"
 }
 valgrind_unit() {
@@ -59,26 +61,39 @@ suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
 suite cli-todenc sh test/cli/todenc.sh
 suite fuzz-msg sh test/fuzz/run.sh 20
 suite sim sh test/sim/sim.sh
-suite net-gm-oc-converge sh test/net/gm_oc_converge.sh
-suite net-gm-oc-variants sh test/net/gm_oc_variants.sh
-suite net-failover sh test/net/failover.sh
-suite net-g8265-select sh test/net/g8265_select.sh
-suite net-ptsf-loss-sync sh test/net/ptsf_loss_sync.sh
-suite net-tshark-decode sh test/net/tshark_decode.sh
-suite net-mgmt sh test/net/mgmt.sh
-suite net-gm-tod sh test/net/gm_tod.sh
-suite interop-ptp4l-master-oc sh test/interop/ptp4l_master_oc.sh
-suite interop-gm-ptp4l-slave sh test/interop/gm_ptp4l_slave.sh
-suite interop-ptp4l-failover sh test/interop/ptp4l_failover.sh
-suite interop-pmc-ptp4l sh test/interop/pmc_ptp4l.sh
-
-# tests remove what they create: no namespace or process of ours is left
+# tests remove what they create: no namespace, root-namespace veth or
+# process of theirs is left (zombies have ended; their parent reaps them)
 no_leftovers() {
 	left=$(ip netns list 2>/dev/null | awk '/^pbt-/ { print $1 }')
-	procs=$(pgrep -x ptpbox; pgrep -x ptp4l | while read -r p; do
-		grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
-	[ -z "$left$procs" ] || { echo "left behind: namespaces [$left] processes [$procs]"; return 1; }
+	veths=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^pbt[0-9]/ { sub(/@.*/, "", $2); print $2 }')
+	procs=$( (pgrep -x ptpbox; pgrep -x ptp4l; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
+		while read -r p; do grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
+	[ -z "$left$veths$procs" ] && return 0
+	echo "left behind: namespaces [$left] veths [$veths] processes [$procs]"
+	for p in $procs; do echo "  $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
+	return 1
 }
+# a network suite passes only if it also left nothing behind, so that a
+# leak is charged to the suite that made it
+net_suite() {
+	sh "$@"
+	rc=$?
+	no_leftovers || rc=1
+	return $rc
+}
+
+suite net-gm-oc-converge net_suite test/net/gm_oc_converge.sh
+suite net-gm-oc-variants net_suite test/net/gm_oc_variants.sh
+suite net-failover net_suite test/net/failover.sh
+suite net-g8265-select net_suite test/net/g8265_select.sh
+suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh
+suite net-tshark-decode net_suite test/net/tshark_decode.sh
+suite net-mgmt net_suite test/net/mgmt.sh
+suite net-gm-tod net_suite test/net/gm_tod.sh
+suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
+suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
+suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
+suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
 suite no-leftovers no_leftovers
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

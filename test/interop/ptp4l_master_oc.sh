@@ -1,7 +1,10 @@
 #!/bin/sh
 # Interop: Debian's ptp4l as a unicast master (unicast_listen 1, UDPv6,
 # software time stamps) and our oc on a soft clock converging to it.  ptp4l
-# runs behind the noadj shim (see run_ptp4l in test/lib.sh).
+# runs behind the noadj shim (see run_ptp4l in test/lib.sh).  Bounds are
+# loose (lock at 10 us rms, single samples 50 us, see
+# test/net/gm_oc_converge.sh) and waits generous: they hold on a loaded
+# machine; precision is the simulator's to prove.
 . "$(dirname "$0")/../lib.sh"
 net_init
 command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"
@@ -36,22 +39,28 @@ logQueryInterval 0
 UDPv6 fd00::1:1
 CFG
 run_ptp4l m "$T_DIR/ptp4l.log" -f "$T_DIR/ptp4l.cfg" -i pa1 -m -q
-wait_for 10 "$T_DIR/ptp4l.log" "LISTENING|MASTER" || die "ptp4l did not start: $(cat "$T_DIR/ptp4l.log")"
+wait_for 20 "$T_DIR/ptp4l.log" "LISTENING|MASTER" || die "ptp4l did not start: $(cat "$T_DIR/ptp4l.log")"
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 start=$(date +%s)
 converged=""
-wait_locked 40 "$T_DIR/oc.log" 5 && converged=$(( $(date +%s) - start ))
+wait_locked 60 "$T_DIR/oc.log" 5 && converged=$(( $(date +%s) - start ))
 if [ -z "$converged" ]; then
 	echo "--- ptp4l"; cat "$T_DIR/ptp4l.log"; echo "--- oc"; cat "$T_DIR/oc.log"
-	die "oc did not converge to ptp4l within 40 s"
+	die "oc did not converge to ptp4l within 60 s"
 fi
-sleep 10
+nap 10
+servo_lines "$T_DIR/oc.log" | tail -10 | awk '$2 != "s2" { bad = 1 } END { exit bad }' ||
+	die "servo left s2 after convergence: $(servo_lines "$T_DIR/oc.log" | tail -10 | tr '\n' ' ')"
 set -- $(offset_stats "$T_DIR/oc.log" 10)
 echo "oc vs ptp4l: converged, last $1 Syncs rms $2 ns max $3 ns"
-max=$3
-[ "$max" -lt 10000 ] || die "max |offset| $max ns after convergence"
-truth=$(grep "soft clock true time error" "$T_DIR/oc.log" | tail -5 | awk '{ o = $7; if (o < 0) o = -o; if (o > m) m = o } END { print m + 0 }')
-echo "soft clock true |time error| (last 5 s): max $truth ns"
-[ "$truth" -lt 10000 ] || die "true error $truth ns: timescale handling wrong?"
+[ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "after convergence: rms $2 ns (limit 10 us), max |offset| $3 ns (limit 50 us)"
+set -- $(grep "soft clock true time error" "$T_DIR/oc.log" | tail -5 | awk '
+	{ o = $7; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
+	END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }')
+echo "soft clock true |time error| (last $1 s): rms $2 ns, max $3 ns"
+[ "$1" -ge 3 ] || die "no true time error lines"
+# a wrong timescale (UTC/TAI, 37 s) would be far outside these
+[ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "true error rms $2 ns, max $3 ns: timescale handling wrong?"
+stop_host m # the strace log is complete
 ptp4l_no_writes "$T_DIR/ptp4l.log"
 echo "PASS ptp4l_master_oc (converged after ${converged} s)"

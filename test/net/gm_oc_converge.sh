@@ -1,10 +1,15 @@
 #!/bin/sh
 # The main job: gm and oc in two namespaces over veth (UDP/IPv6, software
 # time stamps, OCP DC profile).  The oc's soft clock starts 250 us ahead and
-# +10 ppm fast; it must reach s2 with |master offset| < 10 us within 30 s,
-# and its true error (soft clock vs CLOCK_REALTIME) must agree.  Grants
-# last 10 s, so the 40 s session also runs through three renewals.
+# +10 ppm fast; it must reach s2 with |master offset| < 10 us (about 6 s,
+# loaded or not), stay there, and its true error (soft clock vs
+# CLOCK_REALTIME) must agree.  Grants last 10 s, so the 40 s session also
+# runs through three renewals, which the gm logs at debug level only.
 # With CAPTURE=FILE the session is also recorded with tshark.
+#
+# Every bound here holds on a loaded machine: this test proves the real
+# sockets (messages, grants, states, convergence to a loose bound); how
+# precise and how fast the servo is, is proved exactly in the simulator.
 . "$(dirname "$0")/../lib.sh"
 net_init
 DURATION=${DURATION:-40}
@@ -37,36 +42,69 @@ CFG
 
 if [ -n "$CAPTURE" ]; then
 	run_in gm "$T_DIR/tshark.log" tshark -i pa1 -w "$CAPTURE" -a duration:$((DURATION - 5)) -f "udp port 319 or udp port 320"
-	sleep 2
+	# tshark takes seconds to start on a loaded machine: wait until it
+	# captures, not a fixed time
+	wait_for 30 "$T_DIR/tshark.log" "Capturing on" || die "tshark did not start: $(cat "$T_DIR/tshark.log")"
 fi
 run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
 GMPID=$LAST_PID
-wait_for 5 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+wait_for 15 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 start=$(date +%s)
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
+OCPID=$LAST_PID
 
-# converged: three servo lines in a row at s2 with |offset| < 10 us
-wait_locked 30 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge within 30 s"; }
+# converged: three servo lines in a row at s2 with |offset| < 10 us; 60 s
+# is generous (it takes 6-7 s, also beside two CPU hogs)
+wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge within 60 s"; }
 converged=$(( $(date +%s) - start ))
 echo "converged after ${converged} s"
 while [ $(( $(date +%s) - start )) -lt "$DURATION" ]; do sleep 1; done
-kill "$LAST_PID"
-sleep 0.5
+kill "$OCPID"
+wait_for 10 "$T_DIR/oc.log" "counters:" || die "oc printed no counters at exit"
 
 grep -q "UNCALIBRATED to SLAVE on MASTER_CLOCK_SELECTED" "$T_DIR/oc.log" || die "no SLAVE state"
 grep -q "selected best master clock" "$T_DIR/oc.log" || die "no BMCA line"
-# steady state: last 15 servo lines
+# steady state, the last 15 servo lines: locked all along (s2: no step, no
+# relock) with rms |offset| under the 10 us lock bound.  A single software
+# time stamp can come late when the machine is busy (seen: 3 us beside two
+# CPU hogs, rms 0.2-1.2 us), and the servo's answer to it moves the clock:
+# single samples and the true error get a looser bound (50 us) than the
+# rms; the precision itself is the simulator's to prove.
+servo_lines "$T_DIR/oc.log" | tail -15 | awk '$2 != "s2" { bad = 1 } END { exit bad }' ||
+	die "servo left s2 in the steady state: $(servo_lines "$T_DIR/oc.log" | tail -15 | tr '\n' ' ')"
 set -- $(offset_stats "$T_DIR/oc.log" 15)
 echo "steady state over $1 Syncs: rms offset $2 ns, max |offset| $3 ns"
-[ "$3" -lt 10000 ] || die "max |offset| $3 ns >= 10 us"
-truth=$(grep "soft clock true time error" "$T_DIR/oc.log" | tail -10 | awk '
-	{ o = $7; if (o < 0) o = -o; if (o > m) m = o } END { printf "%.0f", m }')
-echo "soft clock true |time error| over the last 10 s: max $truth ns"
-[ "$truth" -lt 10000 ] || die "true time error $truth ns >= 10 us"
-n=$(grep -c "granted SYNC logInterMessagePeriod 0" "$T_DIR/gm.log")
-[ "$n" -eq 1 ] || die "gm logged $n new Sync grants at info level, want 1 (renewals go to debug)"
+[ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "steady state: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
+set -- $(grep "soft clock true time error" "$T_DIR/oc.log" | tail -10 | awk '
+	{ o = $7; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
+	END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }')
+echo "soft clock true |time error| over the last $1 s: rms $2 ns, max $3 ns"
+[ "$1" -ge 5 ] || die "no true time error lines"
+[ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "true time error: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
 kill "$GMPID"
-wait_for 3 "$T_DIR/gm.log" "clients .* expired" || die "gm printed no counters at exit"
-grep "clients .* expired" "$T_DIR/gm.log" | tail -1 | grep -q "expired 0 " || die "a grant expired: renewal failed: $(grep "expired" "$T_DIR/gm.log" | tail -1)"
-echo "grants of 10 s renewed through the session, one grant line at info level"
+wait_for 10 "$T_DIR/gm.log" "clients .* expired" || die "gm printed no counters at exit"
+# Grants: the gm logs a new grant at info level and a renewal of an
+# unchanged grant at debug (thousands of clients renew).  A request the oc
+# repeats because the answer came late (a busy machine) is a renewal too.
+# So: one info-level Sync grant per Sync session the oc started (each
+# selection of the master starts one; with one master, one), the gm granted
+# many more requests than it logged (the renewals), and no grant expired.
+sessions=$(grep -c "selected best master clock" "$T_DIR/oc.log")
+[ "$sessions" -eq 1 ] || die "the oc selected its master $sessions times: it lost it: $(grep -E "announce timeout|PTSF|holdover" "$T_DIR/oc.log" | head -5)"
+n=$(grep -c "granted SYNC logInterMessagePeriod 0" "$T_DIR/gm.log")
+[ "$n" -eq "$sessions" ] || die "gm logged $n new Sync grants at info level for $sessions Sync session(s), want one each (renewals and repeats go to debug): $(grep -E "granted|renewed|cancelled" "$T_DIR/gm.log" | tr '\n' ' ')"
+info=$(grep -Ec "granted (ANNOUNCE|SYNC|DELAY_RESP)" "$T_DIR/gm.log")
+counters=$(grep "clients .* expired" "$T_DIR/gm.log" | tail -1)
+granted=$(echo "$counters" | sed -n 's/.* granted \([0-9]*\) .*/\1/p')
+renewals=$((granted - info))
+# a grant of 10 s is renewed after about 7 s: at least one round of three
+# per 10 s of the session, less one for the start and the end
+want=$(( (DURATION / 10 - 1) * 3 ))
+[ "$renewals" -ge "$want" ] || die "gm granted $granted requests, $info at info level: $renewals renewals, want >= $want: $counters"
+echo "$counters" | grep -q "expired 0 " || die "a grant expired: renewal failed: $counters"
+echo "grants of 10 s renewed $renewals times through the session; $info grant lines at info level (one per service)"
+if [ -n "$CAPTURE" ]; then
+	# the capture must be complete before the caller reads it
+	wait_for 30 "$T_DIR/tshark.log" "packets captured" || die "tshark did not finish: $(cat "$T_DIR/tshark.log")"
+fi
 echo "PASS gm_oc_converge"

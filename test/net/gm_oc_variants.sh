@@ -5,6 +5,8 @@
 #      its clock (s0, true frequency error stays +10 ppm);
 #  (c) malformed datagrams sent to the gm's event and general ports are
 #      counted and dropped while the client stays locked.
+# Waits are generous and end on what the logs show, so that a loaded
+# machine only makes the test slower (convergence takes a few seconds).
 . "$(dirname "$0")/../lib.sh"
 net_init
 net_host gm
@@ -38,13 +40,13 @@ CFG
 
 run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
 gmpid=$LAST_PID
-wait_for 5 "$T_DIR/gm.log" "grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+wait_for 15 "$T_DIR/gm.log" "grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 
 # (a)
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 ocpid=$LAST_PID
 t0=$(date +%s)
-wait_locked 20 "$T_DIR/oc.log" 16 || { cat "$T_DIR/oc.log"; die "(a) IPv4: no convergence in 20 s"; }
+wait_locked 60 "$T_DIR/oc.log" 16 || { cat "$T_DIR/oc.log"; die "(a) IPv4: no convergence in 60 s"; }
 i=$(( ($(date +%s) - t0) * 2 ))
 grep -q "granted SYNC logInterMessagePeriod -3" "$T_DIR/gm.log" || die "(a) no Sync grant at -3"
 grep "rms" "$T_DIR/oc.log" | tail -1
@@ -60,21 +62,22 @@ for i in range(60):
     for port in (319, 320):
         s.sendto(junk[i % len(junk)], ("10.1.0.1", port))
 PY
-sleep 3
-kill "$gmpid"
-wait_for 3 "$T_DIR/gm.log" "bad [0-9]" || die "(c) gm printed no counters"
+nap 3
+stop_pid "$gmpid" || die "(c) gm did not exit"
+wait_for 10 "$T_DIR/gm.log" "bad [0-9]" || die "(c) gm printed no counters"
 bad=$(grep "clients" "$T_DIR/gm.log" | tail -1 | sed 's/.* bad \([0-9]*\).*/\1/')
 echo "(c) gm counted $bad malformed datagrams"
 [ "$bad" -ge 100 ] || die "(c) expected >= 100 malformed datagrams counted, got $bad"
 tail -8 "$T_DIR/oc.log" | grep "master offset" | awk '{ if ($5 != "s2") bad = 1 } END { exit bad }' \
 	|| die "(c) oc lost lock while the gm got garbage"
-kill "$ocpid"
+# the next oc binds the same ports: this one must be gone
+stop_pid "$ocpid" || die "oc did not exit"
 
 # (b)
 run_in gm "$T_DIR/gm2.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
-wait_for 5 "$T_DIR/gm2.log" "grand master role" || die "gm did not restart"
+wait_for 15 "$T_DIR/gm2.log" "grand master role" || die "gm did not restart"
 run_in oc "$T_DIR/oc2.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q --free_running=1
-sleep 8
+nap 8
 grep -q "master offset" "$T_DIR/oc2.log" || die "(b) no measurements"
 grep "master offset" "$T_DIR/oc2.log" | awk '{ if ($5 != "s0") bad = 1 } END { exit bad }' \
 	|| die "(b) free_running oc reported a servo state other than s0"

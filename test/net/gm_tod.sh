@@ -7,6 +7,9 @@
 # clock starts 3 ms and +20 ppm off and must be steered to the ToD time;
 # an oc converges to it; when the ToD stream stops the gm goes to holdover
 # (clockClass 7, seen by the oc), then free run (52); when it returns, 6.
+# The PPS edges are simulated exactly (no load changes them); waits for a
+# change end when the log shows it and are generous, so that a loaded
+# machine only makes the test slower.
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 GLIBC=${PTPBOX_GLIBC:-$top/build-glibc/ptpbox}
@@ -17,17 +20,14 @@ net_host gm
 net_host oc
 net_link gm oc 1
 
-python3 "$top/test/tools/ptypair.py" "$T_DIR/todA" "$T_DIR/todB" --seconds 300 &
-T_PIDS="$T_PIDS $!"
+run_bg "$T_DIR/ptypair.log" python3 "$top/test/tools/ptypair.py" "$T_DIR/todA" "$T_DIR/todB" --seconds 300
 i=0
 while [ ! -e "$T_DIR/todB" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -e "$T_DIR/todB" ] || die "no pty pair"
 encode() {
-	"$PTPBOX" todenc encode --dev "$T_DIR/todA" --clock=CLOCK_REALTIME --clockClass=6 \
-		--clockAccuracy=0x21 --offsetScaledLogVariance=0x4E5D --timeSource=0x20 "$@" \
-		>>"$T_DIR/todenc.log" 2>&1 &
-	ENC=$!
-	T_PIDS="$T_PIDS $ENC"
+	run_bg "$T_DIR/todenc.log" "$PTPBOX" todenc encode --dev "$T_DIR/todA" --clock=CLOCK_REALTIME \
+		--clockClass=6 --clockAccuracy=0x21 --offsetScaledLogVariance=0x4E5D --timeSource=0x20 "$@"
+	ENC=$LAST_PID
 }
 
 cat >"$T_DIR/gm.cfg" <<CFG
@@ -61,9 +61,9 @@ CFG
 encode
 run_in gm "$T_DIR/gm.log" env LD_PRELOAD="$T_DIR/ppsdev.so" PTPBOX_SIM_PPS=/dev/pps-sim \
 	PTPBOX_SIM_PPS_MODEL="realtime=1,offset=0,noise=20" "$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
-wait_for 5 "$T_DIR/gm.log" "time source tod" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+wait_for 15 "$T_DIR/gm.log" "time source tod" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 # the gm locks to PPS + ToD: clockClass 52 -> 6, then |offset| < 1 us
-wait_for 15 "$T_DIR/gm.log" "clockClass 52 -> 6" || die "gm never locked: $(tail -20 "$T_DIR/gm.log")"
+wait_for 30 "$T_DIR/gm.log" "clockClass 52 -> 6" || die "gm never locked: $(tail -20 "$T_DIR/gm.log")"
 i=0
 while [ $i -lt 40 ]; do
 	n=$(awk '/tod offset/ { o = $4; if (o < 0) o = -o; if ($5 == "s2" && o < 1000) n++; else n = 0 }
@@ -79,7 +79,7 @@ echo "gm soft clock true |time error| (vs CLOCK_REALTIME = the PPS): max $truth 
 [ "$truth" -lt 2000 ] || die "gm true time error $truth ns"
 
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
-wait_locked 30 "$T_DIR/oc.log" 3 || { tail -20 "$T_DIR/oc.log"; die "oc did not converge to the ToD gm"; }
+wait_locked 60 "$T_DIR/oc.log" 3 || { tail -20 "$T_DIR/oc.log"; die "oc did not converge to the ToD gm"; }
 OC="ip netns exec $NS_oc"
 cls() { $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET PARENT_DATA_SET' |
 	awk '/gm.ClockClass/ { print $2 }'; }
@@ -88,35 +88,35 @@ grep -q "tod: time announce" "$T_DIR/gm.log" && die "time announce clockClass 6 
 echo "oc converged to the gm: $(grep 'master offset' "$T_DIR/oc.log" | tail -1)"
 
 # the ToD stream stops: lost after tod_loss_timeout (3 s) -> 7 -> 52
-kill "$ENC"
-wait_for 8 "$T_DIR/gm.log" "clockClass 6 -> 7" || die "no holdover: $(tail -5 "$T_DIR/gm.log")"
+stop_pid "$ENC" || die "todenc did not exit"
+wait_for 15 "$T_DIR/gm.log" "clockClass 6 -> 7" || die "no holdover: $(tail -5 "$T_DIR/gm.log")"
 grep -q "tod: time source lost (no time event)" "$T_DIR/gm.log" || die "no loss message"
 i=0
-while [ "$(cls)" != 7 ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+while [ "$(cls)" != 7 ] && [ $i -lt 20 ]; do sleep 1; i=$((i + 1)); done
 [ "$(cls)" = 7 ] || die "oc sees clockClass $(cls) in holdover, want 7"
-wait_for 8 "$T_DIR/gm.log" "clockClass 7 -> 52" || die "no free run after holdover_time"
+wait_for 15 "$T_DIR/gm.log" "clockClass 7 -> 52" || die "no free run after holdover_time"
 echo "ToD stopped: gm clockClass 6 -> 7 (the oc saw 7) -> 52"
 # the stream returns: locked again
 encode
 i=0
-while [ "$(grep -c "clockClass 52 -> 6" "$T_DIR/gm.log")" -lt 2 ] && [ $i -lt 20 ]; do
+while [ "$(grep -c "clockClass 52 -> 6" "$T_DIR/gm.log")" -lt 2 ] && [ $i -lt 40 ]; do
 	sleep 0.5; i=$((i + 1))
 done
 [ "$(grep -c "clockClass 52 -> 6" "$T_DIR/gm.log")" -eq 2 ] || die "gm did not relock: $(tail -5 "$T_DIR/gm.log")"
 echo "ToD back: clockClass 52 -> 6"
-# messages keep coming but the GNSS status says no fix: lost as well
-kill "$ENC"
-sleep 0.5
+# messages keep coming but the GNSS status says no fix: lost as well; one
+# writer on the pseudo-terminal at a time
+stop_pid "$ENC" || die "todenc did not exit"
 encode --fix none
 i=0
-while [ "$(grep -c "clockClass 6 -> 7" "$T_DIR/gm.log")" -lt 2 ] && [ $i -lt 20 ]; do
+while [ "$(grep -c "clockClass 6 -> 7" "$T_DIR/gm.log")" -lt 2 ] && [ $i -lt 40 ]; do
 	sleep 0.5; i=$((i + 1))
 done
 grep -q "tod: GNSS fix 0 alarms 0x1000: not usable" "$T_DIR/gm.log" &&
 	grep -q "time source lost (GNSS fix)" "$T_DIR/gm.log" &&
 	[ "$(grep -c "clockClass 6 -> 7" "$T_DIR/gm.log")" -eq 2 ] || die "no fix did not mean lost: $(tail -5 "$T_DIR/gm.log")"
 echo "GNSS status without a fix: clockClass 6 -> 7"
-kill "$ENC"
-sleep 0.3
+# its summary line is written at exit
+stop_pid "$ENC" || die "todenc did not exit"
 grep "sent .* seconds, late 0" "$T_DIR/todenc.log" >/dev/null || die "todenc late: $(cat "$T_DIR/todenc.log")"
 echo "PASS gm_tod"

@@ -3,7 +3,8 @@
 # oc, over the UNIX socket and UDP (multicast and unicast); SET that takes
 # effect at once (priority2 into the Announce, the G.8265.1 lock-out list);
 # allow_remote_mgmt 0; the rate limit; malformed requests counted and
-# dropped or answered with an error status.
+# dropped or answered with an error status.  Waits for a change end when it
+# is seen and are generous: a loaded machine only makes the test slower.
 . "$(dirname "$0")/../lib.sh"
 net_init
 RAW="python3 $(dirname "$0")/../tools/mgmt_raw.py"
@@ -35,9 +36,9 @@ logQueryInterval 0
 UDPv6 fd00::1:1
 CFG
 run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
-wait_for 5 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+wait_for 15 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
-wait_locked 30 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge"; }
+wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge"; }
 
 GM="ip netns exec $NS_gm"
 OC="ip netns exec $NS_oc"
@@ -50,13 +51,16 @@ PORT_DATA_SET_NP PORT_STATS_NP UNICAST_MASTER_TABLE_NP"
 # 1. the done-when command: live offset from the oc over its UNIX socket
 o1=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET CURRENT_DATA_SET') || die "pmc -u failed: $o1"
 echo "$o1"
-sleep 1.2
+# two Syncs (1/s) later; single offsets within 50 us, not the 10 us of the
+# lock: one software stamp can come late on a busy machine (see
+# gm_oc_converge.sh)
+nap 2.2
 o2=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET CURRENT_DATA_SET')
 off1=$(echo "$o1" | awk '/offsetFromMaster/ { print $2 }')
 off2=$(echo "$o2" | awk '/offsetFromMaster/ { print $2 }')
-awk -v a="$off1" -v b="$off2" 'BEGIN { exit !(a != b && a != 0 && a < 10000 && a > -10000 && b < 10000 && b > -10000) }' ||
+awk -v a="$off1" -v b="$off2" 'BEGIN { exit !(a != b && a != 0 && a < 50000 && a > -50000 && b < 50000 && b > -50000) }' ||
 	die "offsetFromMaster not live/locked: $off1 then $off2"
-echo "live offsetFromMaster: $off1 ns, 1.2 s later $off2 ns"
+echo "live offsetFromMaster: $off1 ns, 2.2 s later $off2 ns"
 
 # 2. every id, our pmc, both clocks, UNIX socket and UDP (multicast from the
 #    other host, unicast with --to)
@@ -112,7 +116,7 @@ else
 fi
 i=0
 until $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET PARENT_DATA_SET" | grep -q "grandmasterPriority2  *99"; do
-	i=$((i + 1)); [ $i -lt 30 ] || die "oc's parentDS never showed the new priority2"
+	i=$((i + 1)); [ $i -lt 75 ] || die "oc's parentDS never showed the new priority2"
 	sleep 0.2
 done
 echo "SET PRIORITY2 99 on the gm: in the oc's parentDS after $((i * 200)) ms or less"
@@ -132,7 +136,7 @@ python3 - "$T_DIR/j.out" <<'PY' || die "JSON output: $(cat "$T_DIR/j.out")"
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
 assert len(objs) == 2, objs
-assert objs[0]["id"] == "CURRENT_DATA_SET" and abs(objs[0]["data"]["offsetFromMaster"]) < 10000
+assert objs[0]["id"] == "CURRENT_DATA_SET" and abs(objs[0]["data"]["offsetFromMaster"]) < 50000
 t = objs[1]["data"]
 assert t["actual_table_size"] == 1 and t["unicast_masters"][0]["selected"] is True
 assert t["unicast_masters"][0]["state"] == "HAVE_SYDY", t
@@ -143,10 +147,10 @@ PY
 #    takes it back when the list is cleared
 $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET UNICAST_MASTER_LOCKOUT_NP fd00::1:1" | grep -q "address  *2 fd00::1:1" ||
 	die "SET lock-out"
-wait_for 3 "$T_DIR/oc.log" "fd00::1:1 locked out" || die "lock-out not applied"
-wait_for 3 "$T_DIR/oc.log" "holdover" || die "locked-out master still followed"
+wait_for 10 "$T_DIR/oc.log" "fd00::1:1 locked out" || die "lock-out not applied"
+wait_for 10 "$T_DIR/oc.log" "holdover" || die "locked-out master still followed"
 $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET UNICAST_MASTER_LOCKOUT_NP" | grep -q "count  *0" || die "clear lock-out"
-wait_for 3 "$T_DIR/oc.log" "no longer locked out" || die "lock-out not cleared"
+wait_for 10 "$T_DIR/oc.log" "no longer locked out" || die "lock-out not cleared"
 echo "lock-out by management: master left and taken back"
 
 # 7. errors and malformed requests
@@ -163,14 +167,20 @@ echo "errors: NO_SUCH_ID, WRONG_LENGTH, NOT_SUPPORTED; truncated and TLV-less re
 sleep 1.2
 set --
 for i in $(seq 60); do set -- "$@" "GET PRIORITY1"; done
+t0=$(date +%s.%N)
 $GM "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 --timeout 300 "$@" >"$T_DIR/rate.out" 2>"$T_DIR/rate.err"
+t1=$(date +%s.%N)
 answered=$(grep -c "RESPONSE MANAGEMENT PRIORITY1" "$T_DIR/rate.out")
-[ "$answered" -ge 1 ] && [ "$answered" -le 26 ] || die "rate limit: $answered of 60 answered"
+# the burst, and 20 more per second the requests took to go out: they take
+# milliseconds, but a busy machine may hold pmc longer (its run less the
+# 300 ms it waits for answers bounds that)
+limit=$(echo "$t0 $t1" | awk '{ e = $2 - $1 - 0.5; if (e < 0) e = 0; printf "%d", 26 + 20 * e + 0.999 }')
+[ "$answered" -ge 1 ] && [ "$answered" -le "$limit" ] || die "rate limit: $answered of 60 answered (limit $limit)"
 echo "rate limit 20/s: $answered of 60 back-to-back requests answered"
 
-kill_host oc
-kill_host gm
-sleep 0.5
+# the counters are printed at exit
+stop_host oc
+stop_host gm
 grep "management: requests" "$T_DIR/oc.log"
 grep -q "malformed 2 rate_limited [1-9]" "$T_DIR/oc.log" || die "oc agent counters: $(grep 'management:' "$T_DIR/oc.log")"
 echo "PASS mgmt"
