@@ -78,6 +78,9 @@ struct oc {
 	tmv_t summary_period, next_summary;
 	int holdover_said;
 	int started;
+	/* negotiation answers refused: no request outstanding, a grant other
+	 * than asked, a Signaling portIdentity not the master's */
+	uint64_t uc_unexpected, uc_refused, uc_wrong_sender;
 };
 
 #define oc_log(o, level, ...) eng_log(&(o)->ops, level, __VA_ARGS__)
@@ -567,26 +570,51 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 		o->cnt.rx_unknown_src++;
 		return;
 	}
+	/* 16.1: negotiation is between two ports: once the master's
+	 * portIdentity is known, a Signaling message from its address with
+	 * another one is not its own */
+	if (mm->have_announce && port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender)) {
+		o->uc_wrong_sender++;
+		return;
+	}
 	signaling_header(o, mm, &ack);
 	ack.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
 	for (i = 0; i < m->n_tlv; i++) {
 		const struct tlv *t = &m->tlv[i];
+		const char *type = msg_type_str(t->u.uc.messageType);
 		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
 			int ev = uc_req_grant(&mm->req, &t->u.uc, now);
-			if (ev & UC_EV_DENIED) {
+			if (ev & UC_EV_UNEXPECTED) {
+				o->uc_unexpected++;
+				oc_log(o, LOG_DEBUG,
+				       "port 1 (%s): master %s: %s for %s without a request, ignored",
+				       o->port.iface, mm->name,
+				       t->u.uc.durationField ? "grant" : "denial", type);
+			} else if (ev & UC_EV_REFUSED) {
+				o->uc_refused++;
+				oc_log(o, LOG_WARNING,
+				       "port 1 (%s): master %s granted %s logInterMessagePeriod %d "
+				       "for %u s, asked %d for %u s: refused",
+				       o->port.iface, mm->name, type, t->u.uc.logInterMessagePeriod,
+				       t->u.uc.durationField,
+				       mm->req.cfg.logInterMessagePeriod[uc_msgtype_svc(
+					       t->u.uc.messageType)],
+				       mm->req.cfg.durationField);
+			} else if (ev & UC_EV_DENIED) {
 				oc_log(o, LOG_WARNING, "port 1 (%s): master %s denied %s",
-				       o->port.iface, mm->name, msg_type_str(t->u.uc.messageType));
+				       o->port.iface, mm->name, type);
 			} else if (ev & UC_EV_GRANTED) {
 				oc_log(o, LOG_DEBUG,
 				       "port 1 (%s): master %s granted %s logInterMessagePeriod "
 				       "%d for %u s",
-				       o->port.iface, mm->name, msg_type_str(t->u.uc.messageType),
-				       t->u.uc.logInterMessagePeriod, t->u.uc.durationField);
+				       o->port.iface, mm->name, type, t->u.uc.logInterMessagePeriod,
+				       t->u.uc.durationField);
 			}
 			if (ev & UC_EV_GAVE_UP) {
 				oc_log(o, LOG_WARNING,
-				       "port 1 (%s): master %s: denied 3 times, waiting %d s",
+				       "port 1 (%s): master %s: %s 3 times, waiting %d s",
 				       o->port.iface, mm->name,
+				       ev & UC_EV_REFUSED ? "refused grants" : "denied",
 				       (int)(mm->req.cfg.backoff / NS_PER_SEC));
 			}
 		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
@@ -598,7 +626,7 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 				acks++;
 			}
 			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s", o->port.iface,
-			       mm->name, msg_type_str(t->u.uc.messageType));
+			       mm->name, type);
 		}
 	}
 	if (acks) {
@@ -711,6 +739,12 @@ static int load_table(struct oc *o, tmv_t now, char *err, size_t errlen)
 	o->udds.logQueryInterval = (int8_t)t->logQueryInterval;
 	o->udds.actualTableSize = (uint16_t)t->n;
 	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
+	{
+		double lo, hi;
+		cfg_range(o->cfg, OPT_unicast_req_duration, &lo, &hi);
+		rc.min_duration = (uint32_t)lo;
+		rc.max_duration = (uint32_t)hi;
+	}
 	for (i = 0; i < t->n; i++) {
 		struct master *mm = &o->m[o->n_masters];
 		if (t->entry[i].transport != o->port.transport) {
@@ -883,10 +917,13 @@ void oc_log_counters(struct oc *o)
 {
 	oc_log(o, LOG_INFO,
 	       "port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
-	       "%llu tx_ts_missing %llu",
+	       "%llu tx_ts_missing %llu unexpected_grant %llu refused_grant %llu "
+	       "wrong_sender %llu",
 	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
 	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
-	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing);
+	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing,
+	       (unsigned long long)o->uc_unexpected, (unsigned long long)o->uc_refused,
+	       (unsigned long long)o->uc_wrong_sender);
 }
 
 /* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only

@@ -269,8 +269,13 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
 			int svc = uc_msgtype_svc(t->u.uc.messageType);
 			g->st.cancels++;
-			if (c && svc >= 0) {
+			/* only the client that holds the grant may cancel it:
+			 * its address and its portIdentity */
+			if (c && svc >= 0 &&
+			    !port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
 				c->grant[svc].active = 0;
+			} else {
+				g->st.cancels_ignored++;
 			}
 			out = msg_add_tlv(reply, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
 			if (out) {
@@ -398,9 +403,12 @@ void uc_req_want(struct uc_requester *r, int svc, int want, tmv_t now)
 	}
 }
 
-static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig)
+static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig, tmv_t now)
 {
 	struct tlv *t = msg_add_tlv(sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	/* the answer is taken until the next request (16.1.4.1: a GRANT or a
+	 * denial answers a REQUEST; none is expected otherwise) */
+	r->svc[svc].answer_by = now + r->cfg.retry;
 	if (t) {
 		t->u.uc.messageType = uc_svc_msgtype(svc);
 		t->u.uc.logInterMessagePeriod = r->cfg.logInterMessagePeriod[svc];
@@ -450,7 +458,7 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 				s->state = UC_IDLE;
 				s->next_req = now;
 			} else if (now >= s->renew_at && now >= s->next_req) {
-				add_request(r, i, sig);
+				add_request(r, i, sig, now);
 				added++;
 				s->next_req = now + r->cfg.retry;
 				break;
@@ -460,7 +468,7 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 			/* fall through */
 		case UC_IDLE:
 			if (now >= s->next_req) {
-				add_request(r, i, sig);
+				add_request(r, i, sig, now);
 				added++;
 				s->state = UC_REQUESTED;
 				s->next_req = now + r->cfg.retry;
@@ -474,7 +482,7 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 				int ev = fail(r, s, now);
 				*events |= ev;
 				if (!(ev & UC_EV_GAVE_UP)) {
-					add_request(r, i, sig);
+					add_request(r, i, sig, now);
 					added++;
 					s->state = UC_REQUESTED;
 					s->next_req = now + r->cfg.retry;
@@ -493,9 +501,15 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	tmv_t dur, margin;
 
 	if (svc < 0) {
-		return 0;
+		return UC_EV_UNEXPECTED;
 	}
 	s = &r->svc[svc];
+	if (!s->answer_by || now > s->answer_by) {
+		/* no request of ours waits for it: a forgery or a very late
+		 * answer; believing a denial would start the back-off */
+		return UC_EV_UNEXPECTED;
+	}
+	s->answer_by = 0;
 	if (!s->wanted) {
 		/* a late grant for something we dropped: cancel it */
 		s->cancel_pending = g->durationField != 0;
@@ -503,6 +517,16 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	}
 	if (g->durationField == 0) {
 		return UC_EV_DENIED | fail(r, s, now);
+	}
+	if (g->logInterMessagePeriod != r->cfg.logInterMessagePeriod[svc] ||
+	    g->durationField < r->cfg.min_duration ||
+	    (r->cfg.max_duration && g->durationField > r->cfg.max_duration)) {
+		/* G.8265.1 Annex A, 1588-2019 16.1.4.2: the grant carries the
+		 * requested interval; another one (a faster one would make us
+		 * answer or send at that rate) or a duration outside the
+		 * profile's range is refused: cancel it, count a failure */
+		s->cancel_pending = 1;
+		return UC_EV_REFUSED | fail(r, s, now);
 	}
 	s->state = UC_GRANTED;
 	s->failures = 0;
@@ -526,10 +550,11 @@ void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t
 	int svc = uc_msgtype_svc(c->messageType);
 	memset(ack, 0, sizeof(*ack));
 	ack->messageType = c->messageType;
-	if (svc < 0) {
-		return;
+	if (svc < 0 || r->svc[svc].state == UC_IDLE) {
+		return; /* acknowledged (16.1.4.4), nothing held to stop */
 	}
 	r->svc[svc].state = UC_IDLE;
+	r->svc[svc].answer_by = 0;
 	r->svc[svc].next_req = now + r->cfg.retry;
 }
 

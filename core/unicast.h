@@ -66,6 +66,7 @@ struct uc_client {
 
 struct uc_grantor_stats {
 	uint64_t requests, granted, denied, denied_full, cancels, expired;
+	uint64_t cancels_ignored; /* CANCEL not from the grant's holder */
 };
 
 struct uc_grantor;
@@ -119,6 +120,8 @@ struct uc_req_svc {
 	tmv_t next_req;		      /* ns: earliest next request / timeout */
 	int failures;		      /* denials or silences in a row */
 	int cancel_pending;	      /* send CANCEL at next poll */
+	tmv_t answer_by;	      /* ns: a GRANT/denial is expected until
+				       * then (0: no request outstanding) */
 };
 
 struct uc_requester_cfg {
@@ -126,6 +129,9 @@ struct uc_requester_cfg {
 	uint32_t durationField;		       /* s, asked for */
 	tmv_t retry;			       /* ns; >= 1 s (logQueryInterval) */
 	tmv_t backoff;			       /* ns after 3 failures; 60 s */
+	uint32_t min_duration, max_duration;   /* s: granted durationField
+						* accepted (the profile's
+						* range; max 0: any) */
 };
 
 struct uc_requester {
@@ -137,6 +143,9 @@ struct uc_requester {
 #define UC_EV_GRANTED 1
 #define UC_EV_DENIED 2
 #define UC_EV_GAVE_UP 4 /* third failure in a row: backing off */
+#define UC_EV_UNEXPECTED 8 /* no request outstanding: ignored */
+#define UC_EV_REFUSED 16   /* another interval or a duration out of range:
+			    * refused, cancelled, counted as a failure */
 
 void uc_req_init(struct uc_requester *r, const struct uc_requester_cfg *cfg, tmv_t now);
 
@@ -151,11 +160,16 @@ void uc_req_want(struct uc_requester *r, int svc, int want, tmv_t now);
  */
 int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *events);
 
-/* A GRANT TLV from this master.  Returns UC_EV_* flags. */
+/* A GRANT TLV from this master (the caller has checked its address and
+ * portIdentity).  Taken only as the answer to a request sent within the
+ * retry interval, with the requested logInterMessagePeriod and a duration in
+ * [min_duration, max_duration].  Returns UC_EV_* flags. */
 int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
 
-/* A CANCEL from the master: service goes idle and is asked for again after
- * the retry interval.  Fills ack (an ACKNOWLEDGE_CANCEL body). */
+/* A CANCEL from the master (address and portIdentity checked by the
+ * caller): a service held or asked for goes idle and is asked for again
+ * after the retry interval.  Fills ack (an ACKNOWLEDGE_CANCEL body), sent
+ * in any case (16.1.4.4). */
 void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
 		      struct tlv_unicast *ack);
 

@@ -194,7 +194,7 @@ TEST(grantor_many_clients)
 
 static struct uc_requester_cfg req_cfg(void)
 {
-	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S };
+	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S, 10, 1000 };
 	return c;
 }
 
@@ -325,4 +325,86 @@ TEST(requester_asks_again_when_a_granted_flow_is_lost)
 	uc_req_lost(&r, UC_SYNC, 12 * S);
 	CHECK_EQ(r.svc[UC_SYNC].state, UC_IDLE);
 	CHECK_EQ(poll_types(&r, 12 * S, &sig, &ev), 0);
+}
+
+TEST(grantor_cancel_only_from_the_holder)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = addr6(7);
+	struct ptp_msg sig, rep;
+	struct tlv *t;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 1;
+	request(&sig, SYNC, 0, 60);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	/* the holder's address but another portIdentity: acknowledged (a
+	 * CANCEL always is, 16.1.4.4) but the grant stays */
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 2;
+	t = msg_add_tlv(&sig, TLV_CANCEL_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = SYNC;
+	CHECK_EQ(uc_grantor_signaling(g, &a, &sig, S, &rep), 1);
+	CHECK(uc_grantor_holder(g, &a, UC_SYNC, S) != NULL);
+	CHECK_EQ(uc_grantor_stats(g)->cancels_ignored, 1);
+	sig.hdr.sourcePortIdentity.portNumber = 1;
+	uc_grantor_signaling(g, &a, &sig, S, &rep);
+	CHECK(uc_grantor_holder(g, &a, UC_SYNC, S) == NULL);
+	uc_grantor_destroy(g);
+}
+
+TEST(requester_takes_answers_only_to_its_requests)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast deny = { SYNC, -4, 0, 0 }, g = { SYNC, -4, 60, 0 };
+	struct ptp_msg sig;
+	int ev, i;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &g, S / 10), UC_EV_GRANTED);
+	/* three forged denials while nothing is asked: ignored, no back-off,
+	 * the grant runs on (G.8265.1 6.6 counts answers to requests) */
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(uc_req_grant(&r, &deny, S + i), UC_EV_UNEXPECTED);
+	}
+	CHECK(uc_req_granted(&r, UC_SYNC, 2 * S));
+	/* a forged grant with nothing asked changes nothing either */
+	CHECK_EQ(uc_req_grant(&r, &g, 3 * S), UC_EV_UNEXPECTED);
+	CHECK_EQ(r.svc[UC_SYNC].renew_at, 60 * S + S / 10 - 3 * S);
+	/* the renewal's answer is taken, once */
+	CHECK_EQ(poll_types(&r, 57 * S + S / 10, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &g, 57 * S + S / 5), UC_EV_GRANTED);
+	CHECK_EQ(uc_req_grant(&r, &deny, 57 * S + S / 4), UC_EV_UNEXPECTED);
+	CHECK(uc_req_granted(&r, UC_SYNC, 58 * S));
+}
+
+TEST(requester_refuses_a_grant_other_than_asked)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast fast = { SYNC, -128, 60, 0 }, slow = { SYNC, 3, 60, 0 },
+			   longer = { SYNC, -4, 100000, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	/* logInterMessagePeriod -128 (1e9 >> 30 ns): refused and cancelled */
+	CHECK_EQ(uc_req_grant(&r, &fast, S / 10), UC_EV_REFUSED);
+	CHECK(!uc_req_granted(&r, UC_SYNC, S / 5));
+	CHECK_EQ(poll_types(&r, S + S / 10, &sig, &ev), 2);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_CANCEL_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[1].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[1].u.uc.logInterMessagePeriod, -4);
+	CHECK_EQ(uc_req_grant(&r, &slow, S + S / 5), UC_EV_REFUSED);
+	CHECK_EQ(poll_types(&r, 2 * S + S / 5, &sig, &ev), 2);
+	/* third refusal: the G.8265.1 6.6 back-off, reported */
+	CHECK_EQ(uc_req_grant(&r, &longer, 2 * S + S / 4), UC_EV_REFUSED | UC_EV_GAVE_UP);
+	CHECK(!uc_req_granted(&r, UC_SYNC, 3 * S));
 }
