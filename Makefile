@@ -8,12 +8,16 @@ STATIC ?= 1
 B ?= build
 UTHASH ?= /usr/include/uthash.h
 
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=... LDFLAGS=...): the
+# project's flags go before them, so they add to ours instead of replacing
+# them.  make asan: a dynamic clang build with ASan+UBSan in build-asan/.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+PB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -I$(B)/inc -Icore -Ihw
+ALL_CFLAGS = $(PB_CFLAGS) $(CFLAGS)
 LDLIBS += -lm
 ifeq ($(STATIC),1)
-LDFLAGS += -static -s
+PB_LDFLAGS := -static -s
 endif
 
 CORE := $(wildcard core/*.c)
@@ -45,28 +49,28 @@ $(B)/profiles.c: $(PROFILES) scripts/embed-profiles.sh
 
 $(B)/obj/profiles.o: $(B)/profiles.c $(B)/inc/uthash.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(B)/inc/uthash.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libptpbox.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $^
 
 $(B)/ptpbox: $(CMDOBJ) $(B)/libptpbox.a
-	$(CC) $(LDFLAGS) -o $@ $(CMDOBJ) $(B)/libptpbox.a $(LDLIBS)
+	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $(CMDOBJ) $(B)/libptpbox.a $(LDLIBS)
 
 $(B)/unit_tests: $(UNITOBJ) $(B)/libptpbox.a
-	$(CC) -o $@ $(UNITOBJ) $(B)/libptpbox.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(UNITOBJ) $(B)/libptpbox.a $(LDLIBS)
 
 # the network simulator (test/sim/ptpsim*.c): engines in simulated time
 SIM := $(wildcard test/sim/ptpsim*.c)
 SIMOBJ := $(patsubst %.c,$(B)/obj/%.o,$(SIM))
 
 $(B)/ptpsim: $(SIMOBJ) $(B)/libptpbox.a
-	$(CC) -o $@ $(SIMOBJ) $(B)/libptpbox.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(SIMOBJ) $(B)/libptpbox.a $(LDLIBS)
 
 sim: $(B)/ptpsim
 
@@ -78,8 +82,13 @@ unit: $(B)/unit_tests
 check: all unit
 	./test/run-all.sh --no-install --no-build
 
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	$(MAKE) CC=clang STATIC=0 B=build-asan CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" \
+		build-asan/ptpbox build-asan/unit_tests build-asan/ptpsim
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check clean
+.PHONY: all unit check clean asan
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

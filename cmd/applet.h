@@ -127,20 +127,31 @@ void install_stop_handlers(void);
  * Management agent (1588-2019 15) shared by gm and oc.  Requests come from
  * the network (receive() hands MANAGEMENT messages to mgmt_agent_udp():
  * unicast or the primary multicast group on the general port, domain
- * already checked by port_recv, rate-limited to mgmt_rate_limit per second,
- * SET refused unless allow_remote_mgmt) and from the UNIX datagram socket
+ * already checked by the engine, rate-limited to mgmt_rate_limit per second
+ * and source address, SET and COMMAND refused unless allow_remote_mgmt 1
+ * and the source is in mgmt_acl) and from the UNIX datagram socket
  * uds_address (default /var/run/ptpbox-APPLET, "none" for no socket; same
  * domain rule as ptp4l).  Answers go back to the sender.
  */
+#define MGMT_SOURCES 64 /* sources rate-limited one by one */
+#define MGMT_ALL_RATE 8 /* all sources together: this many times one's rate */
+
 struct mgmt_agent {
 	struct port_setup *ps;
 	struct mgmt_ops ops;
 	int uds_fd;
 	char uds_path[108];
-	double rate, tokens; /* token bucket for network requests */
-	tmv_t refill_at;
+	double rate;	     /* requests/s a source may send, 0: no limit */
+	struct mgmt_bucket {  /* token buckets: one per recent source ... */
+		struct net_addr addr;
+		double tokens;
+		tmv_t at; /* last refill, monotonic ns; 0: free */
+	} src[MGMT_SOURCES], all; /* ... and one for all (MGMT_ALL_RATE x rate) */
+	struct net_acl acl;	  /* mgmt_acl: who may SET from the network */
+	int allow_remote;	  /* allow_remote_mgmt */
+	tmv_t refused_said;	  /* last "SET refused" log line, monotonic ns */
 	char user_description[MGMT_TEXT_MAX];
-	uint64_t rx, rx_bad, rate_dropped, tx_err;
+	uint64_t rx, rx_bad, rate_dropped, set_refused, tx_err;
 };
 
 /* Open the agent: join the multicast group, bind the UNIX socket (a stale

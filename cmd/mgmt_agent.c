@@ -31,8 +31,14 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 	a->ops.ctx = ctx;
 	a->uds_fd = -1;
 	a->rate = cfg_int(ps->cfg, OPT_mgmt_rate_limit);
-	a->tokens = a->rate;
-	a->refill_at = mono_now();
+	a->all.tokens = a->rate * MGMT_ALL_RATE;
+	a->all.at = mono_now();
+	a->allow_remote = cfg_int(ps->cfg, OPT_allow_remote_mgmt);
+	net_acl_parse(cfg_str(ps->cfg, OPT_mgmt_acl), &a->acl); /* checked by config_finish */
+	if (a->allow_remote && !a->acl.n) {
+		pr_warning("management: allow_remote_mgmt 1 without mgmt_acl: SET from the network "
+			   "stays refused (give the addresses or prefixes that may SET)");
+	}
 	snprintf(a->user_description, sizeof(a->user_description), "%s",
 		 cfg_str(ps->cfg, OPT_userDescription));
 	ps->mgmt_fd = -1;
@@ -83,9 +89,11 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 
 void mgmt_agent_close(struct mgmt_agent *a)
 {
-	pr_info("management: requests %llu malformed %llu rate_limited %llu tx_err %llu",
+	pr_info("management: requests %llu malformed %llu rate_limited %llu set_refused %llu "
+		"tx_err %llu",
 		(unsigned long long)a->rx, (unsigned long long)a->rx_bad,
-		(unsigned long long)a->rate_dropped, (unsigned long long)a->tx_err);
+		(unsigned long long)a->rate_dropped, (unsigned long long)a->set_refused,
+		(unsigned long long)a->tx_err);
 	if (a->uds_fd >= 0) {
 		close(a->uds_fd);
 		unlink(a->uds_path);
@@ -147,32 +155,80 @@ void mgmt_agent_uds(struct mgmt_agent *a)
 	}
 }
 
+/* Take a token from bucket b refilled at rate/s up to a burst of one
+ * second's worth; 0 when it is empty. */
+static int take(struct mgmt_bucket *b, double rate, tmv_t now)
+{
+	b->tokens += (double)(now - b->at) * 1e-9 * rate;
+	b->at = now;
+	if (b->tokens > rate) {
+		b->tokens = rate;
+	}
+	if (b->tokens < 1.0) {
+		return 0;
+	}
+	b->tokens -= 1.0;
+	return 1;
+}
+
+/* mgmt_rate_limit per source (the least recently heard of MGMT_SOURCES
+ * gives its slot to a new one) and MGMT_ALL_RATE times that for all: a
+ * noisy source uses up its own bucket, not the others'. */
+static int rate_ok(struct mgmt_agent *a, const struct net_addr *from, tmv_t now)
+{
+	struct mgmt_bucket *b = NULL, *oldest = &a->src[0];
+	int i;
+
+	if (a->rate <= 0) {
+		return 1;
+	}
+	for (i = 0; i < MGMT_SOURCES && !b; i++) {
+		if (a->src[i].at && net_addr_eq(&a->src[i].addr, from)) {
+			b = &a->src[i];
+		} else if (a->src[i].at < oldest->at) {
+			oldest = &a->src[i];
+		}
+	}
+	if (!b) {
+		b = oldest;
+		b->addr = *from;
+		b->tokens = a->rate;
+		b->at = now;
+	}
+	return take(b, a->rate, now) && take(&a->all, a->rate * MGMT_ALL_RATE, now);
+}
+
 void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from)
 {
 	uint8_t tbuf[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
-	struct mgmt_self self = self_of(a, cfg_int(a->ps->cfg, OPT_allow_remote_mgmt));
+	struct mgmt_self self;
 	struct ptp_msg resp;
+	struct mgmt_req r;
 	int len;
 
-	if (a->rate > 0) { /* token bucket, burst = one second's worth */
-		tmv_t now = mono_now();
-		a->tokens += (double)(now - a->refill_at) * 1e-9 * a->rate;
-		a->refill_at = now;
-		if (a->tokens > a->rate) {
-			a->tokens = a->rate;
-		}
-		if (a->tokens < 1.0) {
-			a->rate_dropped++;
-			return;
-		}
-		a->tokens -= 1.0;
+	if (!rate_ok(a, from, mono_now())) {
+		a->rate_dropped++;
+		return;
 	}
 	a->rx++;
-	{
-		struct mgmt_req r;
-		if (mgmt_parse(m, &r)) {
-			a->rx_bad++;
-			return;
+	if (mgmt_parse(m, &r)) {
+		a->rx_bad++;
+		return;
+	}
+	/* SET and COMMAND from the network: only when allowed and from the
+	 * ACL; the answer says NOT_SUPPORTED (mgmt_answer) */
+	self = self_of(a, a->allow_remote && net_acl_match(&a->acl, from));
+	if ((r.action == MGMT_SET || r.action == MGMT_COMMAND) && !self.allow_set) {
+		tmv_t now = mono_now();
+		a->set_refused++;
+		if (!a->refused_said || now - a->refused_said >= 10 * NS_PER_SEC) {
+			char s[64];
+			pr_notice("management: %s %s from %s refused (%s; %llu so far)",
+				  mgmt_action_str(r.action), mgmt_id_str(r.id),
+				  net_addr_str(from, s, sizeof(s)),
+				  a->allow_remote ? "not in mgmt_acl" : "allow_remote_mgmt 0",
+				  (unsigned long long)a->set_refused);
+			a->refused_said = now;
 		}
 	}
 	if (!mgmt_answer(&self, &a->ops, m, 1, &resp, tbuf, sizeof(tbuf))) {

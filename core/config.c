@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "netaddr.h"
 #include "util.h"
 
-enum opt_type { INT, DBL, STR, ENUM };
+enum opt_type { INT, DBL, STR, ENUM, ACL }; /* ACL: a net_acl_parse() list, kept as text */
 enum opt_scope { G = 1, P = 2 };
 
 struct opt_enum {
@@ -378,6 +379,18 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 	double num;
 
 	switch (o->type) {
+	case ACL: {
+		struct net_acl acl;
+		int r = net_acl_parse(v, &acl);
+		if (r) {
+			seterr(err, errlen, "%s: %s %s: %s, allowed up to %d addresses or ADDR/LEN "
+					    "prefixes (e.g. fd00::/64 10.1.0.5)",
+			       at, o->key, v, r == -E2BIG ? "too many" : "not an address or prefix",
+			       NET_ACL_MAX);
+			return -EINVAL;
+		}
+	}
+		/* fall through */
 	case STR:
 		snprintf(s->str, sizeof(s->str), "%s", v);
 		break;

@@ -841,7 +841,7 @@ int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const 
 		err = MERR_NOT_SUPPORTED;
 	} else if (r.action != MGMT_GET && !self->allow_set) {
 		err = MERR_NOT_SUPPORTED;
-		why = "management from the network is read-only (allow_remote_mgmt 0)";
+		why = "management from the network is read-only (allow_remote_mgmt 0, or the source is not in mgmt_acl)";
 	} else if (r.action == MGMT_SET) {
 		int e = mgmt_decode(r.id, r.data, r.len, &v);
 		if (e) {

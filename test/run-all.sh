@@ -19,6 +19,7 @@ if [ $build = 1 ]; then
 	./build.sh -s || exit 1
 	make -s -j2 build/unit_tests build/ptpsim || exit 1
 	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests || exit 1
+	make -s -j2 asan || exit 1
 fi
 
 passed=0
@@ -82,6 +83,8 @@ net_suite() {
 	return $rc
 }
 
+suite unit-asan build-asan/unit_tests
+suite sim-asan env PTPSIM="$PWD/build-asan/ptpsim" sh test/sim/sim.sh
 suite net-gm-oc-converge net_suite test/net/gm_oc_converge.sh
 suite net-gm-oc-variants net_suite test/net/gm_oc_variants.sh
 suite net-failover net_suite test/net/failover.sh
@@ -94,6 +97,11 @@ suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
 suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
+# the applets built with ASan+UBSan (make asan) through two network tests:
+# any error aborts the process and fails the test
+asan_suite() { (PTPBOX="$PWD/build-asan/ptpbox" && export PTPBOX && net_suite "$@"); }
+suite net-gm-oc-variants-asan asan_suite test/net/gm_oc_variants.sh
+suite net-mgmt-asan asan_suite test/net/mgmt.sh
 suite no-leftovers no_leftovers
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

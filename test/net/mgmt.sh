@@ -18,6 +18,9 @@ time_stamping software
 clock CLOCK_REALTIME
 uds_address $T_DIR/gm.sock
 userDescription grandmaster;rack 1
+# SET from the network: only the oc's address (fd00::1:2) may
+allow_remote_mgmt 1
+mgmt_acl fd00::1:2 10.1.0.0/24
 CFG
 cat >"$T_DIR/oc.cfg" <<CFG
 [global]

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Configuration files, profiles and their error messages. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "../../core/config.h"
+#include "../../core/netaddr.h"
 #include "test.h"
 
 static char path[64];
@@ -203,4 +207,43 @@ TEST(config_unicast_master_table)
 		      sizeof(err)),
 		 -EINVAL);
 	CHECK_STR(err, "no table_id");
+}
+
+TEST(config_mgmt_acl_checked_and_matched)
+{
+	struct config *c;
+	struct net_acl acl;
+	struct net_addr a;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&a.ss;
+	char err[256];
+
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\n\nmgmt_acl fd00::/64 10.0.0.0/33\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, ":3:");
+	CHECK_STR(err, "mgmt_acl fd00::/64 10.0.0.0/33");
+	CHECK_STR(err, "not an address or prefix");
+	CHECK_EQ(load(CFG_ROLE_GM, "[global]\nmgmt_acl fd00::1:0/112, 10.1.0.5\n", &c, err,
+		      sizeof(err)),
+		 0);
+	CHECK_EQ(cfg_int(c, OPT_allow_remote_mgmt), 0); /* remote SET off by default */
+	CHECK_EQ(net_acl_parse(cfg_str(c, OPT_mgmt_acl), &acl), 0);
+	CHECK_EQ(acl.n, 2);
+	memset(&a, 0, sizeof(a));
+	s6->sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::1:2", &s6->sin6_addr);
+	CHECK(net_acl_match(&acl, &a));
+	inet_pton(AF_INET6, "fd00::2:2", &s6->sin6_addr);
+	CHECK(!net_acl_match(&acl, &a));
+	memset(&a, 0, sizeof(a));
+	s4->sin_family = AF_INET;
+	inet_pton(AF_INET, "10.1.0.5", &s4->sin_addr);
+	CHECK(net_acl_match(&acl, &a));
+	inet_pton(AF_INET, "10.1.0.6", &s4->sin_addr);
+	CHECK(!net_acl_match(&acl, &a));
+	config_destroy(c);
+	/* an empty list matches nothing */
+	CHECK_EQ(net_acl_parse("", &acl), 0);
+	CHECK(!net_acl_match(&acl, &a));
 }
