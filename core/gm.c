@@ -493,10 +493,13 @@ void gm_log_summary(struct gm *g)
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
+	       "budget %llu acl %llu pps %.0f "
 	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu",
 	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 	       (unsigned long long)s->granted, (unsigned long long)s->denied,
 	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
+	       (unsigned long long)s->denied_budget, (unsigned long long)s->rejected_acl,
+	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
 	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late);
 	if (g->tod) {
@@ -530,6 +533,14 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 		       g->port.iface);
 		gm_log(g, LOG_NOTICE, "selected local clock %s as best master", id);
 		gm_log(g, LOG_NOTICE, "assuming the grand master role");
+		if (!*cfg_str(g->cfg, OPT_unicast_acl)) {
+			gm_log(g, LOG_NOTICE,
+			       "port 1 (%s): unicast_acl empty: any address may negotiate "
+			       "(up to %d clients%s)",
+			       g->port.iface, cfg_int(g->cfg, OPT_unicast_max_clients),
+			       cfg_int(g->cfg, OPT_max_tx_rate_pps) ? ""
+								    : ", no max_tx_rate_pps");
+		}
 	}
 	if (g->tod) {
 		tod_check(g, now);
@@ -609,9 +620,16 @@ static int grantor_from_config(struct gm *g)
 		gc.min_log[i] = (int)lo;
 		gc.max_log[i] = (int)hi;
 	}
+	/* a client gets Sync no faster than min_granted_logSyncInterval */
+	if (gc.min_log[UC_SYNC] < cfg_int(g->cfg, OPT_min_granted_logSyncInterval)) {
+		gc.min_log[UC_SYNC] = cfg_int(g->cfg, OPT_min_granted_logSyncInterval);
+	}
 	cfg_range(g->cfg, OPT_unicast_req_duration, &lo, &hi);
 	gc.min_duration = (uint32_t)lo;
 	gc.max_duration = (uint32_t)hi;
+	net_acl_parse(cfg_str(g->cfg, OPT_unicast_acl), &gc.acl); /* checked by config */
+	gc.max_pps = cfg_int(g->cfg, OPT_max_tx_rate_pps);
+	gc.sync_msgs = g->dds.twoStepFlag ? 2 : 1;
 	g->grantor = uc_grantor_create(&gc);
 	return g->grantor ? 0 : -ENOMEM;
 }

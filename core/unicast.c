@@ -42,7 +42,30 @@ struct uc_grantor {
 	struct heap_ent *heap;
 	int n_heap, cap_heap;
 	struct uc_grantor_stats st;
+	int64_t committed; /* packets/s of all active grants, x 2^16 */
 };
+
+/* Packets a second (x 2^16) that a grant of svc at log2 period commits the
+ * grantor to: Announce 1, Sync 1 or 2 (two-step: Follow_Up), Delay_Resp 1
+ * (one per Delay_Req at that rate), per period. */
+static int64_t grant_pps(const struct uc_grantor *g, int svc, int log)
+{
+	int n = svc == UC_SYNC ? g->cfg.sync_msgs : 1;
+	if (log > 16) {
+		return n;
+	}
+	return (int64_t)n << (16 - (log < -30 ? -30 : log));
+}
+
+/* A grant ends (cancel, expiry): its packets leave the budget. */
+static void grant_end(struct uc_grantor *g, struct uc_client *c, int svc)
+{
+	struct uc_grant *gt = &c->grant[svc];
+	if (gt->active) {
+		gt->active = 0;
+		g->committed -= grant_pps(g, svc, gt->logInterMessagePeriod);
+	}
+}
 
 static void heap_swap(struct heap_ent *a, struct heap_ent *b)
 {
@@ -144,6 +167,9 @@ struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg)
 		return NULL;
 	}
 	g->cfg = *cfg;
+	if (g->cfg.sync_msgs < 1) {
+		g->cfg.sync_msgs = 2;
+	}
 	return g;
 }
 
@@ -193,9 +219,16 @@ static int decide(struct uc_grantor *g, const struct tlv_unicast *req, struct tl
 int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 			 const struct ptp_msg *sig, tmv_t now, struct ptp_msg *reply)
 {
-	struct uc_client *c = find_client(g, from);
+	struct uc_client *c;
 	int i, added = 0;
 
+	/* unicast_acl: other sources get no answer at all (an answer would
+	 * reflect their forged traffic) */
+	if (g->cfg.acl.n && !net_acl_match(&g->cfg.acl, from)) {
+		g->st.rejected_acl++;
+		return 0;
+	}
+	c = find_client(g, from);
 	for (i = 0; i < sig->n_tlv; i++) {
 		const struct tlv *t = &sig->tlv[i];
 		struct tlv *out;
@@ -225,10 +258,27 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 					}
 				}
 			}
+			if (ok && g->cfg.max_pps > 0) {
+				/* max_tx_rate_pps: deny what would exceed the budget;
+				 * the grants held keep their service */
+				const struct uc_grant *gt = &c->grant[svc];
+				int64_t after = g->committed +
+						grant_pps(g, svc, gr.logInterMessagePeriod) -
+						(gt->active ? grant_pps(g, svc, gt->logInterMessagePeriod)
+							    : 0);
+				if (after > (int64_t)(g->cfg.max_pps * 65536.0)) {
+					g->st.denied_budget++;
+					gr.durationField = 0;
+					ok = 0;
+				}
+			}
 			if (ok) {
 				struct uc_grant *gt = &c->grant[svc];
 				int was = gt->active;
 				int8_t old = gt->logInterMessagePeriod;
+
+				grant_end(g, c, svc);
+				g->committed += grant_pps(g, svc, gr.logInterMessagePeriod);
 
 				c->portIdentity = sig->hdr.sourcePortIdentity;
 				gt->active = 1;
@@ -251,7 +301,7 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 				if (!gt->in_heap && heap_push(g, svc == UC_DELAY_RESP ? gt->expires
 										      : gt->next_tx,
 							      c, svc)) {
-					gt->active = 0;
+					grant_end(g, c, svc);
 					gr.durationField = 0;
 					ok = 0;
 				}
@@ -273,7 +323,7 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 			 * its address and its portIdentity */
 			if (c && svc >= 0 &&
 			    !port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
-				c->grant[svc].active = 0;
+				grant_end(g, c, svc);
 			} else {
 				g->st.cancels_ignored++;
 			}
@@ -297,7 +347,7 @@ int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, i
 		struct uc_grant *gt = &e.c->grant[e.svc];
 
 		if (gt->active && now >= gt->expires) {
-			gt->active = 0;
+			grant_end(g, e.c, e.svc);
 			g->st.expired++;
 		}
 		if (!gt->active) {
@@ -341,6 +391,11 @@ struct uc_client *uc_grantor_holder(struct uc_grantor *g, const struct net_addr 
 		return NULL;
 	}
 	return c;
+}
+
+double uc_grantor_committed_pps(const struct uc_grantor *g)
+{
+	return (double)g->committed / 65536.0;
 }
 
 int uc_grantor_clients(const struct uc_grantor *g)

@@ -44,6 +44,12 @@ struct uc_grantor_cfg {
 	int max_log[UC_NSVC];
 	uint32_t min_duration;	      /* s */
 	uint32_t max_duration;	      /* s */
+	struct net_acl acl;	      /* unicast_acl: who may ask; empty: anyone */
+	double max_pps;		      /* max_tx_rate_pps: packets/s all grants
+				       * together may commit the grantor to
+				       * (Announce, Sync, Follow_Up, Delay_Resp);
+				       * 0: no budget */
+	int sync_msgs;		      /* packets per Sync: 2 two-step, 1 one-step */
 };
 
 struct uc_grant {
@@ -67,6 +73,8 @@ struct uc_client {
 struct uc_grantor_stats {
 	uint64_t requests, granted, denied, denied_full, cancels, expired;
 	uint64_t cancels_ignored; /* CANCEL not from the grant's holder */
+	uint64_t rejected_acl;	  /* Signaling from outside unicast_acl, unanswered */
+	uint64_t denied_budget;	  /* would exceed max_tx_rate_pps */
 };
 
 struct uc_grantor;
@@ -75,8 +83,12 @@ struct uc_grantor;
 struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg);
 void uc_grantor_destroy(struct uc_grantor *g);
 
+/* Packets a second the active grants commit the grantor to. */
+double uc_grantor_committed_pps(const struct uc_grantor *g);
+
 /*
- * Handle a Signaling message from `from` at time now.  Each
+ * Handle a Signaling message from `from` at time now (none from outside
+ * cfg.acl: counted, no answer).  Each
  * REQUEST_UNICAST_TRANSMISSION gets a GRANT (durationField 0 = denied), each
  * CANCEL an ACKNOWLEDGE_CANCEL, appended to reply (a Signaling message the
  * caller initialised and will send back).  Returns the number of TLVs added.

@@ -25,7 +25,14 @@ static struct net_addr addr6(int last)
 
 static struct uc_grantor *ocp_grantor(int max_clients, int exact)
 {
-	struct uc_grantor_cfg c = { max_clients, exact, { -3, -7, -7 }, { 0, 3, 0 }, 10, 3600 };
+	struct uc_grantor_cfg c;
+	memset(&c, 0, sizeof(c));
+	c.max_clients = max_clients;
+	c.exact = exact;
+	c.min_log[0] = -3, c.min_log[1] = -7, c.min_log[2] = -7;
+	c.max_log[0] = 0, c.max_log[1] = 3, c.max_log[2] = 0;
+	c.min_duration = 10;
+	c.max_duration = 3600;
 	return uc_grantor_create(&c);
 }
 
@@ -407,4 +414,54 @@ TEST(requester_refuses_a_grant_other_than_asked)
 	/* third refusal: the G.8265.1 6.6 back-off, reported */
 	CHECK_EQ(uc_req_grant(&r, &longer, 2 * S + S / 4), UC_EV_REFUSED | UC_EV_GAVE_UP);
 	CHECK(!uc_req_granted(&r, UC_SYNC, 3 * S));
+}
+
+TEST(grantor_acl_and_packet_budget)
+{
+	struct uc_grantor_cfg cfg;
+	struct uc_grantor *g;
+	struct net_addr a = addr6(1), b = addr6(2), far = addr6(1);
+	struct ptp_msg sig, rep;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_clients = 100;
+	cfg.min_log[UC_ANNOUNCE] = cfg.min_log[UC_SYNC] = cfg.min_log[UC_DELAY_RESP] = -7;
+	cfg.max_log[UC_ANNOUNCE] = cfg.max_log[UC_SYNC] = cfg.max_log[UC_DELAY_RESP] = 4;
+	cfg.min_duration = 10;
+	cfg.max_duration = 1000;
+	CHECK_EQ(net_acl_parse("fd00::/120", &cfg.acl), 0);
+	cfg.max_pps = 300;
+	cfg.sync_msgs = 2;
+	g = uc_grantor_create(&cfg);
+	/* outside the ACL: no answer, nothing held */
+	((struct sockaddr_in6 *)&far.ss)->sin6_addr.s6_addr[13] = 2; /* fd00::2:1 */
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, SYNC, -7, 60);
+	CHECK_EQ(uc_grantor_signaling(g, &far, &sig, 0, &rep), 0);
+	CHECK_EQ(uc_grantor_clients(g), 0);
+	CHECK_EQ(uc_grantor_stats(g)->rejected_acl, 1);
+	/* 128 Sync/s two-step = 256 packets/s: within 300 */
+	msg_init(&rep, SIGNALING);
+	CHECK_EQ(uc_grantor_signaling(g, &a, &sig, 0, &rep), 1);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	CHECK(uc_grantor_committed_pps(g) > 255.9 && uc_grantor_committed_pps(g) < 256.1);
+	/* a second client's 128/s would exceed the budget: denied; 16/s fits */
+	msg_init(&rep, SIGNALING);
+	CHECK_EQ(uc_grantor_signaling(g, &b, &sig, 0, &rep), 1);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 0);
+	CHECK_EQ(uc_grantor_stats(g)->denied_budget, 1);
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, SYNC, -4, 60);
+	CHECK_EQ(uc_grantor_signaling(g, &b, &sig, 0, &rep), 1);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	/* the first client renews at the same rate: its own share counts once */
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	request(&sig, SYNC, -7, 60);
+	CHECK_EQ(uc_grantor_signaling(g, &a, &sig, S, &rep), 1);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	CHECK(uc_grantor_committed_pps(g) > 287.9 && uc_grantor_committed_pps(g) < 288.1);
+	uc_grantor_destroy(g);
 }
