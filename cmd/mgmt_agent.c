@@ -309,6 +309,25 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		v->u.pdsnp.neighborPropDelayThresh = 20000000; /* linuxptp's default; P2P only */
 		v->u.pdsnp.asCapable = 0;		       /* 802.1AS only */
 		return 0;
+	case MID_PORT_REFUSALS_NP: {
+		const struct eng_counters *n = ps->cnt;
+		uint64_t *r = v->u.refusals.count;
+		v->u.refusals.portIdentity = ps->port;
+		r[REF_RX_MALFORMED] = n->rx_bad;
+		r[REF_RX_OTHER_DOMAIN] = n->rx_other_domain;
+		r[REF_RX_UNKNOWN_SOURCE] = n->rx_unknown_src;
+		r[REF_MGMT_MALFORMED] = a->rx_bad;
+		r[REF_MGMT_RATE_LIMITED] = a->rate_dropped;
+		r[REF_MGMT_SET_REFUSED] = a->set_refused;
+		r[REF_UC_UNEXPECTED_GRANT] = n->uc_unexpected;
+		r[REF_UC_REFUSED_GRANT] = n->uc_refused;
+		r[REF_UC_WRONG_SENDER] = n->uc_wrong_sender;
+		r[REF_UC_ACL] = n->uc_acl;
+		r[REF_UC_BUDGET] = n->uc_budget;
+		r[REF_UC_TABLE_FULL] = n->uc_full;
+		r[REF_UC_CANCEL_IGNORED] = n->uc_cancel_ignored;
+		return 0;
+	}
 	case MID_PORT_STATS_NP:
 		v->u.stats.portIdentity = ps->port;
 		memcpy(v->u.stats.rxMsgType, ps->cnt->rx_msg, sizeof(ps->cnt->rx_msg));

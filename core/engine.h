@@ -69,6 +69,11 @@ struct eng_counters {
 	uint64_t tx_err;		 /* send failed */
 	uint64_t tx_ts_missing;		 /* transmit timestamp never came */
 	uint64_t tx_ts_late;		 /* came after its deadline */
+	/* negotiation answers and requests refused (PORT_REFUSALS_NP) */
+	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out */
+	uint64_t uc_refused;		 /* oc: grant other than asked */
+	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity */
+	uint64_t uc_acl, uc_budget, uc_full, uc_cancel_ignored; /* gm: grantor */
 };
 
 /* Format and log a line through ops->log when level <= ops->log_level. */

@@ -74,6 +74,8 @@ struct gm {
 
 #define gm_log(g, level, ...) eng_log(&(g)->ops, level, __VA_ARGS__)
 
+static void sync_counters(struct gm *g);
+
 /* PTP time (ns) of clock time t: the PTP timescale is TAI. */
 static tmv_t to_ptp(struct gm *g, tmv_t t)
 {
@@ -482,6 +484,7 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 		break;
 	case SIGNALING:
 		on_signaling(g, &m, from, now);
+		sync_counters(g);
 		break;
 	default:
 		break; /* Announce from other masters */
@@ -768,6 +771,16 @@ int gm_mgmt_set(struct gm *g, const struct mgmt_value *v, int remote, tmv_t now)
 const struct eng_counters *gm_counters(const struct gm *g)
 {
 	return &g->cnt;
+}
+
+/* The grantor's refusals into the port's counters (PORT_REFUSALS_NP). */
+static void sync_counters(struct gm *g)
+{
+	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
+	g->cnt.uc_acl = s->rejected_acl;
+	g->cnt.uc_budget = s->denied_budget;
+	g->cnt.uc_full = s->denied_full;
+	g->cnt.uc_cancel_ignored = s->cancels_ignored;
 }
 
 const struct default_ds *gm_default_ds(const struct gm *g)

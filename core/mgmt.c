@@ -487,10 +487,46 @@ static void vdec_umtnp(struct cur *c, struct mgmt_value *v)
 	}
 }
 
+const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
+	"rx_malformed",	      "rx_other_domain",  "rx_unknown_source", "mgmt_malformed",
+	"mgmt_rate_limited",  "mgmt_set_refused", "unexpected_grant",  "refused_grant",
+	"wrong_sender",	      "acl_rejected",	  "budget_denied",     "table_full_denied",
+	"cancels_ignored",
+};
+
+/* ptpbox PORT_REFUSALS_NP: portIdentity, UInteger64 counters (big-endian) */
+static void venc_refusals(const struct mgmt_value *v, struct cur *c)
+{
+	int i, k;
+	w_pid(c, &v->u.refusals.portIdentity);
+	for (i = 0; i < MGMT_REFUSALS; i++) {
+		uint8_t b[8];
+		for (k = 0; k < 8; k++) {
+			b[k] = (uint8_t)(v->u.refusals.count[i] >> (56 - 8 * k));
+		}
+		w_bytes(c, b, 8);
+	}
+}
+
+static void vdec_refusals(struct cur *c, struct mgmt_value *v)
+{
+	int i, k;
+	r_pid(c, &v->u.refusals.portIdentity);
+	for (i = 0; i < MGMT_REFUSALS; i++) {
+		uint8_t b[8];
+		uint64_t x = 0;
+		r_bytes(c, b, 8);
+		for (k = 0; k < 8; k++) {
+			x = x << 8 | b[k];
+		}
+		v->u.refusals.count[i] = x;
+	}
+}
+
 /* ptpbox UNICAST_MASTER_LOCKOUT_NP: count, PortAddresses */
 static void venc_lockout(const struct mgmt_value *v, struct cur *c)
 {
-	uint16_t i, n = v->u.lockout.count > MGMT_MAX_ENTRIES ? MGMT_MAX_ENTRIES
+	uint16_t i, n = v->u.lockout.count > MGMT_MAX_LOCKOUT ? MGMT_MAX_LOCKOUT
 							      : v->u.lockout.count;
 	w_u16(c, n);
 	for (i = 0; i < n; i++) {
@@ -502,7 +538,7 @@ static void vdec_lockout(struct cur *c, struct mgmt_value *v)
 {
 	uint16_t i;
 	v->u.lockout.count = r_u16(c);
-	if (v->u.lockout.count > MGMT_MAX_ENTRIES) {
+	if (v->u.lockout.count > MGMT_MAX_LOCKOUT) {
 		c->bad = 1;
 		return;
 	}
@@ -571,6 +607,7 @@ static const struct mgmt_desc table[] = {
 	VARF(MID_PORT_STATS_NP, A_GET, 1, venc_stats, vdec_stats),
 	VARF(MID_UNICAST_MASTER_TABLE_NP, A_GET, 1, venc_umtnp, vdec_umtnp),
 	VARF(MID_UNICAST_MASTER_LOCKOUT_NP, GS, 1, venc_lockout, vdec_lockout),
+	VARF(MID_PORT_REFUSALS_NP, A_GET, 1, venc_refusals, vdec_refusals),
 };
 
 static int cmp_id(const void *key, const void *row)

@@ -46,10 +46,19 @@ enum mgmt_id {
 	/* ptpbox, implementation-specific range 0xC000-0xDFFF (Table 59):
 	 * G.8265.1 6.8.1 lock-out list, a count and PortAddresses */
 	MID_UNICAST_MASTER_LOCKOUT_NP = 0xDF00,
+	MID_PORT_REFUSALS_NP = 0xDF01, /* ptpbox: what the port refused, by reason */
 };
 
 /* Entries in the table-valued TLVs we send or accept. */
 #define MGMT_MAX_ENTRIES 64
+/* Octets of dataField one MANAGEMENT TLV carries in a message of
+ * PTP_MSG_MAX_LEN: after the header, the management body (15.4.1, 14
+ * octets), tlvType and lengthField (4) and managementId (2). */
+#define MGMT_DATA_MAX (PTP_MSG_MAX_LEN - PTP_HEADER_LEN - 14 - 4 - 2)
+/* PortAddresses one UNICAST_MASTER_LOCKOUT_NP holds: after its count (2
+ * octets), 4 octets each at least (networkProtocol, addressLength); 72
+ * UDP/IPv6 (20 octets) or 180 UDP/IPv4 (8 octets) addresses fit. */
+#define MGMT_MAX_LOCKOUT ((MGMT_DATA_MAX - 2) / 4)
 /* Longest PTPText we keep (1588-2019 5.3.9 allows 255 octets). */
 #define MGMT_TEXT_MAX 128
 
@@ -118,8 +127,35 @@ struct unicast_master_table_np {
 /* ptpbox UNICAST_MASTER_LOCKOUT_NP: the masters locked out (G.8265.1 6.8.1) */
 struct lockout_np {
 	uint16_t count;
-	struct port_address addr[MGMT_MAX_ENTRIES];
+	struct port_address addr[MGMT_MAX_LOCKOUT];
 };
+
+/* ptpbox PORT_REFUSALS_NP: portIdentity, then one UInteger64 (network
+ * order) per reason, in this order; mgmt_refusal_names[] names them. */
+enum mgmt_refusal {
+	REF_RX_MALFORMED,	 /* datagrams that are no PTP message */
+	REF_RX_OTHER_DOMAIN,	 /* messages of another domainNumber */
+	REF_RX_UNKNOWN_SOURCE,	 /* oc: not from a master of its table */
+	REF_MGMT_MALFORMED,	 /* management requests that do not parse */
+	REF_MGMT_RATE_LIMITED,	 /* over mgmt_rate_limit (per source, all) */
+	REF_MGMT_SET_REFUSED,	 /* SET/COMMAND from the network not allowed */
+	REF_UC_UNEXPECTED_GRANT, /* oc: GRANT/denial with no request out */
+	REF_UC_REFUSED_GRANT,	 /* oc: another interval, duration out of range */
+	REF_UC_WRONG_SENDER,	 /* oc: master's address, not its portIdentity */
+	REF_UC_ACL,		 /* gm: requester outside unicast_acl */
+	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps */
+	REF_UC_TABLE_FULL,	 /* gm: unicast_max_clients reached */
+	REF_UC_CANCEL_IGNORED,	 /* gm: CANCEL not from the grant's holder */
+	MGMT_REFUSALS
+};
+
+struct port_refusals_np {
+	struct port_identity portIdentity;
+	uint64_t count[MGMT_REFUSALS];
+};
+
+/* "rx_malformed", ... (the wire order of PORT_REFUSALS_NP). */
+extern const char *const mgmt_refusal_names[MGMT_REFUSALS];
 
 /* 15.5.4.4 Table 109 managementErrorId */
 enum mgmt_error {
@@ -158,6 +194,7 @@ struct mgmt_value {
 		char text[MGMT_TEXT_MAX]; /* USER_DESCRIPTION */
 		struct unicast_master_table umt;
 		struct port_stats_np stats;
+		struct port_refusals_np refusals;
 		struct port_ds_np pdsnp;
 		struct unicast_master_table_np umtnp;
 		struct lockout_np lockout;

@@ -78,9 +78,6 @@ struct oc {
 	tmv_t summary_period, next_summary;
 	int holdover_said;
 	int started;
-	/* negotiation answers refused: no request outstanding, a grant other
-	 * than asked, a Signaling portIdentity not the master's */
-	uint64_t uc_unexpected, uc_refused, uc_wrong_sender;
 };
 
 #define oc_log(o, level, ...) eng_log(&(o)->ops, level, __VA_ARGS__)
@@ -574,7 +571,7 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 	 * portIdentity is known, a Signaling message from its address with
 	 * another one is not its own */
 	if (mm->have_announce && port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender)) {
-		o->uc_wrong_sender++;
+		o->cnt.uc_wrong_sender++;
 		return;
 	}
 	signaling_header(o, mm, &ack);
@@ -585,13 +582,13 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 		if (t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
 			int ev = uc_req_grant(&mm->req, &t->u.uc, now);
 			if (ev & UC_EV_UNEXPECTED) {
-				o->uc_unexpected++;
+				o->cnt.uc_unexpected++;
 				oc_log(o, LOG_DEBUG,
 				       "port 1 (%s): master %s: %s for %s without a request, ignored",
 				       o->port.iface, mm->name,
 				       t->u.uc.durationField ? "grant" : "denial", type);
 			} else if (ev & UC_EV_REFUSED) {
-				o->uc_refused++;
+				o->cnt.uc_refused++;
 				oc_log(o, LOG_WARNING,
 				       "port 1 (%s): master %s granted %s logInterMessagePeriod %d "
 				       "for %u s, asked %d for %u s: refused",
@@ -922,8 +919,8 @@ void oc_log_counters(struct oc *o)
 	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
 	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
 	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing,
-	       (unsigned long long)o->uc_unexpected, (unsigned long long)o->uc_refused,
-	       (unsigned long long)o->uc_wrong_sender);
+	       (unsigned long long)o->cnt.uc_unexpected, (unsigned long long)o->cnt.uc_refused,
+	       (unsigned long long)o->cnt.uc_wrong_sender);
 }
 
 /* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only

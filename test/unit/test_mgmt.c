@@ -365,3 +365,32 @@ TEST(mgmt_answer_actions_and_errors)
 	CHECK_EQ(ask(&self, &ops, MGMT_GET, MID_PRIORITY2, NULL, 0xffff, &r, &resp), 0);
 	memset(ask_target.id, 0xff, 8);
 }
+
+TEST(mgmt_port_refusals_np_golden)
+{
+	struct mgmt_value v, w;
+	unsigned char out[256];
+	int i, n;
+
+	memset(&v, 0, sizeof(v));
+	v.id = MID_PORT_REFUSALS_NP;
+	v.u.refusals.portIdentity.clockIdentity.id[0] = 0xaa;
+	v.u.refusals.portIdentity.portNumber = 1;
+	for (i = 0; i < MGMT_REFUSALS; i++) {
+		v.u.refusals.count[i] = 0x0102030405060700ULL + (uint64_t)i;
+	}
+	n = mgmt_encode(&v, out, sizeof(out));
+	/* portIdentity (10) + 13 UInteger64, padded to even: 114 */
+	CHECK_EQ(n, 10 + 8 * MGMT_REFUSALS);
+	CHECK_EQ(out[0], 0xaa);
+	CHECK_EQ(out[9], 1);
+	/* network order, like every 1588 field (not linuxptp's raw copy) */
+	CHECK_EQ(out[10], 0x01);
+	CHECK_EQ(out[17], 0x00);
+	CHECK_EQ(out[10 + 8 * 12 + 7], 12);
+	CHECK_EQ(mgmt_decode(MID_PORT_REFUSALS_NP, out, (size_t)n, &w), 0);
+	CHECK(!memcmp(w.u.refusals.count, v.u.refusals.count, sizeof(v.u.refusals.count)));
+	CHECK_EQ(mgmt_id_from_str("PORT_REFUSALS_NP"), MID_PORT_REFUSALS_NP);
+	CHECK(!strcmp(mgmt_refusal_names[REF_UC_BUDGET], "budget_denied"));
+	CHECK_EQ(mgmt_decode(MID_PORT_REFUSALS_NP, out, (size_t)n - 8, &w) < 0, 1);
+}
