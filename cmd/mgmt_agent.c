@@ -326,6 +326,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_UC_BUDGET] = n->uc_budget;
 		r[REF_UC_TABLE_FULL] = n->uc_full;
 		r[REF_UC_CANCEL_IGNORED] = n->uc_cancel_ignored;
+		r[REF_UC_IDENTITY] = n->uc_identity;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

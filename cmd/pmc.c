@@ -5,7 +5,6 @@
  * group, or --to ADDR unicast) or a UNIX socket.  --json prints one JSON
  * object per response for scripts.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -25,6 +24,7 @@
 #include "../core/tlv.h"
 #include "../core/wire.h"
 #include "applet.h"
+#include "pmc_cmd.h"
 
 static const char pmc_usage[] =
 	"usage: ptpbox pmc [options] [commands]\n"
@@ -84,8 +84,12 @@ struct field {
 	char json[200];
 };
 
+/* room for the longest address list a clock of ours answers (a unicast
+ * master table or lock-out list of MGMT_MAX_ENTRIES) and a few fields */
+#define SHOW_FIELDS (MGMT_MAX_ENTRIES + 8)
+
 struct show {
-	struct field f[40];
+	struct field f[SHOW_FIELDS];
 	int n, width;
 	char extra[4096]; /* verbatim text lines (tables) */
 	char extra_json[8192];
@@ -115,7 +119,7 @@ static void json_str(char *out, size_t len, const char *s)
 
 static struct field *add(struct show *s, const char *name)
 {
-	struct field *f = &s->f[s->n < 39 ? s->n++ : 39];
+	struct field *f = &s->f[s->n < SHOW_FIELDS - 1 ? s->n++ : SHOW_FIELDS - 1];
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	if ((int)strlen(name) > s->width) {
 		s->width = (int)strlen(name);
@@ -356,6 +360,12 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		s->width = 25;
 		break;
 	}
+	case MID_PORT_REFUSALS_NP:
+		f_str(s, "portIdentity", port_id_str(&v->u.refusals.portIdentity, b));
+		for (i = 0; i < MGMT_REFUSALS; i++) {
+			f_int(s, mgmt_refusal_names[i], (long long)v->u.refusals.count[i]);
+		}
+		break;
 	case MID_UNICAST_MASTER_TABLE_NP: {
 		const struct unicast_master_table_np *t = &v->u.umtnp;
 		size_t o = 0, oj = 0;
@@ -470,24 +480,7 @@ static void print_response(struct pmc *p, const struct ptp_msg *m, const struct 
 	fflush(stdout);
 }
 
-/* ---- commands ---- */
-
-struct match {
-	const char *prefix;
-	int id, count;
-};
-
-static void match_id(uint16_t id, const char *name, void *arg)
-{
-	struct match *m = arg;
-	if (!strcasecmp(name, m->prefix)) { /* exact wins */
-		m->id = id;
-		m->count = 1000;
-	} else if (m->count < 1000 && !strncasecmp(name, m->prefix, strlen(m->prefix))) {
-		m->id = id;
-		m->count++;
-	}
-}
+/* ---- commands (the language: pmc_cmd.c) ---- */
 
 static void list_id(uint16_t id, const char *name, void *arg)
 {
@@ -495,93 +488,20 @@ static void list_id(uint16_t id, const char *name, void *arg)
 	printf("\t%s%s\n", name, mgmt_settable(id) ? " (GET, SET)" : "");
 }
 
-/* Fill the dataField of a SET from its arguments.  0 or -1 (printed). */
-static int set_args(int id, const char *args, struct mgmt_value *v)
+static int send_request(struct pmc *p, const struct pmc_cmd *c)
 {
-	char *end;
-	long x;
+	struct pmc_req_hdr h;
+	uint8_t out[PTP_MSG_MAX_LEN];
+	int n;
 
-	memset(v, 0, sizeof(*v));
-	v->id = (uint16_t)id;
-	while (isspace((unsigned char)*args)) {
-		args++;
-	}
-	switch (id) {
-	case MID_USER_DESCRIPTION:
-		snprintf(v->u.text, sizeof(v->u.text), "%s", args);
-		return 0;
-	case MID_UNICAST_MASTER_LOCKOUT_NP: {
-		char buf[1024], *tok, *save = NULL;
-		snprintf(buf, sizeof(buf), "%s", args);
-		for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-			if (v->u.lockout.count >= MGMT_MAX_ENTRIES ||
-			    port_address_parse(tok, &v->u.lockout.addr[v->u.lockout.count])) {
-				fprintf(stderr, "pmc: %s: not an address\n", tok);
-				return -1;
-			}
-			v->u.lockout.count++;
-		}
-		return 0;
-	}
-	case MID_NULL_MANAGEMENT:
-		return 0;
-	case MID_PRIORITY1:
-	case MID_PRIORITY2:
-	case MID_DOMAIN:
-	case MID_SLAVE_ONLY:
-	case MID_LOG_ANNOUNCE_INTERVAL:
-	case MID_ANNOUNCE_RECEIPT_TIMEOUT:
-	case MID_LOG_SYNC_INTERVAL:
-	case MID_VERSION_NUMBER:
-	case MID_UNICAST_NEGOTIATION_ENABLE:
-		x = strtol(args, &end, 0);
-		if (end == args || *end || x < -128 || x > 255) {
-			fprintf(stderr, "%s SET needs 1 value\n", mgmt_id_str((uint16_t)id));
-			return -1;
-		}
-		v->u.u8 = (uint8_t)x;
-		return 0;
-	}
-	fprintf(stderr, "%s only allows GET\n", mgmt_id_str((uint16_t)id));
-	return -1;
-}
-
-static int send_request(struct pmc *p, int action, int id, const struct mgmt_value *v)
-{
-	uint8_t val[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
-	struct ptp_msg m;
-	struct tlv *t;
-	int n = 0;
-
-	msg_init(&m, MANAGEMENT);
-	m.hdr.majorSdoId = p->transport_specific;
-	m.hdr.domainNumber = p->domain;
-	m.hdr.sourcePortIdentity = p->self;
-	m.hdr.sequenceId = p->seq;
-	m.hdr.logMessageInterval = 0x7f;
-	memset(&m.body.management.targetPortIdentity, 0xff,
-	       sizeof(m.body.management.targetPortIdentity));
-	m.body.management.startingBoundaryHops = p->boundary_hops;
-	m.body.management.boundaryHops = p->boundary_hops;
-	m.body.management.actionField = (uint8_t)action;
-	put_be16(val, (uint16_t)id);
-	if (action == MGMT_SET && id != MID_NULL_MANAGEMENT) {
-		n = mgmt_encode(v, val + 2, sizeof(val) - 2);
-	} else if (action == MGMT_GET && !p->zero_len && id != MID_NULL_MANAGEMENT) {
-		/* like linuxptp: a zero dataField of the id's size */
-		struct mgmt_value z;
-		memset(&z, 0, sizeof(z));
-		z.id = (uint16_t)id;
-		n = mgmt_encode(&z, val + 2, sizeof(val) - 2);
-		memset(val + 2, 0, n > 0 ? (size_t)n : 0);
-	}
-	if (n < 0) {
-		return -1;
-	}
-	t = msg_add_tlv(&m, TLV_MANAGEMENT);
-	t->lengthField = (uint16_t)(2 + n);
-	t->value = val;
-	n = msg_pack(&m, out, sizeof(out));
+	memset(&h, 0, sizeof(h));
+	h.self = p->self;
+	h.seq = p->seq;
+	h.domain = p->domain;
+	h.transport_specific = p->transport_specific;
+	h.boundary_hops = p->boundary_hops;
+	h.zero_len = p->zero_len;
+	n = pmc_build_request(&h, c, out, sizeof(out));
 	if (n < 0 || sendto(p->fd, out, (size_t)n, 0, (struct sockaddr *)&p->dst, p->dstlen) < 0) {
 		fprintf(stderr, "pmc: send: %s\n", n < 0 ? strerror(-n) : strerror(errno));
 		return -1;
@@ -589,58 +509,30 @@ static int send_request(struct pmc *p, int action, int id, const struct mgmt_val
 	return 0;
 }
 
-/* One command line: 0 sent, 1 handled locally (help), -1 bad. */
-static int do_command(struct pmc *p, char *line)
+/* One command line: 0 sent, 1 handled locally (help, blank), -1 bad. */
+static int do_command(struct pmc *p, const char *line)
 {
-	char act[16], idname[64];
-	static const char *const acts[] = { "GET", "SET", "RESPONSE", "COMMAND", "ACKNOWLEDGE" };
-	int action = -1, k, off = 0;
-	struct match mt = { idname, -1, 0 };
-	struct mgmt_value v;
+	static const char *const acts[] = { "GET", "SET", "RESPONSE", "COMMAND" };
+	static struct pmc_cmd c;
+	int r = pmc_parse_command(line, &c);
 
-	if (sscanf(line, " %15s %n", act, &off) < 1) {
-		return 1;
-	}
-	if (!strcasecmp(act, "help")) {
+	if (r == PMC_CMD_HELP) {
 		printf("commands: GET|SET|CMD ID [args]\nIDs:\n");
 		mgmt_for_each(list_id, NULL);
 		return 1;
 	}
-	for (k = 0; k < 5; k++) {
-		if (!strncasecmp(acts[k], act, strlen(act))) {
-			action = k;
-			break;
-		}
-	}
-	if (!strcasecmp(act, "CMD")) {
-		action = MGMT_COMMAND;
-	}
-	if (action != MGMT_GET && action != MGMT_SET && action != MGMT_COMMAND) {
-		return -1;
-	}
-	k = off;
-	if (sscanf(line + k, "%63s %n", idname, &off) < 1) {
-		return -1;
-	}
-	mgmt_for_each(match_id, &mt);
-	if (mt.id < 0 || (mt.count > 1 && mt.count < 1000)) {
-		if (mt.count > 1 && mt.count < 1000) {
-			fprintf(stderr, "pmc: %s: ambiguous\n", idname);
-		}
-		return -1;
-	}
-	if (action == MGMT_SET && set_args(mt.id, line + k + off, &v)) {
-		return -1;
+	if (r) {
+		return r < 0 ? -1 : 1;
 	}
 	if (p->n_sent >= MAX_CMDS) {
 		fprintf(stderr, "pmc: more than %d commands\n", MAX_CMDS);
 		return -1;
 	}
 	if (!p->json) {
-		printf("sending: %s %s\n", acts[action], mgmt_id_str((uint16_t)mt.id));
+		printf("sending: %s %s\n", acts[c.action], mgmt_id_str((uint16_t)c.id));
 		fflush(stdout);
 	}
-	if (send_request(p, action, mt.id, &v)) {
+	if (send_request(p, &c)) {
 		return -1;
 	}
 	p->seq_of[p->n_sent] = p->seq++;
@@ -842,7 +734,8 @@ int pmc_main(int argc, char **argv)
 	int i, timeout_ms = 1000, first_cmd = argc, transport = -1, domain = -1, ts = -1;
 	int interactive, stdin_open = 1, rc = 0;
 	tmv_t deadline, linger_until = 0;
-	char err[256];
+	char err[256], *line = NULL; /* a command line from stdin, any length */
+	size_t line_cap = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->fd = p->mfd = -1;
@@ -1037,8 +930,7 @@ int pmc_main(int argc, char **argv)
 			receive_one(p, p->mfd);
 		}
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {
-			char line[1024];
-			if (!fgets(line, sizeof(line), stdin)) {
+			if (getline(&line, &line_cap, stdin) < 0) {
 				stdin_open = 0;
 				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
 				linger_until = 0;
@@ -1067,6 +959,7 @@ int pmc_main(int argc, char **argv)
 	if (!rc && p->bad) {
 		rc = EXIT_RUNTIME;
 	}
+	free(line);
 	close(p->fd);
 	if (p->mfd >= 0) {
 		close(p->mfd);

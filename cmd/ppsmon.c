@@ -19,6 +19,7 @@
 #include "applet.h"
 #include "masks.h"
 #include "pps.h"
+#include "ppsmon.h"
 #include "stats.h"
 #include "te_report.h"
 
@@ -246,13 +247,6 @@ static int check_taus(const struct opts *o, double tau0)
 
 /* ---- recorded data ---- */
 
-struct recorded {
-	double *t, *te;
-	size_t n, cap;
-	int with_time;
-	long *line;
-};
-
 static int parse_num(const char *tok, double *v)
 {
 	char *end;
@@ -264,7 +258,7 @@ static int parse_num(const char *tok, double *v)
 }
 
 /* Read one file of samples.  Errors print FILE:LINE and return -1. */
-static int read_recorded(const char *path, double units, struct recorded *rec)
+int ppsmon_read_recorded(const char *path, double units, struct recorded *rec)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char buf[512];
@@ -293,7 +287,7 @@ static int read_recorded(const char *path, double units, struct recorded *rec)
 		if (hash) {
 			*hash = 0;
 		}
-		while ((tok[ntok] = strtok(ntok ? NULL : p, " \t\r\n,;")) && ntok < 3) {
+		while (ntok < 3 && (tok[ntok] = strtok(ntok ? NULL : p, " \t\r\n,;"))) {
 			ntok++;
 		}
 		if (ntok == 0) {
@@ -316,6 +310,12 @@ static int read_recorded(const char *path, double units, struct recorded *rec)
 				"ppsmon: %s:%ld: bad sample: expected 'te' or 'timestamp,te' as "
 				"numbers, got '%s'\n",
 				name, lineno, tok[i < ntok ? i : 0]);
+			rc = -1;
+			break;
+		}
+		if (!isfinite((ntok == 2 ? v[1] : v[0]) * units)) {
+			fprintf(stderr, "ppsmon: %s:%ld: bad sample: %s: too large\n", name, lineno,
+				tok[ntok - 1]);
 			rc = -1;
 			break;
 		}
@@ -373,7 +373,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* tau0 from timestamps: the median spacing (robust to gaps) */
-static double infer_tau0(const struct recorded *rec)
+double ppsmon_infer_tau0(const struct recorded *rec)
 {
 	size_t m = rec->n - 1 < 1001 ? rec->n - 1 : 1001, i, k = 0;
 	double d[1001], med;
@@ -402,7 +402,7 @@ static int load_recorded(struct opts *o, struct series *s)
 
 	memset(rec, 0, sizeof(rec));
 	for (i = 0; i < o->n_src; i++) {
-		if (read_recorded(o->src[i].path, o->units, &rec[i])) {
+		if (ppsmon_read_recorded(o->src[i].path, o->units, &rec[i])) {
 			rc = 1;
 			goto out;
 		}
@@ -413,7 +413,7 @@ static int load_recorded(struct opts *o, struct series *s)
 		goto out;
 	}
 	if (!o->tau0) {
-		o->tau0 = rec[0].with_time && rec[0].n > 1 ? infer_tau0(&rec[0]) : 1;
+		o->tau0 = rec[0].with_time && rec[0].n > 1 ? ppsmon_infer_tau0(&rec[0]) : 1;
 		if (!(o->tau0 > 0)) {
 			fprintf(stderr, "ppsmon: %s: cannot infer tau0 from the timestamps; give --tau0\n",
 				o->src[0].path);
@@ -424,6 +424,17 @@ static int load_recorded(struct opts *o, struct series *s)
 	if (check_taus(o, o->tau0)) {
 		rc = 1;
 		goto out;
+	}
+	/* sample indexes (timestamp / tau0) and their differences fit 64 bits */
+	for (i = 0; i < o->n_src; i++) {
+		for (a = 0; rec[i].with_time && a < rec[i].n; a++) {
+			if (!(fabs(rec[i].t[a] / o->tau0) < 4e18)) {
+				fprintf(stderr, "ppsmon: %s:%ld: timestamp %g s: out of range\n",
+					o->src[i].path, rec[i].line[a], rec[i].t[a]);
+				rc = 1;
+				goto out;
+			}
+		}
 	}
 	s->max_gap = (long long)(o->max_gap_s / o->tau0);
 	if (o->n_src == 1) {

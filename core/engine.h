@@ -74,6 +74,7 @@ struct eng_counters {
 	uint64_t uc_refused;		 /* oc: grant other than asked */
 	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity */
 	uint64_t uc_acl, uc_budget, uc_full, uc_cancel_ignored; /* gm: grantor */
+	uint64_t uc_identity; /* gm: REQUEST from an address holding another port's grants */
 };
 
 /* Format and log a line through ops->log when level <= ops->log_level. */

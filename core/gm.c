@@ -183,6 +183,10 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 		return;
 	}
 	t->have_edge = 0;
+	if (ev->seconds > (uint64_t)(INT64_MAX / NS_PER_SEC)) {
+		t->bad_length++; /* past 2262: not a time we can take */
+		return;
+	}
 	utc_offset = ev->flags & TOD_FLAG_UTC_OFFSET_VALID ? ev->current_utc_offset
 							   : g->tpds.currentUtcOffset;
 	if (utc_offset != g->tpds.currentUtcOffset) {
@@ -399,7 +403,7 @@ static tmv_t pending_next(struct gm *g)
 /* New grants, changed intervals, denials and cancels at info level;
  * renewals of an unchanged grant at debug (thousands of clients renew). */
 static void log_grants(struct gm *g, const struct net_addr *from, const struct ptp_msg *reply,
-		       const int8_t held[UC_NSVC])
+		       const int8_t held[UC_NSVC], tmv_t now)
 {
 	char a[64];
 	int i;
@@ -420,8 +424,13 @@ static void log_grants(struct gm *g, const struct net_addr *from, const struct p
 			       msg_type_str(t->u.uc.messageType), t->u.uc.logInterMessagePeriod,
 			       t->u.uc.durationField);
 		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
-			gm_log(g, LOG_INFO, "port 1 (%s): %s cancelled %s", g->port.iface,
-			       net_addr_str(from, a, sizeof(a)), msg_type_str(t->u.uc.messageType));
+			/* acknowledged in any case (16.1.4.4); taken only from
+			 * the holder */
+			int held_now = svc >= 0 && uc_grantor_holder(g->grantor, from, svc, now);
+			gm_log(g, held_now ? LOG_DEBUG : LOG_INFO, "port 1 (%s): %s %s %s", g->port.iface,
+			       net_addr_str(from, a, sizeof(a)),
+			       held_now ? "CANCEL not from the holder, ignored:" : "cancelled",
+			       msg_type_str(t->u.uc.messageType));
 		}
 	}
 }
@@ -440,7 +449,7 @@ static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net
 	msg_init_port(g, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
 	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
 	if (uc_grantor_signaling(g->grantor, from, m, now, &reply) > 0) {
-		log_grants(g, from, &reply, held);
+		log_grants(g, from, &reply, held, now);
 		eng_send_msg(&g->ops, &g->cnt, 0, &reply, from, 0);
 	}
 }
@@ -496,12 +505,13 @@ void gm_log_summary(struct gm *g)
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
-	       "budget %llu acl %llu pps %.0f "
+	       "budget %llu acl %llu identity %llu cancels_ignored %llu pps %.0f "
 	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu",
 	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 	       (unsigned long long)s->granted, (unsigned long long)s->denied,
 	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
 	       (unsigned long long)s->denied_budget, (unsigned long long)s->rejected_acl,
+	       (unsigned long long)s->denied_identity, (unsigned long long)s->cancels_ignored,
 	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
 	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late);
@@ -563,6 +573,10 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	if (g->summary_period && now >= g->next_summary) {
 		gm_log_summary(g);
 		g->next_summary += g->summary_period;
+		if (g->next_summary <= now) {
+			/* after a stall: the next one a period from now */
+			g->next_summary = now + g->summary_period;
+		}
 	}
 
 	next = uc_grantor_next(g->grantor);
@@ -781,6 +795,7 @@ static void sync_counters(struct gm *g)
 	g->cnt.uc_budget = s->denied_budget;
 	g->cnt.uc_full = s->denied_full;
 	g->cnt.uc_cancel_ignored = s->cancels_ignored;
+	g->cnt.uc_identity = s->denied_identity;
 }
 
 const struct default_ds *gm_default_ds(const struct gm *g)

@@ -491,7 +491,7 @@ const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
 	"rx_malformed",	      "rx_other_domain",  "rx_unknown_source", "mgmt_malformed",
 	"mgmt_rate_limited",  "mgmt_set_refused", "unexpected_grant",  "refused_grant",
 	"wrong_sender",	      "acl_rejected",	  "budget_denied",     "table_full_denied",
-	"cancels_ignored",
+	"cancels_ignored",    "identity_denied",
 };
 
 /* ptpbox PORT_REFUSALS_NP: portIdentity, UInteger64 counters (big-endian) */
@@ -878,7 +878,7 @@ int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const 
 		err = MERR_NOT_SUPPORTED;
 	} else if (r.action != MGMT_GET && !self->allow_set) {
 		err = MERR_NOT_SUPPORTED;
-		why = "management from the network is read-only (allow_remote_mgmt 0, or the source is not in mgmt_acl)";
+		why = "SET only locally or from mgmt_acl";
 	} else if (r.action == MGMT_SET) {
 		int e = mgmt_decode(r.id, r.data, r.len, &v);
 		if (e) {
@@ -905,7 +905,9 @@ int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const 
 		n = 0;
 		if (r.id != MID_NULL_MANAGEMENT) {
 			v.id = r.id;
-			n = mgmt_encode(&v, buf + 2, room - 2);
+			/* what one message holds, not buf: a longer answer
+			 * could not be sent (RESPONSE_TOO_BIG instead) */
+			n = mgmt_encode(&v, buf + 2, room - 2 < MGMT_DATA_MAX ? room - 2 : MGMT_DATA_MAX);
 		}
 		if (n < 0) {
 			t->tlvType = TLV_MANAGEMENT_ERROR_STATUS;

@@ -146,6 +146,8 @@ enum mgmt_refusal {
 	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps */
 	REF_UC_TABLE_FULL,	 /* gm: unicast_max_clients reached */
 	REF_UC_CANCEL_IGNORED,	 /* gm: CANCEL not from the grant's holder */
+	REF_UC_IDENTITY,	 /* gm: REQUEST from an address holding another
+				  * portIdentity's grants */
 	MGMT_REFUSALS
 };
 

@@ -877,6 +877,11 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	if (o->summary_period && now >= o->next_summary) {
 		summary(o);
 		o->next_summary += o->summary_period;
+		if (o->next_summary <= now) {
+			/* after a stall: the next one a period from now, not
+			 * a burst of empty ones to catch up */
+			o->next_summary = now + o->summary_period;
+		}
 	}
 
 	for (i = 0; i < o->n_masters; i++) {

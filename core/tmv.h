@@ -22,12 +22,16 @@ struct ptp_timestamp {
 	uint32_t nanosecondsField;
 };
 
-/* Timestamp -> ns.  A nanosecondsField >= 1e9 is clamped to 999999999. */
+/* Timestamp -> ns.  A nanosecondsField >= 1e9 is clamped to 999999999;
+ * seconds beyond what tmv_t holds (year 2262; 48 bits reach further) are
+ * clamped to the last second it holds. */
 static inline tmv_t ts_to_tmv(struct ptp_timestamp ts)
 {
+	const uint64_t max_s = (uint64_t)(INT64_MAX / NS_PER_SEC) - 1;
+	uint64_t s = ts.secondsField & 0xffffffffffffULL;
 	uint32_t ns = ts.nanosecondsField < NS_PER_SEC ? ts.nanosecondsField
 						       : (uint32_t)(NS_PER_SEC - 1);
-	return (tmv_t)(ts.secondsField & 0xffffffffffffULL) * NS_PER_SEC + ns;
+	return (tmv_t)(s < max_s ? s : max_s) * NS_PER_SEC + ns;
 }
 
 /* ns -> Timestamp.  Negative values (before the epoch) become 0. */

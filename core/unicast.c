@@ -240,6 +240,16 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 
 			g->st.requests++;
 			ok = decide(g, &t->u.uc, &gr);
+			if (ok && c && !client_idle(c) &&
+			    port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
+				/* the address holds grants for another port:
+				 * a forger must not take them over (and then
+				 * cancel them); a client that changed its
+				 * identity is served once its grants expire */
+				g->st.denied_identity++;
+				gr.durationField = 0;
+				ok = 0;
+			}
 			if (ok && !c) {
 				if (g->n_clients >= g->cfg.max_clients) {
 					g->st.denied_full++;

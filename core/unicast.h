@@ -75,6 +75,7 @@ struct uc_grantor_stats {
 	uint64_t cancels_ignored; /* CANCEL not from the grant's holder */
 	uint64_t rejected_acl;	  /* Signaling from outside unicast_acl, unanswered */
 	uint64_t denied_budget;	  /* would exceed max_tx_rate_pps */
+	uint64_t denied_identity; /* address holds grants of another portIdentity */
 };
 
 struct uc_grantor;

@@ -40,6 +40,45 @@ grep -q "bad command: GET NO_SUCH" "$d/e" && grep -q "sending: GET PRIORITY1" "$
 	ko "pmc SET without value"
 echo help | "$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" | grep -q "UNICAST_MASTER_TABLE_NP" && ok || ko "pmc help"
 [ ! -e "$d/me" ] && ok || ko "pmc left its socket"
+# pmc: a lock-out list as long as one management message holds (72 UDP/IPv6
+# addresses), from the command line or from stdin however long the line; one
+# more is refused with the limit.  A sink on a UNIX socket keeps the request.
+pmc_sink() { # SOCKET FILE: the first datagram on SOCKET, in hex, to FILE
+	rm -f "$1" "$2"
+	python3 - "$1" "$2" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(10)
+try:
+    open(sys.argv[2], "w").write(s.recv(4096).hex())
+except socket.timeout:
+    pass
+PY
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+lockout_sent() { # FILE: count and last address of the UNICAST_MASTER_LOCKOUT_NP sent
+	python3 -c "import sys, ipaddress; b = bytes.fromhex(open(sys.argv[1]).read())
+print(int.from_bytes(b[54:56], 'big'), ipaddress.ip_address(b[-16:]))" "$1" 2>/dev/null
+}
+addrs() { seq "$1" "$2" | awk '{ printf "fd00:0:0:0:0:0:1:%x ", $1 + 4096 }'; }
+pmc_sink "$d/sink" "$d/req"
+"$PTPBOX" pmc -u -s "$d/sink" -i "$d/me" --timeout 200 "SET UNICAST_MASTER_LOCKOUT_NP $(addrs 1 72)" \
+	>/dev/null 2>"$d/e"
+wait
+[ "$(lockout_sent "$d/req")" = "72 fd00::1:1048" ] && ! grep -q "bad command" "$d/e" && ok ||
+	ko "pmc 72 lock-out addresses: $(lockout_sent "$d/req") $(cat "$d/e")"
+pmc_sink "$d/sink" "$d/req"
+echo "SET UNICAST_MASTER_LOCKOUT_NP $(addrs 1 60)" |
+	"$PTPBOX" pmc -u -s "$d/sink" -i "$d/me" --timeout 200 >/dev/null 2>"$d/e"
+wait
+[ "$(lockout_sent "$d/req")" = "60 fd00::1:103c" ] && ! grep -q "bad command" "$d/e" && ok ||
+	ko "pmc line of $(addrs 1 60 | wc -c) characters on stdin: $(lockout_sent "$d/req") $(cat "$d/e")"
+"$PTPBOX" pmc -u -s "$d/nothing" -i "$d/me" --timeout 200 "SET UNICAST_MASTER_LOCKOUT_NP $(addrs 1 73)" \
+	>/dev/null 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -q "too many addresses: at most 72 fit one management message" "$d/e" &&
+	! grep -q "not an address" "$d/e" && ok || ko "pmc 73 lock-out addresses: exit $r, $(cat "$d/e")"
 # a management socket that cannot be made stops the clock with the reason
 if [ "$(id -u)" = 0 ]; then
 	"$PTPBOX" gm -i lo -S --clock=soft --uds_address="$d/no/such/dir" 2>"$d/e" >/dev/null; r=$?

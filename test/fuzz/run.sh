@@ -1,27 +1,86 @@
 #!/bin/sh
-# Build the libFuzzer harnesses with clang (ASan + UBSan) and run each for
-# SECONDS (default 20), starting from the golden packets of the unit tests.
+# Build the libFuzzer harnesses with clang (ASan + UBSan) and run them.
+#   run.sh [SECONDS [NAME...]]   each harness for SECONDS (default 20: the
+#                                test suite; 600 and more: a long run for
+#                                humans), all of them or the NAMEs given
+# Harnesses (test/fuzz/fuzz_NAME.c): msg, config, unicast, mgmt, ppsmon, pmc.
+# Each first replays test/fuzz/regress/NAME/* (inputs that once crashed it),
+# then fuzzes from the seeds in test/fuzz/corpus/NAME/; what it learns goes
+# to build/fuzz/work/NAME, never into the tree.  One PASS line per harness;
+# the first crash stops the run (exit 1) with the input's path: keep it as a
+# regression test (copy it into test/fuzz/regress/NAME/) once fixed.
 set -e
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
+[ $# -gt 0 ] && shift
+all="msg config unicast mgmt ppsmon pmc"
+names=${*:-$all}
 out=build/fuzz
-mkdir -p "$out/corpus"
-make -s build/inc/uthash.h build/profiles.c
-# seed corpus: golden packets of the unit tests (test/unit/test_msg.c)
-python3 - "$out/corpus" test/unit/test_msg.c <<'PY'
-import re, sys, hashlib
-src = open(sys.argv[2]).read()
-for name, body in re.findall(r'static const char (\w+_hex)\[\] =(.*?);', src, re.S):
-    hexs = "".join(re.findall(r'"([^"]*)"', body)).replace(" ", "")
-    data = bytes.fromhex(hexs)
-    open(sys.argv[1] + "/" + name, "wb").write(data)
-PY
-# and the G.8271 Figure A.3 frame for the ToD stream decoder
-printf '\103\115\001\001\000\016\000\000\131\011\337\270\000\006\026\017\000\000\000\000\045' >"$out/corpus/tod_fig_a3"
-clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ibuild/inc -Icore -o "$out/fuzz_msg" test/fuzz/fuzz_msg.c core/msg.c core/tlv.c core/mgmt.c core/ds.c core/tod.c \
-	core/netaddr.c core/config.c build/profiles.c
-"$out/fuzz_msg" -max_total_time="$secs" -max_len=1600 "$out/corpus" 2>"$out/fuzz_msg.log" || {
-	tail -40 "$out/fuzz_msg.log"; exit 1; }
-tail -1 "$out/fuzz_msg.log"
-echo "PASS fuzz_msg (${secs} s)"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# FZ_KNOWN=1: without the harnesses' workarounds for known bugs, replaying
+# their inputs in test/fuzz/known/ too (see its README)
+known= kdirs=
+if [ -n "$FZ_KNOWN" ]; then
+	known=-DFZ_KNOWN_BUGS
+fi
+
+# the library and the cmd/ parsers, instrumented for coverage, through the
+# Makefile (its warnings, incremental) in build/fuzz/
+cflags="-O1 -g -fsanitize=fuzzer-no-link $san"
+make -s -j"$(nproc 2>/dev/null || echo 4)" CC=clang STATIC=0 B="$out" CFLAGS="$cflags" \
+	"$out/libptpbox.a" "$out/obj/cmd/pmc_cmd.o" "$out/obj/cmd/ppsmon.o" \
+	"$out/obj/cmd/te_report.o" "$out/obj/cmd/common.o" "$out/obj/cmd/mgmt_agent.o"
+
+# what each harness links besides the library
+extra() {
+	case $1 in
+	pmc) echo "$out/obj/cmd/pmc_cmd.o" ;;
+	mgmt) echo "$out/obj/cmd/mgmt_agent.o $out/obj/cmd/common.o" ;;
+	ppsmon) echo "$out/obj/cmd/ppsmon.o $out/obj/cmd/te_report.o $out/obj/cmd/common.o" ;;
+	esac
+}
+
+for n in $names; do
+	n=${n#fuzz_}
+	src=test/fuzz/fuzz_$n.c
+	[ -f "$src" ] || { echo "run.sh: no harness $n (have: $all)" >&2; exit 2; }
+	bin=$out/fuzz_$n
+	[ -z "$FZ_KNOWN" ] || kdirs=test/fuzz/known/$n
+	# shellcheck disable=SC2046
+	clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		-Wmissing-prototypes -g -O1 -fsanitize=fuzzer $san -I"$out/inc" -Icore -Ihw $known \
+		-o "$bin" "$src" test/fuzz/fz.c $(extra "$n") "$out/libptpbox.a" -lm
+	log=$out/fuzz_$n.log
+	# crash inputs kept as regression tests: each must run clean
+	reg=$(find "test/fuzz/regress/$n" $kdirs -type f ! -name README 2>/dev/null | sort)
+	nreg=0
+	if [ -n "$reg" ]; then
+		# shellcheck disable=SC2086
+		"$bin" $reg >"$log" 2>&1 || {
+			tail -40 "$log"
+			echo "FAIL fuzz $n: a regression input crashes (see $log)"
+			exit 1
+		}
+		nreg=$(echo "$reg" | wc -l)
+	fi
+	if [ "$secs" -le 0 ]; then # replay only
+		echo "PASS fuzz $n: $nreg regression inputs"
+		continue
+	fi
+	mkdir -p "$out/work/$n"
+	seeds=$(find "test/fuzz/corpus/$n" -type f | wc -l)
+	"$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+		-close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$out/$n-" \
+		"$out/work/$n" "test/fuzz/corpus/$n" >"$log" 2>&1 || {
+		tail -60 "$log"
+		a=$(ls -t "$out/$n"-* 2>/dev/null | head -1)
+		echo "FAIL fuzz $n: input $a (keep it in test/fuzz/regress/$n/ once fixed; log $log)"
+		exit 1
+	}
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	corp=$(find "$out/work/$n" "test/fuzz/corpus/$n" -type f | wc -l)
+	echo "PASS fuzz $n: ${secs} s, $runs runs, $rate exec/s, $cov, corpus $corp ($seeds seeds), $nreg regression inputs"
+done

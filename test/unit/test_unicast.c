@@ -465,3 +465,49 @@ TEST(grantor_acl_and_packet_budget)
 	CHECK(uc_grantor_committed_pps(g) > 287.9 && uc_grantor_committed_pps(g) < 288.1);
 	uc_grantor_destroy(g);
 }
+
+TEST(grantor_keeps_grants_from_a_forged_port)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = addr6(3);
+	struct ptp_msg sig, rep;
+	struct tlv *t;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 1;
+	request(&sig, SYNC, -4, 60);
+	uc_grantor_signaling(g, &a, &sig, 0, &rep);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	/* the same address, another portIdentity: a slower Sync and then a
+	 * CANCEL must not take the holder's grant over */
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 7;
+	request(&sig, SYNC, 3, 10);
+	uc_grantor_signaling(g, &a, &sig, S, &rep);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 0);
+	CHECK_EQ(uc_grantor_stats(g)->denied_identity, 1);
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 7;
+	t = msg_add_tlv(&sig, TLV_CANCEL_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = SYNC;
+	uc_grantor_signaling(g, &a, &sig, S, &rep);
+	CHECK(uc_grantor_holder(g, &a, UC_SYNC, 2 * S) != NULL);
+	CHECK_EQ(uc_grantor_holder(g, &a, UC_SYNC, 2 * S)->grant[UC_SYNC].logInterMessagePeriod, -4);
+	/* once the grants have expired the address may be another port */
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.portNumber = 7;
+	request(&sig, SYNC, 0, 60);
+	{
+		struct uc_client *c;
+		int svc;
+		while (uc_grantor_due(g, 61 * S, &c, &svc)) {
+		}
+	}
+	uc_grantor_signaling(g, &a, &sig, 61 * S, &rep);
+	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
+	uc_grantor_destroy(g);
+}
