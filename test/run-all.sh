@@ -60,7 +60,7 @@ suite cli-ppsmon sh test/cli/ppsmon.sh
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
 suite cli-todenc sh test/cli/todenc.sh
-suite fuzz-msg sh test/fuzz/run.sh 20
+suite fuzz sh test/fuzz/run.sh 20
 suite sim sh test/sim/sim.sh
 # tests remove what they create: no namespace, root-namespace veth or
 # process of theirs is left (zombies have ended; their parent reaps them)
@@ -93,6 +93,7 @@ suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh
 suite net-tshark-decode net_suite test/net/tshark_decode.sh
 suite net-mgmt net_suite test/net/mgmt.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
+suite net-hostile net_suite test/net/hostile.sh
 suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh

@@ -1,0 +1,441 @@
+#!/bin/sh
+# A hostile network (issue 13): an attacker on the same bridge as a gm and
+# its oc forges the messages that used to hurt them, and the test asserts
+# the fixed behaviour, each time what the wire and the logs show:
+#  (1) SET UNICAST_MASTER_LOCKOUT_NP <gm> to the oc and SET PRIORITY2 to the
+#      gm from outside their ACLs: NOT_SUPPORTED, logged, nothing changed
+#      (the same SET from the gm's mgmt_acl is taken: the control);
+#  (2) GRANTs for DELAY_RESP at logInterMessagePeriod -128 from the gm's
+#      address, with its portIdentity and with another one: the oc's
+#      Delay_Req rate stays at the granted 4/s; counted;
+#  (3) three denials (GRANT, duration 0) for SYNC with no request
+#      outstanding: ignored, the Syncs keep flowing;
+#  (4) CANCEL of SYNC at the gm from the oc's address with another
+#      portIdentity, and at the oc from the gm's: no gap in the Syncs;
+#  (5) 16 fake clients in the gm's unicast_acl ask for Sync at 128/s, then
+#      64/s, 8 more from outside it: min_granted_logSyncInterval denies the
+#      first, max_tx_rate_pps 400 all but 3 of the second, the ACL answers
+#      none; the gm's packet rate on the wire stays in the budget and the
+#      oc keeps (and renews) its grants;
+#  (6) 300 GET/s from one source to the oc: another source still gets its
+#      answers, the flooder 20/s;
+#  (7) malformed datagrams (random, truncated, bad versions, lengths and
+#      TLV lengths) to ports 319 and 320 of both, 2000/s for 5 s: both run
+#      on, the oc stays SLAVE, the "bad" counters count them.
+# Through all of it the oc stays SLAVE, its servo in s2 and locked again
+# after each attack.  Forged packets are whole frames from a packet socket
+# (test/tools/ptp_forge.py) with the victim's source address; the
+# attacker's own frames are kept out of the capture, and the counters or
+# the answers prove that they arrived.
+# HOSTILE_KNOWN=1 adds attacks the product does not withstand yet
+# (expected to fail until fixed; see the end of the script).
+. "$(dirname "$0")/../lib.sh"
+net_init
+command -v dumpcap >/dev/null && command -v tshark >/dev/null ||
+	die "tshark/dumpcap missing (apt-get install tshark)"
+FORGE="python3 $(cd "$(dirname "$0")/../tools" && pwd)/ptp_forge.py"
+
+# oc fd00::9:3 on its bridge br0; gm fd00::9:1 (p1), attacker fd00::9:2
+# (p2), a manager fd00::9:4 (p4, in the gm's mgmt_acl)
+net_host oc
+net_bridge oc 3
+net_host gm
+net_attach gm 1
+net_host atk
+net_attach atk 2
+net_host mgr
+net_attach mgr 4
+# the attacker also holds the fake clients' addresses: 16 inside the gm's
+# unicast_acl, 8 outside it (deprecated: its own traffic keeps fd00::9:2);
+# the gm has a route to the outside ones, so only the ACL keeps its
+# answers from them
+IN_ACL="" OUT_ACL=""
+for i in $(seq 0 15); do IN_ACL="$IN_ACL fd00::9:$(printf %x $((0x100 + i)))"; done
+for i in $(seq 1 8); do OUT_ACL="$OUT_ACL fd00::a:$i"; done
+for a in $IN_ACL $OUT_ACL; do
+	ip -n "$NS_atk" addr add "$a/112" dev p2 nodad valid_lft forever preferred_lft 0 ||
+		die "address $a"
+done
+ip -n "$NS_gm" route add fd00::a:0/112 dev p1 || die "route"
+sleep 1
+GM_MAC=$(ip netns exec "$NS_gm" cat /sys/class/net/p1/address)
+OC_MAC=$(ip netns exec "$NS_oc" cat /sys/class/net/br0/address)
+ATK="ip netns exec $NS_atk"
+MGR="ip netns exec $NS_mgr"
+OCX="ip netns exec $NS_oc"
+FAKE_ID=0a0b0c.0d0e.0f1011 # a portIdentity that is nobody's
+
+cat >"$T_DIR/gm.cfg" <<CFG
+[global]
+profile ocp-dc
+time_stamping software
+clock CLOCK_REALTIME
+uds_address $T_DIR/gm.sock
+summary_interval 1
+unicast_acl fd00::9:0/112
+min_granted_logSyncInterval -6
+max_tx_rate_pps 400
+allow_remote_mgmt 1
+mgmt_acl fd00::9:4
+CFG
+# the oc's management keys stay at their defaults (allow_remote_mgmt 0,
+# mgmt_rate_limit 20); grants of 10 s are renewed every 7 s
+cat >"$T_DIR/oc.cfg" <<CFG
+[global]
+profile ocp-dc
+time_stamping software
+clock soft
+soft_offset_ns 100000
+soft_freq_ppb 5000
+logAnnounceInterval 0
+logSyncInterval -2
+logMinDelayReqInterval -2
+unicast_req_duration 10
+uds_address $T_DIR/oc.sock
+unicast_master_table 1
+[unicast_master_table]
+table_id 1
+logQueryInterval 0
+UDPv6 fd00::9:1
+CFG
+
+# the wire at the gm's bridge port: everything the gm and the oc send
+run_in oc "$T_DIR/cap.log" dumpcap -q -i s1 -f "ether src $GM_MAC or ether src $OC_MAC" \
+	-w "$T_DIR/wire.pcapng"
+CAP=$LAST_PID
+wait_for 15 "$T_DIR/cap.log" "Capturing on" || die "dumpcap: $(cat "$T_DIR/cap.log")"
+# -l 7: the gm logs renewals too
+run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i p1 -m -q -l 7
+GMP=$LAST_PID
+wait_for 15 "$T_DIR/gm.log" "assuming the grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
+run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i br0 -m -q
+OCP=$LAST_PID
+wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge"; }
+
+now() { date +%s.%N; }
+STATE_RE="port 1 \(br0\): [A-Z_]+ to [A-Z_]+ on "
+grep -E "$STATE_RE" "$T_DIR/oc.log" | tail -1 | grep -q "to SLAVE on" || die "oc not SLAVE"
+STATES=$(grep -cE "$STATE_RE" "$T_DIR/oc.log")
+LOCK_LINES=$(grep -c "master offset" "$T_DIR/oc.log")
+SEEN=$LOCK_LINES
+T_START=$(now)
+
+alive() { # PID NAME
+	_s=$(net_state "$1")
+	[ -n "$_s" ] && [ "$_s" != Z ] || die "$2 is gone: $(tail -5 "$T_DIR/$2.log")"
+}
+# steady PHASE: both run, the oc never left SLAVE, every servo line since
+# the lock is s2, new ones came, and it is locked again (3 in a row within
+# 10 us, within a generous 30 s)
+steady() {
+	alive "$GMP" gm
+	alive "$OCP" oc
+	[ "$(grep -cE "$STATE_RE" "$T_DIR/oc.log")" = "$STATES" ] ||
+		die "($1) the oc left SLAVE: $(grep -E "$STATE_RE" "$T_DIR/oc.log" | tail -2)"
+	_n=$(grep -c "master offset" "$T_DIR/oc.log")
+	[ "$_n" -gt "$SEEN" ] || die "($1) no servo line since the last check"
+	_b=$(servo_lines "$T_DIR/oc.log" | tail -n +"$((LOCK_LINES + 1))" | awk '$2 != "s2"' | head -1)
+	[ -z "$_b" ] || die "($1) the servo left s2: $_b"
+	wait_locked 30 "$T_DIR/oc.log" 3 || die "($1) the oc did not lock again within 30 s"
+	SEEN=$(grep -c "master offset" "$T_DIR/oc.log")
+}
+# kv FILE KEY: the value of "KEY value" in a forger's output
+kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+sent_ok() { # FILE COUNT WHAT
+	[ "$(kv "$1" sent)" = "$2" ] || die "$3: the attacker sent $(kv "$1" sent) of $2"
+}
+uds() { $OCX "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "$@"; }
+
+# the attacker learns the portIdentities it forges from management GET,
+# which is answered to anyone
+GM_ID=$($ATK "$PTPBOX" pmc -6 --to fd00::9:1 -b 0 'GET DEFAULT_DATA_SET' | awk '/clockIdentity/ { print $2 }')
+[ -n "$GM_ID" ] || die "GET DEFAULT_DATA_SET from the gm"
+echo "converged; the attacker learnt the gm's clockIdentity $GM_ID by GET"
+
+# (1) management SET from outside the ACLs
+out=$($ATK "$PTPBOX" pmc -6 --to fd00::9:3 -b 0 'SET UNICAST_MASTER_LOCKOUT_NP fd00::9:1' 2>&1)
+echo "$out" | grep -q "managementErrorId NOT_SUPPORTED" || die "(1) remote lock-out SET: $out"
+wait_for 10 "$T_DIR/oc.log" "management: SET UNICAST_MASTER_LOCKOUT_NP from fd00::9:2 refused" ||
+	die "(1) the oc did not log the refused SET"
+out=$($ATK "$PTPBOX" pmc -6 --to fd00::9:1 -b 0 'SET PRIORITY2 1' 2>&1)
+echo "$out" | grep -q "managementErrorId NOT_SUPPORTED" || die "(1) SET PRIORITY2 from outside mgmt_acl: $out"
+wait_for 10 "$T_DIR/gm.log" "management: SET PRIORITY2 from fd00::9:2 refused \(not in mgmt_acl" ||
+	die "(1) the gm did not log the refused SET"
+# the control: from the manager's address (in mgmt_acl) the SET is taken
+# and reaches the oc in the next Announce; the attacker's never did
+$MGR "$PTPBOX" pmc -6 --to fd00::9:1 -b 0 'SET PRIORITY2 127' | grep -q "priority2 127" ||
+	die "(1) SET PRIORITY2 from the gm's mgmt_acl refused"
+i=0
+until uds 'GET PARENT_DATA_SET' | grep -q "grandmasterPriority2  *127"; do
+	i=$((i + 1)); [ $i -lt 100 ] || die "(1) the oc's parentDS never showed priority2 127"
+	sleep 0.2
+done
+grep "management: PRIORITY2 128 -> 1$" "$T_DIR/gm.log" && die "(1) the attacker's priority2 was taken"
+grep "locked out" "$T_DIR/oc.log" && die "(1) the oc locked its master out"
+steady 1
+echo "(1) remote SET lock-out and PRIORITY2 from outside the ACLs: NOT_SUPPORTED, logged, nothing changed; from mgmt_acl taken"
+
+# (2) forged GRANTs for DELAY_RESP at -128 from the gm's address: 30 with
+# its portIdentity (no request of the oc's waits for them), 10 with another
+dreq() { uds 'GET PORT_STATS_NP' | awk '/tx_Delay_Req/ { print $2 }'; }
+d0=$(dreq)
+t2a=$(now)
+$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 grant:DELAY_RESP:-128:300 \
+	--count 30 --rate 10 --clock "$GM_ID" --portnum 1 >"$T_DIR/p2a.out" || die "(2) forger"
+sent_ok "$T_DIR/p2a.out" 30 "(2)"
+$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 grant:DELAY_RESP:-128:300 \
+	--count 10 --rate 10 --clock "$FAKE_ID" --portnum 1 >"$T_DIR/p2b.out" || die "(2) forger"
+sent_ok "$T_DIR/p2b.out" 10 "(2)"
+nap 2
+d1=$(dreq)
+t2b=$(now)
+rate2=$(echo "$d0 $d1 $t2a $t2b" | awk '{ printf "%.1f", ($2 - $1) / ($4 - $3) }')
+# granted 4/s, spread over 0.95..1.15 of the period (OCP 7.12)
+awk -v r="$rate2" 'BEGIN { exit !(r <= 6 && r >= 1) }' ||
+	die "(2) the oc sent $rate2 Delay_Req/s (PORT_STATS_NP), granted 4/s"
+steady 2
+echo "(2) 40 forged GRANTs at -128: the oc's Delay_Req rate $rate2/s (PORT_STATS_NP; granted 4/s)"
+
+# (3) three forged denials of SYNC, no request outstanding
+t3a=$(now)
+$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 grant:SYNC:-2:0 \
+	--count 3 --rate 10 --clock "$GM_ID" --portnum 1 >"$T_DIR/p3.out" || die "(3) forger"
+sent_ok "$T_DIR/p3.out" 3 "(3)"
+nap 3
+grep -E "denied SYNC|waiting [0-9]+ s" "$T_DIR/oc.log" && die "(3) the oc took a forged denial"
+steady 3
+echo "(3) 3 forged denials of SYNC ignored (the Sync gap is checked on the wire at the end)"
+
+# (4) spoofed CANCELs of SYNC: at the gm from the oc's address, at the oc
+# from the gm's, each with a portIdentity that is not the sender's
+pps_before=$(grep "clients .* pps" "$T_DIR/gm.log" | tail -1 | sed 's/.* pps \([0-9]*\).*/\1/')
+gm_lines=$(wc -l <"$T_DIR/gm.log")
+t4a=$(now)
+$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 cancel:SYNC \
+	--count 3 --rate 1 --clock "$FAKE_ID" --portnum 1 >"$T_DIR/p4a.out" || die "(4) forger"
+sent_ok "$T_DIR/p4a.out" 3 "(4)"
+$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 cancel:SYNC \
+	--count 3 --rate 1 --clock "$FAKE_ID" --portnum 1 >"$T_DIR/p4b.out" || die "(4) forger"
+sent_ok "$T_DIR/p4b.out" 3 "(4)"
+nap 2.5
+t4b=$(now)
+grep -E "master .* cancelled SYNC" "$T_DIR/oc.log" && die "(4) the oc took a forged CANCEL"
+# the gm's committed rate (its summary every 2 s) never dropped: the
+# oc's Sync grant was not ended
+tail -n +"$((gm_lines + 1))" "$T_DIR/gm.log" | grep "clients .* pps" |
+	sed 's/.* pps \([0-9]*\).*/\1/' | while read -r p; do
+	[ "$p" -ge "$pps_before" ] || die "(4) the gm's committed pps fell from $pps_before to $p"
+done
+steady 4
+echo "(4) 6 spoofed CANCELs of SYNC ignored; the gm's committed rate stayed $pps_before pps"
+
+# (5) amplification: fake clients ask for Sync at 128/s (below
+# min_granted_logSyncInterval -6), then at 64/s (128 packets/s each,
+# two-step): the oc commits 13 packets/s, so the budget of 400 leaves
+# room for 3; 8 more from outside unicast_acl get no answer
+ren0=$(grep -c "fd00::9:3 renewed SYNC" "$T_DIR/gm.log")
+t5a=$(now)
+$ATK timeout 30 $FORGE amp fd00::9:1 3 -7 SYNC $IN_ACL $OUT_ACL >"$T_DIR/amp7.out" || die "(5) forger"
+t5m=$(now)
+$ATK timeout 30 $FORGE amp fd00::9:1 8 -6 SYNC $IN_ACL $OUT_ACL >"$T_DIR/amp6.out" || die "(5) forger"
+t5b=$(now)
+g7=$(kv "$T_DIR/amp7.out" clients_granted)
+d7=$(kv "$T_DIR/amp7.out" clients_denied)
+p7=$(kv "$T_DIR/amp7.out" rx_service_pps)
+g6=$(kv "$T_DIR/amp6.out" clients_granted)
+d6=$(kv "$T_DIR/amp6.out" clients_denied)
+p6=$(kv "$T_DIR/amp6.out" rx_service_pps)
+[ "$g7" = 0 ] && [ "$d7" = 16 ] && [ "$p7" = 0.0 ] ||
+	die "(5) Sync at 128/s: $g7 fake clients granted, $d7 denied, $p7 packets/s (min_granted_logSyncInterval -6)"
+[ "$g6" -ge 1 ] && [ "$g6" -le 3 ] && [ "$d6" -ge 13 ] ||
+	die "(5) Sync at 64/s: $g6 fake clients granted, $d6 denied (budget: 3)"
+awk -v p="$p6" 'BEGIN { exit !(p <= 460) }' || die "(5) the fake clients got $p6 packets/s (budget 400)"
+for a in $OUT_ACL; do
+	[ "$(awk -v a="$a" '$1 == "rx_addr" && $2 == a { print $3 }' "$T_DIR/amp6.out" "$T_DIR/amp7.out" |
+		sort -u)" = 0 ] || die "(5) the gm answered $a outside unicast_acl"
+done
+grep "clients .* pps" "$T_DIR/gm.log" | sed 's/.* pps \([0-9]*\).*/\1/' | while read -r p; do
+	[ "$p" -le 400 ] || die "(5) the gm committed $p packets/s, budget 400"
+done
+ren1=$(grep -c "fd00::9:3 renewed SYNC" "$T_DIR/gm.log")
+[ "$ren1" -gt "$ren0" ] || die "(5) the oc's Sync grant was not renewed during the attack"
+grep "fd00::9:3 denied" "$T_DIR/gm.log" && die "(5) the gm denied the oc"
+steady 5
+echo "(5) fake clients: at 128/s $g7 of 16 granted; at 64/s $g6 granted, $d6 denied, $p6 packets/s to them;"
+echo "    none to the 8 outside unicast_acl; the oc renewed its grants $((ren1 - ren0)) time(s) meanwhile"
+
+# (6) management flood from one source; another source still gets answers
+run_in atk "$T_DIR/flood.out" timeout 30 $FORGE mgmtflood fd00::9:3 5 300
+nap 1
+ok6=0
+for i in 1 2 3 4 5 6; do
+	$MGR "$PTPBOX" pmc -6 --to fd00::9:3 -b 0 'GET CURRENT_DATA_SET' 2>&1 | grep -q offsetFromMaster &&
+		ok6=$((ok6 + 1))
+	nap 0.4
+done
+wait_for 30 "$T_DIR/flood.out" "^seconds" || die "(6) the flood did not end"
+fs=$(kv "$T_DIR/flood.out" sent)
+fa=$(kv "$T_DIR/flood.out" answered)
+ft=$(kv "$T_DIR/flood.out" seconds)
+[ "$ok6" = 6 ] || die "(6) the manager got $ok6 of 6 answers during the flood"
+# the flooder: its burst (20) and 20/s after it; the flood really was one
+awk -v s="$fs" -v a="$fa" -v t="$ft" 'BEGIN { exit !(s / t > 100 && a >= 20 && a <= 20 + 20 * t + 10) }' ||
+	die "(6) flooder: $fs sent in $ft s, $fa answered"
+steady 6
+echo "(6) $fs GETs in $ft s from fd00::9:2: $fa answered (20/s); the manager's 6 GETs all answered"
+
+# (7) malformed datagrams to 319 and 320 of both, from the attacker's
+# address and from the other victim's
+$ATK timeout 30 $FORGE malformed p2 5 2000 7 \
+	"fd00::9:2,fd00::9:3,$OC_MAC" "fd00::9:1,fd00::9:3,$OC_MAC" \
+	"fd00::9:3,fd00::9:1,$GM_MAC" "fd00::9:2,fd00::9:1,$GM_MAC" >"$T_DIR/bad.out" || die "(7) forger"
+bad_oc=$(awk '$1 == "sent_to" && $2 ~ /^fd00::9:3:/ { n += $3 } END { print n + 0 }' "$T_DIR/bad.out")
+bad_gm=$(awk '$1 == "sent_to" && $2 ~ /^fd00::9:1:/ { n += $3 } END { print n + 0 }' "$T_DIR/bad.out")
+[ "$bad_oc" -ge 2000 ] && [ "$bad_gm" -ge 2000 ] || die "(7) the flood: $(cat "$T_DIR/bad.out")"
+steady 7
+t7b=$(now)
+echo "(7) $bad_oc malformed datagrams to the oc, $bad_gm to the gm: both run, the oc stayed SLAVE"
+
+# (8) a REQUEST from the oc's address with a new portIdentity, then its
+# CANCEL: the gm denies the REQUEST (the address holds another port's
+# grants) and ignores the CANCEL (once it re-negotiated the oc's Sync
+# grant to 1 per 8 s and took the CANCEL: Syncs stopped)
+tk1a=$(now)
+$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 request:SYNC:3:10 \
+	--count 1 --clock "$FAKE_ID" --portnum 1 >/dev/null
+nap 1
+$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 cancel:SYNC \
+	--count 1 --clock "$FAKE_ID" --portnum 1 >/dev/null
+nap 5
+tk1b=$(now)
+wait_locked 30 "$T_DIR/oc.log" 3
+if [ -n "$HOSTILE_KNOWN" ]; then
+	# Attacks the product does not withstand yet: each prints what it
+	# found; the test fails at the end if any still works.
+	known=""
+	# K2: one Announce from the gm's address and portIdentity with
+	# currentUtcOffset 0: the oc's samples are 37 s off until the next one
+	lk2=$(grep -c "master offset" "$T_DIR/oc.log")
+	$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 "announce:0:6:$GM_ID" \
+		--count 1 --clock "$GM_ID" --portnum 1 >/dev/null
+	nap 3
+	w=$(servo_lines "$T_DIR/oc.log" | tail -n +"$((lk2 + 1))" |
+		awk '{ o = $1 < 0 ? -$1 : $1; if (o > m) m = o } END { printf "%.0f", m }')
+	[ "$w" -le 1000000 ] || known="$known K2(forged Announce currentUtcOffset 0: |offset| $w ns)"
+	echo "K2: worst |offset| after a forged Announce with currentUtcOffset 0: $w ns"
+	wait_locked 30 "$T_DIR/oc.log" 3
+	# K3: one one-step Sync from the gm's address, 1 ms off
+	lk3=$(grep -c "master offset" "$T_DIR/oc.log")
+	$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 319 sync1:1000000 \
+		--count 1 --clock "$GM_ID" --portnum 1 --seq 40000 >/dev/null
+	nap 3
+	w=$(servo_lines "$T_DIR/oc.log" | tail -n +"$((lk3 + 1))" |
+		awk '{ o = $1 < 0 ? -$1 : $1; if (o > m) m = o } END { printf "%.0f", m }')
+	[ "$w" -le 100000 ] || known="$known K3(one forged one-step Sync: |offset| $w ns)"
+	echo "K3: worst |offset| after one forged one-step Sync 1 ms off: $w ns"
+	wait_locked 30 "$T_DIR/oc.log" 3
+	# K4: GET flood from 16 addresses: the global cap (8 x 20/s) locks the
+	# manager out
+	run_in atk "$T_DIR/flood16.out" timeout 30 $FORGE mgmtflood fd00::9:3 5 600 $IN_ACL
+	nap 1
+	ok=0
+	for i in 1 2 3 4 5 6; do
+		$MGR "$PTPBOX" pmc -6 --to fd00::9:3 -b 0 --timeout 500 'GET PRIORITY1' 2>&1 |
+			grep -q priority1 && ok=$((ok + 1))
+		nap 0.2
+	done
+	wait_for 30 "$T_DIR/flood16.out" "^seconds"
+	[ "$ok" = 6 ] || known="$known K4(GET flood from 16 addresses: the manager got $ok of 6)"
+	echo "K4: manager answered $ok of 6 during a GET flood from 16 addresses"
+fi
+
+# the counters the applets print when they stop
+stop_pid "$OCP" || die "the oc did not stop"
+stop_pid "$GMP" || die "the gm did not stop"
+stop_pid "$CAP" || die "dumpcap did not stop"
+cnt=$(grep "port 1 (br0): counters:" "$T_DIR/oc.log" | tail -1)
+[ -n "$cnt" ] || die "the oc printed no counters"
+# c KEY / g KEY: a counter of the oc's exit line / the gm's last summary
+# (-1 when missing: the check then fails)
+c() { echo "$cnt" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) } END { print v == "" ? -1 : v }'; }
+echo "oc: ${cnt#*: }"
+echo "oc: $(grep "management: requests" "$T_DIR/oc.log" | tail -1 | sed 's/^[^ ]* //')"
+gsum=$(grep "clients .* pps" "$T_DIR/gm.log" | tail -1)
+[ -n "$gsum" ] || die "the gm printed no summary"
+g() { echo "$gsum" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) } END { print v == "" ? -1 : v }'; }
+echo "gm: ${gsum#* }"
+echo "gm: $(grep "management: requests" "$T_DIR/gm.log" | tail -1 | sed 's/^[^ ]* //')"
+# (2)+(3): 33 forgeries with the gm's portIdentity, none answering a request
+# (a forgery that met one would be refused for its interval); 10+3 from
+# another portIdentity
+[ "$(($(c unexpected_grant) + $(c refused_grant)))" -ge 33 ] ||
+	die "(2,3) oc counted $(c unexpected_grant) unexpected and $(c refused_grant) refused grants, sent 33"
+[ "$(c wrong_sender)" -ge 13 ] || die "(2,4) oc counted $(c wrong_sender) wrong senders, sent 13"
+[ "$(c bad)" -ge $((bad_oc / 2)) ] || die "(7) oc counted $(c bad) bad datagrams of $bad_oc"
+[ "$(g bad)" -ge $((bad_gm / 2)) ] || die "(7) gm counted $(g bad) bad datagrams of $bad_gm"
+[ "$(g budget)" -ge 13 ] || die "(5) gm: budget $(g budget) denials"
+[ "$(g acl)" -ge 8 ] || die "(5) gm: acl $(g acl) requests from outside unicast_acl"
+# (4) 3 CANCELs from the oc's address and another portIdentity, (8) one
+[ "$(g cancels_ignored)" -ge 4 ] || die "(4,8) gm: cancels_ignored $(g cancels_ignored), sent 4"
+[ "$(g identity)" -ge 1 ] || die "(8) gm: identity $(g identity): the forged REQUEST was not denied"
+ocm=$(grep "management: requests" "$T_DIR/oc.log" | tail -1)
+echo "$ocm" | grep -q "set_refused [1-9]" || die "(1) oc: $ocm"
+rl=$(echo "$ocm" | awk '{ for (i = 1; i < NF; i++) if ($i == "rate_limited") v = $(i + 1) } END { print v == "" ? -1 : v }')
+[ "$rl" -ge $(((fs - fa) / 2)) ] || die "(6) oc rate_limited $rl of $((fs - fa)) unanswered"
+grep "management: requests" "$T_DIR/gm.log" | tail -1 | grep -q "set_refused [1-9]" || die "(1) gm set_refused"
+
+# the wire: time, source, destination, messageType, Signaling TLV types
+tshark -r "$T_DIR/wire.pcapng" -T fields -E separator='|' -e frame.time_epoch -e ipv6.src \
+	-e ipv6.dst -e ptp.v2.messagetype -e ptp.v2.sig.tlv.tlvType >"$T_DIR/wire.txt" 2>"$T_DIR/tshark.err" ||
+	die "tshark: $(cat "$T_DIR/tshark.err")"
+# wcount T0 T1 SRC DST TYPES: messages of TYPES (a regex on messageType)
+wcount() {
+	awk -F'|' -v a="$1" -v b="$2" -v s="$3" -v d="$4" -v t="$5" \
+		'$1 >= a && $1 <= b && $2 ~ s && $3 ~ d && $4 ~ t { n++ } END { print n + 0 }' "$T_DIR/wire.txt"
+}
+# syncgap T0 T1: the longest time without a Sync from the gm to the oc
+syncgap() {
+	awk -F'|' -v a="$1" -v b="$2" '$4 == "0x00" && $2 == "fd00::9:1" && $3 == "fd00::9:3" &&
+		$1 >= a && $1 <= b { if ($1 - p > m) m = $1 - p; p = $1 }
+		BEGIN { p = a } END { if (b - p > m) m = b - p; printf "%.2f", m }' "$T_DIR/wire.txt"
+}
+gap_ok() { # WHAT T0 T1: Syncs every 250 ms; a gap of 1 s is 4 lost
+	_g=$(syncgap "$2" "$3")
+	awk -v g="$_g" 'BEGIN { exit !(g <= 1.0) }' || die "($1) no Sync from the gm for $_g s"
+	echo "($1) longest time without a Sync on the wire: $_g s"
+}
+n2=$(wcount "$t2a" "$t2b" '^fd00::9:3$' '^fd00::9:1$' '^0x01$')
+r2=$(echo "$n2 $t2a $t2b" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+awk -v r="$r2" 'BEGIN { exit !(r <= 6 && r >= 1) }' || die "(2) $r2 Delay_Req/s on the wire, granted 4/s"
+echo "(2) Delay_Req on the wire during the forged GRANTs: $r2/s"
+# a denial taken would have stopped the renewals: the gm's 10 s grant
+# would have run out, and its Syncs with it, before the end of (4)
+gap_ok 3 "$t3a" "$t4b"
+gap_ok 4 "$t4a" "$t4b"
+acks=$(awk -F'|' -v a="$t4a" -v b="$t4b" '$2 == "fd00::9:1" && $3 == "fd00::9:3" &&
+	$1 >= a && $1 <= b && $5 ~ /(^|,)7(,|$)/ { n++ } END { print n + 0 }' "$T_DIR/wire.txt")
+[ "$acks" -ge 3 ] || die "(4) the gm acknowledged $acks of the 3 spoofed CANCELs (did they arrive?)"
+echo "(4) the gm acknowledged the 3 spoofed CANCELs to fd00::9:3 and kept its grant"
+gap_ok 5 "$t5a" "$t5b"
+# the gm's service packets (Sync, Follow_Up, Delay_Resp, Announce) in the
+# second half of the 64/s round, and all it sent then
+w0=$(echo "$t5m" | awk '{ printf "%.3f", $1 + 4 }')
+w1=$(echo "$t5m" | awk '{ printf "%.3f", $1 + 8 }')
+ns=$(wcount "$w0" "$w1" '^fd00::9:1$' . '^0x0(0|8|9|b)$')
+na=$(wcount "$w0" "$w1" '^fd00::9:1$' . .)
+rs=$(echo "$ns" | awk '{ printf "%.0f", $1 / 4 }')
+ra=$(echo "$na" | awk '{ printf "%.0f", $1 / 4 }')
+# 400 committed; +15 % for scheduling; the denials to the 16 clients on top
+[ "$rs" -le 460 ] && [ "$ra" -le 500 ] || die "(5) the gm sent $rs service, $ra packets/s (budget 400)"
+echo "(5) the gm on the wire during the attack: $rs service packets/s, $ra in all (budget 400)"
+gap_ok 6,7 "$t5b" "$t7b"
+
+g1=$(syncgap "$tk1a" "$tk1b")
+awk -v g="$g1" 'BEGIN { exit !(g <= 1.0) }' ||
+	die "(8) spoofed REQUEST then CANCEL from the oc's address: no Sync for $g1 s"
+echo "(8) longest time without a Sync after a spoofed REQUEST+CANCEL: $g1 s"
+if [ -n "$HOSTILE_KNOWN" ]; then
+	[ -z "$known" ] || die "known weaknesses still present:$known"
+fi
+echo "hostile network: $(echo "$T_START $(now)" | awk '{ printf "%.0f", $2 - $1 }') s of attacks"
+echo "PASS hostile"
