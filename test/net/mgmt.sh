@@ -180,6 +180,11 @@ answered=$(grep -c "RESPONSE MANAGEMENT PRIORITY1" "$T_DIR/rate.out")
 limit=$(echo "$t0 $t1" | awk '{ e = $2 - $1 - 0.5; if (e < 0) e = 0; printf "%d", 26 + 20 * e + 0.999 }')
 [ "$answered" -ge 1 ] && [ "$answered" -le "$limit" ] || die "rate limit: $answered of 60 answered (limit $limit)"
 echo "rate limit 20/s: $answered of 60 back-to-back requests answered"
+# the refusals so far, by reason (PORT_REFUSALS_NP): the remote SET of step
+# 4, the malformed requests, the requests over the rate
+ref=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET PORT_REFUSALS_NP")
+echo "$ref" | grep -q "mgmt_set_refused  *[1-9]" && echo "$ref" | grep -q "mgmt_malformed  *2" &&
+	echo "$ref" | grep -q "mgmt_rate_limited  *[1-9]" || die "PORT_REFUSALS_NP: $ref"
 
 # the counters are printed at exit
 stop_host oc
