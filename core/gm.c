@@ -798,12 +798,3 @@ static void sync_counters(struct gm *g)
 	g->cnt.uc_identity = s->denied_identity;
 }
 
-const struct default_ds *gm_default_ds(const struct gm *g)
-{
-	return &g->dds;
-}
-
-int gm_clients(const struct gm *g)
-{
-	return uc_grantor_clients(g->grantor);
-}

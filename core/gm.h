@@ -68,7 +68,5 @@ int gm_mgmt_set(struct gm *g, const struct mgmt_value *v, int remote, tmv_t now)
 void gm_log_summary(struct gm *g);
 
 const struct eng_counters *gm_counters(const struct gm *g);
-const struct default_ds *gm_default_ds(const struct gm *g);
-int gm_clients(const struct gm *g);
 
 #endif

@@ -65,7 +65,6 @@ struct oc {
 	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
 	tmv_t sync_gap_at;	 /* no sample by then: hold the frequency */
 	int servo_locked;
-	int delay_from; /* master index the path delay was measured to, -1 */
 	struct e2e e2e;
 	struct servo *servo;
 	/* Delay_Req */
@@ -234,7 +233,6 @@ static void select_master(struct oc *o, int best, const char *event, tmv_t now)
 	 * (e2e_offset() has nothing until then).
 	 */
 	e2e_reset(&o->e2e, 0);
-	o->delay_from = best;
 	o->dreq_waiting_ts = 0;
 	if (best < 0) {
 		set_state(o, PS_LISTENING, event);
@@ -785,7 +783,6 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 	o->pid.portNumber = 1;
 	o->domain = (uint8_t)cfg_int(c, OPT_domainNumber);
 	o->selected = -1;
-	o->delay_from = -1;
 	o->wtr_at = INT64_MAX;
 	o->sync_gap_at = INT64_MAX;
 	o->free_running = cfg_int(c, OPT_free_running);
@@ -1068,16 +1065,6 @@ int oc_mgmt_set(struct oc *o, const struct mgmt_value *v, int remote, tmv_t now)
 const struct eng_counters *oc_counters(const struct oc *o)
 {
 	return &o->cnt;
-}
-
-enum port_state oc_port_state(const struct oc *o)
-{
-	return o->state;
-}
-
-const struct current_ds *oc_current_ds(const struct oc *o)
-{
-	return &o->cds;
 }
 
 int oc_selected(const struct oc *o)

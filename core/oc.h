@@ -67,8 +67,6 @@ void oc_log_counters(struct oc *o);
 
 /* Read-only views for adapters, tests and the simulator. */
 const struct eng_counters *oc_counters(const struct oc *o);
-enum port_state oc_port_state(const struct oc *o);
-const struct current_ds *oc_current_ds(const struct oc *o);
 /* Index in the unicast master table of the master followed, -1: none. */
 int oc_selected(const struct oc *o);
 
