@@ -138,7 +138,8 @@ void install_stop_handlers(void);
 
 struct mgmt_agent {
 	struct port_setup *ps;
-	struct mgmt_ops ops;
+	struct mgmt_ops app; /* the applet's (engine's) data sets */
+	struct mgmt_ops ops; /* app, then the common ids: what mgmt_answer() calls */
 	int uds_fd;
 	char uds_path[108];
 	double rate;	     /* requests/s a source may send, 0: no limit */
@@ -156,7 +157,8 @@ struct mgmt_agent {
 
 /* Open the agent: join the multicast group, bind the UNIX socket (a stale
  * file at the path is replaced).  get/set are the applet's (see struct
- * mgmt_ops).  0, or -1 with a message in err. */
+ * mgmt_ops); ids they answer -MERR_NOT_SUPPORTED go to the common handlers
+ * below.  0, or -1 with a message in err. */
 int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
 		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
 		    size_t errlen);

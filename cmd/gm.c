@@ -69,15 +69,13 @@ static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *fr
 static int mgmt_get(void *ctx, struct mgmt_value *v)
 {
 	struct gm_app *a = ctx;
-	int r = gm_mgmt_get(a->gm, v, mono_now());
-	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_get_common(&a->agent, v) : r;
+	return gm_mgmt_get(a->gm, v, mono_now());
 }
 
 static int mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 {
 	struct gm_app *a = ctx;
-	int r = gm_mgmt_set(a->gm, v, remote, mono_now());
-	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_set_common(&a->agent, v) : r;
+	return gm_mgmt_set(a->gm, v, remote, mono_now());
 }
 
 /* source_state_file: "locked", "lost" or "class N"; read at start and on

@@ -16,6 +16,22 @@
 #include "../core/tlv.h"
 #include "applet.h"
 
+/* The applet's data sets first, then what every port applet answers the
+ * same way (mgmt_agent_get_common / _set_common). */
+static int agent_get(void *ctx, struct mgmt_value *v)
+{
+	struct mgmt_agent *a = ctx;
+	int r = a->app.get(a->app.ctx, v);
+	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_get_common(a, v) : r;
+}
+
+static int agent_set(void *ctx, const struct mgmt_value *v, int remote)
+{
+	struct mgmt_agent *a = ctx;
+	int r = a->app.set(a->app.ctx, v, remote);
+	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_set_common(a, v) : r;
+}
+
 int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
 		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
 		    size_t errlen)
@@ -26,9 +42,12 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 
 	memset(a, 0, sizeof(*a));
 	a->ps = ps;
-	a->ops.get = get;
-	a->ops.set = set;
-	a->ops.ctx = ctx;
+	a->app.get = get;
+	a->app.set = set;
+	a->app.ctx = ctx;
+	a->ops.get = agent_get;
+	a->ops.set = agent_set;
+	a->ops.ctx = a;
 	a->uds_fd = -1;
 	a->rate = cfg_int(ps->cfg, OPT_mgmt_rate_limit);
 	a->all.tokens = a->rate * MGMT_ALL_RATE;

@@ -55,15 +55,13 @@ static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *fr
 static int mgmt_get(void *ctx, struct mgmt_value *v)
 {
 	struct oc_app *a = ctx;
-	int r = oc_mgmt_get(a->oc, v, mono_now());
-	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_get_common(&a->agent, v) : r;
+	return oc_mgmt_get(a->oc, v, mono_now());
 }
 
 static int mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 {
 	struct oc_app *a = ctx;
-	int r = oc_mgmt_set(a->oc, v, remote, mono_now());
-	return r == -MERR_NOT_SUPPORTED ? mgmt_agent_set_common(&a->agent, v) : r;
+	return oc_mgmt_set(a->oc, v, remote, mono_now());
 }
 
 /* lockout_file lists master addresses, one per line (G.8265.1 6.8.1); read
