@@ -57,3 +57,12 @@ void port_ds_from_config(const struct config *cfg, const struct port_identity *p
 	p->delayMechanism = 1; /* E2E */
 	p->versionNumber = 2;
 }
+
+void parent_ds_self(const struct default_ds *d, struct parent_ds *p)
+{
+	p->parentPortIdentity.clockIdentity = d->clockIdentity;
+	p->grandmasterIdentity = d->clockIdentity;
+	p->grandmasterClockQuality = d->clockQuality;
+	p->grandmasterPriority1 = d->priority1;
+	p->grandmasterPriority2 = d->priority2;
+}

@@ -97,6 +97,11 @@ struct config;
  * clockIdentity, twoStepFlag and slaveOnly. */
 void default_ds_from_config(const struct config *cfg, struct default_ds *d);
 
+/* parentDS of a clock that is its own parent (8.2.3.2, 8.2.3.3: a
+ * grandmaster, or a slave with no master yet), from its defaultDS;
+ * parentPortIdentity.portNumber is left as the caller set it (0). */
+void parent_ds_self(const struct default_ds *d, struct parent_ds *p);
+
 /* portDS (8.2.15) of an E2E port in state, from the configured intervals;
  * announce_timeout as the port runs it. */
 void port_ds_from_config(const struct config *cfg, const struct port_identity *port,

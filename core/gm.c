@@ -732,11 +732,7 @@ int gm_mgmt_get(struct gm *g, struct mgmt_value *v, tmv_t now)
 	case MID_CURRENT_DATA_SET:
 		return 0; /* stepsRemoved 0, offset and delay 0 */
 	case MID_PARENT_DATA_SET:
-		v->u.pds.parentPortIdentity.clockIdentity = g->dds.clockIdentity;
-		v->u.pds.grandmasterIdentity = g->dds.clockIdentity;
-		v->u.pds.grandmasterClockQuality = g->dds.clockQuality;
-		v->u.pds.grandmasterPriority1 = g->dds.priority1;
-		v->u.pds.grandmasterPriority2 = g->dds.priority2;
+		parent_ds_self(&g->dds, &v->u.pds);
 		return 0;
 	case MID_TIME_PROPERTIES_DATA_SET:
 		v->u.tpds = g->tpds;

@@ -940,11 +940,7 @@ int oc_mgmt_get(struct oc *o, struct mgmt_value *v, tmv_t now)
 		return 0;
 	case MID_PARENT_DATA_SET:
 		if (o->selected < 0) {
-			v->u.pds.parentPortIdentity.clockIdentity = o->dds.clockIdentity;
-			v->u.pds.grandmasterIdentity = o->dds.clockIdentity;
-			v->u.pds.grandmasterClockQuality = o->dds.clockQuality;
-			v->u.pds.grandmasterPriority1 = o->dds.priority1;
-			v->u.pds.grandmasterPriority2 = o->dds.priority2;
+			parent_ds_self(&o->dds, &v->u.pds);
 		} else {
 			v->u.pds = o->pds;
 		}
