@@ -34,7 +34,7 @@ struct tod_state {
 	tmv_t edge_mono;  /* when it was seen, monotonic ns */
 	tmv_t last_good;  /* monotonic ns of the last paired time event */
 	int have_status, fix_ok;
-	uint64_t frames, paired, unpaired, steps, bad_length;
+	uint64_t paired, unpaired, steps, bad_length;
 };
 
 struct pending_sync {
@@ -217,7 +217,6 @@ void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
 	if (!t || f->cls != TOD_CLASS) {
 		return; /* unknown class: skipped by its length */
 	}
-	t->frames++;
 	if (f->id == TOD_ID_TIME_EVENT) {
 		struct tod_time_event ev;
 		if (tod_decode_time_event(f->payload, f->len, &ev)) {
@@ -500,7 +499,8 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 	}
 }
 
-void gm_log_summary(struct gm *g)
+/* The periodic summary line (summary_interval). */
+static void summary(struct gm *g)
 {
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
 	gm_log(g, LOG_INFO,
@@ -515,13 +515,16 @@ void gm_log_summary(struct gm *g)
 	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
 	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late);
+}
+
+void gm_log_summary(struct gm *g)
+{
+	summary(g);
 	if (g->tod) {
 		const struct tod_state *t = g->tod;
-		gm_log(g, LOG_INFO,
-		       "tod: frames %llu, paired %llu, unpaired %llu, steps %llu, bad length %llu",
-		       (unsigned long long)t->frames, (unsigned long long)t->paired,
-		       (unsigned long long)t->unpaired, (unsigned long long)t->steps,
-		       (unsigned long long)t->bad_length);
+		gm_log(g, LOG_NOTICE, "tod: paired %llu, unpaired %llu, steps %llu, bad length %llu",
+		       (unsigned long long)t->paired, (unsigned long long)t->unpaired,
+		       (unsigned long long)t->steps, (unsigned long long)t->bad_length);
 	}
 }
 
@@ -571,7 +574,7 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	}
 	expire_pending(g, now);
 	if (g->summary_period && now >= g->next_summary) {
-		gm_log_summary(g);
+		summary(g);
 		g->next_summary += g->summary_period;
 		if (g->next_summary <= now) {
 			/* after a stall: the next one a period from now */

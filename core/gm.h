@@ -64,7 +64,8 @@ void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now);
 int gm_mgmt_get(struct gm *g, struct mgmt_value *v, tmv_t now);
 int gm_mgmt_set(struct gm *g, const struct mgmt_value *v, int remote, tmv_t now);
 
-/* The periodic summary line (clients, grants, errors) and the ToD counters. */
+/* The summary line (clients, grants, refusals, errors) and, with
+ * time_source tod, the ToD counters: at exit. */
 void gm_log_summary(struct gm *g);
 
 const struct eng_counters *gm_counters(const struct gm *g);
