@@ -223,9 +223,10 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 	struct mgmt_self self;
 	struct ptp_msg resp;
 	struct mgmt_req r;
+	tmv_t now = mono_now();
 	int len;
 
-	if (!rate_ok(a, from, mono_now())) {
+	if (!rate_ok(a, from, now)) {
 		a->rate_dropped++;
 		return;
 	}
@@ -238,7 +239,6 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 	 * ACL; the answer says NOT_SUPPORTED (mgmt_answer) */
 	self = self_of(a, a->allow_remote && net_acl_match(&a->acl, from));
 	if ((r.action == MGMT_SET || r.action == MGMT_COMMAND) && !self.allow_set) {
-		tmv_t now = mono_now();
 		a->set_refused++;
 		if (!a->refused_said || now - a->refused_said >= 10 * NS_PER_SEC) {
 			char s[64];
