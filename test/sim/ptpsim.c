@@ -23,6 +23,8 @@
 
 #include "masks.h"
 #include "ptpsim.h"
+#include "udp.h"
+#include "wire.h"
 #include "stats.h"
 
 #define MAX_CLI_SETS 64
@@ -244,14 +246,6 @@ static int node_by_addr(const struct sim *s, const struct net_addr *a)
 	return -1;
 }
 
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-	while (n-- > 0) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
 static int op_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
 		   size_t len, int want_ts)
 {
@@ -320,8 +314,8 @@ static int op_send(void *io, int port, int event, const struct net_addr *to, con
 		/* one-step: the NIC writes originTimestamp (octets 34..43) at
 		 * transmission */
 		if (n->one_step && event && len >= 44 && (buf[0] & 0x0f) == SYNC) {
-			put_be(p->buf + 34, (uint64_t)(ts / NS_PER_SEC), 6);
-			put_be(p->buf + 40, (uint64_t)(ts % NS_PER_SEC), 4);
+			put_be48(p->buf + 34, (uint64_t)(ts / NS_PER_SEC));
+			put_be32(p->buf + 40, (uint32_t)(ts % NS_PER_SEC));
 		}
 		memset(&e, 0, sizeof(e));
 		e.t = s->now + (tmv_t)llround(link_delay(d));
@@ -351,28 +345,7 @@ static int op_addr_parse(void *io, int transport, const char *text, struct net_a
 	if (pct) {
 		*pct = 0;
 	}
-	memset(a, 0, sizeof(*a));
-	if (transport == TRANS_UDP_IPV6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
-		if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1) {
-			return -EINVAL;
-		}
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(320);
-		a->len = sizeof(*s6);
-		return 0;
-	}
-	if (transport == TRANS_UDP_IPV4) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
-		if (inet_pton(AF_INET, buf, &s4->sin_addr) != 1) {
-			return -EINVAL;
-		}
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(320);
-		a->len = sizeof(*s4);
-		return 0;
-	}
-	return -EINVAL;
+	return udp_addr_parse(transport, buf, NULL, a);
 }
 
 /* ---- nodes ---- */
