@@ -291,9 +291,15 @@ wait_locked() {
 }
 
 # offset_stats LOG N: "count rms max|offset|" (ns) of the last N servo lines.
-offset_stats() {
-	grep "master offset" "$1" | tail -"$2" | awk '
-		{ o = $4; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
+offset_stats() { grep "master offset" "$1" | tail -"$2" | abs_stats 4; }
+
+# truth_stats LOG N: "n rms max|TE|" of the last N soft clock truth lines
+truth_stats() { grep "soft clock true time error" "$1" | tail -"$2" | abs_stats 7; }
+
+# abs_stats FIELD: "n rms max|x|" of field FIELD of the lines on stdin
+abs_stats() {
+	awk -v f="$1" '
+		{ o = $f; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
 		END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }'
 }
 

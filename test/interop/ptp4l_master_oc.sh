@@ -54,9 +54,7 @@ servo_lines "$T_DIR/oc.log" | tail -10 | awk '$2 != "s2" { bad = 1 } END { exit 
 set -- $(offset_stats "$T_DIR/oc.log" 10)
 echo "oc vs ptp4l: converged, last $1 Syncs rms $2 ns max $3 ns"
 [ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "after convergence: rms $2 ns (limit 10 us), max |offset| $3 ns (limit 50 us)"
-set -- $(grep "soft clock true time error" "$T_DIR/oc.log" | tail -5 | awk '
-	{ o = $7; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
-	END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }')
+set -- $(truth_stats "$T_DIR/oc.log" 5)
 echo "soft clock true |time error| (last $1 s): rms $2 ns, max $3 ns"
 [ "$1" -ge 3 ] || die "no true time error lines"
 # a wrong timescale (UTC/TAI, 37 s) would be far outside these

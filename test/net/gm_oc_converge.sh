@@ -75,9 +75,7 @@ servo_lines "$T_DIR/oc.log" | tail -15 | awk '$2 != "s2" { bad = 1 } END { exit 
 set -- $(offset_stats "$T_DIR/oc.log" 15)
 echo "steady state over $1 Syncs: rms offset $2 ns, max |offset| $3 ns"
 [ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "steady state: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
-set -- $(grep "soft clock true time error" "$T_DIR/oc.log" | tail -10 | awk '
-	{ o = $7; s += o * o; if (o < 0) o = -o; if (o > m) m = o; n++ }
-	END { if (n) printf "%d %.0f %.0f\n", n, sqrt(s / n), m; else print "0 0 0" }')
+set -- $(truth_stats "$T_DIR/oc.log" 10)
 echo "soft clock true |time error| over the last $1 s: rms $2 ns, max $3 ns"
 [ "$1" -ge 5 ] || die "no true time error lines"
 [ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "true time error: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
