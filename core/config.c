@@ -30,7 +30,10 @@ static const struct opt_enum grant_mode_enum[] = {
 	{ "clamp", GRANT_CLAMP }, { "exact", GRANT_EXACT }, { NULL, 0 } };
 static const struct opt_enum dscmp_enum[] = { { "ieee1588", 0 }, { "G.8275.x", 1 },
 					      { "G.8265.1", 2 }, { NULL, 0 } };
-static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI }, { NULL, 0 } };
+static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI },
+					       { "linreg", SERVO_LINREG },
+					       { "envelope", SERVO_ENVELOPE },
+					       { NULL, 0 } };
 static const struct opt_enum time_source_enum[] = { { "file", TSRC_FILE }, { "tod", TSRC_TOD },
 						    { NULL, 0 } };
 static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },

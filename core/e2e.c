@@ -93,6 +93,8 @@ static int update_delay(struct e2e *e, tmv_t t4, tmv_t corr)
 	}
 	/* 11.3.2: ((t2 - t3) + (t4 - t1) - cSync - cResp) / 2 */
 	d = ((e->t2 - e->t3) + (t4 - e->t1) - e->c_sync - corr) / 2;
+	e->t4 = t4;
+	e->c_resp = corr;
 	e->filter[e->filter_pos] = d;
 	e->filter_pos = (e->filter_pos + 1) % e->filter_len;
 	if (e->filter_n < e->filter_len) {

@@ -39,6 +39,7 @@ struct e2e {
 	tmv_t t3; /* 0 until the transmit timestamp arrives */
 	int resp_early; /* Delay_Resp came before the tx timestamp */
 	tmv_t resp_t4, resp_corr;
+	tmv_t t4, c_resp; /* of the last complete Delay_Req measurement */
 	/* path delay */
 	int have_delay;
 	tmv_t mean_path_delay;

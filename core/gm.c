@@ -171,7 +171,8 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 	struct tod_state *t = g->tod;
 	tmv_t offset, edge_ptp;
 	enum servo_state st;
-	double adj = g->clock->freq_ppb;
+	struct servo_meas m;
+	struct servo_out out;
 	int utc_offset;
 
 	/* A.1.3.1 4): the message is the time of the edge that started this
@@ -196,12 +197,17 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 	}
 	edge_ptp = to_ptp(g, t->edge_clock);
 	offset = edge_ptp - (tmv_t)ev->seconds * NS_PER_SEC;
-	st = servo_sample(t->servo, offset, t->edge_clock, &adj);
+	m.local = t->edge_clock;
+	m.offset = offset;
+	m.ms = 0;
+	m.ms_valid = 0;
+	m.freq_ppb = g->clock->freq_ppb;
+	st = servo_sample(t->servo, &m, &out);
 	if (st == SERVO_JUMP) {
-		clk_step(g->clock, -offset);
+		clk_step(g->clock, out.step_ns);
 		t->steps++;
 	}
-	clk_adjfreq(g->clock, adj);
+	clk_adjfreq(g->clock, out.adj_ppb);
 	t->paired++;
 	t->last_good = now;
 	g->tpds.leap61 = !!(ev->flags & TOD_FLAG_LEAP61);
@@ -685,7 +691,7 @@ struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
 	if (cfg_int(cfg, OPT_time_source) == TSRC_TOD) {
 		g->tod = calloc(1, sizeof(*g->tod));
 		if (g->tod) {
-			g->tod->servo = servo_from_config(cfg, g->clock);
+			g->tod->servo = servo_from_config(cfg, g->clock, 0);
 		}
 		if (!g->tod || !g->tod->servo) {
 			snprintf(err, errlen, "out of memory");

@@ -233,6 +233,7 @@ static void select_master(struct oc *o, int best, const char *event, tmv_t now)
 	 * (e2e_offset() has nothing until then).
 	 */
 	e2e_reset(&o->e2e, 0);
+	servo_reset(o->servo);
 	o->dreq_waiting_ts = 0;
 	if (best < 0) {
 		set_state(o, PS_LISTENING, event);
@@ -467,22 +468,28 @@ static void summary(struct oc *o)
 static void synchronize(struct oc *o, tmv_t now)
 {
 	enum servo_state s = SERVO_UNLOCKED;
-	tmv_t offset, local = o->e2e.t2;
-	double adj = o->clock->freq_ppb;
+	struct servo_meas m;
+	struct servo_out out;
+	tmv_t offset;
 
 	if (e2e_offset(&o->e2e, &offset)) {
 		return;
 	}
 	if (!o->free_running) {
-		s = servo_sample(o->servo, offset, local, &adj);
+		m.local = o->e2e.t2;
+		m.offset = offset;
+		m.ms = o->e2e.t2 - o->e2e.t1 - o->e2e.c_sync - o->e2e.delay_asymmetry;
+		m.ms_valid = 1;
+		m.freq_ppb = o->clock->freq_ppb;
+		s = servo_sample(o->servo, &m, &out);
 		if (s == SERVO_JUMP) {
-			clk_step(o->clock, -offset);
+			clk_step(o->clock, out.step_ns);
 			/* timestamps taken before the step are stale */
 			e2e_reset(&o->e2e, 1);
 			o->dreq_waiting_ts = 0;
 		}
-		clk_adjfreq(o->clock, adj);
-		o->servo_locked = s == SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
+		clk_adjfreq(o->clock, out.adj_ppb);
+		o->servo_locked = s >= SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
 		/* two Sync intervals without a sample: hold the frequency */
 		o->sync_gap_at = now + 2 * log2_interval_ns(o->m[o->selected]
 								    .req.svc[UC_SYNC]
@@ -495,8 +502,17 @@ static void synchronize(struct oc *o, tmv_t now)
 	stat_add(&o->st_off, (double)offset);
 	stat_add(&o->st_freq, o->clock->freq_ppb);
 	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
-	if (s == SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
+	if (s >= SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
 		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
+	}
+}
+
+/* A Delay_Req measurement for servos that use the two directions. */
+static void delay_measured(struct oc *o)
+{
+	const struct e2e *e = &o->e2e;
+	if (!o->free_running) {
+		servo_delay(o->servo, e->t3, e->t4 - e->t3 - e->c_resp + e->delay_asymmetry);
 	}
 }
 
@@ -549,9 +565,12 @@ static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct ne
 	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->pid)) {
 		return;
 	}
-	e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
-		       master_to_local(o, &o->m[o->selected], m->body.delay_resp.receiveTimestamp),
-		       scaled_ns_to_tmv(m->hdr.correctionField));
+	if (e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
+			   master_to_local(o, &o->m[o->selected],
+					   m->body.delay_resp.receiveTimestamp),
+			   scaled_ns_to_tmv(m->hdr.correctionField))) {
+		delay_measured(o);
+	}
 }
 
 static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
@@ -703,7 +722,9 @@ void oc_tx_ts(struct oc *o, int id, tmv_t tx_ts, tmv_t now)
 	}
 	o->dreq_waiting_ts = 0;
 	if (tx_ts) {
-		e2e_delay_req_ts(&o->e2e, o->e2e.dreq_seq, tx_ts);
+		if (e2e_delay_req_ts(&o->e2e, o->e2e.dreq_seq, tx_ts)) {
+			delay_measured(o);
+		}
 	} else {
 		o->cnt.tx_ts_missing++;
 	}
@@ -807,7 +828,7 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 		free(o);
 		return NULL;
 	}
-	o->servo = servo_from_config(cfg, o->clock);
+	o->servo = servo_from_config(cfg, o->clock, 1);
 	if (!o->servo) {
 		snprintf(err, errlen, "out of memory");
 		free(o);

@@ -23,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "config.h"
 #include "servo.h"
 #include "util.h"
 
@@ -36,7 +34,6 @@ struct pi {
 	double integrator; /* ppb */
 	int count;
 	tmv_t offset1, local1;
-	int locked_once;
 	double interval;     /* s between samples */
 	double freq_mean;    /* ppb: mean adjustment while locked */
 	tmv_t mean_local;    /* local time of the last averaged sample, ns */
@@ -45,15 +42,13 @@ struct pi {
 
 #define PI_HOLDOVER_TAU 60.0 /* s */
 
-static double clamp(double v, double lim)
-{
-	return v > lim ? lim : v < -lim ? -lim : v;
-}
-
-static enum servo_state pi_sample(struct servo *s, tmv_t offset, tmv_t local, double *adj)
+static enum servo_state pi_sample(struct servo *s, const struct servo_meas *m,
+				  struct servo_out *out)
 {
 	struct pi *p = container_of(s, struct pi, servo);
+	tmv_t offset = m->offset, local = m->local;
 	double off = (double)offset;
+	double *adj = &out->adj_ppb;
 
 	switch (p->count) {
 	case 0:
@@ -70,26 +65,24 @@ static enum servo_state pi_sample(struct servo *s, tmv_t offset, tmv_t local, do
 		}
 		/* offset grows when the clock is fast: slow it down */
 		p->integrator -= (double)(offset - p->offset1) * 1e9 / (double)(local - p->local1);
-		p->integrator = clamp(p->integrator, p->cfg.max_ppb);
+		p->integrator = servo_clamp(s, p->integrator);
 		p->count = 2;
 		*adj = p->integrator;
-		if ((!p->locked_once && p->cfg.first_step_threshold_ns > 0 &&
-		     fabs(off) > p->cfg.first_step_threshold_ns) ||
-		    (p->cfg.step_threshold_ns > 0 && fabs(off) > p->cfg.step_threshold_ns)) {
-			p->locked_once = 1;
+		if (servo_step_due(s, off)) {
+			out->step_ns = -offset;
 			return SERVO_JUMP;
 		}
-		p->locked_once = 1;
 		break;
 	default:
-		if (p->cfg.step_threshold_ns > 0 && fabs(off) > p->cfg.step_threshold_ns) {
+		if (servo_step_due(s, off)) {
 			*adj = p->integrator;
+			out->step_ns = -offset;
 			return SERVO_JUMP;
 		}
 		break;
 	}
-	p->integrator = clamp(p->integrator - p->ki * off, p->cfg.max_ppb);
-	*adj = clamp(p->integrator - p->kp * off, p->cfg.max_ppb);
+	p->integrator = servo_clamp(s, p->integrator - p->ki * off);
+	*adj = servo_clamp(s, p->integrator - p->kp * off);
 	if (!p->have_mean) {
 		p->freq_mean = p->integrator;
 		p->have_mean = 1;
@@ -125,51 +118,29 @@ static double pi_holdover_ppb(struct servo *s)
 	return p->have_mean ? p->freq_mean : p->integrator;
 }
 
+static void pi_reset(struct servo *s)
+{
+	(void)s; /* the PI loop keeps no measurements */
+}
+
 static void pi_destroy(struct servo *s)
 {
 	free(container_of(s, struct pi, servo));
 }
 
-static const struct servo_ops pi_ops = { pi_sample, pi_sync_interval, pi_holdover_ppb,
-					 pi_destroy };
+static const struct servo_ops pi_ops = { pi_sample,	 NULL,	   pi_sync_interval,
+					 pi_holdover_ppb, pi_reset, pi_destroy };
 
-struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, double freq_ppb)
+struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, const struct servo_common_cfg *c,
+			      double freq_ppb)
 {
 	struct pi *p = calloc(1, sizeof(*p));
 	if (!p) {
 		return NULL;
 	}
-	p->servo.ops = &pi_ops;
+	servo_init(&p->servo, &pi_ops, c);
 	p->cfg = *cfg;
 	p->integrator = freq_ppb;
 	pi_sync_interval(&p->servo, 1.0);
 	return &p->servo;
-}
-
-struct servo *servo_from_config(const struct config *cfg, const struct clk *clock)
-{
-	struct servo_pi_cfg sc;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.kp_const = cfg_dbl(cfg, OPT_pi_proportional_const);
-	sc.ki_const = cfg_dbl(cfg, OPT_pi_integral_const);
-	/* 0 = the default gains, for hardware and software stamps alike:
-	 * lower software gains (0.3/0.1 tried) made the 10 ppm start-up
-	 * converge too slowly for the 30 s budget */
-	sc.kp_scale = cfg_dbl(cfg, OPT_pi_proportional_scale);
-	if (sc.kp_scale == 0) {
-		sc.kp_scale = 0.7;
-	}
-	sc.kp_exponent = cfg_dbl(cfg, OPT_pi_proportional_exponent);
-	sc.kp_norm_max = cfg_dbl(cfg, OPT_pi_proportional_norm_max);
-	sc.ki_scale = cfg_dbl(cfg, OPT_pi_integral_scale);
-	if (sc.ki_scale == 0) {
-		sc.ki_scale = 0.3;
-	}
-	sc.ki_exponent = cfg_dbl(cfg, OPT_pi_integral_exponent);
-	sc.ki_norm_max = cfg_dbl(cfg, OPT_pi_integral_norm_max);
-	sc.step_threshold_ns = cfg_dbl(cfg, OPT_step_threshold) * 1e9;
-	sc.first_step_threshold_ns = cfg_dbl(cfg, OPT_first_step_threshold) * 1e9;
-	sc.max_ppb = fmin(cfg_dbl(cfg, OPT_max_frequency), clock->max_adj_ppb);
-	return servo_pi_create(&sc, clock->freq_ppb);
 }

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Envelope servo (clock_servo envelope): phase and frequency from the
+ * minimum-delay envelope of the two directions of the delay
+ * request-response mechanism (IEEE 1588-2019 11.3).
+ *
+ * Model.  Let x(t) be the local clock's offset from the master (ns,
+ * positive = ahead) and C(t) the phase the servo's own frequency
+ * adjustments added (the integral of the adjustment, ppb x s = ns), so that
+ * x(t) - C(t) = x0 + f t is the free-running clock, f its frequency error
+ * (ns/s = ppb) over a window short against its wander.  Each Sync gives
+ *     a = t2 - t1 - c = d_ms + x(t2),      each Delay_Req  b = t4 - t3 - c = d_sm - x(t3)
+ * where the delays d are a fixed minimum plus one-sided queueing delay
+ * (a queue only ever adds delay).  With a_i - C(t_i) and b_j + C(t_j):
+ *     a_i - C - f t_i = x0 + dmin_ms + q_i,   b_j + C + f t_j = dmin_sm - x0 + q_j,   q >= 0.
+ * For exponential q (the queueing model of G.8260 Appendix I and of most
+ * PDV studies) the likelihood is exp(-sum q / beta) on q >= 0: the
+ * maximum-likelihood f minimises the summed residuals above the two lower
+ * envelopes, a convex piecewise-linear function of f,
+ *     G(f) = sum_i (a_i - f t_i) - N_a min_i (a_i - f t_i)
+ *          + sum_j (b_j + f t_j) - N_b min_j (b_j + f t_j),
+ * whose subgradient N_a (t_a*(f) - mean t_a) - N_b (t_b*(f) - mean t_b) is
+ * non-decreasing (t* the time of the minimising point): bisection finds
+ * the root.  Then x0 = (A0 - B0) / 2 with A0, B0 the two envelopes at now,
+ * assuming dmin_ms = dmin_sm (the assumption of 11.3.2; delayAsymmetry is
+ * removed by the caller).  The estimate's error falls as beta / N (the
+ * minimum of N exponential samples) instead of beta / sqrt(N) for an
+ * average, and a software stamp's scheduling outlier only adds delay: it is
+ * never the envelope.
+ *
+ * Window.  The points of the last W seconds: the envelope's error
+ * ~ beta T / W (T the sample interval) falls with W, the model error from
+ * the frequency's random walk (wander w, ppb/sqrt(s)) grows as w W^1.5;
+ * the sum is least near W = k (beta T / w)^0.4.  beta is measured (the
+ * mean residual above the envelope), T from sync_interval(), w is
+ * servo_wander.  Until a window spans half its length the frequency of
+ * the last full window is kept (a master switch, a step, a restart).
+ *
+ * Control.  adj = -f - x(now) / tau: the frequency error cancelled, the
+ * estimated offset removed over tau.
+ *
+ * Holdover: -f, the last window's frequency.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "servo.h"
+#include "util.h"
+
+#define ENV_HOLD_TAU 60.0 /* s: averaging time of the held frequency */
+#define ENV_MAX 256 /* points per direction */
+#define ENV_BP 16   /* remembered adjustment changes, for C(t) of a past t3 */
+
+struct env_pt {
+	tmv_t t;  /* local time, ns */
+	double v; /* a - C(t) or b + C(t), ns */
+};
+
+struct env_dir {
+	struct env_pt p[ENV_MAX];
+	int head, n; /* ring: oldest at head */
+};
+
+struct env_bp {
+	tmv_t t;    /* local time of the change, ns */
+	double c;   /* C(t) there, ns */
+	double adj; /* adjustment from there on, ppb */
+};
+
+/* One direction's points relative to now: dt (s) and value; sign +1 for
+ * a (the envelope of v - f dt), -1 for b (of v + f dt). */
+struct env_side {
+	double dt[ENV_MAX], v[ENV_MAX], mean_dt;
+	int n;
+	double sign;
+};
+
+struct env {
+	struct servo servo;
+	struct env_dir fwd, rev;
+	struct env_bp bp[ENV_BP];
+	int nbp;
+	double last_adj; /* what the servo last returned, ppb */
+	double f;	 /* free-running frequency error, ppb (ns/s) */
+	int have_f;
+	double beta;	 /* queueing delay scale, ns (0: not measured yet) */
+	double interval; /* s */
+	double wander;	 /* ppb/sqrt(s) */
+	double window;	 /* s */
+	double tau;	 /* s */
+	double f_span;	 /* s: the span of the points f came from */
+	double f_smooth; /* ppb: f averaged over about a window */
+	double hold;	 /* ppb: mean adjustment while locked (holdover) */
+	tmv_t hold_t;	 /* local time of the last averaged adjustment, ns */
+	double hold_age; /* s averaged so far */
+	int have_hold;
+	struct env_side sa, sb; /* scratch, 8 KB */
+};
+
+/* C(t), ns: the phase the adjustments added since the last reset. */
+static double env_c(const struct env *e, tmv_t t)
+{
+	int k = e->nbp - 1;
+
+	while (k > 0 && e->bp[k].t > t) {
+		k--;
+	}
+	return e->bp[k].c + e->bp[k].adj * (double)(t - e->bp[k].t) * 1e-9;
+}
+
+/* The adjustment adj applies from local time t on. */
+static void env_set_adj(struct env *e, tmv_t t, double adj)
+{
+	struct env_bp b = { t, env_c(e, t), adj };
+
+	if (e->nbp == ENV_BP) {
+		memmove(&e->bp[0], &e->bp[1], sizeof(e->bp[0]) * (ENV_BP - 1));
+		e->nbp--;
+	}
+	e->bp[e->nbp++] = b;
+	e->last_adj = adj;
+}
+
+static void env_forget(struct env *e, tmv_t t, double adj)
+{
+	e->fwd.n = e->rev.n = 0;
+	e->nbp = 0;
+	e->bp[0] = (struct env_bp){ t, 0, adj };
+	e->nbp = 1;
+	e->last_adj = adj;
+}
+
+static void env_push(struct env_dir *d, tmv_t t, double v)
+{
+	int i = (d->head + d->n) % ENV_MAX;
+
+	d->p[i].t = t;
+	d->p[i].v = v;
+	if (d->n < ENV_MAX) {
+		d->n++;
+	} else {
+		d->head = (d->head + 1) % ENV_MAX;
+	}
+}
+
+static void env_prune(struct env_dir *d, tmv_t from)
+{
+	while (d->n > 0 && d->p[d->head].t < from) {
+		d->head = (d->head + 1) % ENV_MAX;
+		d->n--;
+	}
+}
+
+static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign)
+{
+	int k;
+
+	s->n = d->n;
+	s->sign = sign;
+	s->mean_dt = 0;
+	for (k = 0; k < d->n; k++) {
+		const struct env_pt *p = &d->p[(d->head + k) % ENV_MAX];
+		s->dt[k] = (double)(p->t - now) * 1e-9;
+		s->v[k] = p->v;
+		s->mean_dt += s->dt[k];
+	}
+	if (s->n) {
+		s->mean_dt /= s->n;
+	}
+}
+
+/* min over the side of v - sign f dt; *at gets the dt of the minimum. */
+static double env_floor(const struct env_side *s, double f, double *at)
+{
+	double best = INFINITY;
+	int k;
+
+	*at = 0;
+	for (k = 0; k < s->n; k++) {
+		double r = s->v[k] - s->sign * f * s->dt[k];
+		if (r < best) {
+			best = r;
+			*at = s->dt[k];
+		}
+	}
+	return best;
+}
+
+/* Maximum-likelihood f (ppb) of the two sides, see the top. */
+static double env_slope(const struct env_side *a, const struct env_side *b)
+{
+	double lo = -1e7, hi = 1e7, at;
+	int it;
+
+	for (it = 0; it < 64; it++) {
+		double mid = 0.5 * (lo + hi), g;
+		env_floor(a, mid, &at);
+		g = a->n * (at - a->mean_dt);
+		env_floor(b, mid, &at);
+		g -= b->n * (at - b->mean_dt);
+		if (g < 0) {
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	return 0.5 * (lo + hi);
+}
+
+/* Mean residual above the envelope A0 (ns), unbiased for exponential
+ * delay: the minimum itself is one of the n. */
+static double env_excess(const struct env_side *s, double f, double floor)
+{
+	double sum = 0;
+	int k;
+
+	if (s->n < 2) {
+		return -1;
+	}
+	for (k = 0; k < s->n; k++) {
+		sum += s->v[k] - s->sign * f * s->dt[k] - floor;
+	}
+	return sum / (s->n - 1);
+}
+
+static void env_window(struct env *e)
+{
+	double beta = e->beta > 0 ? e->beta : 1000;
+	double w = 2.0 * pow(beta * e->interval / e->wander, 0.4);
+
+	w = fmax(w, 8 * e->interval);
+	w = fmin(w, (ENV_MAX - 1) * e->interval);
+	e->window = w;
+	e->tau = fmax(w / 4, e->interval);
+}
+
+static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
+				   struct servo_out *out)
+{
+	struct env *e = container_of(s, struct env, servo);
+	struct env_side *sa = &e->sa, *sb = &e->sb;
+	tmv_t now = m->local;
+	double a0, b0, at, x, f, span;
+
+	if (!e->nbp || fabs(m->freq_ppb - e->last_adj) > 1e-6 || now < e->bp[e->nbp - 1].t) {
+		env_forget(e, now, m->freq_ppb); /* set elsewhere, or time went back */
+	}
+	if (!m->ms_valid) {
+		/* a one-way phase: both directions are the offset */
+		env_push(&e->rev, now, -(double)m->offset + env_c(e, now));
+	}
+	env_push(&e->fwd, now, (double)(m->ms_valid ? m->ms : m->offset) - env_c(e, now));
+	env_prune(&e->fwd, now - (tmv_t)(e->window * 1e9));
+	env_prune(&e->rev, now - (tmv_t)(e->window * 1e9));
+	if (!e->rev.n) {
+		return SERVO_UNLOCKED;
+	}
+	env_side_load(sa, &e->fwd, now, 1);
+	env_side_load(sb, &e->rev, now, -1);
+	span = -fmin(sa->dt[0], sb->dt[0]);
+	/* a longer span than the last estimate's, or half a window */
+	if (sa->n >= 2 && span >= 0.5 * e->interval &&
+	    (!e->have_f || span > e->f_span || span >= 0.5 * e->window)) {
+		double fn = env_slope(sa, sb);
+		/* while the window grows each estimate beats the last; then
+		 * average over about a window */
+		e->f_smooth = e->have_f && span >= 0.5 * e->window
+				      ? e->f_smooth + (fn - e->f_smooth) * fmin(1, e->interval / e->window)
+				      : fn;
+		e->f = fn;
+		e->f_span = span;
+		e->have_f = 1;
+	}
+	if (!e->have_f) {
+		return SERVO_UNLOCKED;
+	}
+	f = e->f;
+	a0 = env_floor(sa, f, &at);
+	b0 = env_floor(sb, f, &at);
+	x = 0.5 * (a0 - b0) + env_c(e, now);
+	out->offset_ns = x;
+	if (sa->n >= 4 && sb->n >= 4) {
+		double ba = env_excess(sa, f, a0), bb = env_excess(sb, f, b0);
+		double beta = 0.5 * (ba + bb);
+		e->beta = e->beta > 0 ? e->beta + (beta - e->beta) / 16 : beta;
+		env_window(e);
+	}
+	if (servo_step_due(s, x)) {
+		out->step_ns = (tmv_t)llround(-x);
+		out->adj_ppb = servo_clamp(s, -f);
+		env_forget(e, now, out->adj_ppb);
+		e->have_hold = 0;
+		e->hold_age = 0;
+		return SERVO_JUMP;
+	}
+	out->adj_ppb = servo_clamp(s, -e->f_smooth - x / e->tau);
+	if (!e->have_hold) {
+		e->hold = out->adj_ppb;
+		e->have_hold = 1;
+	} else {
+		double dt = fmin(fmax(0, (double)(now - e->hold_t) * 1e-9), 4 * e->interval);
+		e->hold_age += dt;
+		e->hold += (out->adj_ppb - e->hold) * fmin(1, dt / fmin(ENV_HOLD_TAU, e->hold_age));
+	}
+	e->hold_t = now;
+	env_set_adj(e, now, out->adj_ppb);
+	return SERVO_LOCKED;
+}
+
+static void env_delay(struct servo *s, tmv_t t3, tmv_t sm)
+{
+	struct env *e = container_of(s, struct env, servo);
+
+	if (e->nbp && t3 >= e->bp[0].t) {
+		env_push(&e->rev, t3, (double)sm + env_c(e, t3));
+	}
+}
+
+static void env_sync_interval(struct servo *s, double interval_s)
+{
+	struct env *e = container_of(s, struct env, servo);
+
+	e->interval = interval_s > 0 ? interval_s : 1;
+	env_window(e);
+}
+
+static double env_holdover_ppb(struct servo *s)
+{
+	struct env *e = container_of(s, struct env, servo);
+	return e->have_hold ? e->hold : e->last_adj;
+}
+
+static void env_reset(struct servo *s)
+{
+	struct env *e = container_of(s, struct env, servo);
+	e->fwd.n = e->rev.n = 0;
+	e->f_span = 0.5 * e->window; /* a new path's window must grow to that */
+}
+
+static void env_destroy(struct servo *s)
+{
+	free(container_of(s, struct env, servo));
+}
+
+static const struct servo_ops env_ops = { env_sample,	    env_delay, env_sync_interval,
+					  env_holdover_ppb, env_reset, env_destroy };
+
+struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb, double wander)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		return NULL;
+	}
+	servo_init(&e->servo, &env_ops, c);
+	e->wander = wander > 0 ? wander : 1;
+	e->interval = 1;
+	env_window(e);
+	env_forget(e, 0, freq_ppb);
+	e->nbp = 0; /* the first sample sets the time origin */
+	return &e->servo;
+}
