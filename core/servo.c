@@ -99,9 +99,3 @@ struct servo *servo_from_config(const struct config *cfg, const struct clk *cloc
 	sc.ki_norm_max = cfg_dbl(cfg, OPT_pi_integral_norm_max);
 	return servo_pi_create(&sc, &cc, clock->freq_ppb);
 }
-/* TEMPORARY_WEAK_STUB */
-__attribute__((weak)) struct servo *servo_linreg_create(const struct servo_common_cfg *c, double freq_ppb)
-{
-	(void)c; (void)freq_ppb;
-	return NULL;
-}

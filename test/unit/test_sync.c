@@ -123,17 +123,35 @@ TEST(e2e_median_filter_and_asymmetry)
 	CHECK_EQ(e2e_delay_resp(&e, 99, 0, 0), 0); /* not ours */
 }
 
+/* One offset sample to a servo that uses offsetFromMaster only. */
+static enum servo_state pi_feed(struct servo *s, double offset, tmv_t local, double *adj)
+{
+	struct servo_meas m = { local, (tmv_t)llround(offset), 0, 0, *adj };
+	struct servo_out out;
+	enum servo_state st = servo_sample(s, &m, &out);
+
+	*adj = out.adj_ppb;
+	if (st == SERVO_JUMP) {
+		if (out.step_ns != -(tmv_t)llround(offset)) {
+			printf("  step %lld for offset %.0f\n", (long long)out.step_ns, offset);
+			abort();
+		}
+	}
+	return st;
+}
+
 /* A simulated clock with a constant frequency error, sampled once per s. */
 TEST(servo_pi_converges_from_250us_10ppm)
 {
-	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3, 0, 20000, 500000 };
-	struct servo *s = servo_pi_create(&cfg, 0);
+	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3 };
+	struct servo_common_cfg cc = { 0, 20000, 500000, 0, 0 };
+	struct servo *s = servo_pi_create(&cfg, &cc, 0);
 	double err = 250000, freq_err = 10000, adj = 0;
 	int k, saw_jump = 0, locked_at = -1;
 
 	servo_sync_interval(s, 1.0);
 	for (k = 0; k < 60; k++) {
-		enum servo_state st = servo_sample(s, (tmv_t)llround(err), (tmv_t)k * NS_PER_SEC, &adj);
+		enum servo_state st = pi_feed(s, err, (tmv_t)k * NS_PER_SEC, &adj);
 		if (st == SERVO_JUMP) {
 			saw_jump = 1;
 			err = 0;
@@ -152,21 +170,23 @@ TEST(servo_pi_converges_from_250us_10ppm)
 
 TEST(servo_pi_step_threshold_and_clamp)
 {
-	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3, 1000, 0, 1000 };
-	struct servo *s = servo_pi_create(&cfg, 0);
-	double adj;
-	servo_sample(s, 0, 0, &adj);
-	CHECK_EQ(servo_sample(s, 0, NS_PER_SEC, &adj), SERVO_LOCKED);
-	CHECK_EQ(servo_sample(s, 5000, 2 * NS_PER_SEC, &adj), SERVO_JUMP);
-	CHECK_EQ(servo_sample(s, 900, 3 * NS_PER_SEC, &adj), SERVO_LOCKED);
+	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3 };
+	struct servo_common_cfg cc = { 1000, 0, 1000, 0, 0 };
+	struct servo *s = servo_pi_create(&cfg, &cc, 0);
+	double adj = 0;
+	pi_feed(s, 0, 0, &adj);
+	CHECK_EQ(pi_feed(s, 0, NS_PER_SEC, &adj), SERVO_LOCKED);
+	CHECK_EQ(pi_feed(s, 5000, 2 * NS_PER_SEC, &adj), SERVO_JUMP);
+	CHECK_EQ(pi_feed(s, 900, 3 * NS_PER_SEC, &adj), SERVO_LOCKED);
 	CHECK(adj >= -1000 && adj <= 1000);
 	servo_destroy(s);
 }
 
 TEST(servo_pi_holdover_is_the_mean_adjustment)
 {
-	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3, 0, 20000, 500000 };
-	struct servo *s = servo_pi_create(&cfg, 0);
+	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3 };
+	struct servo_common_cfg cc = { 0, 20000, 500000, 0, 0 };
+	struct servo *s = servo_pi_create(&cfg, &cc, 0);
 	double err = 0, freq_err = -3000, adj = 0, worst_integrator = 0;
 	uint32_t x = 12345;
 	int k;
@@ -177,7 +197,7 @@ TEST(servo_pi_holdover_is_the_mean_adjustment)
 		double noise;
 		x = x * 1664525u + 1013904223u;
 		noise = ((double)(x >> 8) / (1 << 24) - 0.5) * 300;
-		servo_sample(s, (tmv_t)llround(err + noise), (tmv_t)k * NS_PER_SEC / 16, &adj);
+		pi_feed(s, err + noise, (tmv_t)k * NS_PER_SEC / 16, &adj);
 		err += (freq_err + adj) / 16;
 		if (k > 16 * 300 && fabs(adj + freq_err) > worst_integrator) {
 			worst_integrator = fabs(adj + freq_err);
