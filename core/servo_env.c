@@ -254,7 +254,13 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	env_prune(&e->fwd, now - (tmv_t)(e->window * 1e9));
 	env_prune(&e->rev, now - (tmv_t)(e->window * 1e9));
 	if (!e->rev.n) {
-		return SERVO_UNLOCKED;
+		if (!e->have_f || !s->locked_once) {
+			return SERVO_UNLOCKED;
+		}
+		/* stepped or reset: the frequency holds until a Delay_Req */
+		out->adj_ppb = servo_clamp(s, -e->f_smooth);
+		env_set_adj(e, now, out->adj_ppb);
+		return SERVO_LOCKED;
 	}
 	env_side_load(sa, &e->fwd, now, 1);
 	env_side_load(sb, &e->rev, now, -1);
