@@ -41,8 +41,10 @@ suite() {
 static_check() {
 	f=$(file build/ptpbox)
 	echo "$f"
+	n=$(stat -c %s build/ptpbox)
 	echo "$f" | grep -q "statically linked" &&
-		echo "build/ptpbox: $(stat -c %s build/ptpbox) bytes"
+		echo "build/ptpbox: $n bytes (budget 300 KiB = 307200 with all six applets)" &&
+		[ "$n" -le 307200 ]
 }
 valgrind_unit() {
 	command -v valgrind >/dev/null || { echo "valgrind missing"; return 1; }
