@@ -49,6 +49,8 @@
 #include "util.h"
 
 #define ENV_HOLD_TAU 60.0 /* s: averaging time of the held frequency */
+#define ENV_GAP_MIN_NS 20.0 /* below this a low point is never an outlier */
+#define ENV_REJECT_MAX 4     /* most points below the envelope left out */
 #define ENV_MAX 256 /* points per direction */
 #define ENV_BP 16   /* remembered adjustment changes, for C(t) of a past t3 */
 
@@ -224,6 +226,57 @@ static double env_excess(const struct env_side *s, double f, double floor)
 	return sum / (s->n - 1);
 }
 
+/* Leave out the lowest points of a side when they lie further below the
+ * rest than queueing delay makes plausible: the spacing of the j-th and
+ * (j+1)-th smallest of n exponential delays is Exp(beta / (n - j)), above
+ * 16 times its mean once in 9 million.  A queue never subtracts delay:
+ * such points are time stamps taken late at the sender, or corrupted or
+ * forged ones, and as the envelope they would hold the phase off for a
+ * whole window.  Up to ENV_REJECT_MAX at a time (a delay that really fell,
+ * a new path, has more points below the old envelope within a few
+ * samples).  f: the last frequency estimate, ppb; beta ns. */
+static void env_reject(struct env_side *s, double f, double beta)
+{
+	double r[ENV_REJECT_MAX + 1];
+	int idx[ENV_REJECT_MAX + 1], m = 0, k, j, drop = 0;
+
+	if (s->n < ENV_REJECT_MAX + 4 || beta <= 0) {
+		return;
+	}
+	for (k = 0; k < s->n; k++) { /* the ENV_REJECT_MAX + 1 lowest, sorted */
+		double v = s->v[k] - s->sign * f * s->dt[k];
+		if (m == ENV_REJECT_MAX + 1 && v >= r[m - 1]) {
+			continue;
+		}
+		j = m < ENV_REJECT_MAX + 1 ? m++ : m - 1;
+		for (; j > 0 && r[j - 1] > v; j--) {
+			r[j] = r[j - 1];
+			idx[j] = idx[j - 1];
+		}
+		r[j] = v;
+		idx[j] = k;
+	}
+	for (j = 1; j < m; j++) {
+		if (r[j] - r[j - 1] > fmax(16 * beta / (s->n - j), ENV_GAP_MIN_NS)) {
+			drop = j;
+		}
+	}
+	/* remove the `drop` lowest, highest index first so that the moves
+	 * from the end do not touch an index still to remove */
+	while (drop > 0) {
+		int hi = 0;
+		for (j = 1; j < drop; j++) {
+			hi = idx[j] > idx[hi] ? j : hi;
+		}
+		k = idx[hi];
+		idx[hi] = idx[--drop];
+		s->mean_dt += (s->mean_dt - s->dt[k]) / (s->n - 1);
+		s->n--;
+		s->dt[k] = s->dt[s->n];
+		s->v[k] = s->v[s->n];
+	}
+}
+
 static void env_window(struct env *e)
 {
 	double beta = e->beta > 0 ? e->beta : 1000;
@@ -265,6 +318,10 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	env_side_load(sa, &e->fwd, now, 1);
 	env_side_load(sb, &e->rev, now, -1);
 	span = -fmin(sa->dt[0], sb->dt[0]);
+	if (e->have_f) {
+		env_reject(sa, e->f, e->beta);
+		env_reject(sb, e->f, e->beta);
+	}
 	/* a longer span than the last estimate's, or half a window */
 	if (sa->n >= 2 && span >= 0.5 * e->interval &&
 	    (!e->have_f || span > e->f_span || span >= 0.5 * e->window)) {

@@ -172,6 +172,22 @@ TEST(servo_env_ignores_late_outliers)
 	servo_destroy(s);
 }
 
+/* A point below the envelope (a sender's stamp taken late, a forged
+ * originTimestamp 50 us in the future, one in 200) is left out: without
+ * that it would be the envelope and hold the phase 25 us off for a window. */
+TEST(servo_env_leaves_out_points_below_the_envelope)
+{
+	struct world w = { .x = 1e8, .f_osc = 3000, .beta = 200, .outlier_prob = 0.005,
+			   .outlier_ns = -50000, .rng = 11 };
+	struct servo *s = env_new();
+
+	simulate(&w, s, 0.125, 600, 100);
+	printf("  max |TE| %.1f ns\n", w.max_abs);
+	CHECK_EQ(w.steps, 1);
+	CHECK(w.max_abs < 100);
+	servo_destroy(s);
+}
+
 /* The frequency set by someone else (holdover) at an unknown time: the
  * servo forgets its points, keeps its frequency, does not step. */
 TEST(servo_env_external_frequency_and_reset)
