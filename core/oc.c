@@ -64,6 +64,9 @@ struct oc {
 	struct sel_cfg sel;
 	tmv_t ptsf_hold, wtr_at; /* wtr_at: next wait-to-restore end, ns */
 	tmv_t sync_gap_at;	 /* no sample by then: hold the frequency */
+	/* holding: frequency hold_ppb + hold_drift ppb/s x (now - hold_since) */
+	double hold_ppb, hold_drift;
+	tmv_t hold_since, hold_next; /* INT64_MAX: not drifting */
 	int servo_locked;
 	struct e2e e2e;
 	struct servo *servo;
@@ -201,12 +204,28 @@ static void update_parent(struct oc *o)
 
 /* Samples stopped (master lost, switching, Sync gap): run on the servo's
  * frequency estimate rather than its last proportional correction. */
-static void hold_frequency(struct oc *o)
+static void hold_frequency(struct oc *o, tmv_t now)
 {
-	if (!o->free_running && o->servo_locked) {
-		clk_adjfreq(o->clock, servo_holdover_ppb(o->servo));
-	}
 	o->sync_gap_at = INT64_MAX;
+	o->hold_next = INT64_MAX;
+	if (o->free_running || !o->servo_locked) {
+		return;
+	}
+	o->hold_ppb = servo_holdover_ppb(o->servo);
+	o->hold_drift = servo_holdover_drift(o->servo);
+	o->hold_since = now;
+	clk_adjfreq(o->clock, o->hold_ppb);
+	if (o->hold_drift != 0) {
+		/* a ramp: follow it, once a second */
+		o->hold_next = now + NS_PER_SEC;
+	}
+}
+
+static void hold_drift(struct oc *o, tmv_t now)
+{
+	clk_adjfreq(o->clock,
+		    o->hold_ppb + o->hold_drift * (double)(now - o->hold_since) * 1e-9);
+	o->hold_next = now + NS_PER_SEC;
 }
 
 static void select_master(struct oc *o, int best, const char *event, tmv_t now)
@@ -221,7 +240,7 @@ static void select_master(struct oc *o, int best, const char *event, tmv_t now)
 		uc_req_want(&o->m[o->selected].req, UC_SYNC, 0, now);
 		uc_req_want(&o->m[o->selected].req, UC_DELAY_RESP, 0, now);
 	}
-	hold_frequency(o);
+	hold_frequency(o, now);
 	o->selected = best;
 	/*
 	 * The servo keeps its lock and frequency: a fresh two-sample estimate
@@ -489,6 +508,7 @@ static void synchronize(struct oc *o, tmv_t now)
 			o->dreq_waiting_ts = 0;
 		}
 		clk_adjfreq(o->clock, out.adj_ppb);
+		o->hold_next = INT64_MAX;
 		o->servo_locked = s >= SERVO_LOCKED || (o->servo_locked && s == SERVO_JUMP);
 		/* two Sync intervals without a sample: hold the frequency */
 		o->sync_gap_at = now + 2 * log2_interval_ns(o->m[o->selected]
@@ -806,6 +826,7 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 	o->selected = -1;
 	o->wtr_at = INT64_MAX;
 	o->sync_gap_at = INT64_MAX;
+	o->hold_next = INT64_MAX;
 	o->free_running = cfg_int(c, OPT_free_running);
 	o->announce_timeout = cfg_int(c, OPT_announceReceiptTimeout);
 	o->utc_offset_cfg = cfg_int(c, OPT_utc_offset);
@@ -876,7 +897,10 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	check_announce_timeouts(o, now);
 	check_ptsf(o, now);
 	if (now >= o->sync_gap_at) {
-		hold_frequency(o);
+		hold_frequency(o, now);
+	}
+	if (now >= o->hold_next) {
+		hold_drift(o, now);
 	}
 	if (now >= o->wtr_at) {
 		run_bmca(o, "WAIT_TO_RESTORE", now);
@@ -908,6 +932,7 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	next = eng_min(next, announce_deadline(o));
 	next = eng_min(next, ptsf_deadline(o));
 	next = eng_min(next, o->sync_gap_at);
+	next = eng_min(next, o->hold_next);
 	if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
 	    o->e2e.have_sync) {
 		next = eng_min(next, o->next_dreq);

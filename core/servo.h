@@ -60,6 +60,9 @@ struct servo_ops {
 	 * the servo's estimate of the clock's frequency error, ppb, without
 	 * the reaction to the last (noisy) offset. */
 	double (*holdover_ppb)(struct servo *s);
+	/* How that frequency is drifting, ppb/s: hold holdover_ppb +
+	 * drift x (time since the last sample).  NULL: no drift estimate. */
+	double (*holdover_drift)(struct servo *s);
 	/* Forget the measurements (new master, clock stepped); keep the
 	 * frequency estimate and the lock. */
 	void (*reset)(struct servo *s);
@@ -137,6 +140,11 @@ static inline void servo_sync_interval(struct servo *s, double interval_s)
 static inline double servo_holdover_ppb(struct servo *s)
 {
 	return s->ops->holdover_ppb(s);
+}
+
+static inline double servo_holdover_drift(struct servo *s)
+{
+	return s->ops->holdover_drift ? s->ops->holdover_drift(s) : 0;
 }
 
 static inline void servo_reset(struct servo *s)

@@ -39,7 +39,9 @@
  * Control.  adj = -f - x(now) / tau: the frequency error cancelled, the
  * estimated offset removed over tau.
  *
- * Holdover: -f, the last window's frequency.
+ * Holdover: the mean adjustment of the last 60 s (while locked the phase
+ * is bounded, so that is the frequency error to within a few ns / 60 s),
+ * and its drift when that is a real ramp (env_holdover_drift).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -48,7 +50,9 @@
 #include "servo.h"
 #include "util.h"
 
-#define ENV_HOLD_TAU 60.0 /* s: averaging time of the held frequency */
+#define ENV_HOLD_TAU 60.0   /* s: averaging time of the held frequency */
+#define ENV_DRIFT_STEP 10.0 /* s between the held frequencies the drift is fitted to */
+#define ENV_DRIFT_N 60	    /* of them: 600 s */
 #define ENV_GAP_MIN_NS 20.0 /* below this a low point is never an outlier */
 #define ENV_REJECT_MAX 4     /* most points below the envelope left out */
 #define ENV_MAX 256 /* points per direction */
@@ -96,6 +100,9 @@ struct env {
 	double hold;	 /* ppb: mean adjustment while locked (holdover) */
 	tmv_t hold_t;	 /* local time of the last averaged adjustment, ns */
 	double hold_age; /* s averaged so far */
+	double hist[ENV_DRIFT_N]; /* hold every ENV_DRIFT_STEP s, ring */
+	int hist_n, hist_head;
+	double hist_age;	  /* hold_age of the last entry, s */
 	int have_hold;
 	struct env_side sa, sb; /* scratch, 8 KB */
 };
@@ -361,10 +368,21 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	if (!e->have_hold) {
 		e->hold = out->adj_ppb;
 		e->have_hold = 1;
+		e->hist_n = 0;
+		e->hist_age = 0;
 	} else {
 		double dt = fmin(fmax(0, (double)(now - e->hold_t) * 1e-9), 4 * e->interval);
 		e->hold_age += dt;
 		e->hold += (out->adj_ppb - e->hold) * fmin(1, dt / fmin(ENV_HOLD_TAU, e->hold_age));
+		if (e->hold_age >= e->hist_age + ENV_DRIFT_STEP) {
+			e->hist[(e->hist_head + e->hist_n) % ENV_DRIFT_N] = e->hold;
+			if (e->hist_n < ENV_DRIFT_N) {
+				e->hist_n++;
+			} else {
+				e->hist_head = (e->hist_head + 1) % ENV_DRIFT_N;
+			}
+			e->hist_age = e->hold_age;
+		}
 	}
 	e->hold_t = now;
 	env_set_adj(e, now, out->adj_ppb);
@@ -388,10 +406,42 @@ static void env_sync_interval(struct servo *s, double interval_s)
 	env_window(e);
 }
 
+/* The held frequency's drift, ppb/s: the least-squares slope of the mean
+ * adjustment sampled every ENV_DRIFT_STEP s over the last ENV_DRIFT_N of
+ * them.  A frequency random walk of w ppb/sqrt(s) has a chance slope over
+ * T s of sd w sqrt(6 / (5 T)), and extrapolating a random walk's chance
+ * trend doubles the holdover error instead of halving it: the drift
+ * counts only when above 4 such sd, a real ramp (aging, a temperature
+ * change), not the oscillator's wander (servo_wander). */
+static double env_holdover_drift(struct servo *s)
+{
+	struct env *e = container_of(s, struct env, servo);
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = e->hist_n, d, span;
+	int k;
+
+	if (!e->have_hold || e->hist_n < ENV_DRIFT_N / 2) {
+		return 0;
+	}
+	for (k = 0; k < e->hist_n; k++) {
+		double x = k * ENV_DRIFT_STEP, y = e->hist[(e->hist_head + k) % ENV_DRIFT_N];
+		sx += x;
+		sy += y;
+		sxx += x * x;
+		sxy += x * y;
+	}
+	d = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+	span = (n - 1) * ENV_DRIFT_STEP;
+	return fabs(d) < 4 * e->wander * sqrt(1.2 / span) ? 0 : d;
+}
+
+/* The mean adjustment, brought forward by the drift over its lag. */
 static double env_holdover_ppb(struct servo *s)
 {
 	struct env *e = container_of(s, struct env, servo);
-	return e->have_hold ? e->hold : e->last_adj;
+	if (!e->have_hold) {
+		return e->last_adj;
+	}
+	return servo_clamp(s, e->hold + env_holdover_drift(s) * ENV_HOLD_TAU);
 }
 
 static void env_reset(struct servo *s)
@@ -406,8 +456,15 @@ static void env_destroy(struct servo *s)
 	free(container_of(s, struct env, servo));
 }
 
-static const struct servo_ops env_ops = { env_sample,	    env_delay, env_sync_interval,
-					  env_holdover_ppb, env_reset, env_destroy };
+static const struct servo_ops env_ops = {
+	env_sample,
+	env_delay,
+	env_sync_interval,
+	env_holdover_ppb,
+	env_holdover_drift,
+	env_reset,
+	env_destroy,
+};
 
 struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb, double wander)
 {

@@ -188,8 +188,15 @@ static void lr_destroy(struct servo *s)
 	free(container_of(s, struct lr, servo));
 }
 
-static const struct servo_ops lr_ops = { lr_sample,	  NULL,	    lr_sync_interval,
-					 lr_holdover_ppb, lr_reset, lr_destroy };
+static const struct servo_ops lr_ops = {
+	lr_sample,
+	NULL,
+	lr_sync_interval,
+	lr_holdover_ppb,
+	NULL,
+	lr_reset,
+	lr_destroy,
+};
 
 /* freq_ppb: the clock's frequency adjustment now; held until two samples
  * give a frequency.  NULL when out of memory. */

@@ -128,8 +128,15 @@ static void pi_destroy(struct servo *s)
 	free(container_of(s, struct pi, servo));
 }
 
-static const struct servo_ops pi_ops = { pi_sample,	 NULL,	   pi_sync_interval,
-					 pi_holdover_ppb, pi_reset, pi_destroy };
+static const struct servo_ops pi_ops = {
+	pi_sample,
+	NULL,
+	pi_sync_interval,
+	pi_holdover_ppb,
+	NULL,
+	pi_reset,
+	pi_destroy,
+};
 
 struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, const struct servo_common_cfg *c,
 			      double freq_ppb)

@@ -6,7 +6,8 @@
 #  - failover: |TE| <= 1400 ns (OCP) at every second and every engine event
 #    through and after the switch from gm1 to gm2
 #  - holdover: the drift over 1000 s is what the held frequency error and
-#    the oscillator model (random walk, temperature) allow
+#    the oscillator model (random walk, temperature) allow; holdover-drift:
+#    a frequency ramp followed from the servo's drift estimate
 #  - g8265-selection: who is selected when, to the Sync interval
 #  - determinism: the same seed gives the same output, another seed not
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -200,6 +201,25 @@ for seed in 1 2 3; do
 		ko "holdover seed $seed: held frequency error $2 ppb (bound 5)"
 	[ "$7" != None ] && [ "$7" -le 1610 ] && awk -v v="$6" 'BEGIN { exit !(v <= 400) }' && ok ||
 		ko "holdover seed $seed: after the gm came back: converged $7 s, max|TE| $6 ns"
+done
+
+# ---- holdover with a frequency ramp: the servo's drift estimate ----
+# 7.9 ppb per 1000 s of ramp: a fixed frequency drifts about 4 us over the
+# 1000 s of holdover (checked: servo_wander 1 does not trust the drift),
+# following the estimated drift keeps it within 800 ns (seeds 1..3: 206,
+# 402, 252 ns; fixed: 4290, 4595, 4409 ns).
+drift_te() { # seed servo_wander: max|TE| ns over the holdover window
+	"$PTPSIM" "$S/holdover-drift.sim" --seed "$1" --set servo_wander="$2" --json >"$d/j" 2>"$d/e" &&
+		py "$d/j" "'%.1f' % j['nodes']['oc']['windows']['holdover']['max_abs_te_ns']"
+}
+for seed in 1 2 3; do
+	te_001=$(drift_te $seed 0.01) && te_1=$(drift_te $seed 1) ||
+		{ ko "holdover-drift seed $seed: exit $? $(cat "$d/e")"; continue; }
+	echo "holdover-drift seed $seed: max|TE| over 1000 s $te_001 ns following the drift, $te_1 ns on a fixed frequency"
+	awk -v v="$te_001" 'BEGIN { exit !(v <= 800) }' && ok ||
+		ko "holdover-drift seed $seed: max|TE| $te_001 ns > 800 following the drift"
+	awk -v v="$te_1" 'BEGIN { exit !(v >= 3000) }' && ok ||
+		ko "holdover-drift seed $seed: a fixed frequency drifted only $te_1 ns (the ramp is gone?)"
 done
 
 # ---- g8265-selection: exact switch times ----
