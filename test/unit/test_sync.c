@@ -236,3 +236,24 @@ TEST(soft_clock_true_error)
 	CHECK_EQ(clk_soft_true_error(c, &off, &ppb), -EINVAL);
 	clk_destroy(c);
 }
+
+/* servo_offset_threshold / servo_num_offset_values: s3 after that many
+ * offsets in a row within the threshold, back to s2 on one outside. */
+TEST(servo_locked_stable)
+{
+	struct servo_pi_cfg cfg = { 0, 0, 0.7, -0.3, 0.7, 0.3, 0.4, 0.3 };
+	struct servo_common_cfg cc = { 0, 0, 1000, 100, 3 };
+	struct servo *s = servo_pi_create(&cfg, &cc, 0);
+	double adj = 0;
+	int k;
+
+	pi_feed(s, 50, 0, &adj);
+	for (k = 1; k <= 2; k++) {
+		CHECK_EQ(pi_feed(s, 50, k * NS_PER_SEC, &adj), SERVO_LOCKED);
+	}
+	CHECK_EQ(pi_feed(s, -50, 3 * NS_PER_SEC, &adj), SERVO_LOCKED_STABLE);
+	CHECK_EQ(pi_feed(s, 20, 4 * NS_PER_SEC, &adj), SERVO_LOCKED_STABLE);
+	CHECK_EQ(pi_feed(s, 500, 5 * NS_PER_SEC, &adj), SERVO_LOCKED);
+	CHECK_EQ(pi_feed(s, 0, 6 * NS_PER_SEC, &adj), SERVO_LOCKED);
+	servo_destroy(s);
+}
