@@ -103,6 +103,12 @@ printf '[global]\nprofile ocp-dc\nlogSyncInterval 4\n' >"$d/bad.cfg"
 "$PTPBOX" oc -f "$d/bad.cfg" -i lo 2>"$d/e"; r=$?
 [ $r -eq 1 ] && grep -q "bad.cfg:3: logSyncInterval 4: out of range, allowed -7..3 (profile ocp-dc)" "$d/e" \
 	&& ok || ko "range error: exit $r, $(cat "$d/e")"
+printf '[global]\nclock_servo kalman\n' >"$d/bad.cfg"
+"$PTPBOX" oc -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "bad.cfg:2: clock_servo kalman: unknown value, allowed pi|linreg|envelope" "$d/e" && ok ||
+	ko "clock_servo: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --servo_wander=0 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "servo_wander 0: out of range, allowed 0.001..1000" "$d/e" && ok || ko "servo_wander: $(cat "$d/e")"
 printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"
 "$PTPBOX" gm -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "bad.cfg:2: frobnicate: unknown key" "$d/e" && ok || ko "unknown key"
 "$PTPBOX" gm -i lo --profile=g8265.1 --domainNumber=2 2>"$d/e"; [ $? -eq 1 ] && grep -q "command line: domainNumber 2: out of range, allowed 4..23" "$d/e" && ok || ko "cmdline range: $(cat "$d/e")"
