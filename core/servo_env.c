@@ -13,8 +13,9 @@
  * where the delays d are a fixed minimum plus one-sided queueing delay
  * (a queue only ever adds delay).  With a_i - C(t_i) and b_j + C(t_j):
  *     a_i - C - f t_i = x0 + dmin_ms + q_i,   b_j + C + f t_j = dmin_sm - x0 + q_j,   q >= 0.
- * For exponential q (the queueing model of G.8260 Appendix I and of most
- * PDV studies) the likelihood is exp(-sum q / beta) on q >= 0: the
+ * For exponential q (the waiting time of a queue with random arrivals,
+ * the usual model of packet delay variation) the likelihood is
+ * exp(-sum q / beta) on q >= 0: the
  * maximum-likelihood f minimises the summed residuals above the two lower
  * envelopes, a convex piecewise-linear function of f,
  *     G(f) = sum_i (a_i - f t_i) - N_a min_i (a_i - f t_i)
@@ -36,8 +37,12 @@
  * servo_wander.  Until a window spans half its length the frequency of
  * the last full window is kept (a master switch, a step, a restart).
  *
- * Control.  adj = -f - x(now) / tau: the frequency error cancelled, the
- * estimated offset removed over tau.
+ * Control.  adj = -f' - x(now) / tau, f' the estimates of f averaged over
+ * about a window: the frequency error cancelled, the estimated offset
+ * removed over tau = W / 4 (both tuned in the simulator's reference world).
+ *
+ * Outliers.  A point far below the rest of its side cannot be queueing:
+ * up to four such points are left out (env_reject).
  *
  * Holdover: the mean adjustment of the last 60 s (while locked the phase
  * is bounded, so that is the frequency error to within a few ns / 60 s),
