@@ -37,6 +37,20 @@ double servo_clamp(const struct servo *s, double v)
 	return v > s->max_ppb ? s->max_ppb : v < -s->max_ppb ? -s->max_ppb : v;
 }
 
+tmv_t servo_step_ns(double offset_ns)
+{
+	/* an offset from forged or corrupt timestamps can lie beyond tmv_t
+	 * (2^63 ns): llround() of it is unspecified (LLONG_MIN on x86-64, a
+	 * step the wrong way, and negating it overflows) */
+	if (isnan(offset_ns)) {
+		return 0;
+	}
+	if (fabs(offset_ns) >= 9223372036854775808.0) {
+		return offset_ns > 0 ? -INT64_MAX : INT64_MAX;
+	}
+	return -(tmv_t)llround(offset_ns);
+}
+
 enum servo_state servo_sample(struct servo *s, const struct servo_meas *m, struct servo_out *out)
 {
 	enum servo_state st;

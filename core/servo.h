@@ -97,6 +97,10 @@ int servo_step_due(struct servo *s, double offset_ns);
 /* |v| clamped to the servo's max_ppb. */
 double servo_clamp(const struct servo *s, double v);
 
+/* The step that removes an estimated offset of offset_ns: -offset_ns
+ * rounded, saturated at +/-INT64_MAX (0 for a NaN). */
+tmv_t servo_step_ns(double offset_ns);
+
 /* PI servo; gains kp = min(kp_scale * T^kp_exponent, kp_norm_max / T) and
  * the same for ki (T = sync interval, s) unless the *_const values are set
  * (non-zero).  linuxptp's pi_* keys. */

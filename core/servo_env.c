@@ -362,7 +362,7 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 		env_window(e);
 	}
 	if (servo_step_due(s, x)) {
-		out->step_ns = (tmv_t)llround(-x);
+		out->step_ns = servo_step_ns(x); /* saturated: x may exceed int64 */
 		out->adj_ppb = servo_clamp(s, -f);
 		env_forget(e, now, out->adj_ppb);
 		e->have_hold = 0;

@@ -159,7 +159,7 @@ static enum servo_state lr_sample(struct servo *s, const struct servo_meas *m,
 	}
 	out->offset_ns = a;
 	if (servo_step_due(s, a)) {
-		out->step_ns = -(tmv_t)llround(a);
+		out->step_ns = servo_step_ns(a); /* saturated: a may exceed int64 */
 		out->adj_ppb = l->last_adj = servo_clamp(s, -b);
 		l->n = 0;
 		return SERVO_JUMP;

@@ -42,6 +42,13 @@ struct pi {
 
 #define PI_HOLDOVER_TAU 60.0 /* s */
 
+/* The step that removes offset: -offset, where -INT64_MIN (an offset from
+ * forged timestamps) would overflow. */
+static tmv_t pi_step(tmv_t offset)
+{
+	return offset == INT64_MIN ? INT64_MAX : -offset;
+}
+
 static enum servo_state pi_sample(struct servo *s, const struct servo_meas *m,
 				  struct servo_out *out)
 {
@@ -64,19 +71,21 @@ static enum servo_state pi_sample(struct servo *s, const struct servo_meas *m,
 			return SERVO_UNLOCKED;
 		}
 		/* offset grows when the clock is fast: slow it down */
-		p->integrator -= (double)(offset - p->offset1) * 1e9 / (double)(local - p->local1);
+		/* in double: two arbitrary offsets' difference overflows int64 */
+		p->integrator -= ((double)offset - (double)p->offset1) * 1e9 /
+				 (double)(local - p->local1);
 		p->integrator = servo_clamp(s, p->integrator);
 		p->count = 2;
 		*adj = p->integrator;
 		if (servo_step_due(s, off)) {
-			out->step_ns = -offset;
+			out->step_ns = pi_step(offset);
 			return SERVO_JUMP;
 		}
 		break;
 	default:
 		if (servo_step_due(s, off)) {
 			*adj = p->integrator;
-			out->step_ns = -offset;
+			out->step_ns = pi_step(offset);
 			return SERVO_JUMP;
 		}
 		break;

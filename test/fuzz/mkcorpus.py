@@ -7,10 +7,13 @@ configuration files, pmc commands and ppsmon inputs, sit beside them):
   mgmt/     step sequences for fuzz_mgmt.c: the oc and gm converging,
             management GET and SET of every id, golden packets delivered
   unicast/  step sequences for fuzz_unicast.c: negotiation rounds
+  servo/    step sequences for fuzz_servo.c: each servo locking on a
+            simulated clock, then odd samples, resets, new intervals
 
 Run from anywhere: python3 test/fuzz/mkcorpus.py.  The formats are the
 harnesses' own (see the step switch of each); keep them in step.
 """
+import math
 import os
 import re
 import struct
@@ -147,7 +150,100 @@ def unicast_seeds():
     put("unicast", "many-clients", u_setup(max_clients=3, acl=1) + others + [2, 3, 200, 3] * 5)
 
 
+# ---- fuzz_servo.c steps ----
+def s_log(v, lo, hi):  # fz_log
+    return list(struct.pack(">H", round(65535 * math.log(v / lo) / math.log(hi / lo))))
+
+
+def s_frac(f):  # fz_frac
+    return list(struct.pack(">H", round(f * 32767 + 32767)))
+
+
+def s_thresh(v, lo, hi):
+    return [1] + s_log(v, lo, hi) if v else [0]
+
+
+def s_setup(kind, step=0, first=20000, max_ppb=500000, stable=(100, 10), freq=0.0,
+            log_interval=0, wander=1.0, pi_preset=0, pi_extra=(), f_osc=10000, x_us=1000):
+    """kind 0 pi, 1 linreg, 2 envelope; ns, ppb, s"""
+    s = [kind] + s_thresh(step, 1, 1e18) + s_thresh(first, 1, 1e18) + s_log(max_ppb, 1, 1e9)
+    s += s_thresh(stable[0], 1, 1e9) + list(struct.pack(">H", stable[1] - 1))
+    s += s_frac(freq / max_ppb) + [log_interval + 7]
+    if kind == 2:
+        s += s_log(wander, 0.001, 1000)
+    elif kind == 0:
+        s += [pi_preset] + list(pi_extra)
+    s += [0] + list(struct.pack(">I", 123456789))  # local 1.7e9 s + 0.12 s
+    s += s_frac(f_osc / max_ppb) + list(struct.pack(">i", x_us)) + [0, 0, 0, 42]
+    return s
+
+
+def s_burst(rounds, log_beta=4, outliers=False, one_way=False, jitter=0):
+    return [7, rounds - 1, log_beta | (0x10 if outliers else 0) | (0x20 if one_way else 0) |
+            jitter << 6]
+
+
+def s_sample(time=(0, 0), offset=(0, 10), ms_valid=1, delay=1000, ext_freq=None, dreq=None):
+    """time: (0, jitter s8) interval, (1, ns s16), (2, us s32), (3, ns i64);
+    offset: (0, delta s16), (1, s32), (2, i64), (3, extreme index)"""
+    f = time[0] | offset[0] << 2 | ms_valid << 4
+    f |= (0x20 if not isinstance(delay, int) or not 0 <= delay < 65536 else 0)
+    f |= 0x40 if ext_freq is not None else 0
+    f |= 0x80 if dreq is not None else 0
+    s = [0, f] + list(struct.pack([">b", ">h", ">i", ">q"][time[0]], time[1]))
+    s += list(struct.pack([">h", ">i", ">q", ">B"][offset[0]], offset[1]))
+    if f & 0x20:
+        s += [1, delay[1]] if delay[0] == "x" else [0] + list(struct.pack(">q", delay[1]))
+    else:
+        s += list(struct.pack(">H", delay))
+    if ext_freq is not None:
+        s += s_frac(ext_freq)
+    if dreq is not None:
+        s += list(struct.pack(">H", dreq))
+    return s
+
+
+def s_delay(t3=(0, 500), sm=(0, 1000)):
+    s = [4, t3[0] | sm[0] << 2]
+    s += list(struct.pack([">H", ">i", ">q", ">B"][t3[0]], t3[1]))
+    s += list(struct.pack([">H", ">i", ">q", ">B"][sm[0]], sm[1]))
+    return s
+
+
+def s_interval(log):
+    return [6 | (log + 7) << 3]
+
+
+S_RESET = [5]
+
+
+def servo_seeds():
+    for kind, name in enumerate(["pi", "linreg", "env"]):
+        lock = s_setup(kind) + s_burst(256) + s_burst(240, log_beta=8)
+        put("servo", "lock-" + name, lock)
+        odd = s_setup(kind, step=1e6, stable=(0, 1)) + s_burst(64)
+        odd += s_sample() + s_sample(time=(1, 0)) + s_sample(time=(1, -5)) + s_delay()
+        odd += s_sample(offset=(3, 0), dreq=900) + s_sample(offset=(3, 2), delay=("x", 0))
+        odd += s_sample(time=(3, 1 << 62), offset=(2, -(1 << 62)), delay=("i", 1 << 62))
+        odd += s_delay(t3=(2, -1), sm=(3, 0)) + s_delay(t3=(3, 2), sm=(2, 1 << 63 - 1))
+        odd += s_sample(ext_freq=0.5) + s_sample(ms_valid=0, ext_freq=-1.0)
+        odd += S_RESET + s_burst(32) + s_interval(-7) + s_burst(200, jitter=3)
+        odd += s_interval(4) + s_burst(40) + S_RESET + s_sample(time=(2, 1800 * 1000000))
+        odd += s_burst(40)
+        put("servo", "odd-" + name, odd)
+        put("servo", "pps-" + name,
+            s_setup(kind, log_interval=0) + s_burst(256, log_beta=2, one_way=True))
+        put("servo", "outliers-" + name,
+            s_setup(kind, log_interval=-4, first=0, step=1e9, max_ppb=1e9, f_osc=-2e5) +
+            s_burst(256, log_beta=7, outliers=True) + s_burst(240, log_beta=7, outliers=True))
+    put("servo", "pi-sw-gains", s_setup(0, pi_preset=1) + s_burst(200, log_beta=10))
+    put("servo", "pi-const-gains",
+        s_setup(0, pi_preset=2, pi_extra=[1] + s_log(1.0, 1e-6, 1e6) + [1] + s_log(0.5, 1e-6, 1e6))
+        + s_burst(100))
+
+
 if __name__ == "__main__":
     msg_seeds()
     mgmt_seeds()
     unicast_seeds()
+    servo_seeds()

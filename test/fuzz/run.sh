@@ -3,7 +3,8 @@
 #   run.sh [SECONDS [NAME...]]   each harness for SECONDS (default 20: the
 #                                test suite; 600 and more: a long run for
 #                                humans), all of them or the NAMEs given
-# Harnesses (test/fuzz/fuzz_NAME.c): msg, config, unicast, mgmt, ppsmon, pmc.
+# Harnesses (test/fuzz/fuzz_NAME.c): msg, config, unicast, mgmt, ppsmon, pmc,
+# servo.
 # Each first replays test/fuzz/regress/NAME/* (inputs that once crashed it),
 # then fuzzes from the seeds in test/fuzz/corpus/NAME/; what it learns goes
 # to build/fuzz/work/NAME, never into the tree.  One PASS line per harness;
@@ -13,7 +14,7 @@ set -e
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-all="msg config unicast mgmt ppsmon pmc"
+all="msg config unicast mgmt ppsmon pmc servo"
 names=${*:-$all}
 out=build/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
