@@ -89,10 +89,10 @@ done
 # not to the mode's name); ref-sw: a host's noisy software stamps, against
 # a PI loop with ptp4l's software gains (kp 0.1, ki 0.001) in the same world
 # and seeds.  Bounds: rms max converged_s per world and logSyncInterval.
-# Measured with the envelope servo (seeds 1..3): ref-hw 0: rms 28.5..32.3,
-# max 96..118, converged 4 s; -3: rms 9.9..10.5, max 41..46, 2 s;
-# swmode the same within 1 ns; ref-sw 0: rms 380..450 (PI 1166..1598),
-# -3: 275..308 (PI 687..843).  Targets: 38 / 27 (hw), 38 / 20 (swmode),
+# Measured with the envelope servo (seeds 1..3): ref-hw 0: rms 28.6..32.3,
+# max 100..118, converged 4 s; -3: rms 10.0..10.7, max 41..67, 2 s;
+# swmode the same; ref-sw 0: rms 371..462 (PI 1166..1598), -3: 251..271
+# (PI 687..843).  Targets: 38 / 27 (hw), 38 / 20 (swmode),
 # 0.5 x PI (ref-sw); converged no later than with the PI servo (4 s, 2 s).
 bounds() {
 	case "$1 $2" in
