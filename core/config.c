@@ -34,6 +34,7 @@ static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI },
 					       { "linreg", SERVO_LINREG },
 					       { "envelope", SERVO_ENVELOPE },
 					       { NULL, 0 } };
+static const struct opt_enum tc_egress_enum[] = { { "one_step", 0 }, { "two_step", 1 }, { NULL, 0 } };
 static const struct opt_enum time_source_enum[] = { { "file", TSRC_FILE }, { "tod", TSRC_TOD },
 						    { NULL, 0 } };
 static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
