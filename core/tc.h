@@ -123,6 +123,7 @@ void tc_destroy(struct tc *t);
 struct tc_frame {
 	size_t ptp_off, ptp_len; /* PTP message in the frame */
 	size_t udp_off;		 /* UDP header; 0 for PTP over Ethernet */
+	size_t ip_off;		 /* IPv4/IPv6 header */
 	int ip;			 /* 4, 6, or 0 for PTP over Ethernet */
 	int event;		 /* UDP 319 or an event messageType over Ethernet */
 };

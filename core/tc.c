@@ -1,0 +1,654 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * End-to-end transparent clock engine; see tc.h for what it does.
+ * IEEE 1588-2019 10.2 (E2E TC), 10.2.2 (residence time), OCP 7.9-7.10.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ds.h"
+#include "mgmt.h"
+#include "tc.h"
+#include "wire.h"
+
+#define TC_EVENTS 512 /* event messages sent, by id (ring) */
+#define TC_HELD 64    /* Follow_Up / Delay_Resp waiting for a timestamp */
+#define TC_EVENT_TTL_NS 2000000000LL
+
+enum { EV_FREE, EV_WAIT_TS, EV_DONE, EV_FAILED };
+
+/* An event message as the general message that carries its residence
+ * names it: Sync by its own sourcePortIdentity, Delay_Req likewise (the
+ * Delay_Resp's requestingPortIdentity). */
+struct tc_key {
+	uint8_t type; /* SYNC or DELAY_REQ */
+	uint8_t domain;
+	uint16_t seq;
+	uint8_t port_id[10];
+};
+
+struct tc_event {
+	int state, id, port, two_step;
+	struct tc_key key;
+	tmv_t rx_ts, written; /* ingress stamp; one-step: the egress time written */
+	tmv_t residence;      /* two-step, EV_DONE: tx - rx, ns */
+	tmv_t expires;
+};
+
+struct tc_held {
+	int used, port; /* egress port */
+	int ev_port;	/* the port its event message left by */
+	struct tc_key key;
+	tmv_t deadline;
+	size_t len;
+	struct tc_frame f;
+	uint8_t frame[TC_FRAME_MAX];
+};
+
+struct tc {
+	struct tc_ops ops;
+	const struct config *cfg;
+	int n, mode;
+	char names[TC_MAX_PORTS][32];
+	struct tc_port_stats st[TC_MAX_PORTS + 1];
+	struct tc_event ev[TC_EVENTS];
+	int ev_next;
+	struct tc_held held[TC_HELD];
+	uint8_t scratch[TC_FRAME_MAX];
+};
+
+#define PTP_HDR_LEN 34
+#define PTP_TWO_STEP 0x02 /* flagField octet 0 */
+
+/* ---- frames ---- */
+
+int tc_frame_parse(const uint8_t *fr, size_t len, struct tc_frame *f)
+{
+	size_t off = 14, end = len, udp;
+	uint16_t et, dport, ulen;
+	int tags = 0;
+	const uint8_t *p;
+
+	memset(f, 0, sizeof(*f));
+	if (len < 14) {
+		return -EPROTO;
+	}
+	et = get_be16(fr + 12);
+	while ((et == 0x8100 || et == 0x88a8) && tags < 2 && len >= off + 4) {
+		et = get_be16(fr + off + 2);
+		off += 4;
+		tags++;
+	}
+	if (et == 0x88F7) { /* 1588 Annex E */
+		f->ptp_off = off;
+		f->ptp_len = len - off;
+		if (f->ptp_len < 1) {
+			return -EBADMSG;
+		}
+		f->event = (fr[off] & 0x0f) < 8;
+	} else if (et == 0x0800) {
+		size_t ihl;
+		if (len < off + 20 || (fr[off] >> 4) != 4 || fr[off + 9] != 17 ||
+		    (get_be16(fr + off + 6) & 0x3fff)) {
+			return -EPROTO; /* not IPv4 UDP, or a fragment */
+		}
+		ihl = (size_t)(fr[off] & 0x0f) * 4;
+		end = off + get_be16(fr + off + 2);
+		udp = off + ihl;
+		f->ip = 4;
+		f->ip_off = off;
+		if (ihl < 20 || len < udp + 8) {
+			return -EPROTO;
+		}
+		f->udp_off = udp;
+	} else if (et == 0x86DD) {
+		if (len < off + 48 || (fr[off] >> 4) != 6 || fr[off + 6] != 17) {
+			return -EPROTO; /* not UDP right after the IPv6 header */
+		}
+		udp = off + 40;
+		end = udp + get_be16(fr + off + 4);
+		f->ip = 6;
+		f->ip_off = off;
+		f->udp_off = udp;
+	} else {
+		return -EPROTO;
+	}
+	if (f->ip) {
+		dport = get_be16(fr + f->udp_off + 2);
+		if (dport != 319 && dport != 320) {
+			return -EPROTO;
+		}
+		f->event = dport == 319;
+		ulen = get_be16(fr + f->udp_off + 4);
+		/* the whole datagram must be here for its checksum to hold */
+		if (end > len || ulen < 8 || f->udp_off + ulen > end) {
+			return -EBADMSG;
+		}
+		f->ptp_off = f->udp_off + 8;
+		f->ptp_len = ulen - 8u;
+	}
+	p = fr + f->ptp_off;
+	if (f->ptp_len < PTP_HDR_LEN || (p[1] & 0x0f) != 2 || get_be16(p + 2) < PTP_HDR_LEN ||
+	    get_be16(p + 2) > f->ptp_len) {
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
+static uint16_t csum_update(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+void tc_frame_add_correction(uint8_t *fr, const struct tc_frame *f, int64_t delta)
+{
+	uint8_t *c = fr + f->ptp_off + 8;
+	uint64_t old = get_be64(c), new = old + (uint64_t)delta;
+	int k;
+
+	put_be64(c, new);
+	if (!f->ip || (f->ip == 4 && get_be16(fr + f->udp_off + 6) == 0)) {
+		return; /* no checksum to keep */
+	}
+	/* the correctionField sits 16 octets into the UDP header: its words
+	 * are checksum words */
+	for (k = 0; k < 4; k++) {
+		uint16_t hc = get_be16(fr + f->udp_off + 6);
+		hc = csum_update(hc, (uint16_t)(old >> (48 - 16 * k)),
+				 (uint16_t)(new >> (48 - 16 * k)));
+		put_be16(fr + f->udp_off + 6, hc ? hc : 0xffff);
+	}
+}
+
+static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
+{
+	size_t k;
+	for (k = 0; k + 1 < n; k += 2) {
+		s += get_be16(p + k);
+	}
+	if (n & 1) {
+		s += (uint32_t)p[n - 1] << 8;
+	}
+	return s;
+}
+
+static uint16_t csum_fold(uint32_t s)
+{
+	while (s >> 16) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	return (uint16_t)~s;
+}
+
+/* The checksum over pseudo-header and UDP datagram, checksum field as is. */
+static uint16_t udp_csum(const uint8_t *fr, const struct tc_frame *f)
+{
+	uint16_t ulen = get_be16(fr + f->udp_off + 4);
+	uint32_t s = 17u + ulen;
+
+	if (f->ip == 4) {
+		s = csum_add(s, fr + f->ip_off + 12, 8); /* source, destination */
+	} else {
+		s = csum_add(s, fr + f->ip_off + 8, 32);
+	}
+	return csum_fold(csum_add(s, fr + f->udp_off, ulen));
+}
+
+int tc_frame_udp_ok(const uint8_t *fr, const struct tc_frame *f)
+{
+	if (!f->ip) {
+		return 1;
+	}
+	if (f->ip == 4 && get_be16(fr + f->udp_off + 6) == 0) {
+		return 1;
+	}
+	return udp_csum(fr, f) == 0;
+}
+
+int tc_frame_build(uint8_t *out, const uint8_t dst_mac[6], const uint8_t src_mac[6],
+		   const struct net_addr *src, const struct net_addr *dst, int event,
+		   const uint8_t *msg, size_t len)
+{
+	const uint8_t *sa, *da;
+	int alen = net_addr_bytes(src, &sa), ip = alen == 16 ? 6 : 4;
+	size_t iph = ip == 4 ? 20 : 40, udp = 14 + iph, total = udp + 8 + len;
+	struct tc_frame f;
+	uint16_t port = event ? 319 : 320, c;
+
+	if (net_addr_bytes(dst, &da) != alen || (alen != 4 && alen != 16) || total > TC_FRAME_MAX) {
+		return -EMSGSIZE;
+	}
+	memset(out, 0, udp + 8);
+	memcpy(out, dst_mac, 6);
+	memcpy(out + 6, src_mac, 6);
+	put_be16(out + 12, ip == 4 ? 0x0800 : 0x86DD);
+	if (ip == 4) {
+		uint8_t *h = out + 14;
+		h[0] = 0x45;
+		put_be16(h + 2, (uint16_t)(iph + 8 + len));
+		h[8] = 64;
+		h[9] = 17;
+		memcpy(h + 12, sa, 4);
+		memcpy(h + 16, da, 4);
+		put_be16(h + 10, csum_fold(csum_add(0, h, 20)));
+	} else {
+		uint8_t *h = out + 14;
+		h[0] = 0x60;
+		put_be16(h + 4, (uint16_t)(8 + len));
+		h[6] = 17;
+		h[7] = 64;
+		memcpy(h + 8, sa, 16);
+		memcpy(h + 24, da, 16);
+	}
+	put_be16(out + udp, port);
+	put_be16(out + udp + 2, port);
+	put_be16(out + udp + 4, (uint16_t)(8 + len));
+	memcpy(out + udp + 8, msg, len);
+	f.ip = ip;
+	f.ip_off = 14;
+	f.udp_off = udp;
+	c = udp_csum(out, &f);
+	put_be16(out + udp + 6, c ? c : 0xffff);
+	return (int)total;
+}
+
+/* ---- engine ---- */
+
+static void tc_log(struct tc *t, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void tc_log(struct tc *t, int level, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (level > t->ops.eng.log_level || !t->ops.eng.log) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	t->ops.eng.log(t->ops.eng.io, level, line);
+}
+
+struct tc *tc_create(const struct config *cfg, int n_ports, const char *const *names,
+		     const struct tc_ops *ops, char *err, size_t errlen)
+{
+	struct tc *t;
+	int i;
+
+	if (n_ports < 2 || n_ports > TC_MAX_PORTS || !ops->send_frame || !ops->egress ||
+	    !ops->eng.clk) {
+		snprintf(err, errlen, "a transparent clock needs 2..%d ports", TC_MAX_PORTS);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->ops = *ops;
+	t->cfg = cfg;
+	t->n = n_ports;
+	t->mode = cfg_int(cfg, OPT_tc_egress);
+	for (i = 0; i < n_ports; i++) {
+		snprintf(t->names[i], sizeof(t->names[i]), "%s", names[i]);
+	}
+	return t;
+}
+
+void tc_destroy(struct tc *t)
+{
+	free(t);
+}
+
+const struct tc_port_stats *tc_port_stats(const struct tc *t, int port)
+{
+	return port >= 1 && port <= t->n ? &t->st[port] : NULL;
+}
+
+static void key_of(struct tc_key *k, uint8_t type, const uint8_t *ptp, const uint8_t *port_id)
+{
+	memset(k, 0, sizeof(*k));
+	k->type = type;
+	k->domain = ptp[4];
+	k->seq = get_be16(ptp + 30);
+	memcpy(k->port_id, port_id, 10);
+}
+
+static int key_eq(const struct tc_key *a, const struct tc_key *b)
+{
+	return a->type == b->type && a->domain == b->domain && a->seq == b->seq &&
+	       !memcmp(a->port_id, b->port_id, 10);
+}
+
+static void note_residence(struct tc_port_stats *s, tmv_t res)
+{
+	s->res_n++;
+	s->res_sum += (double)res;
+	if ((double)res > s->res_max) {
+		s->res_max = (double)res;
+	}
+}
+
+/* Send a copy of frame (parsed as f) out of port, correctionField + add
+ * ns.  Returns the id, or -errno (counted). */
+static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
+		   const struct tc_frame *f, tmv_t add, int want_ts)
+{
+	struct tc_port_stats *s = &t->st[port];
+	int id;
+
+	memcpy(t->scratch, frame, len);
+	if (add) {
+		tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
+		s->corrected++;
+	}
+	id = t->ops.send_frame(t->ops.eng.io, port, t->scratch, len, want_ts);
+	if (id < 0) {
+		s->tx_err++;
+		return id;
+	}
+	s->tx_frames++;
+	if (f->ptp_len) {
+		s->tx_msg[frame[f->ptp_off] & 0x0f]++;
+	}
+	return id;
+}
+
+static struct tc_event *event_slot(struct tc *t)
+{
+	struct tc_event *e = &t->ev[t->ev_next];
+	t->ev_next = (t->ev_next + 1) % TC_EVENTS;
+	return e;
+}
+
+static struct tc_event *event_find(struct tc *t, int port, const struct tc_key *k)
+{
+	int i;
+	for (i = 0; i < TC_EVENTS; i++) {
+		struct tc_event *e = &t->ev[i];
+		if (e->state != EV_FREE && e->two_step && e->port == port && key_eq(&e->key, k)) {
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* A Sync or Delay_Req: to every egress port, with the residence written
+ * ahead (one_step) or left for its Follow_Up / Delay_Resp (two_step). */
+static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
+		     const struct tc_frame *f, tmv_t rx_ts, tmv_t now)
+{
+	const uint8_t *ptp = fr + f->ptp_off;
+	uint8_t type = ptp[0] & 0x0f;
+	int two_step = t->mode == TC_TWO_STEP && (type == DELAY_REQ || (ptp[6] & PTP_TWO_STEP));
+	int port;
+
+	for (port = 1; port <= t->n; port++) {
+		struct tc_event *e;
+		tmv_t res = 0, tnow = 0;
+		int id;
+
+		if (!(out & (1u << port))) {
+			continue;
+		}
+		if (!two_step) {
+			/* 10.2.2.1.1: up to the last reading before the send */
+			if (clk_gettime(t->ops.eng.clk, &tnow) == 0 && tnow > rx_ts) {
+				res = tnow - rx_ts;
+			}
+			note_residence(&t->st[port], res);
+		}
+		id = forward(t, port, fr, len, f, res, 1);
+		if (id < 0) {
+			continue;
+		}
+		e = event_slot(t);
+		memset(e, 0, sizeof(*e));
+		e->state = EV_WAIT_TS;
+		e->id = id;
+		e->port = port;
+		e->two_step = two_step;
+		key_of(&e->key, type, ptp, ptp + 20);
+		e->rx_ts = rx_ts;
+		e->written = res ? tnow : 0;
+		e->expires = now + TC_EVENT_TTL_NS;
+	}
+}
+
+static void hold(struct tc *t, int port, int ev_port, const uint8_t *fr, size_t len,
+		 const struct tc_frame *f, const struct tc_key *k, tmv_t now)
+{
+	int i;
+	for (i = 0; i < TC_HELD; i++) {
+		struct tc_held *h = &t->held[i];
+		if (!h->used) {
+			h->used = 1;
+			h->port = port;
+			h->ev_port = ev_port;
+			h->key = *k;
+			h->deadline = now + TC_HOLD_NS;
+			h->len = len;
+			h->f = *f;
+			memcpy(h->frame, fr, len);
+			return;
+		}
+	}
+	t->st[port].dropped_late++; /* no room: as if it had waited too long */
+}
+
+/* A Follow_Up (of a Sync) or Delay_Resp (of a Delay_Req), two_step. */
+static void on_general_two_step(struct tc *t, uint32_t out, int in_port, const uint8_t *fr,
+				size_t len, const struct tc_frame *f, tmv_t now)
+{
+	const uint8_t *ptp = fr + f->ptp_off;
+	uint8_t type = ptp[0] & 0x0f;
+	struct tc_key k;
+	int port;
+
+	if (type == DELAY_RESP) {
+		struct tc_event *e;
+		if (f->ptp_len < 54) {
+			t->st[in_port].rx_bad++;
+			return;
+		}
+		/* the Delay_Req left by the port its answer came in by */
+		key_of(&k, DELAY_REQ, ptp, ptp + 44);
+		e = event_find(t, in_port, &k);
+		for (port = 1; port <= t->n; port++) {
+			if (!(out & (1u << port))) {
+				continue;
+			}
+			if (!e || e->state == EV_FAILED) {
+				t->st[port].dropped_unmatched++;
+			} else if (e->state == EV_DONE) {
+				forward(t, port, fr, len, f, e->residence, 0);
+			} else { /* released by the Delay_Req's timestamp */
+				hold(t, port, in_port, fr, len, f, &k, now);
+			}
+		}
+		return;
+	}
+	key_of(&k, SYNC, ptp, ptp + 20);
+	for (port = 1; port <= t->n; port++) {
+		struct tc_event *e;
+		if (!(out & (1u << port))) {
+			continue;
+		}
+		e = event_find(t, port, &k);
+		if (!e || e->state == EV_FAILED) {
+			t->st[port].dropped_unmatched++;
+		} else if (e->state == EV_DONE) {
+			forward(t, port, fr, len, f, e->residence, 0);
+		} else { /* released by the Sync's timestamp */
+			hold(t, port, port, fr, len, f, &k, now);
+		}
+	}
+}
+
+void tc_rx(struct tc *t, int port, const uint8_t *fr, size_t len, tmv_t rx_ts, tmv_t now)
+{
+	struct tc_frame f;
+	uint32_t out;
+	uint8_t type;
+	int p, rc;
+
+	if (port < 1 || port > t->n || len > TC_FRAME_MAX) {
+		if (port >= 1 && port <= t->n) {
+			t->st[port].rx_bad++;
+		}
+		return;
+	}
+	out = t->ops.egress(t->ops.eng.io, port, fr, len) & ~(1u << port);
+	out &= ((2u << t->n) - 1) & ~1u;
+	t->st[port].rx_frames++;
+	rc = tc_frame_parse(fr, len, &f);
+	if (rc == 0) {
+		type = fr[f.ptp_off] & 0x0f;
+		t->st[port].rx_msg[type]++;
+		if ((type == SYNC || type == DELAY_REQ) && f.event) {
+			if (rx_ts) {
+				on_event(t, out, fr, len, &f, rx_ts, now);
+				return;
+			}
+			rc = -EBADMSG; /* no ingress stamp: cannot correct */
+		} else if (t->mode == TC_TWO_STEP && !f.event &&
+			   (type == FOLLOW_UP || type == DELAY_RESP)) {
+			on_general_two_step(t, out, port, fr, len, &f, now);
+			return;
+		}
+	}
+	if (rc) {
+		t->st[port].rx_bad++;
+	}
+	/* everything else, and what we cannot parse: unchanged */
+	for (p = 1; p <= t->n; p++) {
+		if (out & (1u << p)) {
+			forward(t, p, fr, len, &f, 0, 0);
+		}
+	}
+}
+
+static void release(struct tc *t, const struct tc_event *e)
+{
+	int i;
+
+	for (i = 0; i < TC_HELD; i++) {
+		struct tc_held *h = &t->held[i];
+		if (!h->used || h->ev_port != e->port || !key_eq(&h->key, &e->key)) {
+			continue;
+		}
+		if (e->state == EV_DONE) {
+			forward(t, h->port, h->frame, h->len, &h->f, e->residence, 0);
+		} else {
+			t->st[h->port].dropped_unmatched++;
+		}
+		h->used = 0;
+	}
+}
+
+void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
+{
+	int i;
+	(void)now;
+
+	for (i = 0; i < TC_EVENTS; i++) {
+		struct tc_event *e = &t->ev[i];
+		struct tc_port_stats *s;
+		if (e->state != EV_WAIT_TS || e->id != id) {
+			continue;
+		}
+		s = &t->st[e->port];
+		if (!tx_ts) {
+			s->tx_ts_missing++;
+			e->state = EV_FAILED;
+		} else if (e->two_step) {
+			e->residence = tx_ts - e->rx_ts;
+			e->state = EV_DONE;
+			note_residence(s, e->residence);
+		} else {
+			e->state = EV_DONE;
+			if (e->written) {
+				double wa = (double)(tx_ts - e->written);
+				s->wa_n++;
+				s->wa_sum += wa;
+				if (wa > s->wa_max) {
+					s->wa_max = wa;
+				}
+			}
+		}
+		if (e->two_step) {
+			release(t, e);
+		}
+		return;
+	}
+}
+
+tmv_t tc_tick(struct tc *t, tmv_t now)
+{
+	tmv_t next = INT64_MAX;
+	int i;
+
+	for (i = 0; i < TC_HELD; i++) {
+		struct tc_held *h = &t->held[i];
+		if (!h->used) {
+			continue;
+		}
+		if (now >= h->deadline) {
+			t->st[h->port].dropped_late++;
+			h->used = 0;
+		} else {
+			next = eng_min(next, h->deadline);
+		}
+	}
+	for (i = 0; i < TC_EVENTS; i++) {
+		struct tc_event *e = &t->ev[i];
+		if (e->state != EV_FREE && now >= e->expires) {
+			if (e->state == EV_WAIT_TS) {
+				t->st[e->port].tx_ts_missing++;
+			}
+			e->state = EV_FREE;
+		}
+	}
+	return next;
+}
+
+void tc_log_summary(struct tc *t)
+{
+	int p;
+
+	for (p = 1; p <= t->n; p++) {
+		const struct tc_port_stats *s = &t->st[p];
+		tc_log(t, LOG_INFO,
+		       "port %d (%s): rx %llu tx %llu corrected %llu residence mean %.0f max %.0f ns "
+		       "(%llu) write-ahead error mean %.0f max %.0f ns (%llu) bad %llu "
+		       "unmatched %llu late %llu tx_err %llu ts_missing %llu",
+		       p, t->names[p - 1], (unsigned long long)s->rx_frames,
+		       (unsigned long long)s->tx_frames, (unsigned long long)s->corrected,
+		       s->res_n ? s->res_sum / (double)s->res_n : 0.0, s->res_max,
+		       (unsigned long long)s->res_n, s->wa_n ? s->wa_sum / (double)s->wa_n : 0.0,
+		       s->wa_max, (unsigned long long)s->wa_n, (unsigned long long)s->rx_bad,
+		       (unsigned long long)s->dropped_unmatched, (unsigned long long)s->dropped_late,
+		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing);
+	}
+}
+
+int tc_mgmt_get(struct tc *t, struct mgmt_value *v, tmv_t now)
+{
+	(void)now;
+	if (v->id != MID_DEFAULT_DATA_SET) {
+		return -MERR_NOT_SUPPORTED;
+	}
+	default_ds_from_config(t->cfg, &v->u.dds);
+	v->u.dds.numberPorts = (uint16_t)t->n;
+	v->u.dds.twoStepFlag = t->mode == TC_TWO_STEP;
+	v->u.dds.slaveOnly = 0;
+	return 0;
+}

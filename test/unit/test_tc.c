@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The transparent clock engine (core/tc.c): frames, checksums, one-step
+ * write-ahead and two-step residence, with a fake clock and ports. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/config.h"
+#include "../../core/tc.h"
+#include "../../core/wire.h"
+#include "test.h"
+
+static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 }, mac_b[6] = { 2, 0, 0, 0, 0, 2 };
+
+static struct net_addr v4(int last)
+{
+	struct net_addr a;
+	struct sockaddr_in *s = (struct sockaddr_in *)&a.ss;
+	memset(&a, 0, sizeof(a));
+	s->sin_family = AF_INET;
+	s->sin_addr.s_addr = htonl(0x0a000000u | (unsigned)last);
+	a.len = sizeof(*s);
+	return a;
+}
+
+static struct net_addr v6(int last)
+{
+	struct net_addr a;
+	struct sockaddr_in6 *s = (struct sockaddr_in6 *)&a.ss;
+	memset(&a, 0, sizeof(a));
+	s->sin6_family = AF_INET6;
+	s->sin6_addr.s6_addr[0] = 0xfd;
+	s->sin6_addr.s6_addr[15] = (uint8_t)last;
+	a.len = sizeof(*s);
+	return a;
+}
+
+/* A PTP frame: messageType type, sequenceId seq, flags (two-step), from
+ * port identity id_last; Delay_Resp's requestingPortIdentity req_last. */
+static int ptp_frame(uint8_t *out, int ip, uint8_t type, uint16_t seq, int two_step, int id_last,
+		     int req_last)
+{
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct net_addr s = ip == 4 ? v4(1) : v6(1), d = ip == 4 ? v4(2) : v6(2);
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = type;
+	m.hdr.versionPTP = 2;
+	m.hdr.minorVersionPTP = 1;
+	m.hdr.sequenceId = seq;
+	m.hdr.flagField = two_step ? 0x0200 : 0;
+	m.hdr.sourcePortIdentity.clockIdentity.id[7] = (uint8_t)id_last;
+	m.hdr.sourcePortIdentity.portNumber = 1;
+	m.hdr.correctionField = 5 * 65536; /* 5 ns already */
+	if (type == DELAY_RESP) {
+		m.body.delay_resp.requestingPortIdentity.clockIdentity.id[7] = (uint8_t)req_last;
+		m.body.delay_resp.requestingPortIdentity.portNumber = 1;
+	}
+	n = msg_pack(&m, buf, sizeof(buf));
+	if (n < 0) {
+		return n;
+	}
+	return tc_frame_build(out, mac_b, mac_a, &s, &d, type < 8, buf, (size_t)n);
+}
+
+static int64_t correction_ns(const uint8_t *fr, size_t len)
+{
+	struct tc_frame f;
+	if (tc_frame_parse(fr, len, &f)) {
+		return INT64_MIN;
+	}
+	return (int64_t)get_be64(fr + f.ptp_off + 8) / 65536;
+}
+
+TEST(tc_frame_parse_build_checksum)
+{
+	uint8_t fr[TC_FRAME_MAX];
+	int ip;
+
+	for (ip = 4; ip <= 6; ip += 2) {
+		struct tc_frame f;
+		int n = ptp_frame(fr, ip, SYNC, 7, 1, 1, 0), k;
+		uint64_t x = 0x123456789abcdefULL;
+
+		CHECK(n > 0);
+		CHECK_EQ(tc_frame_parse(fr, (size_t)n, &f), 0);
+		CHECK_EQ(f.ip, ip);
+		CHECK_EQ(f.event, 1);
+		CHECK(tc_frame_udp_ok(fr, &f));
+		CHECK_EQ(correction_ns(fr, (size_t)n), 5);
+		/* any correction, up or down: the checksum still verifies */
+		for (k = 0; k < 200; k++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			tc_frame_add_correction(fr, &f, (int64_t)(x >> 20) - (1LL << 43));
+			CHECK(tc_frame_udp_ok(fr, &f));
+		}
+		/* a changed octet elsewhere does not */
+		fr[f.ptp_off + 31] ^= 1;
+		CHECK(!tc_frame_udp_ok(fr, &f));
+		/* truncated: the datagram is not all there */
+		CHECK_EQ(tc_frame_parse(fr, (size_t)n - 1, &f), -EBADMSG);
+	}
+	/* IPv4 zero checksum stays zero */
+	{
+		struct tc_frame f;
+		int n = ptp_frame(fr, 4, SYNC, 1, 0, 1, 0);
+		tc_frame_parse(fr, (size_t)n, &f);
+		put_be16(fr + f.udp_off + 6, 0);
+		tc_frame_add_correction(fr, &f, 1000 * 65536LL);
+		CHECK_EQ(get_be16(fr + f.udp_off + 6), 0);
+		CHECK_EQ(correction_ns(fr, (size_t)n), 1005);
+	}
+	/* a VLAN tag is skipped; another UDP port is not PTP */
+	{
+		uint8_t t[TC_FRAME_MAX];
+		struct tc_frame f;
+		int n = ptp_frame(fr, 6, DELAY_REQ, 1, 0, 1, 0);
+		memcpy(t, fr, 12);
+		put_be16(t + 12, 0x8100);
+		put_be16(t + 14, 42);
+		memcpy(t + 16, fr + 12, (size_t)n - 12);
+		CHECK_EQ(tc_frame_parse(t, (size_t)n + 4, &f), 0);
+		CHECK_EQ(f.ptp_off, 14 + 4 + 40 + 8);
+		put_be16(fr + 14 + 40 + 2, 123);
+		CHECK_EQ(tc_frame_parse(fr, (size_t)n, &f), -EPROTO);
+	}
+}
+
+/* ---- the engine with two fake ports and a settable clock ---- */
+
+struct fake {
+	struct clk clk;
+	tmv_t now; /* the TC clock, ns */
+	int next_id;
+	int n_sent;
+	struct {
+		int port, id, want_ts;
+		size_t len;
+		uint8_t fr[TC_FRAME_MAX];
+	} sent[16];
+};
+
+static int fk_gettime(struct clk *c, tmv_t *now)
+{
+	*now = ((struct fake *)c)->now;
+	return 0;
+}
+
+static const struct clk_ops fk_clk_ops = { "fake", fk_gettime, NULL, NULL, NULL, NULL };
+
+static int fk_send(void *io, int port, const uint8_t *fr, size_t len, int want_ts)
+{
+	struct fake *k = io;
+	if (k->n_sent == 16) {
+		return -ENOBUFS;
+	}
+	k->sent[k->n_sent].port = port;
+	k->sent[k->n_sent].id = want_ts ? ++k->next_id : 0;
+	k->sent[k->n_sent].want_ts = want_ts;
+	k->sent[k->n_sent].len = len;
+	memcpy(k->sent[k->n_sent].fr, fr, len);
+	return k->sent[k->n_sent++].id;
+}
+
+static uint32_t fk_egress(void *io, int in_port, const uint8_t *fr, size_t len)
+{
+	(void)io, (void)fr, (void)len;
+	return in_port == 1 ? 1u << 2 : 1u << 1;
+}
+
+static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
+{
+	static const char *const names[] = { "lan1", "lan2" };
+	struct tc_ops ops;
+	char err[64];
+
+	memset(k, 0, sizeof(*k));
+	k->clk.ops = &fk_clk_ops;
+	memset(&ops, 0, sizeof(ops));
+	ops.eng.clk = &k->clk;
+	ops.eng.io = k;
+	ops.send_frame = fk_send;
+	ops.egress = fk_egress;
+	*cfg = config_create(CFG_ROLE_ANY);
+	config_set(*cfg, "tc_egress", mode);
+	if (config_finish(*cfg, err, sizeof(err))) {
+		return NULL;
+	}
+	return tc_create(*cfg, 2, names, &ops, err, sizeof(err));
+}
+
+TEST(tc_one_step_writes_residence_ahead)
+{
+	struct fake k;
+	struct config *cfg;
+	struct tc *t = fk_tc(&k, &cfg, "one_step");
+	uint8_t fr[TC_FRAME_MAX];
+	int n = ptp_frame(fr, 6, SYNC, 3, 0, 1, 0);
+	const struct tc_port_stats *s;
+	struct tc_frame f;
+
+	CHECK(t != NULL);
+	k.now = 1000000 + 4000;
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(k.sent[0].port, 2);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5 + 4000);
+	tc_frame_parse(k.sent[0].fr, k.sent[0].len, &f);
+	CHECK(tc_frame_udp_ok(k.sent[0].fr, &f));
+	/* the frame left 300 ns after the reading: the write-ahead error */
+	tc_tx_ts(t, k.sent[0].id, 1000000 + 4300, 0);
+	s = tc_port_stats(t, 2);
+	CHECK_EQ(s->corrected, 1);
+	CHECK_EQ(s->wa_n, 1);
+	CHECK_EQ((long long)s->wa_max, 300);
+	CHECK_EQ((long long)s->res_max, 4000);
+	/* a two-step Sync too: its residence goes into the Sync */
+	n = ptp_frame(fr, 4, SYNC, 4, 1, 1, 0);
+	k.now = 2000000 + 2500;
+	tc_rx(t, 1, fr, (size_t)n, 2000000, 0);
+	CHECK_EQ(correction_ns(k.sent[1].fr, k.sent[1].len), 5 + 2500);
+	/* Announce unchanged; a truncated PTP message forwarded unchanged, counted */
+	n = ptp_frame(fr, 4, ANNOUNCE, 1, 0, 1, 0);
+	tc_rx(t, 2, fr, (size_t)n, 5, 0);
+	CHECK_EQ(k.sent[2].port, 1);
+	CHECK_EQ(k.sent[2].len, (size_t)n);
+	CHECK(!memcmp(k.sent[2].fr, fr, (size_t)n));
+	tc_rx(t, 2, fr, (size_t)n - 3, 5, 0);
+	CHECK_EQ(k.sent[3].len, (size_t)n - 3);
+	CHECK_EQ(tc_port_stats(t, 2)->rx_bad, 1);
+	tc_destroy(t);
+	config_destroy(cfg);
+}
+
+TEST(tc_two_step_residence_in_follow_up_and_delay_resp)
+{
+	struct fake k;
+	struct config *cfg;
+	struct tc *t = fk_tc(&k, &cfg, "two_step");
+	uint8_t fr[TC_FRAME_MAX];
+	int n, sync_id;
+
+	CHECK(t != NULL);
+	/* Sync in on 1, out on 2 unchanged, stamped */
+	n = ptp_frame(fr, 6, SYNC, 10, 1, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 50000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5);
+	CHECK(k.sent[0].want_ts);
+	sync_id = k.sent[0].id;
+	/* its Follow_Up before the stamp: held */
+	n = ptp_frame(fr, 6, FOLLOW_UP, 10, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 51000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK(tc_tick(t, 10) < INT64_MAX);
+	/* the stamp: 7000 ns of residence, into the Follow_Up */
+	tc_tx_ts(t, sync_id, 57000, 20);
+	CHECK_EQ(k.n_sent, 2);
+	CHECK_EQ(k.sent[1].port, 2);
+	CHECK_EQ(correction_ns(k.sent[1].fr, k.sent[1].len), 5 + 7000);
+	/* Delay_Req in on 2, out on 1; stamped 900 ns later */
+	n = ptp_frame(fr, 6, DELAY_REQ, 77, 0, 9, 0);
+	tc_rx(t, 2, fr, (size_t)n, 100000, 0);
+	CHECK_EQ(k.sent[2].port, 1);
+	tc_tx_ts(t, k.sent[2].id, 100900, 0);
+	/* its Delay_Resp in on 1 (where the Delay_Req left), out on 2 */
+	n = ptp_frame(fr, 6, DELAY_RESP, 77, 0, 1, 9);
+	tc_rx(t, 1, fr, (size_t)n, 0, 0);
+	CHECK_EQ(k.n_sent, 4);
+	CHECK_EQ(k.sent[3].port, 2);
+	CHECK_EQ(correction_ns(k.sent[3].fr, k.sent[3].len), 5 + 900);
+	/* a Follow_Up whose Sync we never saw: dropped, counted */
+	n = ptp_frame(fr, 6, FOLLOW_UP, 11, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 0, 0);
+	CHECK_EQ(k.n_sent, 4);
+	CHECK_EQ(tc_port_stats(t, 2)->dropped_unmatched, 1);
+	/* a Sync whose stamp never comes: its Follow_Up is dropped late */
+	n = ptp_frame(fr, 6, SYNC, 12, 1, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 60000, 0);
+	n = ptp_frame(fr, 6, FOLLOW_UP, 12, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 0, 0);
+	CHECK_EQ(k.n_sent, 5);
+	tc_tick(t, TC_HOLD_NS + 1);
+	CHECK_EQ(tc_port_stats(t, 2)->dropped_late, 1);
+	tc_destroy(t);
+	config_destroy(cfg);
+}
