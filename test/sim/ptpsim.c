@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ptpsim: runs the real gm and oc engines over simulated links, oscillators
- * and time stamping units in simulated time, and reports every node's true
- * time error.  See ptpsim.h for the time bases and test/sim/scenarios/README
- * for the scenario format.
+ * ptpsim: runs the real gm, oc and tc engines over simulated links,
+ * oscillators and time stamping units in simulated time, and reports every
+ * node's true time error.  See ptpsim.h for the time bases and
+ * test/sim/scenarios/README for the scenario format.
+ *
+ * Between two gm/oc nodes a link carries the PTP datagram and its source
+ * address.  A link to or from a tc or switch carries a whole layer-2 frame
+ * (Ethernet + IPv4/IPv6 + UDP, tc_frame_build): the sending gm/oc wraps
+ * its datagram, the tc engine or the switch forwards the frame out of the
+ * port towards the destination address (routes precomputed from the
+ * topology), the receiving gm/oc unwraps it (checksum verified) and takes
+ * the source address from it.
  *
  *   build/ptpsim SCENARIO [--seed N] [--duration S] [--set KEY=VALUE]...
  *                [--json] [--log] [--log-level N] [--trace FILE]
@@ -29,13 +37,20 @@
 
 #define MAX_CLI_SETS 64
 
-enum ev_type { EV_RX, EV_TXTS, EV_TICK, EV_SAMPLE, EV_SCRIPT };
+/* EV_PROC: a frame's processing in a tc/switch is over (forwarding
+ * decision); EV_DEPART: a frame leaves a tc/switch port */
+enum ev_type { EV_RX, EV_TXTS, EV_TICK, EV_SAMPLE, EV_SCRIPT, EV_PROC, EV_DEPART };
 
 struct pkt {
 	int event;
+	int frame;     /* buf is a layer-2 frame, else a PTP datagram */
+	int type;      /* PTP messageType (link drop masks), -1 unknown */
+	int from_node; /* the node at the sending end of the last link */
+	tmv_t arrived; /* tc/switch: when it arrived there (sim time) */
+	tmv_t sent;    /* and when it was sent (queued for its port) */
 	struct net_addr from;
 	size_t len;
-	uint8_t buf[PTP_MSG_MAX_LEN];
+	uint8_t buf[TC_FRAME_MAX];
 	struct pkt *next; /* free list */
 };
 
@@ -45,8 +60,9 @@ struct event {
 	int type;
 	int node;
 	unsigned inc; /* the node's incarnation when scheduled */
-	int id;	      /* EV_TXTS: send() id; EV_SCRIPT: index */
-	tmv_t ts;     /* EV_TXTS: the stamp */
+	int id;	      /* EV_TXTS, EV_DEPART: send() id; EV_SCRIPT: index */
+	int port;     /* EV_PROC: ingress, EV_DEPART: egress port of a tc/switch */
+	tmv_t ts;     /* EV_TXTS: the stamp; EV_PROC: the receive stamp */
 	struct pkt *pkt;
 };
 
@@ -70,6 +86,29 @@ struct node {
 	struct eng_port port;
 	struct oc *oc;
 	struct gm *gm;
+	/* tc and switch: port p (1..n_ports) is the link to port_peer[p], in
+	 * the order of the scenario's links */
+	struct tc *tc;
+	struct tc_ops tops;
+	int n_ports;
+	int port_peer[TC_MAX_PORTS + 1];
+	char port_name[TC_MAX_PORTS][2 * SIM_NAME_LEN + 2];
+	const char *port_names[TC_MAX_PORTS];
+	tmv_t port_free[TC_MAX_PORTS + 1]; /* last departure queued (FIFO) */
+	tmv_t proc_free;		   /* last processing end queued */
+	struct rng q_rng, p_rng;
+	uint64_t q_n;	     /* frames queued for departure */
+	double q_sum, q_max; /* their wait, send to departure, ns */
+	uint64_t no_egress;  /* frames to no known destination */
+	tmv_t cur_arrival;   /* tc: arrival of the frame in tc_rx */
+	/* tc, per port: the truth about the frames it asked a transmit stamp
+	 * for (event messages), in sim (true) time: arrival to send (what a
+	 * one-step write-ahead sees), send to departure (what it misses),
+	 * arrival to departure (the residence) */
+	uint64_t ts_n[TC_MAX_PORTS + 1];
+	double ts_pre[TC_MAX_PORTS + 1], ts_wait[TC_MAX_PORTS + 1], ts_res[TC_MAX_PORTS + 1];
+	/* gm, oc: frames dropped at unwrapping */
+	uint64_t rx_bad_frame, rx_bad_csum, rx_not_mine;
 	int alive;
 	unsigned inc;
 	int one_step;
@@ -100,6 +139,9 @@ struct sim {
 	struct node node[SIM_MAX_NODES];
 	int n_nodes;
 	short link_of[SIM_MAX_NODES][SIM_MAX_NODES]; /* link index, -1 */
+	/* hop[a][d]: the neighbour of a a frame to gm/oc d goes to (d itself
+	 * or a tc/switch on the shortest path), -1 none */
+	short hop[SIM_MAX_NODES][SIM_MAX_NODES];
 	size_t n_samples, next_sample;
 	uint64_t no_route, no_link;
 	/* options */
@@ -246,6 +288,102 @@ static int node_by_addr(const struct sim *s, const struct net_addr *a)
 	return -1;
 }
 
+static int is_fwd(const struct node *n)
+{
+	return n->spec->kind == NODE_TC || n->spec->kind == NODE_SWITCH;
+}
+
+static const char *kind_str(enum node_kind k)
+{
+	static const char *const names[] = { "?", "gm", "oc", "tc", "switch" };
+	return names[k];
+}
+
+/* A made-up locally administered MAC of node i. */
+static void node_mac(int i, uint8_t mac[6])
+{
+	mac[0] = 0x02;
+	mac[1] = mac[2] = mac[3] = 0;
+	mac[4] = (uint8_t)((i + 1) >> 8);
+	mac[5] = (uint8_t)(i + 1);
+}
+
+/* Source and destination of a parsed IP frame, ports from its UDP header. */
+static void frame_addrs(const uint8_t *fr, const struct tc_frame *f, struct net_addr *src,
+			struct net_addr *dst)
+{
+	const uint8_t *ip = fr + f->ip_off, *udp = fr + f->udp_off;
+	int k;
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	for (k = 0; k < 2; k++) {
+		struct net_addr *a = k ? dst : src;
+		uint16_t port = (uint16_t)(udp[2 * k] << 8 | udp[2 * k + 1]);
+		if (f->ip == 6) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+			s6->sin6_family = AF_INET6;
+			memcpy(&s6->sin6_addr, ip + 8 + 16 * k, 16);
+			s6->sin6_port = htons(port);
+			a->len = sizeof(*s6);
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+			s4->sin_family = AF_INET;
+			memcpy(&s4->sin_addr, ip + 12 + 4 * k, 4);
+			s4->sin_port = htons(port);
+			a->len = sizeof(*s4);
+		}
+	}
+}
+
+/* A frame's event flag and messageType (-1 when it is not PTP). */
+static void frame_info(struct pkt *p)
+{
+	struct tc_frame f;
+
+	p->frame = 1;
+	if (tc_frame_parse(p->buf, p->len, &f)) {
+		p->event = 0;
+		p->type = -1;
+		return;
+	}
+	p->event = f.event;
+	p->type = p->buf[f.ptp_off] & 0x0f;
+}
+
+/* Put p on the link from node `from` to its neighbour `to` (the link's
+ * state, drop mask, loss, delay); p is consumed. */
+static void link_xmit(struct sim *s, int from, int to, struct pkt *p)
+{
+	struct link *l = &s->sc.link[s->link_of[from][to]];
+	struct link_dir *d = &l->dir[l->a == from ? 0 : 1];
+	struct event e;
+
+	d->sent++;
+	if (!l->up) {
+		d->down++;
+		pkt_put(s, p);
+		return;
+	}
+	if (p->type >= 0 && (d->drop_mask & (1u << p->type))) {
+		d->dropped++;
+		pkt_put(s, p);
+		return;
+	}
+	if (d->loss > 0 && rng_uniform(&d->rng) < d->loss) {
+		d->lost++;
+		pkt_put(s, p);
+		return;
+	}
+	p->from_node = from;
+	memset(&e, 0, sizeof(e));
+	e.t = s->now + (tmv_t)llround(link_delay(d));
+	e.type = EV_RX;
+	e.node = to;
+	e.pkt = p;
+	push(s, &e);
+}
+
 static int op_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
 		   size_t len, int want_ts)
 {
@@ -253,7 +391,8 @@ static int op_send(void *io, int port, int event, const struct net_addr *to, con
 	struct sim *s = n->sim;
 	tmv_t ts = 0;
 	struct event e;
-	int dst, li, id = 0;
+	struct pkt *p;
+	int dst, hop, id = 0;
 
 	(void)port;
 	if (len > PTP_MSG_MAX_LEN) {
@@ -279,51 +418,45 @@ static int op_send(void *io, int port, int event, const struct net_addr *to, con
 		s->no_route++;
 		return id;
 	}
-	li = s->link_of[n->idx][dst];
-	if (li < 0) {
+	hop = s->hop[n->idx][dst];
+	if (hop < 0) {
 		s->no_link++;
 		return id;
-	} else {
-		struct link *l = &s->sc.link[li];
-		struct link_dir *d = &l->dir[l->a == n->idx ? 0 : 1];
-		struct pkt *p;
-
-		d->sent++;
-		if (!l->up) {
-			d->down++;
-			return id;
-		}
-		if (d->drop_mask & (1u << (buf[0] & 0x0f))) {
-			d->dropped++;
-			return id;
-		}
-		if (d->loss > 0 && rng_uniform(&d->rng) < d->loss) {
-			d->lost++;
-			return id;
-		}
-		p = pkt_get(s);
-		p->event = event;
-		p->from = n->addr;
-		if (n->addr.ss.ss_family == AF_INET6) {
-			((struct sockaddr_in6 *)&p->from.ss)->sin6_port = htons(event ? 319 : 320);
-		} else {
-			((struct sockaddr_in *)&p->from.ss)->sin_port = htons(event ? 319 : 320);
-		}
-		p->len = len;
-		memcpy(p->buf, buf, len);
-		/* one-step: the NIC writes originTimestamp (octets 34..43) at
-		 * transmission */
-		if (n->one_step && event && len >= 44 && (buf[0] & 0x0f) == SYNC) {
-			put_be48(p->buf + 34, (uint64_t)(ts / NS_PER_SEC));
-			put_be32(p->buf + 40, (uint32_t)(ts % NS_PER_SEC));
-		}
-		memset(&e, 0, sizeof(e));
-		e.t = s->now + (tmv_t)llround(link_delay(d));
-		e.type = EV_RX;
-		e.node = dst;
-		e.pkt = p;
-		push(s, &e);
 	}
+	p = pkt_get(s);
+	p->event = event;
+	p->frame = 0;
+	p->type = buf[0] & 0x0f;
+	p->from = n->addr;
+	if (n->addr.ss.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&p->from.ss)->sin6_port = htons(event ? 319 : 320);
+	} else {
+		((struct sockaddr_in *)&p->from.ss)->sin_port = htons(event ? 319 : 320);
+	}
+	p->len = len;
+	memcpy(p->buf, buf, len);
+	/* one-step: the NIC writes originTimestamp (octets 34..43) at
+	 * transmission */
+	if (n->one_step && event && len >= 44 && (buf[0] & 0x0f) == SYNC) {
+		put_be48(p->buf + 34, (uint64_t)(ts / NS_PER_SEC));
+		put_be32(p->buf + 40, (uint32_t)(ts % NS_PER_SEC));
+	}
+	if (hop != dst) {
+		/* towards a tc/switch: the datagram in a frame */
+		uint8_t fr[TC_FRAME_MAX], smac[6], dmac[6];
+		int fl;
+		node_mac(n->idx, smac);
+		node_mac(dst, dmac);
+		fl = tc_frame_build(fr, dmac, smac, &p->from, to, event, p->buf, len);
+		if (fl < 0) {
+			pkt_put(s, p);
+			return fl;
+		}
+		memcpy(p->buf, fr, (size_t)fl);
+		p->len = (size_t)fl;
+		p->frame = 1;
+	}
+	link_xmit(s, n->idx, hop, p);
 	return id;
 }
 
@@ -346,6 +479,91 @@ static int op_addr_parse(void *io, int transport, const char *text, struct net_a
 		*pct = 0;
 	}
 	return udp_addr_parse(transport, buf, NULL, a);
+}
+
+/* ---- tc and switch: ports, routes, queues ---- */
+
+static int peer_port(const struct node *n, int peer)
+{
+	int p;
+
+	for (p = 1; p <= n->n_ports; p++) {
+		if (n->port_peer[p] == peer) {
+			return p;
+		}
+	}
+	return 0;
+}
+
+/* The port towards the frame's destination address: bit p, or 0. */
+static uint32_t op_egress(void *io, int in_port, const uint8_t *frame, size_t len)
+{
+	struct node *n = io;
+	struct tc_frame f;
+	struct net_addr src, dst;
+	int d, p;
+
+	(void)in_port;
+	if (tc_frame_parse(frame, len, &f) || !f.ip) {
+		n->no_egress++;
+		return 0;
+	}
+	frame_addrs(frame, &f, &src, &dst);
+	d = node_by_addr(n->sim, &dst);
+	p = d >= 0 && n->sim->hop[n->idx][d] >= 0 ? peer_port(n, n->sim->hop[n->idx][d]) : 0;
+	if (!p) {
+		n->no_egress++;
+		return 0;
+	}
+	return 1u << p;
+}
+
+/* Queue a copy of frame for departure from port: `queue` after now, never
+ * before the frame queued before it on that port. */
+static int port_enqueue(struct node *n, int port, const uint8_t *frame, size_t len, int id)
+{
+	struct sim *s = n->sim;
+	struct event e;
+	struct pkt *p;
+	tmv_t t;
+
+	t = s->now + (tmv_t)llround(delay_draw(&n->spec->queue, &n->q_rng));
+	if (t < n->port_free[port]) {
+		t = n->port_free[port];
+	}
+	n->port_free[port] = t;
+	n->q_n++;
+	n->q_sum += (double)(t - s->now);
+	if ((double)(t - s->now) > n->q_max) {
+		n->q_max = (double)(t - s->now);
+	}
+	p = pkt_get(s);
+	memcpy(p->buf, frame, len);
+	p->len = len;
+	p->arrived = n->cur_arrival;
+	p->sent = s->now;
+	frame_info(p);
+	memset(&e, 0, sizeof(e));
+	e.t = t;
+	e.type = EV_DEPART;
+	e.node = n->idx;
+	e.inc = n->inc;
+	e.id = id;
+	e.port = port;
+	e.pkt = p;
+	push(s, &e);
+	return id;
+}
+
+static int op_send_frame(void *io, int port, const uint8_t *frame, size_t len, int want_ts)
+{
+	struct node *n = io;
+
+	if (port < 1 || port > n->n_ports || len > TC_FRAME_MAX) {
+		return -EINVAL;
+	}
+	n->tx++;
+	return port_enqueue(n, port, frame, len, want_ts ? ++n->next_id : 0);
 }
 
 /* ---- nodes ---- */
@@ -435,6 +653,8 @@ static void engine_done(struct node *n)
 		note_selection(n);
 	} else if (n->gm) {
 		set_deadline(n, gm_tick(n->gm, now));
+	} else if (n->tc) {
+		set_deadline(n, tc_tick(n->tc, now));
 	}
 	te = fabs(sim_clock_te(&n->clock));
 	if (te > n->cur_peak) {
@@ -453,6 +673,13 @@ static void node_kill(struct node *n)
 		gm_destroy(n->gm);
 		n->gm = NULL;
 	}
+	if (n->tc) {
+		if (n->sim->now < n->sim->end) {
+			tc_log_summary(n->tc); /* killed in the run; at the end: main */
+		}
+		tc_destroy(n->tc);
+		n->tc = NULL;
+	}
 	n->alive = 0;
 	n->inc++;
 	n->tick_at = n->tick_ev_at = INT64_MAX;
@@ -466,6 +693,24 @@ static void node_start(struct node *n)
 		node_kill(n);
 	}
 	err[0] = 0;
+	if (is_fwd(n)) {
+		if (n->spec->kind == NODE_TC) {
+			n->tc = tc_create(n->cfg, n->n_ports, n->port_names, &n->tops, err,
+					  sizeof(err));
+			if (!n->tc) {
+				die("node %s: %s", n->spec->name, err[0] ? err : "engine not created");
+			}
+		}
+		n->alive = 1;
+		n->creates++;
+		sim_log(n->sim, "sim", "%s %s: %s, %d ports%s", n->creates > 1 ? "restart" : "start",
+			n->spec->name, kind_str(n->spec->kind), n->n_ports,
+			n->tc ? cfg_int(n->cfg, OPT_tc_egress) == TC_TWO_STEP ? ", tc_egress two_step"
+									      : ", tc_egress one_step"
+			      : "");
+		engine_done(n);
+		return;
+	}
 	if (n->spec->role == CFG_ROLE_OC) {
 		n->oc = oc_create(n->cfg, &n->port, &n->ops, mono(n->sim), err, sizeof(err));
 	} else {
@@ -498,6 +743,62 @@ static int parse_clock_identity(const char *s, struct clock_identity *id)
 	return 0;
 }
 
+static void node_samples(struct sim *s, struct node *n)
+{
+	n->te = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->fadj = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->ferr = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	n->peak = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
+	if (!n->te || !n->fadj || !n->ferr || !n->peak) {
+		die("out of memory");
+	}
+}
+
+/* A tc (its configuration read) or a switch: ports, clock, stamps, queues. */
+static void node_setup_fwd(struct sim *s, struct node *n)
+{
+	const struct node_spec *sp = n->spec;
+	char name[64];
+	int k;
+
+	for (k = 0; k < s->sc.n_links; k++) {
+		const struct link *l = &s->sc.link[k];
+		int peer = l->a == n->idx ? l->b : l->b == n->idx ? l->a : -1;
+		if (peer < 0) {
+			continue;
+		}
+		if (n->n_ports == TC_MAX_PORTS) {
+			die("node %s: more than %d links", sp->name, TC_MAX_PORTS);
+		}
+		n->port_peer[++n->n_ports] = peer;
+		snprintf(n->port_name[n->n_ports - 1], sizeof(n->port_name[0]), "%s-%s", sp->name,
+			 s->sc.node[peer].name);
+		n->port_names[n->n_ports - 1] = n->port_name[n->n_ports - 1];
+	}
+	n->stamp = sp->stamp;
+	if (!sp->stamp.kind_set && n->cfg) {
+		n->stamp.kind = cfg_int(n->cfg, OPT_time_stamping) == TS_SOFTWARE ? STAMP_SW
+										   : STAMP_HW;
+	}
+	sim_clock_init(&n->clock, &sp->osc, &s->now, s->sc.seed, sp->name);
+	n->last_te = sim_clock_te(&n->clock);
+	snprintf(name, sizeof(name), "ts:%s", sp->name);
+	rng_init(&n->ts_rng, s->sc.seed, name);
+	snprintf(name, sizeof(name), "queue:%s", sp->name);
+	rng_init(&n->q_rng, s->sc.seed, name);
+	snprintf(name, sizeof(name), "proc:%s", sp->name);
+	rng_init(&n->p_rng, s->sc.seed, name);
+
+	n->ops.log = op_log;
+	n->ops.clk = &n->clock.clk;
+	n->ops.io = n;
+	n->ops.log_level = s->log_level;
+	n->tops.eng = n->ops;
+	n->tops.send_frame = op_send_frame;
+	n->tops.egress = op_egress;
+	node_samples(s, n);
+}
+
 static void node_setup(struct sim *s, int i)
 {
 	struct node *n = &s->node[i];
@@ -512,12 +813,16 @@ static void node_setup(struct sim *s, int i)
 	n->sel = -1;
 	n->tick_at = n->tick_ev_at = INT64_MAX;
 
+	if (sp->kind == NODE_SWITCH) {
+		node_setup_fwd(s, n);
+		return;
+	}
 	n->cfg = config_create(sp->role);
 	if (!n->cfg) {
 		die("out of memory");
 	}
 	err[0] = 0;
-	if (config_read(n->cfg, sp->config, sp->name, err, sizeof(err))) {
+	if (sp->config[0] && config_read(n->cfg, sp->config, sp->name, err, sizeof(err))) {
 		die("node %s: %s", sp->name, err);
 	}
 	for (k = 0; k < sp->n_set; k++) {
@@ -534,6 +839,10 @@ static void node_setup(struct sim *s, int i)
 	}
 	if (config_finish(n->cfg, err, sizeof(err))) {
 		die("node %s: %s", sp->name, err);
+	}
+	if (sp->kind == NODE_TC) {
+		node_setup_fwd(s, n);
+		return;
 	}
 	n->transport = cfg_int(n->cfg, OPT_network_transport);
 	if (op_addr_parse(NULL, n->transport, sp->address, &n->addr)) {
@@ -588,16 +897,190 @@ static void node_setup(struct sim *s, int i)
 	n->ops.io = n;
 	n->ops.log_level = s->log_level;
 
-	n->te = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
-	n->fadj = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
-	n->ferr = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
-	n->peak = calloc(s->n_samples ? s->n_samples : 1, sizeof(double));
-	if (!n->te || !n->fadj || !n->ferr || !n->peak) {
-		die("out of memory");
+	node_samples(s, n);
+}
+
+/* Next hops: for each gm/oc d, a breadth-first search from d through tcs
+ * and switches only (a gm or oc forwards nothing); a node's next hop
+ * towards d is its neighbour one step closer (d itself, or a tc/switch),
+ * the one of the lowest link index when there are several. */
+static void routes(struct sim *s)
+{
+	const struct scenario *sc = &s->sc;
+	int dist[SIM_MAX_NODES], queue[SIM_MAX_NODES];
+	int d, u, v, head, tail;
+
+	memset(s->hop, -1, sizeof(s->hop));
+	for (d = 0; d < sc->n_nodes; d++) {
+		if (sc->node[d].kind != NODE_GM && sc->node[d].kind != NODE_OC) {
+			continue;
+		}
+		for (u = 0; u < sc->n_nodes; u++) {
+			dist[u] = -1;
+		}
+		dist[d] = 0;
+		head = tail = 0;
+		queue[tail++] = d;
+		while (head < tail) {
+			u = queue[head++];
+			for (v = 0; v < sc->n_nodes; v++) {
+				if (s->link_of[u][v] < 0 || dist[v] >= 0) {
+					continue;
+				}
+				dist[v] = dist[u] + 1;
+				if (sc->node[v].kind == NODE_TC || sc->node[v].kind == NODE_SWITCH) {
+					queue[tail++] = v;
+				}
+			}
+		}
+		for (u = 0; u < sc->n_nodes; u++) {
+			int best = -1;
+			if (u == d || dist[u] <= 0) {
+				continue;
+			}
+			for (v = 0; v < sc->n_nodes; v++) {
+				int li = s->link_of[u][v];
+				if (li < 0 || dist[v] != dist[u] - 1 ||
+				    (v != d && sc->node[v].kind != NODE_TC &&
+				     sc->node[v].kind != NODE_SWITCH)) {
+					continue;
+				}
+				if (best < 0 || li < s->link_of[u][best]) {
+					best = v;
+				}
+			}
+			s->hop[u][d] = (short)best;
+		}
 	}
 }
 
 /* ---- events ---- */
+
+/* A frame at a gm/oc: the datagram, its source address and event flag in
+ * p; -1 (counted) when it is not a good UDP datagram to this node. */
+static int unwrap(struct node *n, struct pkt *p)
+{
+	struct tc_frame f;
+	struct net_addr src, dst;
+
+	if (tc_frame_parse(p->buf, p->len, &f) || !f.ip) {
+		n->rx_bad_frame++;
+		return -1;
+	}
+	if (!tc_frame_udp_ok(p->buf, &f)) {
+		n->rx_bad_csum++;
+		return -1;
+	}
+	frame_addrs(p->buf, &f, &src, &dst);
+	if (!net_addr_eq(&dst, &n->addr)) {
+		n->rx_not_mine++;
+		return -1;
+	}
+	p->from = src;
+	p->event = f.event;
+	memmove(p->buf, p->buf + f.ptp_off, f.ptp_len);
+	p->len = f.ptp_len;
+	p->frame = 0;
+	return 0;
+}
+
+/* A frame's processing in a tc/switch is over: the tc engine takes it, a
+ * switch queues it for the port towards its destination.  p consumed. */
+static void fwd_decide(struct node *n, int port, struct pkt *p, tmv_t rx_ts)
+{
+	struct sim *s = n->sim;
+
+	if (n->tc) {
+		n->cur_arrival = p->arrived;
+		tc_rx(n->tc, port, p->buf, p->len, rx_ts, mono(s));
+		pkt_put(s, p);
+		engine_done(n);
+		return;
+	}
+	{
+		uint32_t out = op_egress(n, port, p->buf, p->len) & ~(1u << port);
+		int q;
+		for (q = 1; q <= n->n_ports; q++) {
+			if (out & (1u << q)) {
+				n->tx++;
+				port_enqueue(n, q, p->buf, p->len, 0);
+			}
+		}
+	}
+	pkt_put(s, p);
+}
+
+/* A frame arrived at a tc/switch: receive stamp (tc, event messages), then
+ * `processing` (FIFO) before the forwarding decision. */
+static void fwd_rx(struct node *n, struct pkt *p)
+{
+	struct sim *s = n->sim;
+	int port = peer_port(n, p->from_node);
+	tmv_t rx_ts = 0, t;
+	struct event e;
+
+	p->arrived = s->now;
+	if (n->spec->kind == NODE_TC && p->event) {
+		rx_ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 0);
+	}
+	if (n->spec->proc.kind == PDV_NONE) {
+		fwd_decide(n, port, p, rx_ts);
+		return;
+	}
+	t = s->now + (tmv_t)llround(delay_draw(&n->spec->proc, &n->p_rng));
+	if (t < n->proc_free) {
+		t = n->proc_free;
+	}
+	n->proc_free = t;
+	memset(&e, 0, sizeof(e));
+	e.t = t;
+	e.type = EV_PROC;
+	e.node = n->idx;
+	e.inc = n->inc;
+	e.port = port;
+	e.ts = rx_ts;
+	e.pkt = p;
+	push(s, &e);
+}
+
+static void do_proc(struct sim *s, const struct event *e)
+{
+	struct node *n = &s->node[e->node];
+
+	if (!n->alive || e->inc != n->inc) {
+		pkt_put(s, e->pkt);
+		return;
+	}
+	fwd_decide(n, e->port, e->pkt, e->ts);
+}
+
+/* A frame leaves a tc/switch port: its transmit stamp now (when the tc
+ * asked for one), then the link. */
+static void do_depart(struct sim *s, const struct event *e)
+{
+	struct node *n = &s->node[e->node];
+	struct event t;
+
+	if (!n->alive || e->inc != n->inc) {
+		pkt_put(s, e->pkt);
+		return;
+	}
+	if (e->id > 0) {
+		n->ts_n[e->port]++;
+		n->ts_pre[e->port] += (double)(e->pkt->sent - e->pkt->arrived);
+		n->ts_wait[e->port] += (double)(s->now - e->pkt->sent);
+		n->ts_res[e->port] += (double)(s->now - e->pkt->arrived);
+		memset(&t, 0, sizeof(t));
+		t.ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 1);
+		t.t = s->now + (tmv_t)n->stamp.tx_ts_delay_ns;
+		t.type = EV_TXTS;
+		t.node = n->idx;
+		t.inc = n->inc;
+		t.id = e->id;
+		push(s, &t);
+	}
+	link_xmit(s, n->idx, n->port_peer[e->port], e->pkt);
+}
 
 static void do_rx(struct sim *s, const struct event *e)
 {
@@ -611,6 +1094,14 @@ static void do_rx(struct sim *s, const struct event *e)
 		return;
 	}
 	n->rx++;
+	if (is_fwd(n)) {
+		fwd_rx(n, p);
+		return;
+	}
+	if (p->frame && unwrap(n, p)) {
+		pkt_put(s, p);
+		return;
+	}
 	if (p->event) {
 		rx_ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 0);
 	}
@@ -632,8 +1123,10 @@ static void do_txts(struct sim *s, const struct event *e)
 	}
 	if (n->oc) {
 		oc_tx_ts(n->oc, e->id, e->ts, mono(s));
-	} else {
+	} else if (n->gm) {
 		gm_tx_ts(n->gm, e->id, e->ts, mono(s));
+	} else if (n->tc) {
+		tc_tx_ts(n->tc, e->id, e->ts, mono(s));
 	}
 	engine_done(n);
 }
@@ -804,6 +1297,12 @@ static void run(struct sim *s)
 		case EV_TICK:
 			do_tick(s, &e);
 			break;
+		case EV_PROC:
+			do_proc(s, &e);
+			break;
+		case EV_DEPART:
+			do_depart(s, &e);
+			break;
 		case EV_SAMPLE:
 			do_sample(s);
 			break;
@@ -931,6 +1430,52 @@ static void jnum(FILE *f, double v, int dec)
 	}
 }
 
+/* tc/switch: "queue" {"frames", "mean_ns", "max_ns"} (send to departure),
+ * "no_egress"; tc: "tc_egress", "ports" {NAME: the engine's counters}. */
+static void json_fwd(FILE *f, const struct node *n)
+{
+	int p;
+
+	fprintf(f, ",\"queue\":{\"frames\":%llu,\"mean_ns\":", (unsigned long long)n->q_n);
+	jnum(f, n->q_n ? n->q_sum / (double)n->q_n : 0, 1);
+	fprintf(f, ",\"max_ns\":");
+	jnum(f, n->q_max, 1);
+	fprintf(f, "},\"no_egress\":%llu", (unsigned long long)n->no_egress);
+	if (!n->tc) {
+		return;
+	}
+	fprintf(f, ",\"tc_egress\":\"%s\",\"ports\":{",
+		cfg_int(n->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two_step" : "one_step");
+	for (p = 1; p <= n->n_ports; p++) {
+		const struct tc_port_stats *t = tc_port_stats(n->tc, p);
+		fprintf(f,
+			"%s\"%s\":{\"rx_frames\":%llu,\"tx_frames\":%llu,\"corrected\":%llu,"
+			"\"rx_bad\":%llu,\"tx_err\":%llu,\"tx_ts_missing\":%llu,"
+			"\"dropped_unmatched\":%llu,\"dropped_late\":%llu,\"res_n\":%llu,"
+			"\"res_mean_ns\":",
+			p > 1 ? "," : "", n->port_names[p - 1], (unsigned long long)t->rx_frames,
+			(unsigned long long)t->tx_frames, (unsigned long long)t->corrected,
+			(unsigned long long)t->rx_bad, (unsigned long long)t->tx_err,
+			(unsigned long long)t->tx_ts_missing, (unsigned long long)t->dropped_unmatched,
+			(unsigned long long)t->dropped_late, (unsigned long long)t->res_n);
+		jnum(f, t->res_n ? t->res_sum / (double)t->res_n : 0, 1);
+		fprintf(f, ",\"res_max_ns\":");
+		jnum(f, t->res_max, 1);
+		fprintf(f, ",\"wa_n\":%llu,\"wa_mean_ns\":", (unsigned long long)t->wa_n);
+		jnum(f, t->wa_n ? t->wa_sum / (double)t->wa_n : 0, 1);
+		fprintf(f, ",\"wa_max_ns\":");
+		jnum(f, t->wa_max, 1);
+		fprintf(f, ",\"true\":{\"n\":%llu,\"pre_mean_ns\":", (unsigned long long)n->ts_n[p]);
+		jnum(f, n->ts_n[p] ? n->ts_pre[p] / (double)n->ts_n[p] : 0, 1);
+		fprintf(f, ",\"wait_mean_ns\":");
+		jnum(f, n->ts_n[p] ? n->ts_wait[p] / (double)n->ts_n[p] : 0, 1);
+		fprintf(f, ",\"res_mean_ns\":");
+		jnum(f, n->ts_n[p] ? n->ts_res[p] / (double)n->ts_n[p] : 0, 1);
+		fputs("}}", f);
+	}
+	fputc('}', f);
+}
+
 static void print_json(const struct sim *s, double wall)
 {
 	FILE *f = stdout;
@@ -949,7 +1494,7 @@ static void print_json(const struct sim *s, double wall)
 
 		node_results(s, n, &r);
 		fprintf(f, "%s\"%s\":{\"role\":\"%s\",\"address\":\"%s\",\"stamp\":\"%s\"",
-			i ? "," : "", n->spec->name, n->spec->role == CFG_ROLE_OC ? "oc" : "gm",
+			i ? "," : "", n->spec->name, kind_str(n->spec->kind),
 			n->spec->address, n->stamp.kind == STAMP_HW ? "hardware" : "software");
 		fprintf(f, ",\"rms_te_ns\":");
 		jnum(f, r.steady.sum.rms_ns, 1);
@@ -1050,12 +1595,22 @@ static void print_json(const struct sim *s, double wall)
 					(unsigned long long)c->tx_ts_late);
 			}
 		}
+		if (n->rx_bad_frame || n->rx_bad_csum || n->rx_not_mine) {
+			fprintf(f, ",\"rx_bad_frame\":%llu,\"rx_bad_csum\":%llu,\"rx_not_mine\":%llu",
+				(unsigned long long)n->rx_bad_frame,
+				(unsigned long long)n->rx_bad_csum,
+				(unsigned long long)n->rx_not_mine);
+		}
 		fprintf(f, ",\"tick_clamps\":%llu,\"log_err\":%llu,\"log_warning\":%llu,"
-			   "\"log_notice\":%llu}}",
+			   "\"log_notice\":%llu}",
 			(unsigned long long)n->tick_clamps,
 			(unsigned long long)(n->log_lines[0] + n->log_lines[1] + n->log_lines[2] +
 					     n->log_lines[3]),
 			(unsigned long long)n->log_lines[4], (unsigned long long)n->log_lines[5]);
+		if (is_fwd(n)) {
+			json_fwd(f, n);
+		}
+		fputc('}', f);
 	}
 	fprintf(f, "},\"links\":{");
 	for (i = 0; i < s->sc.n_links; i++) {
@@ -1072,6 +1627,28 @@ static void print_json(const struct sim *s, double wall)
 	}
 	fprintf(f, "},\"no_route\":%llu,\"wall_seconds\":%.3f}\n", (unsigned long long)s->no_route,
 		wall);
+}
+
+static void text_fwd(FILE *f, const struct node *n)
+{
+	int p;
+
+	fprintf(f, "         queue: %llu frames, wait mean %.0f max %.0f ns%s%s\n",
+		(unsigned long long)n->q_n, n->q_n ? n->q_sum / (double)n->q_n : 0, n->q_max,
+		n->tc ? ", tc_egress " : "",
+		!n->tc ? ""
+		: cfg_int(n->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two_step"
+								: "one_step");
+	for (p = 1; n->tc && p <= n->n_ports; p++) {
+		const struct tc_port_stats *t = tc_port_stats(n->tc, p);
+		fprintf(f,
+			"         port %d (%s): tx %llu corrected %llu residence mean %.0f max %.0f ns, "
+			"write-ahead error mean %.0f max %.0f ns, dropped %llu\n",
+			p, n->port_names[p - 1], (unsigned long long)t->tx_frames,
+			(unsigned long long)t->corrected, t->res_n ? t->res_sum / (double)t->res_n : 0,
+			t->res_max, t->wa_n ? t->wa_sum / (double)t->wa_n : 0, t->wa_max,
+			(unsigned long long)(t->dropped_unmatched + t->dropped_late));
+	}
 }
 
 static void print_text(const struct sim *s, double wall)
@@ -1100,10 +1677,13 @@ static void print_text(const struct sim *s, double wall)
 			snprintf(conv, sizeof(conv), "no");
 		}
 		fprintf(f, "%-8s %-4s %7.1f ns %7.1f ns %7.1f ns %7.1f ns %10s %+10.1f ppb %+8.3f ppb\n",
-			n->spec->name, n->spec->role == CFG_ROLE_OC ? "oc" : "gm",
+			n->spec->name, n->spec->kind == NODE_SWITCH ? "sw" : kind_str(n->spec->kind),
 			r.steady.sum.rms_ns, r.steady.sum.max_abs_ns, r.steady.peak,
 			r.steady.sum.mean_ns, conv,
 			r.mean_fadj, r.steady.ferr_mean);
+		if (is_fwd(n)) {
+			text_fwd(f, n);
+		}
 		if (n->spec->role != CFG_ROLE_OC) {
 			continue;
 		}
@@ -1148,7 +1728,7 @@ static void print_text(const struct sim *s, double wall)
 static const char usage[] =
 	"usage: ptpsim SCENARIO [--seed N] [--duration S] [--set KEY=VALUE]... [--json]\n"
 	"              [--log] [--log-level N] [--trace FILE]\n"
-	"Runs the gm and oc engines of the scenario in simulated time.\n"
+	"Runs the gm, oc and tc engines of the scenario in simulated time.\n"
 	"  --seed N         random seed (default: the scenario's, else 1)\n"
 	"  --duration S     simulated seconds (default: the scenario's)\n"
 	"  --set KEY=VALUE  configuration key for every node (after its file and set lines)\n"
@@ -1281,6 +1861,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	routes(s);
 	for (i = 0; i < s->n_nodes; i++) {
 		node_setup(s, i);
 	}
@@ -1291,6 +1872,11 @@ int main(int argc, char **argv)
 
 	if (s->trace && s->trace != stdout) {
 		fclose(s->trace);
+	}
+	for (i = 0; i < s->n_nodes; i++) {
+		if (s->node[i].tc) {
+			tc_log_summary(s->node[i].tc); /* before the summary */
+		}
 	}
 	if (s->json) {
 		print_json(s, wall);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ptpsim: a deterministic discrete-event simulator that runs the real
- * protocol engines (core/oc, core/gm) over simulated links, oscillators and
- * time stamping units (DESIGN.md "Engines and the simulator").
+ * protocol engines (core/oc, core/gm, core/tc) over simulated links,
+ * oscillators and time stamping units (DESIGN.md "Engines and the
+ * simulator").
  *
  * Time bases:
  *   sim time t      ns since the start of the run (the event queue's time)
@@ -27,6 +28,7 @@
 #include "engine.h"
 #include "gm.h"
 #include "oc.h"
+#include "tc.h"
 #include "tmv.h"
 
 /* True time at sim time 0: a TAI instant in 2027, so no timestamp is 0. */
@@ -160,6 +162,16 @@ struct link {
 /* One-way delay of the next packet, ns (>= 0). */
 double link_delay(struct link_dir *d);
 
+/* A delay distribution of a tc or switch (queue, processing): pdv none,
+ * exp, gamma or uniform as for links. */
+struct delay_dist {
+	enum pdv_kind kind;
+	double p1, p2;
+};
+
+/* The next delay, ns (>= 0). */
+double delay_draw(const struct delay_dist *d, struct rng *r);
+
 /* ---- scenario (ptpsim_scen.c) ---- */
 
 enum ev_action {
@@ -195,9 +207,15 @@ struct kv {
 	char value[128];
 };
 
+/* What a node is: an engine with an address (gm, oc), or a forwarder of
+ * layer-2 frames between its links (tc: the transparent clock engine,
+ * switch: forwards and never corrects). */
+enum node_kind { NODE_NONE, NODE_GM, NODE_OC, NODE_TC, NODE_SWITCH };
+
 struct node_spec {
 	char name[SIM_NAME_LEN];
-	enum cfg_role role;
+	enum node_kind kind;
+	enum cfg_role role; /* gm, oc; CFG_ROLE_ANY for tc and switch */
 	char config[SIM_PATH_LEN]; /* resolved path */
 	char address[64];
 	struct kv set[SIM_MAX_SETS];
@@ -205,6 +223,12 @@ struct node_spec {
 	struct osc_cfg osc;
 	struct stamp_cfg stamp;
 	double start_s;
+	/* tc, switch: a frame waits `processing` after its arrival before
+	 * the forwarding decision (tc: before tc_rx, so the residence the
+	 * engine reads includes it), then `queue` between the send and its
+	 * departure from the egress port (the egress timestamp point; FIFO
+	 * per port) */
+	struct delay_dist proc, queue;
 	int line;
 };
 

@@ -286,28 +286,39 @@ tmv_t stamp_take(const struct stamp_cfg *s, struct rng *r, struct sim_clock *c, 
 
 /* ---- links ---- */
 
+/* A draw of pdv kind (not trace), ns. */
+static double dist_draw(enum pdv_kind kind, double p1, double p2, struct rng *r)
+{
+	switch (kind) {
+	case PDV_EXP:
+		return p1 * rng_exp(r);
+	case PDV_GAMMA:
+		return rng_gamma(r, p1) * p2 / p1;
+	case PDV_UNIFORM:
+		return p1 + (p2 - p1) * rng_uniform(r);
+	default:
+		return 0;
+	}
+}
+
 double link_delay(struct link_dir *d)
 {
 	double v = d->delay_ns;
 
-	switch (d->pdv) {
-	case PDV_NONE:
-		break;
-	case PDV_EXP:
-		v += d->p1 * rng_exp(&d->rng);
-		break;
-	case PDV_GAMMA:
-		v += rng_gamma(&d->rng, d->p1) * d->p2 / d->p1;
-		break;
-	case PDV_UNIFORM:
-		v += d->p1 + (d->p2 - d->p1) * rng_uniform(&d->rng);
-		break;
-	case PDV_TRACE:
+	if (d->pdv == PDV_TRACE) {
 		if (d->trace && d->trace->n) {
 			v += d->trace->v[d->trace_pos];
 			d->trace_pos = (d->trace_pos + 1) % d->trace->n;
 		}
-		break;
+	} else if (d->pdv != PDV_NONE) {
+		v += dist_draw(d->pdv, d->p1, d->p2, &d->rng);
 	}
+	return v > 0 ? v : 0;
+}
+
+double delay_draw(const struct delay_dist *d, struct rng *r)
+{
+	double v = d->kind == PDV_NONE ? 0 : dist_draw(d->kind, d->p1, d->p2, r);
+
 	return v > 0 ? v : 0;
 }

@@ -5,7 +5,8 @@
  *   [global]        duration, steady_from, seed, te_threshold_ns, masks,
  *                   window NAME FROM TO
  *   [node NAME]     role, config, address, set KEY VALUE, start, the
- *                   oscillator and the time stamping unit
+ *                   oscillator and the time stamping unit; tc and switch:
+ *                   processing, queue
  *   [link A B]      delay_ns, pdv, loss; fwd_KEY / rev_KEY for one direction
  *   [events]        TIME ACTION ARGS...
  *
@@ -261,6 +262,32 @@ static void node_defaults(struct node_spec *n)
 	n->stamp.tx_ts_delay_ns = 20000;
 }
 
+/* KEY none | exp MEAN | gamma SHAPE MEAN | uniform MIN MAX (ns) */
+static int dist_key(struct parser *p, struct delay_dist *d, char **w, int n)
+{
+	memset(d, 0, sizeof(*d));
+	if (!strcmp(w[1], "none") && n == 2) {
+		d->kind = PDV_NONE;
+		return 0;
+	}
+	if (!strcmp(w[1], "exp") && n == 3) {
+		d->kind = PDV_EXP;
+		return num_range(p, "exp MEAN", w[2], 0, 1e12, &d->p1);
+	}
+	if (!strcmp(w[1], "gamma") && n == 4) {
+		d->kind = PDV_GAMMA;
+		return num_range(p, "gamma SHAPE", w[2], 1e-3, 1e6, &d->p1) ||
+		       num_range(p, "gamma MEAN", w[3], 0, 1e12, &d->p2);
+	}
+	if (!strcmp(w[1], "uniform") && n == 4) {
+		d->kind = PDV_UNIFORM;
+		return num_range(p, "uniform MIN", w[2], 0, 1e12, &d->p1) ||
+		       num_range(p, "uniform MAX", w[3], d->p1, 1e12, &d->p2);
+	}
+	return perr(p, "%s %s: expected none | exp MEAN | gamma SHAPE MEAN | uniform MIN MAX", w[0],
+		    w[1]);
+}
+
 static int node_key(struct parser *p, struct node_spec *nd, char **w, int n)
 {
 	size_t i;
@@ -276,13 +303,24 @@ static int node_key(struct parser *p, struct node_spec *nd, char **w, int n)
 	}
 	if (!strcmp(w[0], "role")) {
 		if (!strcmp(w[1], "gm")) {
+			nd->kind = NODE_GM;
 			nd->role = CFG_ROLE_GM;
 		} else if (!strcmp(w[1], "oc")) {
+			nd->kind = NODE_OC;
 			nd->role = CFG_ROLE_OC;
+		} else if (!strcmp(w[1], "tc")) {
+			nd->kind = NODE_TC;
+			nd->role = CFG_ROLE_ANY;
+		} else if (!strcmp(w[1], "switch")) {
+			nd->kind = NODE_SWITCH;
+			nd->role = CFG_ROLE_ANY;
 		} else {
-			return perr(p, "role %s: expected gm or oc", w[1]);
+			return perr(p, "role %s: expected gm, oc, tc or switch", w[1]);
 		}
 		return 0;
+	}
+	if (!strcmp(w[0], "queue") || !strcmp(w[0], "processing")) {
+		return dist_key(p, w[0][0] == 'q' ? &nd->queue : &nd->proc, w, n);
 	}
 	if (!strcmp(w[0], "config")) {
 		return resolve(p, w[1], nd->config);
@@ -646,9 +684,14 @@ static int section_header(struct parser *p, char *s, enum section *sec)
 		memset(nd, 0, sizeof(*nd));
 		node_defaults(nd);
 		snprintf(nd->name, sizeof(nd->name), "%s", w[1]);
-		nd->role = !strncmp(w[1], "gm", 2) ? CFG_ROLE_GM
-			   : !strncmp(w[1], "oc", 2) ? CFG_ROLE_OC
-						     : CFG_ROLE_ANY;
+		nd->kind = !strncmp(w[1], "gm", 2)   ? NODE_GM
+			   : !strncmp(w[1], "oc", 2) ? NODE_OC
+			   : !strncmp(w[1], "tc", 2) ? NODE_TC
+			   : !strncmp(w[1], "sw", 2) ? NODE_SWITCH
+						     : NODE_NONE;
+		nd->role = nd->kind == NODE_GM	 ? CFG_ROLE_GM
+			   : nd->kind == NODE_OC ? CFG_ROLE_OC
+						 : CFG_ROLE_ANY;
 		nd->line = p->line;
 		*sec = SEC_NODE;
 		return 0;
@@ -694,8 +737,27 @@ static int check(struct parser *p)
 	for (i = 0; i < s->n_nodes; i++) {
 		struct node_spec *nd = &s->node[i];
 		p->line = nd->line;
-		if (nd->role == CFG_ROLE_ANY) {
-			return perr(p, "node %s: role missing (role gm|oc, or a name gm... / oc...)",
+		if (nd->kind == NODE_NONE) {
+			return perr(p, "node %s: role missing (role gm|oc|tc|switch, or a name gm... / "
+				       "oc... / tc... / sw...)",
+				    nd->name);
+		}
+		if (nd->kind == NODE_TC || nd->kind == NODE_SWITCH) {
+			int k, ports = 0;
+			if (nd->kind == NODE_SWITCH && (nd->config[0] || nd->n_set)) {
+				return perr(p, "node %s: a switch takes no config or set", nd->name);
+			}
+			for (k = 0; k < s->n_links; k++) {
+				ports += s->link[k].a == i || s->link[k].b == i;
+			}
+			if (ports < 2 || ports > TC_MAX_PORTS) {
+				return perr(p, "node %s: %d links, a %s needs 2..%d", nd->name, ports,
+					    nd->kind == NODE_TC ? "tc" : "switch", TC_MAX_PORTS);
+			}
+			continue;
+		}
+		if (nd->proc.kind != PDV_NONE || nd->queue.kind != PDV_NONE) {
+			return perr(p, "node %s: processing and queue are for tc and switch nodes",
 				    nd->name);
 		}
 		if (!nd->config[0]) {
