@@ -372,6 +372,23 @@ for v in "two_step 1 ocp-model1" "two_step 0 ocp-model1" "one_step 1 ocp-model1"
 	echo "$line"
 done
 
+# UDPv4 through one tc without a configuration file (default profile,
+# hardware stamps), 1 Sync/s, a queue of 30 us x Exp(1): two_step max|TE|
+# 9.0..12.1 ns (seeds 1..3), bound 30
+printf '[global]\nduration 300\nsteady_from 100\n[node gm]\nconfig %s/ref-gm.cfg\naddress 127.1.0.1\n[node tc]\nset tc_egress two_step\nqueue exp 30000\n[node oc]\nconfig %s/ref-oc.cfg\naddress 127.1.0.2\noffset_ns 1000000\n[link gm tc]\n[link tc oc]\n' \
+	"$S" "$S" >"$d/tc-v4.sim"
+line="UDPv4 gm - tc - oc, two_step:"
+for seed in 1 2 3; do
+	r=$(tc_run "$d/tc-v4.sim" --seed $seed)
+	case $r in ERR*) ko "tc-v4 seed $seed: $r"; continue ;; esac
+	acc=$(echo "$r" | sed -n 2p)
+	set -- $(echo "$r" | sed -n 1p)
+	line="$line  seed $seed max $2 rms $1;"
+	[ "$acc" = ok ] && [ "$5" = gm ] && ok || ko "tc-v4 seed $seed: oc on $5; $acc"
+	awk -v v="$2" 'BEGIN { exit !(v <= 30) }' && ok || ko "tc-v4 seed $seed: max|TE| $2 ns > 30"
+done
+echo "$line"
+
 # two grandmasters on one TC: failover through tc1 - tc2 (OCP 7.13 budget)
 for seed in 1 2 3; do
 	"$PTPSIM" "$S/failover-tc.sim" --seed $seed --json >"$d/j" 2>"$d/e" ||
