@@ -17,6 +17,7 @@
 
 #define TC_EVENTS 512 /* event messages sent, by id (ring) */
 #define TC_HELD 64    /* Follow_Up / Delay_Resp waiting for a timestamp */
+#define TC_CONV 32    /* one-step Syncs made two-step, waiting for their stamp */
 #define TC_EVENT_TTL_NS 2000000000LL
 
 enum { EV_FREE, EV_WAIT_TS, EV_DONE, EV_FAILED };
@@ -33,6 +34,7 @@ struct tc_key {
 
 struct tc_event {
 	int state, id, port, two_step;
+	int conv; /* 1 + the conv[] slot of a one-step Sync made two-step */
 	struct tc_key key;
 	tmv_t rx_ts, written; /* ingress stamp; one-step: the egress time written */
 	tmv_t residence;      /* two-step, EV_DONE: tx - rx, ns */
@@ -58,6 +60,12 @@ struct tc {
 	struct tc_event ev[TC_EVENTS];
 	int ev_next;
 	struct tc_held held[TC_HELD];
+	struct tc_conv {
+		int used;
+		size_t len;
+		struct tc_frame f;
+		uint8_t frame[TC_FRAME_MAX];
+	} conv[TC_CONV];
 	uint8_t scratch[TC_FRAME_MAX];
 };
 
@@ -200,6 +208,19 @@ static uint16_t udp_csum(const uint8_t *fr, const struct tc_frame *f)
 		s = csum_add(s, fr + f->ip_off + 8, 32);
 	}
 	return csum_fold(csum_add(s, fr + f->udp_off, ulen));
+}
+
+/* A new UDP checksum in full, unless an IPv4 zero one. */
+static void udp_csum_set(uint8_t *fr, const struct tc_frame *f)
+{
+	uint16_t c;
+
+	if (!f->ip || (f->ip == 4 && get_be16(fr + f->udp_off + 6) == 0)) {
+		return;
+	}
+	put_be16(fr + f->udp_off + 6, 0);
+	c = udp_csum(fr, f);
+	put_be16(fr + f->udp_off + 6, c ? c : 0xffff);
 }
 
 int tc_frame_udp_ok(const uint8_t *fr, const struct tc_frame *f)
@@ -347,7 +368,11 @@ static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
 
 	memcpy(t->scratch, frame, len);
 	if (add) {
-		tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
+		/* saturated: a residence beyond +/-2^47 ns (39 h: stamps off
+		 * the TC clock) has no correctionField value */
+		int64_t d = add > INT64_MAX / 65536 ? INT64_MAX
+			    : add < INT64_MIN / 65536 ? INT64_MIN : (int64_t)add * 65536;
+		tc_frame_add_correction(t->scratch, f, d);
 		s->corrected++;
 	}
 	id = t->ops.send_frame(t->ops.eng.io, port, t->scratch, len, want_ts);
@@ -383,21 +408,48 @@ static struct tc_event *event_find(struct tc *t, int port, const struct tc_key *
 
 /* A Sync or Delay_Req: to every egress port, with the residence written
  * ahead (one_step) or left for its Follow_Up / Delay_Resp (two_step). */
+/* A free conv[] slot holding frame with twoStepFlag set (10.2.2.1.2), or
+ * 0 when none is free. */
+static int convert_slot(struct tc *t, const uint8_t *fr, size_t len, const struct tc_frame *f)
+{
+	int i;
+
+	for (i = 0; i < TC_CONV; i++) {
+		struct tc_conv *c = &t->conv[i];
+		if (!c->used) {
+			c->used = 1;
+			c->len = len;
+			c->f = *f;
+			memcpy(c->frame, fr, len);
+			c->frame[f->ptp_off + 6] |= PTP_TWO_STEP;
+			udp_csum_set(c->frame, f);
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* A Sync or Delay_Req: to every egress port, with the residence written
+ * ahead (one_step) or left for its Follow_Up / Delay_Resp (two_step; a
+ * one-step Sync becomes two-step and the TC sends the Follow_Up). */
 static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 		     const struct tc_frame *f, tmv_t rx_ts, tmv_t now)
 {
 	const uint8_t *ptp = fr + f->ptp_off;
 	uint8_t type = ptp[0] & 0x0f;
-	int two_step = t->mode == TC_TWO_STEP && (type == DELAY_REQ || (ptp[6] & PTP_TWO_STEP));
 	int port;
 
 	for (port = 1; port <= t->n; port++) {
 		struct tc_event *e;
 		tmv_t res = 0, tnow = 0;
-		int id;
+		int id, conv = 0, two_step = t->mode == TC_TWO_STEP;
 
 		if (!(out & (1u << port))) {
 			continue;
+		}
+		if (two_step && type == SYNC && !(ptp[6] & PTP_TWO_STEP)) {
+			conv = convert_slot(t, fr, len, f);
+			two_step = conv > 0; /* no room: written ahead instead */
 		}
 		if (!two_step) {
 			/* 10.2.2.1.1: up to the last reading before the send */
@@ -406,21 +458,54 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 			}
 			note_residence(&t->st[port], res);
 		}
-		id = forward(t, port, fr, len, f, res, 1);
+		id = conv ? forward(t, port, t->conv[conv - 1].frame, len, f, 0, 1)
+			  : forward(t, port, fr, len, f, res, 1);
 		if (id < 0) {
+			if (conv) {
+				t->conv[conv - 1].used = 0;
+			}
 			continue;
 		}
 		e = event_slot(t);
+		if (e->conv) {
+			t->conv[e->conv - 1].used = 0; /* overwritten unanswered */
+		}
 		memset(e, 0, sizeof(*e));
 		e->state = EV_WAIT_TS;
 		e->id = id;
 		e->port = port;
 		e->two_step = two_step;
+		e->conv = conv;
 		key_of(&e->key, type, ptp, ptp + 20);
 		e->rx_ts = rx_ts;
 		e->written = res ? tnow : 0;
 		e->expires = now + TC_EVENT_TTL_NS;
 	}
+}
+
+/* The Follow_Up of a one-step Sync made two-step (10.2.2.1.2):
+ * preciseOriginTimestamp = its originTimestamp, correctionField = the
+ * residence (the Sync keeps its own: the slave adds the two), to the
+ * general port. */
+static void send_follow_up(struct tc *t, struct tc_event *e)
+{
+	struct tc_conv *c = &t->conv[e->conv - 1];
+	uint8_t *ptp = c->frame + c->f.ptp_off;
+	int64_t res = e->residence > INT64_MAX / 65536 ? INT64_MAX : e->residence * 65536;
+
+	ptp[0] = (uint8_t)((ptp[0] & 0xf0) | FOLLOW_UP);
+	ptp[6] &= (uint8_t)~PTP_TWO_STEP;
+	ptp[32] = 2; /* controlField: Follow_Up */
+	put_be64(ptp + 8, (uint64_t)res);
+	if (c->f.ip) {
+		put_be16(c->frame + c->f.udp_off, 320);
+		put_be16(c->frame + c->f.udp_off + 2, 320);
+		udp_csum_set(c->frame, &c->f);
+	}
+	forward(t, e->port, c->frame, c->len, &c->f, 0, 0);
+	t->st[e->port].corrected++;
+	c->used = 0;
+	e->conv = 0;
 }
 
 static void hold(struct tc *t, int port, int ev_port, const uint8_t *fr, size_t len,
@@ -536,7 +621,7 @@ void tc_rx(struct tc *t, int port, const uint8_t *fr, size_t len, tmv_t rx_ts, t
 	}
 }
 
-static void release(struct tc *t, const struct tc_event *e)
+static void release(struct tc *t, const struct tc_event *e, tmv_t now)
 {
 	int i;
 
@@ -545,7 +630,9 @@ static void release(struct tc *t, const struct tc_event *e)
 		if (!h->used || h->ev_port != e->port || !key_eq(&h->key, &e->key)) {
 			continue;
 		}
-		if (e->state == EV_DONE) {
+		if (now >= h->deadline) { /* tc_tick has not run yet */
+			t->st[h->port].dropped_late++;
+		} else if (e->state == EV_DONE) {
 			forward(t, h->port, h->frame, h->len, &h->f, e->residence, 0);
 		} else {
 			t->st[h->port].dropped_unmatched++;
@@ -557,7 +644,6 @@ static void release(struct tc *t, const struct tc_event *e)
 void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
 {
 	int i;
-	(void)now;
 
 	for (i = 0; i < TC_EVENTS; i++) {
 		struct tc_event *e = &t->ev[i];
@@ -569,10 +655,17 @@ void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
 		if (!tx_ts) {
 			s->tx_ts_missing++;
 			e->state = EV_FAILED;
+			if (e->conv) {
+				t->conv[e->conv - 1].used = 0;
+				e->conv = 0;
+			}
 		} else if (e->two_step) {
 			e->residence = tx_ts - e->rx_ts;
 			e->state = EV_DONE;
 			note_residence(s, e->residence);
+			if (e->conv) {
+				send_follow_up(t, e);
+			}
 		} else {
 			e->state = EV_DONE;
 			if (e->written) {
@@ -585,7 +678,7 @@ void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
 			}
 		}
 		if (e->two_step) {
-			release(t, e);
+			release(t, e, now);
 		}
 		return;
 	}
@@ -613,6 +706,10 @@ tmv_t tc_tick(struct tc *t, tmv_t now)
 		if (e->state != EV_FREE && now >= e->expires) {
 			if (e->state == EV_WAIT_TS) {
 				t->st[e->port].tx_ts_missing++;
+			}
+			if (e->conv) {
+				t->conv[e->conv - 1].used = 0;
+				e->conv = 0;
 			}
 			e->state = EV_FREE;
 		}

@@ -25,8 +25,10 @@
  *     from their transmit timestamps goes into the Follow_Up (matched by
  *     domain, sequenceId, sourcePortIdentity and egress port) or into the
  *     Delay_Resp (10.2.2.2.3: requestingPortIdentity and sequenceId, the
- *     port the Delay_Req left by).  A one-step Sync is forwarded as in
- *     one_step (turning it into two-step, 10.2.2.1.2, is not done).  A
+ *     port the Delay_Req left by).  A one-step Sync leaves with
+ *     twoStepFlag set and the TC sends its Follow_Up (10.2.2.1.2:
+ *     preciseOriginTimestamp = its originTimestamp, correctionField = the
+ *     residence; at most 32 waiting, beyond that written ahead).  A
  *     Follow_Up or Delay_Resp waiting for its event message's timestamp is
  *     held at most TC_HOLD_NS; later, or never matched, it is dropped and
  *     counted (OCP 7.10: Delay_Req and Delay_Resp must cross the same TC).

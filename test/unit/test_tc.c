@@ -288,3 +288,48 @@ TEST(tc_two_step_residence_in_follow_up_and_delay_resp)
 	tc_destroy(t);
 	config_destroy(cfg);
 }
+
+/* 10.2.2.1.2: a one-step Sync through a two-step TC leaves two-step, and
+ * the TC sends its Follow_Up with the residence. */
+TEST(tc_two_step_turns_one_step_sync_two_step)
+{
+	struct fake k;
+	struct config *cfg;
+	struct tc *t = fk_tc(&k, &cfg, "two_step");
+	uint8_t fr[TC_FRAME_MAX];
+	struct tc_frame f, g;
+	int n = ptp_frame(fr, 4, SYNC, 21, 0, 1, 0);
+
+	CHECK(t != NULL);
+	put_be48(fr + 14 + 20 + 8 + 34, 1234); /* originTimestamp seconds */
+	{ /* the checksum of the changed frame: rebuild through a correction of 0 */
+		tc_frame_parse(fr, (size_t)n, &f);
+		put_be16(fr + f.udp_off + 6, 0); /* IPv4: no checksum */
+	}
+	tc_rx(t, 1, fr, (size_t)n, 80000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	tc_frame_parse(k.sent[0].fr, k.sent[0].len, &g);
+	CHECK(k.sent[0].fr[g.ptp_off + 6] & 0x02);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5);
+	tc_tx_ts(t, k.sent[0].id, 86500, 0);
+	CHECK_EQ(k.n_sent, 2);
+	CHECK_EQ(k.sent[1].port, 2);
+	tc_frame_parse(k.sent[1].fr, k.sent[1].len, &g);
+	CHECK_EQ(k.sent[1].fr[g.ptp_off] & 0x0f, FOLLOW_UP);
+	CHECK_EQ(g.event, 0);
+	CHECK_EQ(correction_ns(k.sent[1].fr, k.sent[1].len), 6500);
+	CHECK_EQ(get_be48(k.sent[1].fr + g.ptp_off + 34), 1234);
+	CHECK_EQ(get_be16(k.sent[1].fr + g.ptp_off + 30), 21);
+	CHECK(tc_frame_udp_ok(k.sent[1].fr, &g));
+	/* and with a checksum (IPv6): valid on both */
+	n = ptp_frame(fr, 6, SYNC, 22, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 90000, 0);
+	tc_frame_parse(k.sent[2].fr, k.sent[2].len, &g);
+	CHECK(tc_frame_udp_ok(k.sent[2].fr, &g));
+	tc_tx_ts(t, k.sent[2].id, 91000, 0);
+	tc_frame_parse(k.sent[3].fr, k.sent[3].len, &g);
+	CHECK(tc_frame_udp_ok(k.sent[3].fr, &g));
+	CHECK_EQ(correction_ns(k.sent[3].fr, k.sent[3].len), 1000);
+	tc_destroy(t);
+	config_destroy(cfg);
+}
