@@ -9,6 +9,10 @@ configuration files, pmc commands and ppsmon inputs, sit beside them):
   unicast/  step sequences for fuzz_unicast.c: negotiation rounds
   servo/    step sequences for fuzz_servo.c: each servo locking on a
             simulated clock, then odd samples, resets, new intervals
+  tc/       step sequences for fuzz_tc.c: Ethernet/IPv4/IPv6/UDP frames of
+            Sync, Follow_Up, Delay_Req, Delay_Resp, Announce through a
+            one-step and a two-step transparent clock, with their transmit
+            timestamps, VLAN tags, truncated, damaged and oversized frames
 
 Run from anywhere: python3 test/fuzz/mkcorpus.py.  The formats are the
 harnesses' own (see the step switch of each); keep them in step.
@@ -242,8 +246,209 @@ def servo_seeds():
         + s_burst(100))
 
 
+# ---- fuzz_tc.c steps: layer-2 frames built here, checksums and all ----
+def t_csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+T_SYNC, T_DELAY_REQ, T_FOLLOW_UP, T_DELAY_RESP, T_ANNOUNCE = 0, 1, 8, 9, 11
+
+
+def t_ptp(mtype, seq, two_step=False, src=1, req=None, corr_ns=5, domain=0):
+    """A PTP message: a 34-octet header and the body of its type."""
+    body = {T_DELAY_RESP: 20, T_ANNOUNCE: 30}.get(mtype, 10)
+    ident = bytes(7) + bytes([src]) + struct.pack(">H", 1)
+    hdr = bytes([mtype, 0x12]) + struct.pack(">HBBBB", 34 + body, domain, 0,
+                                              0x02 if two_step else 0, 0)
+    hdr += struct.pack(">q", corr_ns * 65536) + bytes(4) + ident
+    hdr += struct.pack(">HBb", seq, {T_SYNC: 0, T_DELAY_REQ: 1, T_FOLLOW_UP: 2,
+                                     T_DELAY_RESP: 3}.get(mtype, 5), -4)
+    ts = struct.pack(">HIi", 0, 1700000000 + seq, 123456)[:10]
+    if mtype == T_DELAY_RESP:
+        return hdr + ts + bytes(7) + bytes([req or 9]) + struct.pack(">H", 1)
+    if mtype == T_ANNOUNCE:
+        # currentUtcOffset, priority1, clockQuality, priority2, identity,
+        # stepsRemoved, timeSource
+        return hdr + ts + struct.pack(">hxBBBHB", 37, 128, 6, 0x21, 0x4E5D, 128) + \
+            bytes(7) + bytes([1]) + struct.pack(">HB", 0, 0xA0)
+    return hdr + ts
+
+
+def t_frame(msg, ip=6, vlan=(), l2=False):
+    """Ethernet II (+ 802.1Q/802.1ad tags) around msg: PTP over Ethernet,
+    or IPv4/IPv6 + UDP to 319 (event messages) or 320."""
+    event = (msg[0] & 0x0F) < 8
+    src_mac = bytes([2, 0, 0, 0, 0, 1])
+    if l2:
+        dst_mac, et, payload = bytes.fromhex("011b19000000"), 0x88F7, msg
+    else:
+        port = 319 if event else 320
+        udp = struct.pack(">HHHH", port, port, 8 + len(msg), 0) + msg
+        if ip == 4:
+            dst_mac, et = bytes.fromhex("01005e000181"), 0x0800
+            sa, da = bytes([10, 0, 0, 1]), bytes([224, 0, 1, 129])
+            pseudo = sa + da + struct.pack(">BBH", 0, 17, len(udp))
+            iph = struct.pack(">BBHHHBBH", 0x45, 0, 20 + len(udp), 0, 0x4000, 1, 17, 0) + sa + da
+            iph = iph[:10] + struct.pack(">H", t_csum(iph)) + iph[12:]
+        else:
+            dst_mac, et = bytes.fromhex("333300000181"), 0x86DD
+            sa = bytes.fromhex("fd00" + "00" * 13 + "01")
+            da = bytes.fromhex("ff0e" + "00" * 12 + "0181")
+            pseudo = sa + da + struct.pack(">IxxxB", len(udp), 17)
+            iph = struct.pack(">IHBB", 0x60000000, len(udp), 17, 1) + sa + da
+        c = t_csum(pseudo + udp) or 0xFFFF
+        payload = iph + udp[:6] + struct.pack(">H", c) + udp[8:]
+    tags = b"".join(struct.pack(">HH", tpid, vid) for tpid, vid in vlan)
+    return dst_mac + src_mac + tags + struct.pack(">H", et) + payload
+
+
+def t_setup(two_step, ports=2, now_us=1000000):
+    return [(1 if two_step else 0) | (ports - 2) << 1] + list(struct.pack(">I", now_us))
+
+
+def t_rx(port, frame, ago=500, mask=0xFFFFFFFF, fail=False):
+    """frame received on port (1..n; 0x80|k: the harness's odd ports)
+    ago ns before the TC clock's reading (None: no timestamp)"""
+    s = [0, port - 1 if port < 0x80 else port, (0 if ago is None else 1) | (4 if fail else 0)]
+    if ago is not None:
+        s += list(struct.pack(">H", ago))
+    return s + list(struct.pack(">IH", mask, len(frame))) + list(frame)
+
+
+def t_stamp(after=3000):  # the latest id handed out, stamped after ns
+    return [7] + list(struct.pack(">H", after))
+
+
+def t_stamp_missing(k=0):  # the k-th awaited id: no timestamp came
+    return [2, 0, k]
+
+
+def t_time(ns, tick=True):
+    """time passes by ns (to within 2^-16), in steps of up to 2.1 s"""
+    s = []
+    while ns > 0:
+        shift = 0
+        while shift < 15 and ns >> shift > 0xFFFF:
+            shift += 1
+        d = min(ns >> shift, 0xFFFF)
+        s += [3 | shift << 3 | (0 if tick else 0x80)] + list(struct.pack(">H", d))
+        ns -= d << shift
+        if ns < 1 << shift:  # below this step's resolution
+            break
+    return s
+
+
+def t_clock(ns):  # the TC clock stepped by ns (+/-2.1 s)
+    return [4, 1] + list(struct.pack(">i", ns))
+
+
+def t_helpers(frame, delta):
+    return [5] + list(struct.pack(">qH", delta, len(frame))) + list(frame)
+
+
+T_SUMMARY = [6]
+T_AGAIN = [6 | 8]  # the last frame again, 1 + the next octet times
+
+
+def tc_seeds():
+    for ip in (4, 6):
+        # two-step: Sync, Follow_Up held until the Sync's stamp; Sync
+        # stamped first; Delay_Req out of 1, its Delay_Resp back in by 1
+        s = t_setup(True)
+        for seq in range(4):
+            sync = t_frame(t_ptp(T_SYNC, seq, two_step=True), ip)
+            fup = t_frame(t_ptp(T_FOLLOW_UP, seq), ip)
+            if seq % 2:
+                s += t_rx(1, sync) + t_stamp(2500 + seq) + t_rx(1, fup, None)
+            else:
+                s += t_rx(1, sync) + t_rx(1, fup, None) + t_stamp(4000)
+            s += t_rx(2, t_frame(t_ptp(T_DELAY_REQ, seq, src=9), ip), 300) + t_stamp(900)
+            s += t_rx(1, t_frame(t_ptp(T_DELAY_RESP, seq, req=9), ip), None)
+            s += t_time(62500000)
+        # a stamp that never comes, one too late, a Follow_Up of no Sync
+        s += t_rx(1, t_frame(t_ptp(T_SYNC, 10, two_step=True), ip)) + t_stamp_missing()
+        s += t_rx(1, t_frame(t_ptp(T_FOLLOW_UP, 10), ip), None)
+        s += t_rx(1, t_frame(t_ptp(T_SYNC, 11, two_step=True), ip))
+        s += t_rx(1, t_frame(t_ptp(T_FOLLOW_UP, 11), ip), None) + t_time(150000000) + t_stamp()
+        s += t_rx(1, t_frame(t_ptp(T_FOLLOW_UP, 12), ip), None) + T_SUMMARY
+        put("tc", "two-step-ipv%d" % ip, s)
+        # one-step: the residence written ahead into Sync and Delay_Req,
+        # three ports, the clock stepped
+        s = t_setup(False, ports=3)
+        for seq in range(4):
+            s += t_rx(1, t_frame(t_ptp(T_SYNC, seq), ip), 1000 + seq) + t_stamp(200)
+            s += t_rx(1, t_frame(t_ptp(T_SYNC, seq, two_step=True), ip), 700) + t_stamp(100)
+            s += t_rx(1, t_frame(t_ptp(T_FOLLOW_UP, seq), ip), None)
+            s += t_rx(3, t_frame(t_ptp(T_DELAY_REQ, seq, src=9), ip), 400) + t_stamp(50)
+            s += t_rx(1, t_frame(t_ptp(T_DELAY_RESP, seq, req=9), ip), None)
+            s += t_time(125000000) + t_clock(-3000 if seq % 2 else 1000000)
+        put("tc", "one-step-ipv%d" % ip, s + T_SUMMARY)
+    # PTP over Ethernet and VLAN-tagged frames, four ports, two-step
+    s = t_setup(True, ports=4)
+    for seq, vlan in enumerate([(), ((0x8100, 42),), ((0x88A8, 7), (0x8100, 42))]):
+        for l2, ip in ((True, 0), (False, 4), (False, 6)):
+            s += t_rx(2, t_frame(t_ptp(T_SYNC, seq, two_step=True), ip, vlan, l2), 250)
+            s += t_stamp(1500) + t_stamp(1600) + t_stamp(1700)
+            s += t_rx(2, t_frame(t_ptp(T_FOLLOW_UP, seq), ip, vlan, l2), None)
+            s += t_rx(4, t_frame(t_ptp(T_DELAY_REQ, seq, src=3), ip, vlan, l2), 100)
+            s += t_stamp(800) + t_stamp(900) + t_stamp(1000)
+            s += t_rx(2, t_frame(t_ptp(T_DELAY_RESP, seq, req=3), ip, vlan, l2), None)
+            s += t_time(31250000)
+    put("tc", "vlan-l2-two-step", s)
+    put("tc", "vlan-l2-one-step", [0] + s[1:])
+    # Announce, a truncated Sync, an oversized frame, odd ports and masks,
+    # failed sends
+    ann = t_frame(t_ptp(T_ANNOUNCE, 1), 6)
+    sync = t_frame(t_ptp(T_SYNC, 2), 4)
+    s = t_setup(False) + t_rx(1, ann, None) + t_rx(2, ann, 40, mask=0b110)
+    s += t_rx(1, sync[:-3]) + t_rx(1, sync[:20]) + t_rx(1, sync, mask=0) + t_rx(1, sync, fail=True)
+    s += t_rx(1, ann + bytes(1600 - len(ann))) + t_rx(0x80, sync) + t_rx(0x82 | 0x40, sync)
+    s += t_rx(0x87, ann) + t_rx(2, t_frame(t_ptp(T_SYNC, 3), l2=True,
+                                             vlan=((0x88A8, 1), (0x8100, 2), (0x8100, 3))))
+    put("tc", "announce-truncated-odd", s + T_SUMMARY)
+    # one-step Syncs through a two-step TC: made two-step, the TC sends
+    # their Follow_Ups; one damaged (its UDP checksum off by one)
+    s = t_setup(True, ports=3)
+    for seq, (ip, l2) in enumerate(((4, False), (6, False), (0, True))):
+        s += t_rx(1, t_frame(t_ptp(T_SYNC, seq), ip, l2=l2), 600) + t_stamp(700) + t_stamp(800)
+        s += t_rx(2, t_frame(t_ptp(T_SYNC, seq + 8), ip, l2=l2), 600) + t_stamp_missing()
+    bad = bytearray(t_frame(t_ptp(T_SYNC, 20), 6))
+    bad[14 + 40 + 7] ^= 1
+    s += t_rx(3, bytes(bad)) + t_stamp(300) + t_stamp(400)
+    put("tc", "one-step-sync-two-step-tc", s + t_time(3000000000) + T_SUMMARY)
+    # a stream of one-step Syncs without stamps through a two-step TC:
+    # more made two-step than wait, the event ring wraps
+    s = t_setup(True, ports=4) + t_rx(1, t_frame(t_ptp(T_SYNC, 1), l2=True)) + T_AGAIN + [199]
+    s += t_stamp(500) + t_rx(1, t_frame(t_ptp(T_SYNC, 2), 4)) + T_AGAIN + [10] + t_stamp(500)
+    put("tc", "sync-stream", s + t_time(3000000000) + T_SUMMARY)
+    # more Follow_Ups waiting than the engine holds, then their stamps
+    s = t_setup(True, ports=4)
+    for seq in range(22):
+        s += t_rx(1, t_frame(t_ptp(T_SYNC, seq, two_step=True), l2=True))
+    for seq in range(22):
+        s += t_rx(1, t_frame(t_ptp(T_FOLLOW_UP, seq), l2=True), None)
+    for _ in range(64):
+        s += t_stamp(2000)
+    put("tc", "hold-full", s + t_time(200000000) + T_SUMMARY)
+    # the helpers on raw frames
+    s = t_setup(False)
+    for f in (sync, ann, t_frame(t_ptp(T_DELAY_RESP, 3), 4, l2=True),
+              t_frame(t_ptp(T_FOLLOW_UP, 4), 6, ((0x8100, 1),))):
+        s += t_helpers(f, 123456 << 16) + t_helpers(f, -(1 << 62)) + t_helpers(f[:-1], 1)
+    zero = bytearray(sync)
+    zero[14 + 20 + 6:14 + 20 + 8] = b"\0\0"  # IPv4 without a UDP checksum
+    s += t_helpers(bytes(zero), 65536) + t_rx(1, bytes(zero))
+    put("tc", "helpers", s)
+
+
 if __name__ == "__main__":
     msg_seeds()
     mgmt_seeds()
     unicast_seeds()
     servo_seeds()
+    tc_seeds()

@@ -4,7 +4,7 @@
 #                                test suite; 600 and more: a long run for
 #                                humans), all of them or the NAMEs given
 # Harnesses (test/fuzz/fuzz_NAME.c): msg, config, unicast, mgmt, ppsmon, pmc,
-# servo.
+# servo, tc.
 # Each first replays test/fuzz/regress/NAME/* (inputs that once crashed it),
 # then fuzzes from the seeds in test/fuzz/corpus/NAME/; what it learns goes
 # to build/fuzz/work/NAME, never into the tree.  One PASS line per harness;
@@ -14,7 +14,7 @@ set -e
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-all="msg config unicast mgmt ppsmon pmc servo"
+all="msg config unicast mgmt ppsmon pmc servo tc"
 names=${*:-$all}
 out=build/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
