@@ -210,17 +210,21 @@ static uint16_t udp_csum(const uint8_t *fr, const struct tc_frame *f)
 	return csum_fold(csum_add(s, fr + f->udp_off, ulen));
 }
 
-/* A new UDP checksum in full, unless an IPv4 zero one. */
-static void udp_csum_set(uint8_t *fr, const struct tc_frame *f)
+/* The UDP checksum after changes elsewhere in the datagram, verifying
+ * as it did before them: was = udp_csum() then (0: it verified; a
+ * datagram damaged before the TC stays damaged).  An IPv4 zero one stays
+ * zero. */
+static void udp_csum_set(uint8_t *fr, const struct tc_frame *f, uint16_t was)
 {
-	uint16_t c;
+	uint32_t c;
 
 	if (!f->ip || (f->ip == 4 && get_be16(fr + f->udp_off + 6) == 0)) {
 		return;
 	}
 	put_be16(fr + f->udp_off + 6, 0);
-	c = udp_csum(fr, f);
-	put_be16(fr + f->udp_off + 6, c ? c : 0xffff);
+	c = (uint32_t)udp_csum(fr, f) + (uint16_t)~was; /* the one that verifies - was */
+	c = (c & 0xffff) + (c >> 16);
+	put_be16(fr + f->udp_off + 6, (uint16_t)(c ? c : 0xffff));
 }
 
 int tc_frame_udp_ok(const uint8_t *fr, const struct tc_frame *f)
@@ -406,8 +410,6 @@ static struct tc_event *event_find(struct tc *t, int port, const struct tc_key *
 	return NULL;
 }
 
-/* A Sync or Delay_Req: to every egress port, with the residence written
- * ahead (one_step) or left for its Follow_Up / Delay_Resp (two_step). */
 /* A free conv[] slot holding frame with twoStepFlag set (10.2.2.1.2), or
  * 0 when none is free. */
 static int convert_slot(struct tc *t, const uint8_t *fr, size_t len, const struct tc_frame *f)
@@ -422,7 +424,7 @@ static int convert_slot(struct tc *t, const uint8_t *fr, size_t len, const struc
 			c->f = *f;
 			memcpy(c->frame, fr, len);
 			c->frame[f->ptp_off + 6] |= PTP_TWO_STEP;
-			udp_csum_set(c->frame, f);
+			udp_csum_set(c->frame, f, f->ip ? udp_csum(fr, f) : 0);
 			return i + 1;
 		}
 	}
@@ -491,7 +493,9 @@ static void send_follow_up(struct tc *t, struct tc_event *e)
 {
 	struct tc_conv *c = &t->conv[e->conv - 1];
 	uint8_t *ptp = c->frame + c->f.ptp_off;
-	int64_t res = e->residence > INT64_MAX / 65536 ? INT64_MAX : e->residence * 65536;
+	int64_t res = e->residence > INT64_MAX / 65536   ? INT64_MAX
+		      : e->residence < INT64_MIN / 65536 ? INT64_MIN : e->residence * 65536;
+	uint16_t was = c->f.ip ? udp_csum(c->frame, &c->f) : 0;
 
 	ptp[0] = (uint8_t)((ptp[0] & 0xf0) | FOLLOW_UP);
 	ptp[6] &= (uint8_t)~PTP_TWO_STEP;
@@ -500,7 +504,7 @@ static void send_follow_up(struct tc *t, struct tc_event *e)
 	if (c->f.ip) {
 		put_be16(c->frame + c->f.udp_off, 320);
 		put_be16(c->frame + c->f.udp_off + 2, 320);
-		udp_csum_set(c->frame, &c->f);
+		udp_csum_set(c->frame, &c->f, was);
 	}
 	forward(t, e->port, c->frame, c->len, &c->f, 0, 0);
 	t->st[e->port].corrected++;
