@@ -17,6 +17,8 @@
 #define APPLET(name, fn, desc) int fn(int argc, char **argv);
 #include "applets.def"
 #undef APPLET
+/* The main of an applet listed in applets.def but not built yet. */
+int applet_missing(int argc, char **argv);
 
 /* Exit codes */
 #define EXIT_USAGE 1  /* bad command line or configuration */

@@ -12,16 +12,24 @@ for a in gm tc oc ppsmon todenc pmc; do
 	echo "$out" | grep -q "^$a " && ok || ko "--list lacks $a"
 done
 echo "$out" | grep -q "^oc .*not built" && ko "oc marked not built" || ok
-echo "$out" | grep -q "^tc .*not built yet" && ok || ko "tc not marked"
+echo "$out" | grep -q "^tc .*not built" && ko "tc marked not built" || ok
 
 # every applet: --help exits 0 and prints usage
 for a in gm tc oc ppsmon todenc pmc; do
 	"$PTPBOX" "$a" --help >"$d/h" 2>&1 && grep -q "usage" "$d/h" && ok || ko "$a --help"
 done
-# unbuilt applets say so and exit 2
-"$PTPBOX" tc -i eth0 2>"$d/e"; [ $? -eq 2 ] && grep -q "not built" "$d/e" && ok || ko "tc exit 2"
+# tc: two ports at least; --print-nft prints the rules and touches nothing
+"$PTPBOX" tc -i eth0 2>"$d/e"; [ $? -eq 1 ] && grep -q "at least two ports" "$d/e" && ok || ko "tc with one port: $(cat "$d/e")"
+"$PTPBOX" tc -i lanA -i lanB --print-nft >"$d/o" 2>"$d/e" && grep -q "table bridge ptpbox_tc" "$d/o" &&
+	grep -q 'iifname { "lanA", "lanB" } oifname { "lanA", "lanB" } udp dport { 319, 320 } drop' "$d/o" &&
+	ok || ko "tc --print-nft: $(cat "$d/o" "$d/e")"
+printf '[global]\ntc_egress two_step\n[lanA]\n[lanB]\n[lanC]\n' >"$d/tc.cfg"
+"$PTPBOX" tc -f "$d/tc.cfg" --print-nft 2>"$d/e" | grep -q '"lanA", "lanB", "lanC"' && ok || ko "tc ports from [lanN] sections: $(cat "$d/e")"
+printf '[global]\ntc_egress three_step\n' >"$d/tc.cfg"
+"$PTPBOX" tc -f "$d/tc.cfg" -i a -i b 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -q "tc.cfg:2: tc_egress three_step: unknown value, allowed one_step|two_step" "$d/e" && ok || ko "tc config error: exit $r, $(cat "$d/e")"
 # usage errors: exit 1, one line on stderr
-for a in gm oc; do
+for a in gm oc tc; do
 	"$PTPBOX" "$a" --bogus 2>"$d/e" >/dev/null; r=$?
 	[ $r -eq 1 ] && [ "$(wc -l <"$d/e")" -eq 1 ] && ok || ko "$a usage error: exit $r, $(cat "$d/e")"
 	"$PTPBOX" "$a" -f 2>"$d/e" >/dev/null; [ $? -eq 1 ] && ok || ko "$a -f without value"
@@ -96,7 +104,7 @@ for l in oc ptp-oc; do
 done
 ln -s "$PTPBOX" "$d/ptpbox-gm"
 "$d/ptpbox-gm" --help | grep -q "ptpbox gm" && ok || ko "link ptpbox-gm"
-"$d/bin/ptp-tc" 2>/dev/null; [ $? -eq 2 ] && ok || ko "ptp-tc link exit 2"
+"$d/bin/ptp-tc" --help | grep -q "ptpbox tc" && ok || ko "link ptp-tc"
 
 # configuration errors: file, line, key, value and range; exit 1
 printf '[global]\nprofile ocp-dc\nlogSyncInterval 4\n' >"$d/bad.cfg"

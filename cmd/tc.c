@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tc: the end-to-end transparent clock applet over the member ports of a
+ * Linux bridge.  The protocol is the engine in core/tc.c; this adapter
+ * parses the command line, opens one AF_PACKET socket per port (hw/packet),
+ * keeps the kernel bridge from forwarding PTP between those ports itself
+ * (an nftables table), answers the engine's "which ports does this frame
+ * leave by" from the bridge's forwarding database, and runs the loop:
+ * poll -> tc_rx / tc_tx_ts / tc_tick.  The clock is never adjusted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_bridge.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/tc.h"
+#include "../core/util.h"
+#include "../hw/hwtstamp.h"
+#include "../hw/log.h"
+#include "../hw/packet.h"
+#include "applet.h"
+
+static const char tc_usage[] =
+	"usage: ptpbox tc -i IFACE -i IFACE [-i IFACE ...] [-f FILE] [-m] [-q] [-l LEVEL]\n"
+	"                 [-S|-H] [--print-nft] [--no-nft] [--KEY=VALUE ...]\n"
+	"End-to-end transparent clock between the ports of a Linux bridge: PTP frames\n"
+	"(UDP/IPv4, UDP/IPv6, Ethernet) crossing them get their residence time added to\n"
+	"the correctionField; everything else the bridge forwards as before.\n"
+	"  -i IFACE  a bridge port (2..16 of them; or [IFACE] sections in FILE)\n"
+	"  -f FILE   configuration file (linuxptp syntax)\n"
+	"  -m        print messages to stdout\n"
+	"  -q        do not use syslog\n"
+	"  -l LEVEL  logging level 0..7 (default 6)\n"
+	"  -S / -H   software / hardware time stamping\n"
+	"  --print-nft  print the nftables rules that keep the bridge from forwarding\n"
+	"               PTP between the ports itself, and exit\n"
+	"  --no-nft     do not install them (the system keeps PTP off the bridge)\n"
+	"  --KEY=VALUE  any configuration key, e.g. --tc_egress=two_step\n";
+
+#define TXQ_LEN 256   /* frames per port waiting for their transmit stamp */
+#define TXQ_BYTES 128 /* of a frame kept to recognise its stamp */
+#define FDB_MAX 8192  /* forwarding database entries read */
+
+struct txq_ent {
+	int id; /* 0: free (matched) */
+	tmv_t deadline;
+	size_t len;
+	uint8_t bytes[TXQ_BYTES];
+};
+
+struct tc_port_io {
+	const char *name;
+	struct pkt *pkt;
+	int port_no; /* bridge port number, -1: not known */
+	struct txq_ent q[TXQ_LEN];
+	int q_tail, q_n; /* oldest entry, entries in use */
+};
+
+struct fdb_ent {
+	uint8_t mac[6];
+	uint8_t is_local;
+	int port_no;
+};
+
+struct tc_app {
+	struct config *cfg;
+	struct clk *clk;
+	struct tc *tc;
+	int n;
+	const char *names[TC_MAX_PORTS];
+	struct tc_port_io port[TC_MAX_PORTS + 1]; /* 1..n */
+	char bridge[IFNAMSIZ];
+	struct fdb_ent *fdb;
+	int fdb_n;
+	tmv_t fdb_at; /* monotonic ns of the last read, 0: never */
+	int next_id;
+	tmv_t tx_timeout;
+	char table[48]; /* nftables table installed, "" none */
+	uint8_t buf[2048];
+};
+
+static void die_usage(const char *msg)
+{
+	fprintf(stderr, "tc: %s\n", msg);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Transmit timestamps: per port, in the order sent.
+ */
+static void txq_pop(struct tc_app *a, struct tc_port_io *p, tmv_t now)
+{
+	struct txq_ent *e = &p->q[p->q_tail];
+	if (e->id) {
+		tc_tx_ts(a->tc, e->id, 0, now); /* never came */
+		e->id = 0;
+	}
+	p->q_tail = (p->q_tail + 1) % TXQ_LEN;
+	p->q_n--;
+}
+
+/* Give up on stamps past their deadline; returns the next deadline. */
+static tmv_t txq_expire(struct tc_app *a, tmv_t now)
+{
+	tmv_t next = INT64_MAX;
+	int i;
+	for (i = 1; i <= a->n; i++) {
+		struct tc_port_io *p = &a->port[i];
+		while (p->q_n && (!p->q[p->q_tail].id || p->q[p->q_tail].deadline <= now)) {
+			txq_pop(a, p, now);
+		}
+		if (p->q_n) {
+			next = eng_min(next, p->q[p->q_tail].deadline);
+		}
+	}
+	return next;
+}
+
+static void drain_txts(struct tc_app *a, struct tc_port_io *p)
+{
+	uint8_t pkt[TXQ_BYTES + 64];
+	tmv_t raw;
+	ssize_t n;
+	int budget = TXQ_LEN;
+
+	while (budget-- > 0 && (n = pkt_recv_txts(p->pkt, pkt, sizeof(pkt), &raw)) >= 0) {
+		int i;
+		for (i = 0; i < p->q_n; i++) {
+			struct txq_ent *e = &p->q[(p->q_tail + i) % TXQ_LEN];
+			size_t cmp = e->len < TXQ_BYTES ? e->len : TXQ_BYTES;
+			/* the copy may be longer (padding) or cut to our buffer */
+			if (e->id && (size_t)n >= cmp && !memcmp(pkt, e->bytes, cmp)) {
+				int id = e->id;
+				e->id = 0;
+				tc_tx_ts(a->tc, id, raw ? clk_from_raw(a->clk, raw) : 0, mono_now());
+				break;
+			}
+		}
+	}
+}
+
+/* Ones' complement sum of n octets, big-endian words. */
+static uint32_t sum16(uint32_t s, const uint8_t *b, size_t n)
+{
+	size_t k;
+	for (k = 0; k + 1 < n; k += 2) {
+		s += (uint32_t)(b[k] << 8 | b[k + 1]);
+	}
+	if (n & 1) {
+		s += (uint32_t)b[n - 1] << 8;
+	}
+	return s;
+}
+
+/* A UDP checksum the sender left to an offload (pkt_recv csum_partial):
+ * computed in full before the frame goes on. */
+static void udp_csum_fill(uint8_t *fr, size_t len)
+{
+	struct tc_frame f;
+	uint8_t *u;
+	uint32_t s;
+	size_t ulen;
+
+	if (tc_frame_parse(fr, len, &f) || !f.ip) {
+		return;
+	}
+	u = fr + f.udp_off;
+	ulen = (size_t)(u[4] << 8 | u[5]);
+	u[6] = u[7] = 0;
+	s = 17u + (uint32_t)ulen;
+	s = f.ip == 4 ? sum16(s, fr + f.ip_off + 12, 8) : sum16(s, fr + f.ip_off + 8, 32);
+	s = sum16(s, u, ulen);
+	while (s >> 16) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	s = ~s & 0xffff;
+	if (!s) {
+		s = 0xffff;
+	}
+	u[6] = (uint8_t)(s >> 8);
+	u[7] = (uint8_t)s;
+}
+
+/*
+ * Engine ops
+ */
+static int io_send_frame(void *io, int port, const uint8_t *frame, size_t len, int want_ts)
+{
+	struct tc_app *a = io;
+	struct tc_port_io *p;
+	struct txq_ent *e;
+	int r;
+
+	if (port < 1 || port > a->n) {
+		return -EINVAL;
+	}
+	p = &a->port[port];
+	r = pkt_send(p->pkt, frame, len, want_ts);
+	if (r < 0) {
+		pr_debug("port %d (%s): send: %s", port, p->name, strerror(-r));
+		return r;
+	}
+	if (!want_ts) {
+		return 0;
+	}
+	if (p->q_n == TXQ_LEN) {
+		txq_pop(a, p, mono_now());
+	}
+	e = &p->q[(p->q_tail + p->q_n++) % TXQ_LEN];
+	e->id = a->next_id;
+	a->next_id = a->next_id == INT_MAX ? 1 : a->next_id + 1;
+	e->deadline = mono_now() + a->tx_timeout;
+	e->len = len;
+	memcpy(e->bytes, frame, len < TXQ_BYTES ? len : TXQ_BYTES);
+	return e->id;
+}
+
+static void io_log(void *io, int level, const char *line)
+{
+	(void)io;
+	pr_log(level, "%s", line);
+}
+
+/* /sys/class/net/IFACE/brport/port_no ("0x3"), -1 when not a bridge port */
+static int read_port_no(const char *iface)
+{
+	char path[96], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/brport/port_no", iface);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		return -1;
+	}
+	buf[n] = 0;
+	return (int)strtol(buf, NULL, 0);
+}
+
+/* The bridge's forwarding database: /sys/class/net/BRIDGE/brforward holds
+ * struct __fdb_entry records. */
+static void fdb_read(struct tc_app *a)
+{
+	struct __fdb_entry rec[64];
+	char path[96];
+	ssize_t n;
+	int fd, i;
+
+	for (i = 1; i <= a->n; i++) {
+		a->port[i].port_no = read_port_no(a->port[i].name);
+	}
+	a->fdb_n = 0;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/brforward", a->bridge);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return;
+	}
+	while (a->fdb_n < FDB_MAX && (n = read(fd, rec, sizeof(rec))) > 0) {
+		for (i = 0; i < n / (ssize_t)sizeof(rec[0]) && a->fdb_n < FDB_MAX; i++) {
+			struct fdb_ent *e = &a->fdb[a->fdb_n++];
+			memcpy(e->mac, rec[i].mac_addr, 6);
+			e->is_local = rec[i].is_local;
+			e->port_no = rec[i].port_no | rec[i].port_hi << 8;
+		}
+	}
+	close(fd);
+}
+
+static uint32_t io_egress(void *io, int in_port, const uint8_t *frame, size_t len)
+{
+	struct tc_app *a = io;
+	uint32_t all = (uint32_t)((2ull << a->n) - 2); /* bits 1..n */
+	tmv_t now;
+	int i, p;
+
+	(void)in_port;
+	if (len < 6 || (frame[0] & 1)) {
+		return all; /* multicast, broadcast */
+	}
+	now = mono_now();
+	if (!a->fdb_at || now - a->fdb_at >= NS_PER_SEC) {
+		fdb_read(a);
+		a->fdb_at = now;
+	}
+	for (i = 0; i < a->fdb_n; i++) {
+		const struct fdb_ent *e = &a->fdb[i];
+		if (memcmp(e->mac, frame, 6)) {
+			continue;
+		}
+		if (e->is_local) {
+			return 0; /* for the bridge host itself */
+		}
+		for (p = 1; p <= a->n; p++) {
+			if (a->port[p].port_no == e->port_no) {
+				return 1u << p;
+			}
+		}
+		return 0; /* a port of the bridge that is not ours: it forwards */
+	}
+	return all; /* unknown unicast: flooded, as the bridge would */
+}
+
+/*
+ * nftables: the bridge must not forward PTP between our ports itself.
+ */
+static int nft_ruleset(const struct tc_app *a, const char *table, char *buf, size_t len)
+{
+	char set[TC_MAX_PORTS * (IFNAMSIZ + 4) + 8];
+	size_t off = 0;
+	int i, n;
+
+	off += (size_t)snprintf(set, sizeof(set), "{ ");
+	for (i = 1; i <= a->n; i++) {
+		off += (size_t)snprintf(set + off, sizeof(set) - off, "\"%s\"%s", a->port[i].name,
+					i < a->n ? ", " : " }");
+	}
+	n = snprintf(buf, len,
+		     "table bridge %s {\n"
+		     "\tchain ptp_forward {\n"
+		     "\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+		     "\t\tiifname %s oifname %s udp dport { 319, 320 } drop\n"
+		     "\t\tiifname %s oifname %s ether type 0x88f7 drop\n"
+		     "\t\tiifname %s oifname %s vlan type 0x88f7 drop\n"
+		     "\t}\n"
+		     "}\n",
+		     table, set, set, set, set, set, set);
+	return n > 0 && (size_t)n < len ? 0 : -ENOSPC;
+}
+
+/* nft by its usual paths, then PATH; NULL when there is none. */
+static const char *nft_path(char *buf, size_t len)
+{
+	static const char *const fixed[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
+	const char *path = getenv("PATH"), *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (!access(fixed[i], X_OK)) {
+			return fixed[i];
+		}
+	}
+	for (s = path; s && *s;) {
+		const char *e = strchr(s, ':');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		if (l && (size_t)snprintf(buf, len, "%.*s/nft", (int)l, s) < len &&
+		    !access(buf, X_OK)) {
+			return buf;
+		}
+		s = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Run `nft -f -` with input on its standard input.  0, or -1 (nft said
+ * why on stderr). */
+static int nft_run(const char *nft, const char *input)
+{
+	size_t len = strlen(input), off = 0;
+	int pfd[2], st = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(pfd[0], 0) < 0) {
+			_exit(127);
+		}
+		execl(nft, "nft", "-f", "-", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[0]);
+	while (off < len) {
+		ssize_t w = write(pfd[1], input + off, len - off);
+		if (w < 0 && errno == EINTR) {
+			continue;
+		}
+		if (w <= 0) {
+			break;
+		}
+		off += (size_t)w;
+	}
+	close(pfd[1]);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return off == len && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void nft_remove(struct tc_app *a)
+{
+	char nftbuf[PATH_MAX], cmd[96];
+	const char *nft;
+
+	if (!a->table[0]) {
+		return;
+	}
+	nft = nft_path(nftbuf, sizeof(nftbuf));
+	snprintf(cmd, sizeof(cmd), "delete table bridge %s\n", a->table);
+	if (!nft || nft_run(nft, cmd)) {
+		pr_err("could not remove nftables table bridge %s: remove it by hand", a->table);
+	} else {
+		pr_info("removed nftables table bridge %s", a->table);
+	}
+	a->table[0] = 0;
+}
+
+/*
+ * Setup
+ */
+
+/* [IFACE] section names of a configuration file (port sections). */
+static void file_ports(struct tc_app *a, const char *file)
+{
+	char line[512];
+	FILE *f = fopen(file, "r");
+
+	if (!f) {
+		return; /* config_read() reports it */
+	}
+	while (fgets(line, sizeof(line), f) && a->n < TC_MAX_PORTS) {
+		char *s = str_trim(line), *e;
+		if (*s != '[' || !(e = strchr(s, ']'))) {
+			continue;
+		}
+		*e = 0;
+		s = str_trim(s + 1);
+		if (*s && strcmp(s, "global") && strcmp(s, "unicast_master_table")) {
+			a->names[a->n++] = strdup(s);
+		}
+	}
+	fclose(f);
+}
+
+/* The bridge all ports belong to, into a->bridge; exits when they do not
+ * share one. */
+static void find_bridge(struct tc_app *a)
+{
+	char path[96], link[PATH_MAX];
+	int i;
+
+	for (i = 1; i <= a->n; i++) {
+		const char *br;
+		ssize_t l;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/master", a->port[i].name);
+		l = readlink(path, link, sizeof(link) - 1);
+		if (l < 0) {
+			fprintf(stderr, "tc: %s is not a bridge port\n", a->port[i].name);
+			exit(EXIT_RUNTIME);
+		}
+		link[l] = 0;
+		br = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+		if (i == 1) {
+			if (strlen(br) >= sizeof(a->bridge)) {
+				fprintf(stderr, "tc: %s: bridge name too long\n", a->port[i].name);
+				exit(EXIT_RUNTIME);
+			}
+			memcpy(a->bridge, br, strlen(br) + 1);
+		} else if (strcmp(a->bridge, br)) {
+			fprintf(stderr, "tc: %s is a port of %s, %s of %s: one bridge only\n",
+				a->port[1].name, a->bridge, a->port[i].name, br);
+			exit(EXIT_RUNTIME);
+		}
+		if (read_port_no(a->port[i].name) < 0) {
+			fprintf(stderr, "tc: %s: no bridge port number (%s is not a bridge?)\n",
+				a->port[i].name, br);
+			exit(EXIT_RUNTIME);
+		}
+	}
+}
+
+int tc_main(int argc, char **argv)
+{
+	struct tc_app *a = calloc(1, sizeof(*a));
+	const char *file = NULL, *nft = NULL;
+	int i, verbose = -1, quiet = 0, level = -1, print_nft = 0, no_nft = 0, hw, rc = 0;
+	char err[512], nftbuf[PATH_MAX];
+	struct tc_ops ops;
+	struct log_cfg lc;
+	tmv_t summary = 0, next_summary = INT64_MAX;
+
+	if (!a) {
+		fprintf(stderr, "tc: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	a->next_id = 1;
+	a->cfg = config_create(CFG_ROLE_ANY);
+	a->fdb = calloc(FDB_MAX, sizeof(*a->fdb));
+	if (!a->cfg || !a->fdb) {
+		fprintf(stderr, "tc: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			fputs(tc_usage, stdout);
+			return 0;
+		} else if (!strcmp(s, "-f") || !strcmp(s, "-i") || !strcmp(s, "-l")) {
+			if (i + 1 >= argc) {
+				snprintf(err, sizeof(err), "option %s needs a value (try --help)", s);
+				die_usage(err);
+			}
+			if (s[1] == 'f') {
+				file = argv[++i];
+			} else if (s[1] == 'i') {
+				if (a->n == TC_MAX_PORTS) {
+					die_usage("too many ports (at most 16)");
+				}
+				a->names[a->n++] = argv[++i];
+			} else {
+				char *end;
+				level = (int)strtol(argv[++i], &end, 10);
+				if (*end || level < 0 || level > 7) {
+					die_usage("-l: level 0..7");
+				}
+			}
+		} else if (!strcmp(s, "-m")) {
+			verbose = 1;
+		} else if (!strcmp(s, "-q")) {
+			quiet = 1;
+		} else if (!strcmp(s, "-S") || !strcmp(s, "-H")) {
+			config_set(a->cfg, "time_stamping", s[1] == 'S' ? "software" : "hardware");
+		} else if (!strcmp(s, "--print-nft")) {
+			print_nft = 1;
+		} else if (!strcmp(s, "--no-nft")) {
+			no_nft = 1;
+		} else if (!strncmp(s, "--", 2) && s[2]) {
+			char key[64];
+			const char *eq = strchr(s, '='), *val;
+			size_t kl = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
+			if (kl >= sizeof(key)) {
+				die_usage("option name too long");
+			}
+			memcpy(key, s + 2, kl);
+			key[kl] = 0;
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				snprintf(err, sizeof(err), "option --%s needs a value (try --help)", key);
+				die_usage(err);
+			}
+			if (config_set(a->cfg, key, val)) {
+				die_usage("option too long");
+			}
+		} else {
+			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", s);
+			die_usage(err);
+		}
+	}
+	if (file && !a->n) {
+		file_ports(a, file);
+	}
+	if (file && config_read(a->cfg, file, a->n ? a->names[0] : NULL, err, sizeof(err))) {
+		die_usage(err);
+	}
+	if (config_finish(a->cfg, err, sizeof(err))) {
+		die_usage(err);
+	}
+	if (a->n < 2) {
+		die_usage("give at least two ports: -i IFACE -i IFACE, or [IFACE] sections (try "
+			  "--help)");
+	}
+	for (i = 1; i <= a->n; i++) {
+		int j;
+		a->port[i].name = a->names[i - 1];
+		a->port[i].port_no = -1;
+		if (!a->port[i].name || strlen(a->port[i].name) >= IFNAMSIZ) {
+			die_usage("interface name too long");
+		}
+		for (j = 1; j < i; j++) {
+			if (!strcmp(a->port[j].name, a->port[i].name)) {
+				snprintf(err, sizeof(err), "port %s given twice", a->port[i].name);
+				die_usage(err);
+			}
+		}
+	}
+	if (print_nft) {
+		char rules[2048];
+		if (nft_ruleset(a, "ptpbox_tc", rules, sizeof(rules))) {
+			die_usage("too many port names for the nftables rules");
+		}
+		fputs(rules, stdout);
+		return 0;
+	}
+
+	memset(&lc, 0, sizeof(lc));
+	lc.tag = "tc";
+	lc.level = level >= 0 ? level : cfg_int(a->cfg, OPT_logging_level);
+	lc.verbose = verbose >= 0 ? verbose : cfg_int(a->cfg, OPT_verbose);
+	lc.use_syslog = quiet ? 0 : cfg_int(a->cfg, OPT_use_syslog);
+	lc.message_tag = *cfg_str(a->cfg, OPT_message_tag) ? cfg_str(a->cfg, OPT_message_tag)
+							   : NULL;
+	log_setup(&lc);
+
+	hw = cfg_int(a->cfg, OPT_time_stamping) == TS_HARDWARE;
+	if (cfg_int(a->cfg, OPT_delay_mechanism) != DM_E2E) {
+		die_usage("delay_mechanism: the transparent clock is end-to-end only (E2E)");
+	}
+	find_bridge(a);
+	if (!no_nft) {
+		nft = nft_path(nftbuf, sizeof(nftbuf));
+		if (!nft) {
+			fprintf(stderr, "tc: nft not found: install nftables, or run with --no-nft "
+					"and keep %s from forwarding PTP between the ports (--print-nft "
+					"prints the rules)\n",
+				a->bridge);
+			return EXIT_RUNTIME;
+		}
+	}
+	a->clk = clock_from_config(a->cfg, hw, a->port[1].name, err, sizeof(err));
+	if (!a->clk) {
+		fprintf(stderr, "tc: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	for (i = 1; i <= a->n; i++) {
+		a->port[i].pkt = pkt_open(a->port[i].name, hw, err, sizeof(err));
+		if (!a->port[i].pkt) {
+			fprintf(stderr, "tc: %s\n", err);
+			return EXIT_RUNTIME;
+		}
+		if (hw) {
+			struct ts_info ti, t1;
+			if (hwts_info(pkt_fd(a->port[i].pkt), a->port[i].name, &ti) ||
+			    hwts_info(pkt_fd(a->port[1].pkt), a->port[1].name, &t1) ||
+			    ti.phc_index != t1.phc_index) {
+				fprintf(stderr,
+					"tc: %s and %s stamp with different clocks: hardware time "
+					"stamps need one PHC for all ports (or use -S)\n",
+					a->port[1].name, a->port[i].name);
+				return EXIT_RUNTIME;
+			}
+		}
+	}
+	a->tx_timeout = (tmv_t)cfg_int(a->cfg, OPT_tx_timestamp_timeout) * 1000000;
+
+	memset(&ops, 0, sizeof(ops));
+	ops.eng.log = io_log;
+	ops.eng.clk = a->clk;
+	ops.eng.io = a;
+	ops.eng.log_level = lc.level;
+	ops.send_frame = io_send_frame;
+	ops.egress = io_egress;
+	a->tc = tc_create(a->cfg, a->n, a->names, &ops, err, sizeof(err));
+	if (!a->tc) {
+		fprintf(stderr, "tc: %s\n", err);
+		return EXIT_USAGE;
+	}
+	install_stop_handlers();
+	if (no_nft) {
+		pr_notice("not installing nftables rules (--no-nft): the bridge must not forward "
+			  "PTP itself");
+	} else {
+		char rules[2048];
+		snprintf(a->table, sizeof(a->table), "ptpbox_tc_%ld", (long)getpid());
+		if (nft_ruleset(a, a->table, rules, sizeof(rules)) || nft_run(nft, rules)) {
+			fprintf(stderr, "tc: could not install nftables table bridge %s with %s\n",
+				a->table, nft);
+			a->table[0] = 0;
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		pr_info("installed nftables table bridge %s", a->table);
+	}
+	for (i = 1; i <= a->n; i++) {
+		pr_info("port %d (%s): bridge %s port %d", i, a->port[i].name, a->bridge,
+			read_port_no(a->port[i].name));
+	}
+	pr_info("transparent clock: %s egress, %s time stamps, clock %s",
+		cfg_int(a->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two-step" : "one-step",
+		hw ? "hardware" : "software", a->clk->ops->name);
+	if (cfg_int(a->cfg, OPT_summary_interval) > 0) {
+		summary = log2_interval_ns(cfg_int(a->cfg, OPT_summary_interval));
+		next_summary = mono_now() + summary;
+	}
+
+	while (!applet_stop) {
+		struct pollfd pfd[TC_MAX_PORTS];
+		tmv_t now = mono_now(), next, d;
+		int ms = -1;
+
+		if (now >= next_summary) {
+			tc_log_summary(a->tc);
+			next_summary += summary;
+			if (next_summary <= now) {
+				next_summary = now + summary;
+			}
+		}
+		next = eng_min(tc_tick(a->tc, now), txq_expire(a, now));
+		next = eng_min(next, next_summary);
+		if (next != INT64_MAX) {
+			d = next - mono_now();
+			d = d < 0 ? 0 : (d + 999999) / 1000000; /* never wake early */
+			ms = d > 60000 ? 60000 : (int)d;
+		}
+		for (i = 0; i < a->n; i++) {
+			pfd[i].fd = pkt_fd(a->port[i + 1].pkt);
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)a->n, ms) <= 0) {
+			continue;
+		}
+		for (i = 0; i < a->n; i++) {
+			struct tc_port_io *p = &a->port[i + 1];
+			int budget = 64, partial;
+			ssize_t n;
+			tmv_t raw;
+
+			if (pfd[i].revents & POLLERR) {
+				drain_txts(a, p);
+			}
+			if (!(pfd[i].revents & POLLIN)) {
+				continue;
+			}
+			while (budget-- > 0 &&
+			       (n = pkt_recv(p->pkt, a->buf, sizeof(a->buf), &raw, &partial)) !=
+				       -EAGAIN) {
+				if (n < 0) {
+					pr_debug("port %d (%s): receive: %s", i + 1, p->name,
+						 strerror((int)-n));
+					continue;
+				}
+				if (partial) {
+					udp_csum_fill(a->buf, (size_t)n);
+				}
+				tc_rx(a->tc, i + 1, a->buf, (size_t)n,
+				      raw ? clk_from_raw(a->clk, raw) : 0, mono_now());
+			}
+		}
+		/* the frames just sent: take their stamps early */
+		for (i = 1; i <= a->n; i++) {
+			drain_txts(a, &a->port[i]);
+		}
+	}
+out:
+	nft_remove(a);
+	tc_log_summary(a->tc);
+	tc_destroy(a->tc);
+	for (i = 1; i <= a->n; i++) {
+		pkt_close(a->port[i].pkt);
+	}
+	clk_destroy(a->clk);
+	config_destroy(a->cfg);
+	free(a->fdb);
+	free(a);
+	return rc;
+}
