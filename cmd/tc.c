@@ -731,15 +731,21 @@ int tc_main(int argc, char **argv)
 			if (pfd[i].revents & POLLERR) {
 				drain_txts(a, p);
 			}
-			if (!(pfd[i].revents & POLLIN)) {
+			/* POLLERR also stands for a socket error (the interface
+			 * went down): a plain receive reports and clears it */
+			if (!(pfd[i].revents & (POLLIN | POLLERR))) {
 				continue;
 			}
 			while (budget-- > 0 &&
 			       (n = pkt_recv(p->pkt, a->buf, sizeof(a->buf), &raw, &partial)) !=
 				       -EAGAIN) {
 				if (n < 0) {
-					pr_debug("port %d (%s): receive: %s", i + 1, p->name,
-						 strerror((int)-n));
+					pr_log(n == -ENETDOWN ? LOG_NOTICE : LOG_DEBUG,
+					       "port %d (%s): receive: %s", i + 1, p->name,
+					       strerror((int)-n));
+					if (n != -EMSGSIZE && n != -EBADMSG) {
+						break;
+					}
 					continue;
 				}
 				if (partial) {
