@@ -96,10 +96,12 @@ suite net-tshark-decode net_suite test/net/tshark_decode.sh
 suite net-mgmt net_suite test/net/mgmt.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
 suite net-hostile net_suite test/net/hostile.sh
+suite net-tc-bridge net_suite test/net/tc_bridge.sh
 suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
 suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
+suite interop-ptp4l-through-tc net_suite test/interop/ptp4l_through_tc.sh
 # the applets built with ASan+UBSan (make asan) through two network tests:
 # any error aborts the process and fails the test
 asan_suite() { (PTPBOX="$PWD/build-asan/ptpbox" && export PTPBOX && net_suite "$@"); }
