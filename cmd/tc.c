@@ -14,6 +14,7 @@
 #include <linux/if_bridge.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,33 +364,36 @@ static const char *nft_path(char *buf, size_t len)
 	return NULL;
 }
 
-/* Run `nft -f -` with input on its standard input.  0, or -1 (nft said
- * why on stderr). */
-static int nft_run(const char *nft, const char *input)
+/* Run `nft -f -` with input on its standard input; out (outlen > 0) gets
+ * what it prints, NUL-terminated.  0, or -1 (nft said why on stderr). */
+static int nft_run(const char *nft, const char *input, char *out, size_t outlen)
 {
-	size_t len = strlen(input), off = 0;
-	int pfd[2], st = 0;
+	size_t len = strlen(input), off = 0, got = 0;
+	int in[2], o[2] = { -1, -1 }, st = 0;
 	pid_t pid;
 
-	if (pipe2(pfd, O_CLOEXEC)) {
+	if (pipe2(in, O_CLOEXEC)) {
+		return -1;
+	}
+	if (outlen && pipe2(o, O_CLOEXEC)) {
+		close(in[0]);
+		close(in[1]);
 		return -1;
 	}
 	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
 	if (pid == 0) {
-		if (dup2(pfd[0], 0) < 0) {
+		if (dup2(in[0], 0) < 0 || (outlen && dup2(o[1], 1) < 0)) {
 			_exit(127);
 		}
 		execl(nft, "nft", "-f", "-", (char *)NULL);
 		_exit(127);
 	}
-	close(pfd[0]);
-	while (off < len) {
-		ssize_t w = write(pfd[1], input + off, len - off);
+	close(in[0]);
+	if (outlen) {
+		close(o[1]);
+	}
+	while (pid > 0 && off < len) { /* a few hundred octets: fits the pipe */
+		ssize_t w = write(in[1], input + off, len - off);
 		if (w < 0 && errno == EINTR) {
 			continue;
 		}
@@ -398,13 +402,52 @@ static int nft_run(const char *nft, const char *input)
 		}
 		off += (size_t)w;
 	}
-	close(pfd[1]);
-	while (waitpid(pid, &st, 0) < 0) {
+	close(in[1]);
+	while (pid > 0 && outlen) {
+		ssize_t r = read(o[0], out + got, outlen - 1 - got);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0 || (got += (size_t)r) == outlen - 1) {
+			break;
+		}
+	}
+	if (outlen) {
+		out[got] = 0;
+		close(o[0]);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			return -1;
 		}
 	}
-	return off == len && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return pid > 0 && off == len && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* Tables of earlier runs that were killed before they could remove them
+ * (SIGKILL, a crash): ptpbox_tc_PID whose PID no longer runs. */
+static void nft_sweep(const char *nft)
+{
+	static const char tag[] = "table bridge ptpbox_tc_";
+	char out[4096], cmd[1024], *p, *end;
+	size_t off = 0;
+
+	if (nft_run(nft, "list tables bridge\n", out, sizeof(out))) {
+		return;
+	}
+	for (p = out; (p = strstr(p, tag)); p = end) {
+		long pid = strtol(p + sizeof(tag) - 1, &end, 10);
+		if (end != p + sizeof(tag) - 1 && (*end == '\n' || !*end) && pid > 0 &&
+		    kill((pid_t)pid, 0) && errno == ESRCH && off + 64 < sizeof(cmd)) {
+			off += (size_t)snprintf(cmd + off, sizeof(cmd) - off,
+						"delete table bridge ptpbox_tc_%ld\n", pid);
+			pr_notice("removing nftables table bridge ptpbox_tc_%ld: process %ld is gone",
+				  pid, pid);
+		}
+	}
+	if (off && nft_run(nft, cmd, NULL, 0)) {
+		pr_warning("could not remove the tables of earlier runs");
+	}
 }
 
 static void nft_remove(struct tc_app *a)
@@ -417,7 +460,7 @@ static void nft_remove(struct tc_app *a)
 	}
 	nft = nft_path(nftbuf, sizeof(nftbuf));
 	snprintf(cmd, sizeof(cmd), "delete table bridge %s\n", a->table);
-	if (!nft || nft_run(nft, cmd)) {
+	if (!nft || nft_run(nft, cmd, NULL, 0)) {
 		pr_err("could not remove nftables table bridge %s: remove it by hand", a->table);
 	} else {
 		pr_info("removed nftables table bridge %s", a->table);
@@ -674,7 +717,8 @@ int tc_main(int argc, char **argv)
 	} else {
 		char rules[2048];
 		snprintf(a->table, sizeof(a->table), "ptpbox_tc_%ld", (long)getpid());
-		if (nft_ruleset(a, a->table, rules, sizeof(rules)) || nft_run(nft, rules)) {
+		nft_sweep(nft);
+		if (nft_ruleset(a, a->table, rules, sizeof(rules)) || nft_run(nft, rules, NULL, 0)) {
 			fprintf(stderr, "tc: could not install nftables table bridge %s with %s\n",
 				a->table, nft);
 			a->table[0] = 0;

@@ -396,9 +396,11 @@ done
 # CPU hog and 8000 frames/s of bulk traffic wander by tens of us)
 [ "$two_rms" -lt $((noload_rms * 3 + 50000)) ] || die "two_step under load: rms $two_rms ns vs $noload_rms ns without load"
 # without the tc the oc is off by about half the mean queueing (the
-# residence two_step measured), a bias: asserted on the mean, an eighth
-# of that queueing and clearly more than two_step's mean
+# residence two_step measured), a bias: asserted on the mean, a sixteenth
+# of that queueing and clearly more than two_step's mean.  Measured
+# (|mean|, us): no tc 69..290, two_step 3..14, beside stress-ng --cpu 2
+# too; the residence's mean grows with the hog's outliers (to 0.5 ms)
 nm=${native_mean#-} tm=${two_mean#-}
-[ "$nm" -gt $((${two_res%.*} / 8)) ] && [ "$nm" -gt $((tm * 3 + 10000)) ] ||
+[ "$nm" -gt $((${two_res%.*} / 16)) ] && [ "$nm" -gt $((tm * 2 + 10000)) ] ||
 	die "no tc: mean $native_mean ns, not clearly worse than two_step's $two_mean ns (queueing $two_res ns)"
 echo "PASS tc_bridge"
