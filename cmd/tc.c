@@ -76,6 +76,7 @@ struct tc_app {
 	struct tc *tc;
 	int n;
 	const char *names[TC_MAX_PORTS];
+	char *file_names[TC_MAX_PORTS]; /* names from [IFACE] sections */
 	struct tc_port_io port[TC_MAX_PORTS + 1]; /* 1..n */
 	char bridge[IFNAMSIZ];
 	struct fdb_ent *fdb;
@@ -489,7 +490,9 @@ static void file_ports(struct tc_app *a, const char *file)
 		*e = 0;
 		s = str_trim(s + 1);
 		if (*s && strcmp(s, "global") && strcmp(s, "unicast_master_table")) {
-			a->names[a->n++] = strdup(s);
+			a->file_names[a->n] = strdup(s);
+			a->names[a->n] = a->file_names[a->n];
+			a->n++;
 		}
 	}
 	fclose(f);
@@ -814,6 +817,9 @@ out:
 	clk_destroy(a->clk);
 	config_destroy(a->cfg);
 	free(a->fdb);
+	for (i = 0; i < TC_MAX_PORTS; i++) {
+		free(a->file_names[i]);
+	}
 	free(a);
 	return rc;
 }
