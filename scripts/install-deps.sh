@@ -30,7 +30,7 @@ install() {
 }
 
 pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
-[ "$what" = test ] && pkgs="$pkgs iproute2 linuxptp tshark strace valgrind procps python3 clang file"
+[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp tshark strace valgrind procps python3 clang file"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package
