@@ -148,46 +148,15 @@ static void drain_txts(struct tc_app *a, struct tc_port_io *p)
 	}
 }
 
-/* Ones' complement sum of n octets, big-endian words. */
-static uint32_t sum16(uint32_t s, const uint8_t *b, size_t n)
-{
-	size_t k;
-	for (k = 0; k + 1 < n; k += 2) {
-		s += (uint32_t)(b[k] << 8 | b[k + 1]);
-	}
-	if (n & 1) {
-		s += (uint32_t)b[n - 1] << 8;
-	}
-	return s;
-}
-
 /* A UDP checksum the sender left to an offload (pkt_recv csum_partial):
  * computed in full before the frame goes on. */
 static void udp_csum_fill(uint8_t *fr, size_t len)
 {
 	struct tc_frame f;
-	uint8_t *u;
-	uint32_t s;
-	size_t ulen;
 
-	if (tc_frame_parse(fr, len, &f) || !f.ip) {
-		return;
+	if (!tc_frame_parse(fr, len, &f)) {
+		tc_frame_udp_fill(fr, &f);
 	}
-	u = fr + f.udp_off;
-	ulen = (size_t)(u[4] << 8 | u[5]);
-	u[6] = u[7] = 0;
-	s = 17u + (uint32_t)ulen;
-	s = f.ip == 4 ? sum16(s, fr + f.ip_off + 12, 8) : sum16(s, fr + f.ip_off + 8, 32);
-	s = sum16(s, u, ulen);
-	while (s >> 16) {
-		s = (s & 0xffff) + (s >> 16);
-	}
-	s = ~s & 0xffff;
-	if (!s) {
-		s = 0xffff;
-	}
-	u[6] = (uint8_t)(s >> 8);
-	u[7] = (uint8_t)s;
 }
 
 /*

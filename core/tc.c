@@ -210,6 +210,18 @@ static uint16_t udp_csum(const uint8_t *fr, const struct tc_frame *f)
 	return csum_fold(csum_add(s, fr + f->udp_off, ulen));
 }
 
+void tc_frame_udp_fill(uint8_t *fr, const struct tc_frame *f)
+{
+	uint16_t c;
+
+	if (!f->ip) {
+		return;
+	}
+	put_be16(fr + f->udp_off + 6, 0);
+	c = udp_csum(fr, f);
+	put_be16(fr + f->udp_off + 6, c ? c : 0xffff);
+}
+
 /* The UDP checksum after changes elsewhere in the datagram, verifying
  * as it did before them: was = udp_csum() then (0: it verified; a
  * datagram damaged before the TC stays damaged).  An IPv4 zero one stays
@@ -246,7 +258,7 @@ int tc_frame_build(uint8_t *out, const uint8_t dst_mac[6], const uint8_t src_mac
 	int alen = net_addr_bytes(src, &sa), ip = alen == 16 ? 6 : 4;
 	size_t iph = ip == 4 ? 20 : 40, udp = 14 + iph, total = udp + 8 + len;
 	struct tc_frame f;
-	uint16_t port = event ? 319 : 320, c;
+	uint16_t port = event ? 319 : 320;
 
 	if (net_addr_bytes(dst, &da) != alen || (alen != 4 && alen != 16) || total > TC_FRAME_MAX) {
 		return -EMSGSIZE;
@@ -280,8 +292,7 @@ int tc_frame_build(uint8_t *out, const uint8_t dst_mac[6], const uint8_t src_mac
 	f.ip = ip;
 	f.ip_off = 14;
 	f.udp_off = udp;
-	c = udp_csum(out, &f);
-	put_be16(out + udp + 6, c ? c : 0xffff);
+	tc_frame_udp_fill(out, &f);
 	return (int)total;
 }
 

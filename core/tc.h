@@ -140,6 +140,11 @@ int tc_frame_parse(const uint8_t *frame, size_t len, struct tc_frame *f);
  * IPv4 zero checksum. */
 void tc_frame_add_correction(uint8_t *frame, const struct tc_frame *f, int64_t delta_scaled);
 
+/* Compute and write the UDP checksum of a UDP frame in full, whatever its
+ * field held (a sender's checksum left to offload: CHECKSUM_PARTIAL);
+ * a result of 0 is sent as 0xffff.  Nothing for PTP over Ethernet. */
+void tc_frame_udp_fill(uint8_t *frame, const struct tc_frame *f);
+
 /* The UDP checksum of a frame computed in full (IPv4/IPv6 pseudo-header):
  * 1 when it verifies (or is an IPv4 zero checksum), 0 when not. */
 int tc_frame_udp_ok(const uint8_t *frame, const struct tc_frame *f);
