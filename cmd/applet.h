@@ -67,6 +67,11 @@ struct port_setup {
  * command line and the configuration, EXIT_RUNTIME for the system) rather
  * than return a half-made setup; returns only on success.
  */
+/* A --KEY=VALUE or --KEY VALUE option at argv[*i] (advancing *i past a
+ * separate value) into cfg: NULL, or the error text (err, errlen octets,
+ * holds it when it names the key). */
+const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char *err,
+			 size_t errlen);
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);

@@ -303,6 +303,29 @@ tmv_t port_soft_truth(struct port_setup *ps, tmv_t now)
 	return ps->next_truth;
 }
 
+const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char *err,
+			 size_t errlen)
+{
+	const char *a = argv[*i], *eq = strchr(a, '='), *val;
+	size_t kl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	char key[64];
+
+	if (kl >= sizeof(key)) {
+		return "option name too long";
+	}
+	memcpy(key, a + 2, kl);
+	key[kl] = 0;
+	if (eq) {
+		val = eq + 1;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "option --%s needs a value (try --help)", key);
+		return err;
+	}
+	return config_set(cfg, key, val) ? "option too long" : NULL;
+}
+
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage)
 {
@@ -351,24 +374,9 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		} else if (!strcmp(a, "-S") || !strcmp(a, "-H")) {
 			config_set(ps->cfg, "time_stamping", a[1] == 'S' ? "software" : "hardware");
 		} else if (!strncmp(a, "--", 2) && a[2]) {
-			char key[64];
-			const char *eq = strchr(a, '='), *val;
-			size_t kl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			if (kl >= sizeof(key)) {
-				die_usage(applet, "option name too long", usage);
-			}
-			memcpy(key, a + 2, kl);
-			key[kl] = 0;
-			if (eq) {
-				val = eq + 1;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				snprintf(err, sizeof(err), "option --%s needs a value (try --help)", key);
-				die_usage(applet, err, usage);
-			}
-			if (config_set(ps->cfg, key, val)) {
-				die_usage(applet, "option too long", usage);
+			const char *e = long_opt_set(ps->cfg, argc, argv, &i, err, sizeof(err));
+			if (e) {
+				die_usage(applet, e, usage);
 			}
 		} else {
 			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", a);

@@ -560,24 +560,9 @@ int tc_main(int argc, char **argv)
 		} else if (!strcmp(s, "--no-nft")) {
 			no_nft = 1;
 		} else if (!strncmp(s, "--", 2) && s[2]) {
-			char key[64];
-			const char *eq = strchr(s, '='), *val;
-			size_t kl = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
-			if (kl >= sizeof(key)) {
-				die_usage("option name too long");
-			}
-			memcpy(key, s + 2, kl);
-			key[kl] = 0;
-			if (eq) {
-				val = eq + 1;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				snprintf(err, sizeof(err), "option --%s needs a value (try --help)", key);
-				die_usage(err);
-			}
-			if (config_set(a->cfg, key, val)) {
-				die_usage("option too long");
+			const char *e = long_opt_set(a->cfg, argc, argv, &i, err, sizeof(err));
+			if (e) {
+				die_usage(e);
 			}
 		} else {
 			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", s);
