@@ -124,7 +124,9 @@ static void pi_sync_interval(struct servo *s, double T)
 static double pi_holdover_ppb(struct servo *s)
 {
 	struct pi *p = container_of(s, struct pi, servo);
-	return p->have_mean ? p->freq_mean : p->integrator;
+	/* the mean of clamped values, but its rounding can pass the bound by
+	 * an ulp (found by fuzz_servo) */
+	return servo_clamp(s, p->have_mean ? p->freq_mean : p->integrator);
 }
 
 static void pi_reset(struct servo *s)
