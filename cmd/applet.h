@@ -175,6 +175,27 @@ void mgmt_agent_close(struct mgmt_agent *a);
 void mgmt_agent_uds(struct mgmt_agent *a);
 /* Answer a MANAGEMENT message received on the general port from `from`. */
 void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from);
+/*
+ * The management UNIX datagram socket of any applet: uds_address `path`
+ * ("" = /var/run/ptpbox-APPLET, "none" = no socket), its path written to
+ * where (wlen octets, >= 108); a stale socket file is replaced.  The fd,
+ * -1 for no socket (none, or the default path cannot be bound: warned,
+ * as an initramfs without /var/run), -2 with a message in err.
+ */
+int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen, char *err,
+		  size_t errlen);
+struct mgmt_uds_cnt {
+	uint64_t rx, rx_bad, other_domain, tx_err;
+};
+/* Answer k (0, 1, ...) to request m into *resp (its TLV in tbuf, room
+ * octets): 1 to send it and ask for k + 1, 0 when there is no more. */
+typedef int (*mgmt_uds_answer_fn)(void *ctx, const struct ptp_msg *m, int k,
+				  struct ptp_msg *resp, uint8_t *tbuf, size_t room);
+/* Serve up to 64 requests waiting on fd: malformed ones and those of
+ * another domain than `domain` are counted and dropped, each other one
+ * gets the answers of answer() back to its sender.  Counters added to *c. */
+void mgmt_uds_serve(int fd, int domain, struct mgmt_uds_cnt *c, mgmt_uds_answer_fn answer,
+		    void *ctx);
 /* What both applets serve the same way: CLOCK_DESCRIPTION,
  * USER_DESCRIPTION, DOMAIN, VERSION_NUMBER, LOG_ANNOUNCE_INTERVAL,
  * LOG_SYNC_INTERVAL, ANNOUNCE_RECEIPT_TIMEOUT, PORT_DATA_SET_NP,

@@ -37,7 +37,6 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 		    size_t errlen)
 {
 	const char *path = cfg_str(ps->cfg, OPT_uds_address);
-	struct sockaddr_un sun;
 	int r;
 
 	memset(a, 0, sizeof(*a));
@@ -68,42 +67,55 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 			 strerror(-r));
 		return -1;
 	}
+	a->uds_fd = mgmt_uds_open(path, ps->applet, a->uds_path, sizeof(a->uds_path), err, errlen);
+	if (a->uds_fd == -2) {
+		a->uds_fd = -1;
+		return -1;
+	}
+	ps->mgmt_fd = a->uds_fd;
+	return 0;
+}
+
+int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen, char *err,
+		  size_t errlen)
+{
+	struct sockaddr_un sun;
+	int fd;
+
 	if (!strcmp(path, "none")) {
-		return 0;
+		return -1;
 	}
 	if (!*path) {
-		snprintf(a->uds_path, sizeof(a->uds_path), "/var/run/ptpbox-%s", ps->applet);
-	} else if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(where, wlen, "/var/run/ptpbox-%s", applet);
+	} else if (strlen(path) >= sizeof(sun.sun_path) || strlen(path) >= wlen) {
 		snprintf(err, errlen, "uds_address %s: longer than %zu octets", path,
 			 sizeof(sun.sun_path) - 1);
-		return -1;
+		return -2;
 	} else {
-		snprintf(a->uds_path, sizeof(a->uds_path), "%s", path);
+		snprintf(where, wlen, "%s", path);
 	}
-	a->uds_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (a->uds_fd < 0) {
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
 		snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));
-		return -1;
+		return -2;
 	}
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, a->uds_path, strlen(a->uds_path));
-	unlink(a->uds_path); /* a stale socket of an earlier run */
-	if (bind(a->uds_fd, (struct sockaddr *)&sun, sizeof(sun))) {
+	memcpy(sun.sun_path, where, strlen(where));
+	unlink(where); /* a stale socket of an earlier run */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		int e = errno;
-		close(a->uds_fd);
-		a->uds_fd = -1;
+		close(fd);
 		if (!*path) { /* the default path (no /var/run in an initramfs) */
 			pr_warning("management socket %s: %s; running without it (set uds_address)",
-				   a->uds_path, strerror(e));
-			return 0;
+				   where, strerror(e));
+			return -1;
 		}
-		snprintf(err, errlen, "uds_address %s: %s", a->uds_path, strerror(e));
-		return -1;
+		snprintf(err, errlen, "uds_address %s: %s", where, strerror(e));
+		return -2;
 	}
-	chmod(a->uds_path, 0660);
-	ps->mgmt_fd = a->uds_fd;
-	return 0;
+	chmod(where, 0660);
+	return fd;
 }
 
 void mgmt_agent_close(struct mgmt_agent *a)
@@ -131,7 +143,8 @@ static struct mgmt_self self_of(const struct mgmt_agent *a, int allow_set)
 	return s;
 }
 
-void mgmt_agent_uds(struct mgmt_agent *a)
+void mgmt_uds_serve(int fd, int domain, struct mgmt_uds_cnt *cnt, mgmt_uds_answer_fn answer,
+		    void *ctx)
 {
 	uint8_t buf[PTP_MSG_MAX_LEN], tbuf[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
 	int budget = 64;
@@ -139,39 +152,52 @@ void mgmt_agent_uds(struct mgmt_agent *a)
 	while (budget-- > 0) {
 		struct sockaddr_un from;
 		socklen_t fl = sizeof(from);
-		struct mgmt_self self = self_of(a, 1);
 		struct ptp_msg m, resp;
-		ssize_t n = recvfrom(a->uds_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
-		int len;
+		struct mgmt_req r;
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		int len, k;
 
 		if (n < 0) {
 			return;
 		}
-		a->rx++;
-		if (msg_unpack(buf, (size_t)n, &m) || m.hdr.messageType != MANAGEMENT) {
-			a->rx_bad++;
+		cnt->rx++;
+		if (msg_unpack(buf, (size_t)n, &m) || m.hdr.messageType != MANAGEMENT ||
+		    mgmt_parse(&m, &r)) {
+			cnt->rx_bad++;
 			continue;
 		}
-		if (m.hdr.domainNumber != a->ps->domain) {
-			a->ps->cnt->rx_other_domain++;
+		if (m.hdr.domainNumber != domain) {
+			cnt->other_domain++;
 			continue;
 		}
-		{
-			struct mgmt_req r;
-			if (mgmt_parse(&m, &r)) {
-				a->rx_bad++;
-				continue;
+		for (k = 0; answer(ctx, &m, k, &resp, tbuf, sizeof(tbuf)); k++) {
+			len = msg_pack(&resp, out, sizeof(out));
+			if (len < 0 || fl <= sizeof(sa_family_t) ||
+			    sendto(fd, out, (size_t)len, 0, (struct sockaddr *)&from, fl) < 0) {
+				cnt->tx_err++;
 			}
 		}
-		if (!mgmt_answer(&self, &a->ops, &m, 0, &resp, tbuf, sizeof(tbuf))) {
-			continue;
-		}
-		len = msg_pack(&resp, out, sizeof(out));
-		if (len < 0 || fl <= sizeof(sa_family_t) ||
-		    sendto(a->uds_fd, out, (size_t)len, 0, (struct sockaddr *)&from, fl) < 0) {
-			a->tx_err++;
-		}
 	}
+}
+
+/* A port applet answers once, as its one port. */
+static int agent_answer(void *ctx, const struct ptp_msg *m, int k, struct ptp_msg *resp,
+			uint8_t *tbuf, size_t room)
+{
+	struct mgmt_agent *a = ctx;
+	struct mgmt_self self = self_of(a, 1);
+	return !k && mgmt_answer(&self, &a->ops, m, 0, resp, tbuf, room);
+}
+
+void mgmt_agent_uds(struct mgmt_agent *a)
+{
+	struct mgmt_uds_cnt c = { 0, 0, 0, 0 };
+
+	mgmt_uds_serve(a->uds_fd, a->ps->domain, &c, agent_answer, a);
+	a->rx += c.rx;
+	a->rx_bad += c.rx_bad;
+	a->tx_err += c.tx_err;
+	a->ps->cnt->rx_other_domain += c.other_domain;
 }
 
 /* Take a token from bucket b refilled at rate/s up to a burst of one

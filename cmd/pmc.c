@@ -45,7 +45,7 @@ static const char pmc_usage[] =
 	" -i [dev]  interface device to use, default 'eth0'\n"
 	"           for network and '/var/run/ptpbox-pmc.$pid' for UDS.\n"
 	" -s [path] server address for UDS, default the first of\n"
-	"           /var/run/ptpbox-oc, /var/run/ptpbox-gm, /var/run/ptp4l\n"
+	"           /var/run/ptpbox-oc, -gm, -tc, /var/run/ptp4l\n"
 	" -t [hex]  transport specific field, default 0x0\n"
 	" -v        prints the software version and exits\n"
 	" -z        send zero length TLV values with the GET actions\n"
@@ -360,6 +360,25 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		s->width = 25;
 		break;
 	}
+	case MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET:
+		f_str(s, "clockIdentity", clock_id_str(&v->u.tcds.clockIdentity, b));
+		f_int(s, "numberPorts", v->u.tcds.numberPorts);
+		f_int(s, "delayMechanism", v->u.tcds.delayMechanism);
+		f_int(s, "primaryDomain", v->u.tcds.primaryDomain);
+		break;
+	case MID_TRANSPARENT_CLOCK_PORT_DATA_SET:
+		f_str(s, "portIdentity", port_id_str(&v->u.tcport.portIdentity, b));
+		f_int(s, "faultyFlag", v->u.tcport.faultyFlag);
+		f_int(s, "logMinPdelayReqInterval", v->u.tcport.logMinPdelayReqInterval);
+		f_int(s, "peerMeanPathDelay", v->u.tcport.peerMeanPathDelay >> 16);
+		break;
+	case MID_TC_PORT_STATS_NP:
+		f_str(s, "portIdentity", port_id_str(&v->u.tcstats.portIdentity, b));
+		for (i = 0; i < MGMT_TC_STATS; i++) {
+			f_int(s, mgmt_tc_stat_names[i], v->u.tcstats.count[i]);
+		}
+		s->width = 19;
+		break;
 	case MID_PORT_REFUSALS_NP:
 		f_str(s, "portIdentity", port_id_str(&v->u.refusals.portIdentity, b));
 		for (i = 0; i < MGMT_REFUSALS; i++) {
@@ -710,9 +729,9 @@ static int open_udp(struct pmc *p, const char *iface, const char *to, char *err,
 static const char *default_server(void)
 {
 	static const char *const c[] = { "/var/run/ptpbox-oc", "/var/run/ptpbox-gm",
-					  "/var/run/ptp4l" };
+					  "/var/run/ptpbox-tc", "/var/run/ptp4l" };
 	int i;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (!access(c[i], F_OK)) {
 			return c[i];
 		}
@@ -894,12 +913,15 @@ int pmc_main(int argc, char **argv)
 		if (!interactive || !stdin_open) {
 			if (p->n_answered == p->n_sent) {
 				/* all answered: over UDP other clocks may still
-				 * answer a multicast request, give them 100 ms */
-				if (p->transport == TRANS_UDS || !p->n_sent) {
+				 * answer a multicast request, give them 100 ms;
+				 * over UDS the other ports of a multi-port clock
+				 * (a tc) answer at once, give them 20 ms */
+				if (!p->n_sent) {
 					break;
 				}
 				if (!linger_until) {
-					linger_until = now + 100000000;
+					linger_until = now + (p->transport == TRANS_UDS ? 20000000
+											: 100000000);
 				}
 			}
 			until = linger_until ? linger_until : deadline;

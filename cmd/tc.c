@@ -26,6 +26,7 @@
 #include "../hw/hwtstamp.h"
 #include "../hw/log.h"
 #include "../hw/packet.h"
+#include "../hw/udp.h"
 #include "applet.h"
 
 static const char tc_usage[] =
@@ -43,7 +44,11 @@ static const char tc_usage[] =
 	"  --print-nft  print the nftables rules that keep the bridge from forwarding\n"
 	"               PTP between the ports itself, and exit\n"
 	"  --no-nft     do not install them (the system keeps PTP off the bridge)\n"
-	"  --KEY=VALUE  any configuration key, e.g. --tc_egress=two_step\n";
+	"  --KEY=VALUE  any configuration key, e.g. --tc_egress=two_step\n"
+	"Management (ptpbox pmc -u, linuxptp's pmc -u -s PATH) on the UNIX socket\n"
+	"uds_address (default /var/run/ptpbox-tc): DEFAULT_DATA_SET,\n"
+	"TRANSPARENT_CLOCK_DEFAULT_DATA_SET, TRANSPARENT_CLOCK_PORT_DATA_SET,\n"
+	"PORT_STATS_NP and TC_PORT_STATS_NP (counters, residence, write-ahead error).\n";
 
 #define TXQ_LEN 256   /* frames per port waiting for their transmit stamp */
 #define TXQ_BYTES 128 /* of a frame kept to recognise its stamp */
@@ -85,6 +90,11 @@ struct tc_app {
 	int next_id;
 	tmv_t tx_timeout;
 	char table[48]; /* nftables table installed, "" none */
+	struct clock_identity identity;
+	int mgmt_fd;		 /* management UNIX socket, -1 none */
+	char mgmt_path[108];
+	int mgmt_port;		 /* the port answering the request at hand */
+	struct mgmt_uds_cnt mgmt_cnt;
 	uint8_t buf[2048];
 };
 
@@ -504,6 +514,65 @@ static void find_bridge(struct tc_app *a)
 	}
 }
 
+static int mgmt_get(void *ctx, struct mgmt_value *v)
+{
+	struct tc_app *a = ctx;
+	return tc_mgmt_get(a->tc, v, a->mgmt_port);
+}
+
+/* Answer k of a request from the management socket: a clock-level id
+ * once, a port-level one from each port it targets (1..n, or all for the
+ * wildcard 0xffff), in port order (15.3). */
+static int mgmt_answer_tc(void *ctx, const struct ptp_msg *m, int k, struct ptp_msg *resp,
+			  uint8_t *tbuf, size_t room)
+{
+	struct tc_app *a = ctx;
+	struct mgmt_ops ops = { mgmt_get, NULL, a };
+	struct mgmt_self self;
+	struct mgmt_req r;
+
+	if (mgmt_parse(m, &r)) {
+		return 0;
+	}
+	if (!k) {
+		a->mgmt_port = 0;
+	}
+	memset(&self, 0, sizeof(self));
+	self.clockIdentity = a->identity;
+	self.allow_set = 1; /* local; there is nothing to SET: NOT_SUPPORTED */
+	while (++a->mgmt_port <= a->n) {
+		if (!mgmt_port_level(r.id) && a->mgmt_port > 1) {
+			return 0;
+		}
+		self.portNumber = (uint16_t)a->mgmt_port;
+		if (mgmt_answer(&self, &ops, m, 0, resp, tbuf, room)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* clockIdentity: the configuration's, else the bridge's EUI-48 and 00 02
+ * (OCP 7.5, 1588-2019 7.5.2.2.2; the gm appends 00 00, the oc 00 01) */
+static void tc_identity(struct tc_app *a)
+{
+	uint8_t mac[6];
+
+	if (*cfg_str(a->cfg, OPT_clockIdentity)) {
+		if (parse_clock_id(cfg_str(a->cfg, OPT_clockIdentity), &a->identity)) {
+			die_usage("clockIdentity: expected the form 001122.3344.556677");
+		}
+		return;
+	}
+	if (udp_iface_mac(a->bridge, mac) && udp_iface_mac(a->port[1].name, mac)) {
+		fprintf(stderr, "tc: %s: cannot read the MAC address\n", a->bridge);
+		exit(EXIT_RUNTIME);
+	}
+	memcpy(a->identity.id, mac, 6);
+	a->identity.id[6] = 0x00;
+	a->identity.id[7] = 0x02;
+}
+
 int tc_main(int argc, char **argv)
 {
 	struct tc_app *a = calloc(1, sizeof(*a));
@@ -519,6 +588,7 @@ int tc_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	a->next_id = 1;
+	a->mgmt_fd = -1;
 	a->cfg = config_create(CFG_ROLE_ANY);
 	a->fdb = calloc(FDB_MAX, sizeof(*a->fdb));
 	if (!a->cfg || !a->fdb) {
@@ -662,12 +732,20 @@ int tc_main(int argc, char **argv)
 	ops.eng.log_level = lc.level;
 	ops.send_frame = io_send_frame;
 	ops.egress = io_egress;
-	a->tc = tc_create(a->cfg, a->n, a->names, &ops, err, sizeof(err));
+	tc_identity(a);
+	a->tc = tc_create(a->cfg, &a->identity, a->n, a->names, &ops, err, sizeof(err));
 	if (!a->tc) {
 		fprintf(stderr, "tc: %s\n", err);
 		return EXIT_USAGE;
 	}
 	install_stop_handlers();
+	a->mgmt_fd = mgmt_uds_open(cfg_str(a->cfg, OPT_uds_address), "tc", a->mgmt_path,
+				   sizeof(a->mgmt_path), err, sizeof(err));
+	if (a->mgmt_fd == -2) {
+		fprintf(stderr, "tc: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	if (no_nft) {
 		pr_notice("not installing nftables rules (--no-nft): the bridge must not forward "
 			  "PTP itself");
@@ -697,7 +775,7 @@ int tc_main(int argc, char **argv)
 	}
 
 	while (!applet_stop) {
-		struct pollfd pfd[TC_MAX_PORTS];
+		struct pollfd pfd[TC_MAX_PORTS + 1];
 		tmv_t now = mono_now(), next, d;
 		int ms = -1;
 
@@ -720,8 +798,15 @@ int tc_main(int argc, char **argv)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, (nfds_t)a->n, ms) <= 0) {
+		pfd[a->n].fd = a->mgmt_fd; /* -1: ignored */
+		pfd[a->n].events = POLLIN;
+		pfd[a->n].revents = 0;
+		if (poll(pfd, (nfds_t)a->n + 1, ms) <= 0) {
 			continue;
+		}
+		if (pfd[a->n].revents & POLLIN) {
+			mgmt_uds_serve(a->mgmt_fd, cfg_int(a->cfg, OPT_domainNumber), &a->mgmt_cnt,
+				       mgmt_answer_tc, a);
 		}
 		for (i = 0; i < a->n; i++) {
 			struct tc_port_io *p = &a->port[i + 1];
@@ -764,6 +849,14 @@ int tc_main(int argc, char **argv)
 out:
 	nft_remove(a);
 	tc_log_summary(a->tc);
+	if (a->mgmt_fd >= 0) {
+		pr_info("management: requests %llu malformed %llu other domain %llu tx_err %llu",
+			(unsigned long long)a->mgmt_cnt.rx, (unsigned long long)a->mgmt_cnt.rx_bad,
+			(unsigned long long)a->mgmt_cnt.other_domain,
+			(unsigned long long)a->mgmt_cnt.tx_err);
+		close(a->mgmt_fd);
+		unlink(a->mgmt_path);
+	}
 	tc_destroy(a->tc);
 	for (i = 1; i <= a->n; i++) {
 		pkt_close(a->port[i].pkt);

@@ -494,33 +494,108 @@ const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
 	"cancels_ignored",    "identity_denied",
 };
 
-/* ptpbox PORT_REFUSALS_NP: portIdentity, UInteger64 counters (big-endian) */
-static void venc_refusals(const struct mgmt_value *v, struct cur *c)
+/* ptpbox's counter TLVs: portIdentity, then n 64-bit counters in network
+ * order (the unsigned and signed ones alike) */
+static void w_counters(struct cur *c, const struct port_identity *pid, const uint64_t *x, int n)
 {
 	int i, k;
-	w_pid(c, &v->u.refusals.portIdentity);
-	for (i = 0; i < MGMT_REFUSALS; i++) {
+	w_pid(c, pid);
+	for (i = 0; i < n; i++) {
 		uint8_t b[8];
 		for (k = 0; k < 8; k++) {
-			b[k] = (uint8_t)(v->u.refusals.count[i] >> (56 - 8 * k));
+			b[k] = (uint8_t)(x[i] >> (56 - 8 * k));
 		}
 		w_bytes(c, b, 8);
 	}
 }
 
-static void vdec_refusals(struct cur *c, struct mgmt_value *v)
+static void r_counters(struct cur *c, struct port_identity *pid, uint64_t *x, int n)
 {
 	int i, k;
-	r_pid(c, &v->u.refusals.portIdentity);
-	for (i = 0; i < MGMT_REFUSALS; i++) {
+	r_pid(c, pid);
+	for (i = 0; i < n; i++) {
 		uint8_t b[8];
-		uint64_t x = 0;
+		x[i] = 0;
 		r_bytes(c, b, 8);
 		for (k = 0; k < 8; k++) {
-			x = x << 8 | b[k];
+			x[i] = x[i] << 8 | b[k];
 		}
-		v->u.refusals.count[i] = x;
 	}
+}
+
+/* ptpbox PORT_REFUSALS_NP */
+static void venc_refusals(const struct mgmt_value *v, struct cur *c)
+{
+	w_counters(c, &v->u.refusals.portIdentity, v->u.refusals.count, MGMT_REFUSALS);
+}
+
+static void vdec_refusals(struct cur *c, struct mgmt_value *v)
+{
+	r_counters(c, &v->u.refusals.portIdentity, v->u.refusals.count, MGMT_REFUSALS);
+}
+
+const char *const mgmt_tc_stat_names[MGMT_TC_STATS] = {
+	"rx_frames",	     "tx_frames",	  "corrected",	       "rx_malformed",
+	"tx_err",	     "tx_ts_missing",	  "dropped_unmatched", "dropped_late",
+	"residence_n",	     "residence_mean_ns", "residence_max_ns",  "writeahead_n",
+	"writeahead_mean_ns", "writeahead_max_ns",
+};
+
+/* ptpbox TC_PORT_STATS_NP (Integer64: two's complement on the wire) */
+static void venc_tcstats(const struct mgmt_value *v, struct cur *c)
+{
+	uint64_t x[MGMT_TC_STATS];
+	int i;
+	for (i = 0; i < MGMT_TC_STATS; i++) {
+		x[i] = (uint64_t)v->u.tcstats.count[i];
+	}
+	w_counters(c, &v->u.tcstats.portIdentity, x, MGMT_TC_STATS);
+}
+
+static void vdec_tcstats(struct cur *c, struct mgmt_value *v)
+{
+	uint64_t x[MGMT_TC_STATS];
+	int i;
+	r_counters(c, &v->u.tcstats.portIdentity, x, MGMT_TC_STATS);
+	for (i = 0; i < MGMT_TC_STATS; i++) {
+		v->u.tcstats.count[i] = (int64_t)x[i];
+	}
+}
+
+/* 1588-2008 15.5.3.9.1 TRANSPARENT_CLOCK_DEFAULT_DATA_SET: clockIdentity,
+ * numberPorts, delayMechanism, primaryDomain */
+static void enc_tcds(const struct mgmt_value *v, uint8_t *p)
+{
+	memcpy(p, v->u.tcds.clockIdentity.id, 8);
+	put_be16(p + 8, v->u.tcds.numberPorts);
+	p[10] = v->u.tcds.delayMechanism;
+	p[11] = v->u.tcds.primaryDomain;
+}
+
+static void dec_tcds(const uint8_t *p, struct mgmt_value *v)
+{
+	memcpy(v->u.tcds.clockIdentity.id, p, 8);
+	v->u.tcds.numberPorts = get_be16(p + 8);
+	v->u.tcds.delayMechanism = p[10];
+	v->u.tcds.primaryDomain = p[11];
+}
+
+/* 1588-2008 15.5.3.9.2 TRANSPARENT_CLOCK_PORT_DATA_SET: portIdentity,
+ * flags (bit 0 faultyFlag), logMinPdelayReqInterval, peerMeanPathDelay */
+static void enc_tcport(const struct mgmt_value *v, uint8_t *p)
+{
+	put_pid(p, &v->u.tcport.portIdentity);
+	p[10] = v->u.tcport.faultyFlag & 1;
+	p[11] = (uint8_t)v->u.tcport.logMinPdelayReqInterval;
+	put_be64(p + 12, (uint64_t)v->u.tcport.peerMeanPathDelay);
+}
+
+static void dec_tcport(const uint8_t *p, struct mgmt_value *v)
+{
+	get_pid(p, &v->u.tcport.portIdentity);
+	v->u.tcport.faultyFlag = p[10] & 1;
+	v->u.tcport.logMinPdelayReqInterval = (int8_t)p[11];
+	v->u.tcport.peerMeanPathDelay = (int64_t)get_be64(p + 12);
 }
 
 /* ptpbox UNICAST_MASTER_LOCKOUT_NP: count, PortAddresses */
@@ -602,12 +677,15 @@ static const struct mgmt_desc table[] = {
 	FIX(MID_UNICAST_NEGOTIATION_ENABLE, 2, GS, 1, enc_u8, dec_u8),
 	VARF(MID_UNICAST_MASTER_TABLE, GS, 1, venc_umt, vdec_umt),
 	FIX(MID_UNICAST_MASTER_MAX_TABLE_SIZE, 2, A_GET, 1, enc_u16, dec_u16),
+	FIX(MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET, 12, A_GET, 0, enc_tcds, dec_tcds),
+	FIX(MID_TRANSPARENT_CLOCK_PORT_DATA_SET, 20, A_GET, 1, enc_tcport, dec_tcport),
 	FIX(MID_TIME_STATUS_NP, 50, A_GET, 0, enc_tsn, dec_tsn),
 	FIX(MID_PORT_DATA_SET_NP, 8, A_GET, 1, enc_pdsnp, dec_pdsnp),
 	VARF(MID_PORT_STATS_NP, A_GET, 1, venc_stats, vdec_stats),
 	VARF(MID_UNICAST_MASTER_TABLE_NP, A_GET, 1, venc_umtnp, vdec_umtnp),
 	VARF(MID_UNICAST_MASTER_LOCKOUT_NP, GS, 1, venc_lockout, vdec_lockout),
 	VARF(MID_PORT_REFUSALS_NP, A_GET, 1, venc_refusals, vdec_refusals),
+	VARF(MID_TC_PORT_STATS_NP, A_GET, 1, venc_tcstats, vdec_tcstats),
 };
 
 static int cmp_id(const void *key, const void *row)

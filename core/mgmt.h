@@ -39,6 +39,10 @@ enum mgmt_id {
 	MID_UNICAST_NEGOTIATION_ENABLE = 0x2014,
 	MID_UNICAST_MASTER_TABLE = 0x2018,
 	MID_UNICAST_MASTER_MAX_TABLE_SIZE = 0x2019,
+	/* 1588-2008 15.5.3.9 (deprecated by 1588-2019, still what pmc
+	 * tools ask a transparent clock for) */
+	MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET = 0x4000,
+	MID_TRANSPARENT_CLOCK_PORT_DATA_SET = 0x4001,
 	MID_TIME_STATUS_NP = 0xC000,	      /* linuxptp */
 	MID_PORT_DATA_SET_NP = 0xC002,	      /* linuxptp */
 	MID_PORT_STATS_NP = 0xC005,	      /* linuxptp */
@@ -47,6 +51,7 @@ enum mgmt_id {
 	 * G.8265.1 6.8.1 lock-out list, a count and PortAddresses */
 	MID_UNICAST_MASTER_LOCKOUT_NP = 0xDF00,
 	MID_PORT_REFUSALS_NP = 0xDF01, /* ptpbox: what the port refused, by reason */
+	MID_TC_PORT_STATS_NP = 0xDF02, /* ptpbox: a transparent clock port's counters */
 };
 
 /* Entries in the table-valued TLVs we send or accept. */
@@ -159,6 +164,51 @@ struct port_refusals_np {
 /* "rx_malformed", ... (the wire order of PORT_REFUSALS_NP). */
 extern const char *const mgmt_refusal_names[MGMT_REFUSALS];
 
+/* 1588-2008 15.5.3.9.1 TRANSPARENT_CLOCK_DEFAULT_DATA_SET (12 octets) */
+struct tc_default_ds {
+	struct clock_identity clockIdentity;
+	uint16_t numberPorts;
+	uint8_t delayMechanism; /* 0x01 E2E, 0x02 P2P */
+	uint8_t primaryDomain;
+};
+
+/* 1588-2008 15.5.3.9.2 TRANSPARENT_CLOCK_PORT_DATA_SET (20 octets) */
+struct tc_port_ds {
+	struct port_identity portIdentity;
+	uint8_t faultyFlag;		 /* bit 0 of the flags octet */
+	int8_t logMinPdelayReqInterval;	 /* P2P only: 0x7f here */
+	int64_t peerMeanPathDelay;	 /* TimeInterval, scaled ns (ns * 2^16) */
+};
+
+/* ptpbox TC_PORT_STATS_NP: portIdentity, then one Integer64 (network
+ * order) per counter in this order; mgmt_tc_stat_names[] names them.
+ * Times in ns (mean rounded); counts of frames leaving the port unless
+ * named rx. */
+enum mgmt_tc_stat {
+	TCS_RX_FRAMES,		/* PTP frames received on the port */
+	TCS_TX_FRAMES,		/* PTP frames sent out of it */
+	TCS_CORRECTED,		/* frames whose correctionField the TC changed */
+	TCS_RX_MALFORMED,	/* PTP by their ports, not parsable: forwarded as they were */
+	TCS_TX_ERR,		/* sends that failed */
+	TCS_TX_TS_MISSING,	/* transmit timestamps that never came */
+	TCS_DROPPED_UNMATCHED,	/* Follow_Up/Delay_Resp whose event message was not seen */
+	TCS_DROPPED_LATE,	/* held longer than the TC's bound */
+	TCS_RESIDENCE_N,	/* event messages with a residence time */
+	TCS_RESIDENCE_MEAN_NS,
+	TCS_RESIDENCE_MAX_NS,
+	TCS_WRITEAHEAD_N,	/* one-step: write-ahead errors measured */
+	TCS_WRITEAHEAD_MEAN_NS, /* transmit timestamp - time written */
+	TCS_WRITEAHEAD_MAX_NS,
+	MGMT_TC_STATS
+};
+
+struct tc_port_stats_np {
+	struct port_identity portIdentity;
+	int64_t count[MGMT_TC_STATS];
+};
+
+extern const char *const mgmt_tc_stat_names[MGMT_TC_STATS];
+
 /* 15.5.4.4 Table 109 managementErrorId */
 enum mgmt_error {
 	MERR_RESPONSE_TOO_BIG = 0x0001,
@@ -197,6 +247,9 @@ struct mgmt_value {
 		struct unicast_master_table umt;
 		struct port_stats_np stats;
 		struct port_refusals_np refusals;
+		struct tc_default_ds tcds;
+		struct tc_port_ds tcport;
+		struct tc_port_stats_np tcstats;
 		struct port_ds_np pdsnp;
 		struct unicast_master_table_np umtnp;
 		struct lockout_np lockout;

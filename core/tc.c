@@ -54,6 +54,7 @@ struct tc_held {
 struct tc {
 	struct tc_ops ops;
 	const struct config *cfg;
+	struct clock_identity id;
 	int n, mode;
 	char names[TC_MAX_PORTS][32];
 	struct tc_port_stats st[TC_MAX_PORTS + 1];
@@ -313,8 +314,8 @@ static void tc_log(struct tc *t, int level, const char *fmt, ...)
 	t->ops.eng.log(t->ops.eng.io, level, line);
 }
 
-struct tc *tc_create(const struct config *cfg, int n_ports, const char *const *names,
-		     const struct tc_ops *ops, char *err, size_t errlen)
+struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, int n_ports,
+		     const char *const *names, const struct tc_ops *ops, char *err, size_t errlen)
 {
 	struct tc *t;
 	int i;
@@ -331,6 +332,7 @@ struct tc *tc_create(const struct config *cfg, int n_ports, const char *const *n
 	}
 	t->ops = *ops;
 	t->cfg = cfg;
+	t->id = *id;
 	t->n = n_ports;
 	t->mode = cfg_int(cfg, OPT_tc_egress);
 	for (i = 0; i < n_ports; i++) {
@@ -752,15 +754,73 @@ void tc_log_summary(struct tc *t)
 	}
 }
 
-int tc_mgmt_get(struct tc *t, struct mgmt_value *v, tmv_t now)
+static int64_t round_ns(double x)
 {
-	(void)now;
-	if (v->id != MID_DEFAULT_DATA_SET) {
+	return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(0.5 - x);
+}
+
+int tc_mgmt_get(struct tc *t, struct mgmt_value *v, int port)
+{
+	const struct tc_port_stats *st = tc_port_stats(t, port);
+	struct port_identity pid;
+	int64_t *c;
+
+	pid.clockIdentity = t->id;
+	pid.portNumber = (uint16_t)port;
+	switch (v->id) {
+	case MID_DEFAULT_DATA_SET: /* 1588-2019 8.2.1; 8.2.1.2.2 numberPorts */
+		default_ds_from_config(t->cfg, &v->u.dds);
+		v->u.dds.clockIdentity = t->id;
+		v->u.dds.numberPorts = (uint16_t)t->n;
+		v->u.dds.twoStepFlag = t->mode == TC_TWO_STEP;
+		v->u.dds.slaveOnly = 0;
+		return 0;
+	case MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET: /* 1588-2008 8.3.2 */
+		v->u.tcds.clockIdentity = t->id;
+		v->u.tcds.numberPorts = (uint16_t)t->n;
+		v->u.tcds.delayMechanism = 0x01; /* E2E */
+		v->u.tcds.primaryDomain = (uint8_t)cfg_int(t->cfg, OPT_domainNumber);
+		return 0;
+	case MID_DOMAIN:
+		v->u.u8 = (uint8_t)cfg_int(t->cfg, OPT_domainNumber);
+		return 0;
+	case MID_VERSION_NUMBER:
+		v->u.u8 = 2;
+		return 0;
+	}
+	if (!st) {
 		return -MERR_NOT_SUPPORTED;
 	}
-	default_ds_from_config(t->cfg, &v->u.dds);
-	v->u.dds.numberPorts = (uint16_t)t->n;
-	v->u.dds.twoStepFlag = t->mode == TC_TWO_STEP;
-	v->u.dds.slaveOnly = 0;
-	return 0;
+	switch (v->id) {
+	case MID_TRANSPARENT_CLOCK_PORT_DATA_SET: /* 1588-2008 8.3.3 */
+		v->u.tcport.portIdentity = pid;
+		v->u.tcport.faultyFlag = 0;
+		v->u.tcport.logMinPdelayReqInterval = 0x7f; /* E2E: no Pdelay */
+		v->u.tcport.peerMeanPathDelay = 0;
+		return 0;
+	case MID_PORT_STATS_NP:
+		v->u.stats.portIdentity = pid;
+		memcpy(v->u.stats.rxMsgType, st->rx_msg, sizeof(st->rx_msg));
+		memcpy(v->u.stats.txMsgType, st->tx_msg, sizeof(st->tx_msg));
+		return 0;
+	case MID_TC_PORT_STATS_NP:
+		v->u.tcstats.portIdentity = pid;
+		c = v->u.tcstats.count;
+		c[TCS_RX_FRAMES] = (int64_t)st->rx_frames;
+		c[TCS_TX_FRAMES] = (int64_t)st->tx_frames;
+		c[TCS_CORRECTED] = (int64_t)st->corrected;
+		c[TCS_RX_MALFORMED] = (int64_t)st->rx_bad;
+		c[TCS_TX_ERR] = (int64_t)st->tx_err;
+		c[TCS_TX_TS_MISSING] = (int64_t)st->tx_ts_missing;
+		c[TCS_DROPPED_UNMATCHED] = (int64_t)st->dropped_unmatched;
+		c[TCS_DROPPED_LATE] = (int64_t)st->dropped_late;
+		c[TCS_RESIDENCE_N] = (int64_t)st->res_n;
+		c[TCS_RESIDENCE_MEAN_NS] = st->res_n ? round_ns(st->res_sum / (double)st->res_n) : 0;
+		c[TCS_RESIDENCE_MAX_NS] = round_ns(st->res_max);
+		c[TCS_WRITEAHEAD_N] = (int64_t)st->wa_n;
+		c[TCS_WRITEAHEAD_MEAN_NS] = st->wa_n ? round_ns(st->wa_sum / (double)st->wa_n) : 0;
+		c[TCS_WRITEAHEAD_MAX_NS] = round_ns(st->wa_max);
+		return 0;
+	}
+	return -MERR_NOT_SUPPORTED;
 }

@@ -88,10 +88,14 @@ struct mgmt_value;
 
 /* A TC over n_ports ports (2..TC_MAX_PORTS) named names[0..n-1] (port p is
  * names[p-1]), configured by cfg (tc_egress, domainNumber is not filtered:
- * a TC forwards every domain).  ops is copied.  NULL with a message in err
- * on bad arguments or no memory. */
-struct tc *tc_create(const struct config *cfg, int n_ports, const char *const *names,
-		     const struct tc_ops *ops, char *err, size_t errlen);
+ * a TC forwards every domain; it is the primaryDomain its management
+ * reports), with clockIdentity *id (management only: a TC sends no message
+ * of its own but the Follow_Ups of 10.2.2.1.2, which carry the Sync's
+ * identity).  ops is copied.  NULL with a message in err on bad arguments
+ * or no memory. */
+struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, int n_ports,
+		     const char *const *names, const struct tc_ops *ops, char *err,
+		     size_t errlen);
 
 /* A frame of len octets received on port (1..n) at rx_ts (the TC clock's
  * time scale, ns; 0 = no timestamp: event messages are then forwarded
@@ -112,10 +116,16 @@ const struct tc_port_stats *tc_port_stats(const struct tc *t, int port);
  * mean/max, write-ahead error mean/max, drops). */
 void tc_log_summary(struct tc *t);
 
-/* Management GET (DEFAULT_DATA_SET with numberPorts,
- * TRANSPARENT_CLOCK_DEFAULT_DATA_SET where mgmt.h knows it).  0 or
- * -MERR_*. */
-int tc_mgmt_get(struct tc *t, struct mgmt_value *v, tmv_t now);
+/* Management GET of v->id as port `port` (1..n) answers it (clock-level
+ * ids ignore port): DEFAULT_DATA_SET (numberPorts, twoStepFlag = two_step
+ * egress; 1588-2019 8.2.1), TRANSPARENT_CLOCK_DEFAULT_DATA_SET and
+ * TRANSPARENT_CLOCK_PORT_DATA_SET (1588-2008 8.3.2, 8.3.3: E2E, no
+ * peerMeanPathDelay), DOMAIN, VERSION_NUMBER, PORT_STATS_NP (PTP messages
+ * in and out of the port by messageType) and TC_PORT_STATS_NP (the port's
+ * tc_port_stats; residence and write-ahead error in ns, means rounded).
+ * 0, or -MERR_NOT_SUPPORTED for other ids or a port-level id with port out
+ * of range. */
+int tc_mgmt_get(struct tc *t, struct mgmt_value *v, int port);
 
 void tc_destroy(struct tc *t);
 

@@ -699,17 +699,67 @@ static void raw_frame_step(struct fz_in *in)
 	check_build(fr, len, (int)(delta & 3));
 }
 
+static const struct clock_identity fz_id = { { 0x02, 0, 0, 0, 0, 0x09, 0, 0x02 } };
+
+/* the summary line, and every management id the TC answers, for each port
+ * and one out of range, through the wire codec: counters equal the
+ * engine's, nothing it does not serve is answered */
 static void summary_step(struct world *w)
 {
-	struct mgmt_value v;
+	static const uint16_t ids[] = { MID_DEFAULT_DATA_SET, MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET,
+					MID_TRANSPARENT_CLOCK_PORT_DATA_SET, MID_PORT_STATS_NP,
+					MID_TC_PORT_STATS_NP, MID_DOMAIN, MID_VERSION_NUMBER,
+					MID_CURRENT_DATA_SET, MID_PORT_DATA_SET };
+	struct mgmt_value v, d;
+	uint8_t buf[MGMT_DATA_MAX];
+	size_t i;
+	int p, n, r;
 
 	tc_log_summary(w->t);
-	memset(&v, 0, sizeof(v));
-	v.id = MID_DEFAULT_DATA_SET;
-	FZ_CHECK(tc_mgmt_get(w->t, &v, w->now) == 0);
-	FZ_CHECK(v.u.dds.numberPorts == w->n && v.u.dds.twoStepFlag == (w->mode == TC_TWO_STEP));
-	v.id = MID_DEFAULT_DATA_SET + 1;
-	FZ_CHECK(tc_mgmt_get(w->t, &v, w->now) == -MERR_NOT_SUPPORTED);
+	for (p = 0; p <= w->n + 1; p++) {
+		const struct tc_port_stats *st = tc_port_stats(w->t, p);
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			memset(&v, 0, sizeof(v));
+			v.id = ids[i];
+			r = tc_mgmt_get(w->t, &v, p);
+			if (ids[i] == MID_CURRENT_DATA_SET || ids[i] == MID_PORT_DATA_SET ||
+			    (mgmt_port_level(ids[i]) && !st)) {
+				FZ_CHECK(r == -MERR_NOT_SUPPORTED);
+				continue;
+			}
+			FZ_CHECK(r == 0);
+			n = mgmt_encode(&v, buf, sizeof(buf));
+			FZ_CHECK(n > 0);
+			FZ_CHECK(mgmt_decode(ids[i], buf, (size_t)n, &d) == 0);
+			switch (ids[i]) {
+			case MID_DEFAULT_DATA_SET:
+				FZ_CHECK(d.u.dds.numberPorts == w->n &&
+					 d.u.dds.twoStepFlag == (w->mode == TC_TWO_STEP) &&
+					 !clock_id_cmp(&d.u.dds.clockIdentity, &fz_id));
+				break;
+			case MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET:
+				FZ_CHECK(d.u.tcds.numberPorts == w->n && d.u.tcds.delayMechanism == 1);
+				break;
+			case MID_TRANSPARENT_CLOCK_PORT_DATA_SET:
+				FZ_CHECK(d.u.tcport.portIdentity.portNumber == p &&
+					 !d.u.tcport.faultyFlag);
+				break;
+			case MID_PORT_STATS_NP:
+				FZ_CHECK(!memcmp(d.u.stats.rxMsgType, st->rx_msg, sizeof(st->rx_msg)) &&
+					 !memcmp(d.u.stats.txMsgType, st->tx_msg, sizeof(st->tx_msg)));
+				break;
+			case MID_TC_PORT_STATS_NP:
+				FZ_CHECK(d.u.tcstats.portIdentity.portNumber == p &&
+					 d.u.tcstats.count[TCS_RX_FRAMES] == (int64_t)st->rx_frames &&
+					 d.u.tcstats.count[TCS_CORRECTED] == (int64_t)st->corrected &&
+					 d.u.tcstats.count[TCS_RX_MALFORMED] == (int64_t)st->rx_bad &&
+					 d.u.tcstats.count[TCS_RESIDENCE_N] == (int64_t)st->res_n &&
+					 d.u.tcstats.count[TCS_RESIDENCE_MAX_NS] >=
+						 d.u.tcstats.count[TCS_RESIDENCE_MEAN_NS] - 1);
+				break;
+			}
+		}
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -733,11 +783,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops.eng.io = &w;
 	ops.send_frame = send_frame_fz;
 	ops.egress = egress_fz;
-	w.t = tc_create(config_of(w.mode == TC_TWO_STEP), w.n, names, &ops, err, sizeof(err));
+	w.t = tc_create(config_of(w.mode == TC_TWO_STEP), &fz_id, w.n, names, &ops, err, sizeof(err));
 	FZ_CHECK(w.t != NULL);
 	if (b & 0x80) { /* port counts it refuses */
-		FZ_CHECK(!tc_create(config_of(0), 1, names, &ops, err, sizeof(err)));
-		FZ_CHECK(!tc_create(config_of(0), TC_MAX_PORTS + 1, names, &ops, err, sizeof(err)));
+		FZ_CHECK(!tc_create(config_of(0), &fz_id, 1, names, &ops, err, sizeof(err)));
+		FZ_CHECK(!tc_create(config_of(0), &fz_id, TC_MAX_PORTS + 1, names, &ops, err, sizeof(err)));
 	}
 	for (steps = 0; in.n && steps < MAX_STEPS; steps++) {
 		uint8_t op = fz_u8(&in);

@@ -7,7 +7,10 @@
 #    the tc; the tc forwards and corrects (its summary); on the oc's side
 #    tshark decodes every PTP message the tc sent on, with a valid UDP
 #    checksum, and the Follow_Up / Delay_Resp carry the correction; ICMPv6
-#    echo and a TCP transfer still cross the bridge.
+#    echo and a TCP transfer still cross the bridge; malformed PTP (a
+#    truncated datagram, a header announcing more than it holds, a
+#    1400-octet one) crosses unchanged and is counted; the tc answers
+#    management on its UNIX socket (our pmc, --json counters, linuxptp's).
 # B. UDPv4, load: a tbf qdisc on lan2 (the bridge's egress towards the oc,
 #    100 Mbit/s, 6000 octets) and a TCP bulk transfer gm -> oc that keeps
 #    it full, so a Sync waits for two to four 1514-octet frames (240-480 us)
@@ -132,6 +135,25 @@ elif m == "udp":
         else:
             n = int((now - t0) * pps)  # too far behind: forget it
     print("sent", n, flush=True)
+elif m == "badptp":
+    # PTP by its port (319) but malformed, to ADDR: truncated (10 octets),
+    # a Sync header announcing 200 octets in 44, and a 1400-octet datagram
+    # holding a two-step Sync of 44 octets and a tail; each one's hex
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    hdr = bytearray(44)
+    hdr[0], hdr[1] = 0x00, 0x02  # Sync, versionPTP 2
+    hdr[6] = 0x02  # twoStepFlag
+    hdr[20:28] = bytes([0x02, 0xBA, 0xD0, 0, 0, 0, 0, 0x09])
+    hdr[29] = 1
+    hdr[33] = 0x7F
+    long = bytearray(hdr)
+    long[2:4] = (200).to_bytes(2, "big")
+    ok = bytearray(hdr)
+    ok[2:4] = (44).to_bytes(2, "big")
+    for b in (bytes(hdr[:10]), bytes(long), bytes(ok) + b"\xa5" * 1356):
+        s.sendto(b, (sys.argv[2], 319))
+        print(b.hex(), flush=True)
+        time.sleep(0.05)
 elif m == "ping6":
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
     s.settimeout(1)
@@ -254,6 +276,7 @@ cat >"$T_DIR/tc.cfg" <<CFG
 tc_egress two_step
 summary_interval 2
 logging_level 6
+uds_address $T_DIR/tc.sock
 [lan1]
 [lan2]
 CFG
@@ -286,6 +309,43 @@ wait_for 10 "$T_DIR/sink.log" "received" || die "TCP transfer: the sink got noth
 wait_for 10 "$T_DIR/sink.log" "received 1000000" || die "TCP transfer: $(cat "$T_DIR/sink.log") of 1000000 octets"
 echo "A: ICMPv6 echo $2/5 replies, TCP 1000000 octets across the bridge while the tc runs"
 
+# malformed PTP across the bridge: forwarded as it was, counted, no crash
+ip netns exec "$NS_gm" python3 "$T_DIR/traffic.py" badptp 10.9.0.2 >"$T_DIR/bad.hex" ||
+	die "sending malformed PTP failed"
+[ "$(grep -c . "$T_DIR/bad.hex")" = 3 ] || die "badptp: $(cat "$T_DIR/bad.hex")"
+
+# management of the tc on its UNIX socket: our pmc and linuxptp's
+tcpmc() { ip netns exec "$NS_br" "$PTPBOX" pmc -u -s "$T_DIR/tc.sock" -b 0 "$@"; }
+tcpmc "GET DEFAULT_DATA_SET" "GET TRANSPARENT_CLOCK_DEFAULT_DATA_SET" \
+	"GET TRANSPARENT_CLOCK_PORT_DATA_SET" >"$T_DIR/tcpmc.out" 2>&1 ||
+	die "pmc GET from the tc: $(cat "$T_DIR/tcpmc.out")"
+grep -q "numberPorts  *2" "$T_DIR/tcpmc.out" && grep -q "twoStepFlag  *1" "$T_DIR/tcpmc.out" &&
+	grep -q "delayMechanism  *1" "$T_DIR/tcpmc.out" ||
+	die "tc management: $(cat "$T_DIR/tcpmc.out")"
+[ "$(grep -c "RESPONSE MANAGEMENT TRANSPARENT_CLOCK_PORT_DATA_SET" "$T_DIR/tcpmc.out")" = 2 ] ||
+	die "TRANSPARENT_CLOCK_PORT_DATA_SET: one answer per port wanted: $(cat "$T_DIR/tcpmc.out")"
+tcpmc --json "GET TC_PORT_STATS_NP" >"$T_DIR/tcstats.json" 2>&1 ||
+	die "pmc --json GET TC_PORT_STATS_NP: $(cat "$T_DIR/tcstats.json")"
+# one object per port; lan2's corrected, lan1's malformed
+json_field() { # PORT FIELD
+	python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)["data"]
+    if o["portIdentity"].endswith("-%s" % sys.argv[2]):
+        print(o[sys.argv[3]])' "$T_DIR/tcstats.json" "$1" "$2"
+}
+mg_corr=$(json_field 2 corrected) mg_bad=$(json_field 1 rx_malformed) mg_res=$(json_field 2 residence_mean_ns)
+echo "A: pmc --json GET TC_PORT_STATS_NP: lan2 corrected $mg_corr residence mean $mg_res ns, lan1 rx_malformed $mg_bad"
+[ "${mg_corr:-0}" -ge 10 ] && [ "${mg_res:-0}" -gt 0 ] || die "TC_PORT_STATS_NP: $(cat "$T_DIR/tcstats.json")"
+[ "$mg_bad" = 2 ] || die "TC_PORT_STATS_NP lan1 rx_malformed $mg_bad, want 2 (the truncated ones)"
+if command -v pmc >/dev/null; then
+	ip netns exec "$NS_br" pmc -u -s "$T_DIR/tc.sock" -b 0 "GET DEFAULT_DATA_SET" "GET PORT_STATS_NP" \
+		>"$T_DIR/lpmc.out" 2>&1
+	grep -q "numberPorts  *2" "$T_DIR/lpmc.out" && [ "$(grep -c "rx_Sync" "$T_DIR/lpmc.out")" = 2 ] ||
+		die "linuxptp pmc GET from the tc: $(cat "$T_DIR/lpmc.out")"
+	echo "A: linuxptp pmc: DEFAULT_DATA_SET and PORT_STATS_NP of both ports from the tc"
+fi
+
 # the true error of the 10 s that follow the lock at the earliest
 while [ $(($(date +%s) - locked_at)) -lt 12 ]; do nap 1; done
 stop_pid "$OCPID" || die "oc did not stop"
@@ -301,10 +361,14 @@ for p in 1 2; do
 	rx=$(summary "$T_DIR/tc_a.log" $p rx)
 	tx=$(summary "$T_DIR/tc_a.log" $p tx)
 	[ "${rx:-0}" -gt 20 ] && [ "${tx:-0}" -gt 20 ] || die "port $p: rx $rx tx $tx frames"
-	for f in bad tx_err unmatched; do
+	for f in tx_err unmatched; do
 		[ "$(summary "$T_DIR/tc_a.log" $p $f)" = 0 ] || die "port $p: $f $(summary "$T_DIR/tc_a.log" $p $f)"
 	done
 done
+# the two truncated PTP datagrams came in by lan1
+[ "$(summary "$T_DIR/tc_a.log" 1 bad)" = 2 ] && [ "$(summary "$T_DIR/tc_a.log" 2 bad)" = 0 ] ||
+	die "malformed counted: lan1 $(summary "$T_DIR/tc_a.log" 1 bad), lan2 $(summary "$T_DIR/tc_a.log" 2 bad), want 2 and 0"
+grep -q "management: requests [1-9]" "$T_DIR/tc_a.log" || die "tc: no management summary"
 # two_step: Follow_Up and Delay_Resp leave by lan2 (towards the oc)
 corr=$(summary "$T_DIR/tc_a.log" 2 corrected)
 [ "${corr:-0}" -ge 20 ] || die "lan2: corrected $corr, want >= 20 (Follow_Up, Delay_Resp)"
@@ -332,6 +396,14 @@ if [ -n "$TSHARKPID" ]; then
 		echo "A: messageType $t to the oc: $nz of $all with a correction, $(sort -n "$T_DIR/corr$t" | awk '{ a[NR] = $1 } END { if (NR) printf "%d..%d ns", a[1], a[NR] }')"
 		[ "$all" -ge 5 ] && [ "$nz" -ge $((all - 1)) ] || die "messageType $t: $nz of $all carry the tc's correction"
 	done
+	# the malformed PTP reached the oc's side as it was sent
+	tshark -r "$cap" -Y "ip.dst == 10.9.0.2 && udp.dstport == 319" -T fields -e udp.payload 2>/dev/null |
+		tr -d ':' >"$T_DIR/bad.got"
+	cmp -s "$T_DIR/bad.hex" "$T_DIR/bad.got" || {
+		diff "$T_DIR/bad.hex" "$T_DIR/bad.got" | cut -c1-120
+		die "malformed PTP was not forwarded as it was"
+	}
+	echo "A: tshark: the 3 malformed PTP datagrams reached the oc's side unchanged"
 	# Sync leaves unchanged in two_step: its correctionField stays 0
 	sync_nz=$(tshark -r "$cap" -Y "$to_oc && ptp.v2.messagetype == 0 && ptp.v2.correction.ns != 0" 2>/dev/null | wc -l)
 	[ "$sync_nz" -eq 0 ] || die "two_step: $sync_nz Sync messages changed"

@@ -695,7 +695,7 @@ static void node_start(struct node *n)
 	err[0] = 0;
 	if (is_fwd(n)) {
 		if (n->spec->kind == NODE_TC) {
-			n->tc = tc_create(n->cfg, n->n_ports, n->port_names, &n->tops, err,
+			n->tc = tc_create(n->cfg, &n->port.clockIdentity, n->n_ports, n->port_names, &n->tops, err,
 					  sizeof(err));
 			if (!n->tc) {
 				die("node %s: %s", n->spec->name, err[0] ? err : "engine not created");
@@ -775,6 +775,10 @@ static void node_setup_fwd(struct sim *s, struct node *n)
 			 s->sc.node[peer].name);
 		n->port_names[n->n_ports - 1] = n->port_name[n->n_ports - 1];
 	}
+	/* a tc's clockIdentity (its management): 02:00:00:00:00:NN + 00 02 */
+	n->port.clockIdentity.id[0] = 0x02;
+	n->port.clockIdentity.id[5] = (uint8_t)(n->idx + 1);
+	n->port.clockIdentity.id[7] = 0x02;
 	n->stamp = sp->stamp;
 	if (!sp->stamp.kind_set && n->cfg) {
 		n->stamp.kind = cfg_int(n->cfg, OPT_time_stamping) == TS_SOFTWARE ? STAMP_SW

@@ -395,3 +395,55 @@ TEST(mgmt_port_refusals_np_golden)
 	CHECK(!strcmp(mgmt_refusal_names[REF_UC_BUDGET], "budget_denied"));
 	CHECK_EQ(mgmt_decode(MID_PORT_REFUSALS_NP, out, (size_t)n - 8, &w) < 0, 1);
 }
+
+/* 1588-2008 15.5.3.9: the transparent clock data sets' octets; ptpbox
+ * TC_PORT_STATS_NP with a negative value (a write-ahead error can be) */
+TEST(mgmt_transparent_clock_golden)
+{
+	struct mgmt_value v, w;
+	unsigned char out[256];
+	int n;
+
+	memset(&v, 0, sizeof(v));
+	v.id = MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET;
+	v.u.tcds.clockIdentity.id[0] = 0x11;
+	v.u.tcds.clockIdentity.id[7] = 0x02;
+	v.u.tcds.numberPorts = 3;
+	v.u.tcds.delayMechanism = 1;
+	v.u.tcds.primaryDomain = 24;
+	n = mgmt_encode(&v, out, sizeof(out));
+	CHECK_EQ(n, 12);
+	CHECK(out[0] == 0x11 && out[7] == 0x02 && out[8] == 0 && out[9] == 3 && out[10] == 1 &&
+	      out[11] == 24);
+	CHECK_EQ(mgmt_decode(v.id, out, 12, &w), 0);
+	CHECK(!memcmp(&w.u.tcds, &v.u.tcds, sizeof(v.u.tcds)));
+	CHECK_EQ(mgmt_port_level(v.id), 0);
+
+	memset(&v, 0, sizeof(v));
+	v.id = MID_TRANSPARENT_CLOCK_PORT_DATA_SET;
+	v.u.tcport.portIdentity.portNumber = 2;
+	v.u.tcport.faultyFlag = 1;
+	v.u.tcport.logMinPdelayReqInterval = 0x7f;
+	v.u.tcport.peerMeanPathDelay = -65536;
+	n = mgmt_encode(&v, out, sizeof(out));
+	CHECK_EQ(n, 20);
+	CHECK(out[9] == 2 && out[10] == 1 && out[11] == 0x7f && out[12] == 0xff && out[19] == 0);
+	CHECK_EQ(mgmt_decode(v.id, out, 20, &w), 0);
+	CHECK_EQ(w.u.tcport.peerMeanPathDelay, -65536);
+	CHECK_EQ(mgmt_port_level(v.id), 1);
+	CHECK_EQ(mgmt_decode(v.id, out, 18, &w) < 0, 1);
+
+	memset(&v, 0, sizeof(v));
+	v.id = MID_TC_PORT_STATS_NP;
+	v.u.tcstats.portIdentity.portNumber = 1;
+	v.u.tcstats.count[TCS_CORRECTED] = 77;
+	v.u.tcstats.count[TCS_WRITEAHEAD_MEAN_NS] = -250;
+	n = mgmt_encode(&v, out, sizeof(out));
+	CHECK_EQ(n, 10 + 8 * MGMT_TC_STATS);
+	CHECK_EQ(out[10 + 8 * TCS_CORRECTED + 7], 77);
+	CHECK_EQ(out[10 + 8 * TCS_WRITEAHEAD_MEAN_NS], 0xff);
+	CHECK_EQ(mgmt_decode(v.id, out, (size_t)n, &w), 0);
+	CHECK_EQ(w.u.tcstats.count[TCS_WRITEAHEAD_MEAN_NS], -250);
+	CHECK_EQ(mgmt_id_from_str("TC_PORT_STATS_NP"), MID_TC_PORT_STATS_NP);
+	CHECK(!strcmp(mgmt_tc_stat_names[TCS_WRITEAHEAD_MAX_NS], "writeahead_max_ns"));
+}

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "../../core/config.h"
+#include "../../core/mgmt.h"
+#include "../../core/msg.h"
+#include "../../core/tlv.h"
 #include "../../core/tc.h"
 #include "../../core/wire.h"
 #include "test.h"
@@ -171,6 +174,8 @@ static uint32_t fk_egress(void *io, int in_port, const uint8_t *fr, size_t len)
 	return in_port == 1 ? 1u << 2 : 1u << 1;
 }
 
+static const struct clock_identity fk_id = { { 0x02, 0, 0, 0, 0, 0x07, 0, 0x02 } };
+
 static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
 {
 	static const char *const names[] = { "lan1", "lan2" };
@@ -189,7 +194,7 @@ static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
 	if (config_finish(*cfg, err, sizeof(err))) {
 		return NULL;
 	}
-	return tc_create(*cfg, 2, names, &ops, err, sizeof(err));
+	return tc_create(*cfg, &fk_id, 2, names, &ops, err, sizeof(err));
 }
 
 TEST(tc_one_step_writes_residence_ahead)
@@ -330,6 +335,101 @@ TEST(tc_two_step_turns_one_step_sync_two_step)
 	tc_frame_parse(k.sent[3].fr, k.sent[3].len, &g);
 	CHECK(tc_frame_udp_ok(k.sent[3].fr, &g));
 	CHECK_EQ(correction_ns(k.sent[3].fr, k.sent[3].len), 1000);
+	tc_destroy(t);
+	config_destroy(cfg);
+}
+
+/* Management through mgmt_answer(): the data sets of 1588-2008 8.3 and the
+ * port's counters after one one-step Sync (residence 4000 ns, write-ahead
+ * error 300 ns), encoded and decoded as pmc would see them. */
+static int tc_get_port;
+static struct tc *tc_get_tc;
+static int tc_get(void *ctx, struct mgmt_value *v)
+{
+	(void)ctx;
+	return tc_mgmt_get(tc_get_tc, v, tc_get_port);
+}
+
+static int ask(uint16_t id, uint16_t target_port, struct mgmt_value *out, uint16_t *err)
+{
+	struct mgmt_ops ops = { tc_get, NULL, NULL };
+	struct mgmt_self self;
+	struct ptp_msg req, resp;
+	struct mgmt_req r;
+	uint8_t tv[2], buf[PTP_MSG_MAX_LEN];
+	struct tlv *t;
+
+	msg_init(&req, MANAGEMENT);
+	memset(req.body.management.targetPortIdentity.clockIdentity.id, 0xff, 8);
+	req.body.management.targetPortIdentity.portNumber = target_port;
+	req.body.management.actionField = MGMT_GET;
+	t = msg_add_tlv(&req, TLV_MANAGEMENT);
+	put_be16(tv, id);
+	t->value = tv;
+	t->lengthField = 2;
+	memset(&self, 0, sizeof(self));
+	self.clockIdentity = fk_id;
+	self.portNumber = (uint16_t)tc_get_port;
+	if (!mgmt_answer(&self, &ops, &req, 0, &resp, buf, sizeof(buf)) || mgmt_parse(&resp, &r)) {
+		return 0;
+	}
+	*err = r.tlvType == TLV_MANAGEMENT ? 0 : r.errorId;
+	return *err || !mgmt_decode(id, r.data, r.len, out);
+}
+
+TEST(tc_management_data_sets_and_counters)
+{
+	struct fake k;
+	struct config *cfg;
+	struct tc *t = fk_tc(&k, &cfg, "one_step");
+	uint8_t fr[TC_FRAME_MAX];
+	int n = ptp_frame(fr, 6, SYNC, 3, 0, 1, 0);
+	struct mgmt_value v;
+	uint16_t err;
+
+	CHECK(t != NULL);
+	k.now = 1000000 + 4000;
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	tc_tx_ts(t, k.sent[0].id, 1000000 + 4300, 0);
+	tc_rx(t, 1, fr, 20, 5, 0); /* truncated */
+	tc_get_tc = t;
+	tc_get_port = 1;
+	CHECK(ask(MID_DEFAULT_DATA_SET, 0, &v, &err) && !err);
+	CHECK_EQ(v.u.dds.numberPorts, 2);
+	CHECK_EQ(v.u.dds.twoStepFlag, 0);
+	CHECK(!clock_id_cmp(&v.u.dds.clockIdentity, &fk_id));
+	CHECK(ask(MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET, 0xffff, &v, &err) && !err);
+	CHECK_EQ(v.u.tcds.numberPorts, 2);
+	CHECK_EQ(v.u.tcds.delayMechanism, 1);
+	CHECK_EQ(v.u.tcds.primaryDomain, 0);
+	/* port 2: the Sync left by it */
+	tc_get_port = 2;
+	CHECK(ask(MID_TRANSPARENT_CLOCK_PORT_DATA_SET, 2, &v, &err) && !err);
+	CHECK_EQ(v.u.tcport.portIdentity.portNumber, 2);
+	CHECK_EQ(v.u.tcport.logMinPdelayReqInterval, 0x7f);
+	CHECK(ask(MID_TC_PORT_STATS_NP, 0xffff, &v, &err) && !err);
+	CHECK_EQ(v.u.tcstats.count[TCS_TX_FRAMES], 2);
+	CHECK_EQ(v.u.tcstats.count[TCS_CORRECTED], 1);
+	CHECK_EQ(v.u.tcstats.count[TCS_RESIDENCE_N], 1);
+	CHECK_EQ(v.u.tcstats.count[TCS_RESIDENCE_MEAN_NS], 4000);
+	CHECK_EQ(v.u.tcstats.count[TCS_WRITEAHEAD_MAX_NS], 300);
+	CHECK(ask(MID_PORT_STATS_NP, 0xffff, &v, &err) && !err);
+	CHECK_EQ(v.u.stats.txMsgType[SYNC], 1);
+	/* port 1: what came in */
+	tc_get_port = 1;
+	CHECK(ask(MID_TC_PORT_STATS_NP, 1, &v, &err) && !err);
+	CHECK_EQ(v.u.tcstats.count[TCS_RX_FRAMES], 2);
+	CHECK_EQ(v.u.tcstats.count[TCS_RX_MALFORMED], 1);
+	CHECK(ask(MID_PORT_STATS_NP, 1, &v, &err) && !err);
+	CHECK_EQ(v.u.stats.rxMsgType[SYNC], 1);
+	/* a port-level request for port 2 is not port 1's to answer */
+	CHECK(!ask(MID_TC_PORT_STATS_NP, 2, &v, &err));
+	/* what a TC has not: an error, not silence */
+	CHECK(ask(MID_CURRENT_DATA_SET, 0, &v, &err));
+	CHECK_EQ(err, MERR_NOT_SUPPORTED);
+	tc_get_port = 3;
+	CHECK(ask(MID_TC_PORT_STATS_NP, 3, &v, &err));
+	CHECK_EQ(err, MERR_NOT_SUPPORTED);
 	tc_destroy(t);
 	config_destroy(cfg);
 }
