@@ -537,7 +537,7 @@ static void vdec_refusals(struct cur *c, struct mgmt_value *v)
 const char *const mgmt_tc_stat_names[MGMT_TC_STATS] = {
 	"rx_frames",	     "tx_frames",	  "corrected",	       "rx_malformed",
 	"tx_err",	     "tx_ts_missing",	  "dropped_unmatched", "dropped_late",
-	"residence_n",	     "residence_mean_ns", "residence_max_ns",  "writeahead_n",
+	"residence_invalid", "residence_n",	     "residence_mean_ns", "residence_max_ns",  "writeahead_n",
 	"writeahead_mean_ns", "writeahead_max_ns",
 };
 

@@ -193,6 +193,7 @@ enum mgmt_tc_stat {
 	TCS_TX_TS_MISSING,	/* transmit timestamps that never came */
 	TCS_DROPPED_UNMATCHED,	/* Follow_Up/Delay_Resp whose event message was not seen */
 	TCS_DROPPED_LATE,	/* held longer than the TC's bound */
+	TCS_RESIDENCE_INVALID,	/* residence outside 0..100 ms: not used, message dropped */
 	TCS_RESIDENCE_N,	/* event messages with a residence time */
 	TCS_RESIDENCE_MEAN_NS,
 	TCS_RESIDENCE_MAX_NS,

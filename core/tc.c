@@ -366,6 +366,20 @@ static int key_eq(const struct tc_key *a, const struct tc_key *b)
 	       !memcmp(a->port_id, b->port_id, 10);
 }
 
+/* The residence from ingress stamp `from` to egress time `to` (ns) into
+ * *res: 0, or -1 when it lies outside 0..TC_HOLD_NS (the TC clock was
+ * stepped, or a stamp is wrong: a correction by it would falsify the
+ * slave's measurement, where dropping the message loses one sample). */
+static int residence_of(tmv_t from, tmv_t to, tmv_t *res)
+{
+	/* unsigned: to - from cannot overflow */
+	if (to < from || (uint64_t)to - (uint64_t)from > (uint64_t)TC_HOLD_NS) {
+		return -1;
+	}
+	*res = to - from;
+	return 0;
+}
+
 static void note_residence(struct tc_port_stats *s, tmv_t res)
 {
 	s->res_n++;
@@ -384,12 +398,8 @@ static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
 	int id;
 
 	memcpy(t->scratch, frame, len);
-	if (add) {
-		/* saturated: a residence beyond +/-2^47 ns (39 h: stamps off
-		 * the TC clock) has no correctionField value */
-		int64_t d = add > INT64_MAX / 65536 ? INT64_MAX
-			    : add < INT64_MIN / 65536 ? INT64_MIN : (int64_t)add * 65536;
-		tc_frame_add_correction(t->scratch, f, d);
+	if (add) { /* 0..TC_HOLD_NS (residence_of) */
+		tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
 		s->corrected++;
 	}
 	id = t->ops.send_frame(t->ops.eng.io, port, t->scratch, len, want_ts);
@@ -468,8 +478,9 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 		}
 		if (!two_step) {
 			/* 10.2.2.1.1: up to the last reading before the send */
-			if (clk_gettime(t->ops.eng.clk, &tnow) == 0 && tnow > rx_ts) {
-				res = tnow - rx_ts;
+			if (clk_gettime(t->ops.eng.clk, &tnow) || residence_of(rx_ts, tnow, &res)) {
+				t->st[port].res_invalid++;
+				continue;
 			}
 			note_residence(&t->st[port], res);
 		}
@@ -493,7 +504,7 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 		e->conv = conv;
 		key_of(&e->key, type, ptp, ptp + 20);
 		e->rx_ts = rx_ts;
-		e->written = res ? tnow : 0;
+		e->written = two_step ? 0 : tnow;
 		e->expires = now + TC_EVENT_TTL_NS;
 	}
 }
@@ -506,8 +517,7 @@ static void send_follow_up(struct tc *t, struct tc_event *e)
 {
 	struct tc_conv *c = &t->conv[e->conv - 1];
 	uint8_t *ptp = c->frame + c->f.ptp_off;
-	int64_t res = e->residence > INT64_MAX / 65536   ? INT64_MAX
-		      : e->residence < INT64_MIN / 65536 ? INT64_MIN : e->residence * 65536;
+	int64_t res = (int64_t)e->residence * 65536; /* 0..TC_HOLD_NS */
 	uint16_t was = c->f.ip ? udp_csum(c->frame, &c->f) : 0;
 
 	ptp[0] = (uint8_t)((ptp[0] & 0xf0) | FOLLOW_UP);
@@ -677,11 +687,20 @@ void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
 				e->conv = 0;
 			}
 		} else if (e->two_step) {
-			e->residence = tx_ts - e->rx_ts;
-			e->state = EV_DONE;
-			note_residence(s, e->residence);
-			if (e->conv) {
-				send_follow_up(t, e);
+			if (residence_of(e->rx_ts, tx_ts, &e->residence)) {
+				/* its Follow_Up / Delay_Resp go as unmatched */
+				s->res_invalid++;
+				e->state = EV_FAILED;
+				if (e->conv) {
+					t->conv[e->conv - 1].used = 0;
+					e->conv = 0;
+				}
+			} else {
+				e->state = EV_DONE;
+				note_residence(s, e->residence);
+				if (e->conv) {
+					send_follow_up(t, e);
+				}
 			}
 		} else {
 			e->state = EV_DONE;
@@ -743,14 +762,15 @@ void tc_log_summary(struct tc *t)
 		tc_log(t, LOG_INFO,
 		       "port %d (%s): rx %llu tx %llu corrected %llu residence mean %.0f max %.0f ns "
 		       "(%llu) write-ahead error mean %.0f max %.0f ns (%llu) bad %llu "
-		       "unmatched %llu late %llu tx_err %llu ts_missing %llu",
+		       "unmatched %llu late %llu tx_err %llu ts_missing %llu res_invalid %llu",
 		       p, t->names[p - 1], (unsigned long long)s->rx_frames,
 		       (unsigned long long)s->tx_frames, (unsigned long long)s->corrected,
 		       s->res_n ? s->res_sum / (double)s->res_n : 0.0, s->res_max,
 		       (unsigned long long)s->res_n, s->wa_n ? s->wa_sum / (double)s->wa_n : 0.0,
 		       s->wa_max, (unsigned long long)s->wa_n, (unsigned long long)s->rx_bad,
 		       (unsigned long long)s->dropped_unmatched, (unsigned long long)s->dropped_late,
-		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing);
+		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing,
+		       (unsigned long long)s->res_invalid);
 	}
 }
 
@@ -784,14 +804,14 @@ int tc_mgmt_get(struct tc *t, struct mgmt_value *v, int port)
 	case MID_DOMAIN:
 		v->u.u8 = (uint8_t)cfg_int(t->cfg, OPT_domainNumber);
 		return 0;
-	case MID_VERSION_NUMBER:
-		v->u.u8 = 2;
-		return 0;
 	}
-	if (!st) {
+	if (!st) { /* the port-level ids: a port of ours */
 		return -MERR_NOT_SUPPORTED;
 	}
 	switch (v->id) {
+	case MID_VERSION_NUMBER:
+		v->u.u8 = 2;
+		return 0;
 	case MID_TRANSPARENT_CLOCK_PORT_DATA_SET: /* 1588-2008 8.3.3 */
 		v->u.tcport.portIdentity = pid;
 		v->u.tcport.faultyFlag = 0;
@@ -814,6 +834,7 @@ int tc_mgmt_get(struct tc *t, struct mgmt_value *v, int port)
 		c[TCS_TX_TS_MISSING] = (int64_t)st->tx_ts_missing;
 		c[TCS_DROPPED_UNMATCHED] = (int64_t)st->dropped_unmatched;
 		c[TCS_DROPPED_LATE] = (int64_t)st->dropped_late;
+		c[TCS_RESIDENCE_INVALID] = (int64_t)st->res_invalid;
 		c[TCS_RESIDENCE_N] = (int64_t)st->res_n;
 		c[TCS_RESIDENCE_MEAN_NS] = st->res_n ? round_ns(st->res_sum / (double)st->res_n) : 0;
 		c[TCS_RESIDENCE_MAX_NS] = round_ns(st->res_max);

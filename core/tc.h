@@ -14,7 +14,11 @@
  * PTP that does not parse, is forwarded unchanged and counted.
  *
  * Residence time (10.2.2) = egress timestamp - ingress timestamp on the
- * TC's own clock (ops->eng.clk; free-running, OCP 7.15).
+ * TC's own clock (ops->eng.clk; free-running, OCP 7.15).  One outside
+ * 0..TC_HOLD_NS (the clock stepped, a wrong stamp) is never used: the
+ * message it belongs to is dropped and counted (res_invalid), as a lost
+ * one costs the slave a sample where a false correction would cost it
+ * its time.
  *   tc_egress one_step (default; OCP 7.9: a TC must support it): the
  *     residence up to a clock reading just before the send is added to the
  *     Sync or Delay_Req itself (both a one-step and a two-step Sync: the
@@ -74,6 +78,10 @@ struct tc_port_stats {
 	uint64_t tx_ts_missing;		   /* a transmit timestamp never came */
 	uint64_t dropped_unmatched;	   /* Follow_Up/Delay_Resp without its event message */
 	uint64_t dropped_late;		   /* waited longer than TC_HOLD_NS */
+	uint64_t res_invalid;		   /* residence outside 0..TC_HOLD_NS (clock
+					    * stepped, bad stamp): one-step event
+					    * dropped, two-step Follow_Up/Delay_Resp
+					    * dropped as unmatched */
 	/* residence time of event messages leaving this port, ns */
 	uint64_t res_n;
 	double res_sum, res_max;

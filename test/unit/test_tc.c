@@ -433,3 +433,44 @@ TEST(tc_management_data_sets_and_counters)
 	tc_destroy(t);
 	config_destroy(cfg);
 }
+
+/* A residence outside 0..TC_HOLD_NS (the TC clock stepped between the
+ * stamps) is never written: one-step drops the event message, two-step
+ * its Follow_Up; both counted. */
+TEST(tc_invalid_residence_is_not_used)
+{
+	struct fake k;
+	struct config *cfg;
+	struct tc *t = fk_tc(&k, &cfg, "one_step");
+	uint8_t fr[TC_FRAME_MAX];
+	int n = ptp_frame(fr, 6, SYNC, 3, 0, 1, 0);
+
+	CHECK(t != NULL);
+	k.now = 1000000 - 1; /* before the ingress stamp */
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	k.now = 1000000 + TC_HOLD_NS + 1;
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	k.now = INT64_MAX; /* no overflow on the way */
+	tc_rx(t, 1, fr, (size_t)n, INT64_MIN + 5, 0);
+	CHECK_EQ(k.n_sent, 0);
+	CHECK_EQ(tc_port_stats(t, 2)->res_invalid, 3);
+	k.now = 1000000 + TC_HOLD_NS;
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5 + TC_HOLD_NS);
+	tc_destroy(t);
+	config_destroy(cfg);
+
+	t = fk_tc(&k, &cfg, "two_step");
+	n = ptp_frame(fr, 6, SYNC, 10, 1, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 50000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	tc_tx_ts(t, k.sent[0].id, 40000, 0); /* left before it came */
+	n = ptp_frame(fr, 6, FOLLOW_UP, 10, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 51000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(tc_port_stats(t, 2)->res_invalid, 1);
+	CHECK_EQ(tc_port_stats(t, 2)->dropped_unmatched, 1);
+	tc_destroy(t);
+	config_destroy(cfg);
+}
