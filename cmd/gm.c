@@ -79,24 +79,35 @@ static int mgmt_set(void *ctx, const struct mgmt_value *v, int remote)
 }
 
 /* source_state_file: "locked", "lost" or "class N"; read at start and on
- * SIGHUP.  No file, or no such setting: locked. */
-static void read_source_state(struct gm_app *a)
+ * SIGHUP.  No file, or no such setting: locked.  A class the profile does
+ * not allow (clockClass's values) stops the gm at start and leaves the
+ * state as it was on SIGHUP, with file, value and the allowed values. */
+static void read_source_state(struct gm_app *a, int at_start)
 {
 	const char *path = cfg_str(a->ps.cfg, OPT_source_state_file);
-	char word[32] = "locked";
-	int cls = -1;
+	char word[32] = "locked", num[16] = "", at[300], err[400];
 	FILE *f;
 
 	if (*path && (f = fopen(path, "r"))) {
-		if (fscanf(f, "%31s %d", word, &cls) < 1) {
+		if (fscanf(f, "%31s %15s", word, num) < 1) {
 			strcpy(word, "locked");
 		}
 		fclose(f);
 	}
+	snprintf(at, sizeof(at), "%s:1 (class)", path);
+	if (!strcmp(word, "class") &&
+	    config_check(a->ps.cfg, OPT_clockClass, num, at, err, sizeof(err))) {
+		if (at_start) {
+			fprintf(stderr, "gm: %s\n", err);
+			exit(EXIT_USAGE);
+		}
+		pr_err("%s; source state unchanged", err);
+		return;
+	}
 	if (!strcmp(word, "lost")) {
 		gm_source(a->gm, GM_SRC_REQ_LOST, 0, mono_now());
-	} else if (!strcmp(word, "class") && cls >= 0 && cls <= 255) {
-		gm_source(a->gm, GM_SRC_REQ_FORCED, cls, mono_now());
+	} else if (!strcmp(word, "class")) {
+		gm_source(a->gm, GM_SRC_REQ_FORCED, atoi(num), mono_now());
 	} else {
 		if (strcmp(word, "locked")) {
 			pr_warning("%s: '%s': expected locked, lost or class N; taking locked", path,
@@ -229,7 +240,7 @@ int gm_main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	} else {
-		read_source_state(a);
+		read_source_state(a, 1);
 	}
 	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
 		fprintf(stderr, "gm: %s\n", err);
@@ -265,7 +276,7 @@ int gm_main(int argc, char **argv)
 		if (applet_reload) {
 			applet_reload = 0;
 			if (!a->tod) {
-				read_source_state(a);
+				read_source_state(a, 0);
 			}
 		}
 	}

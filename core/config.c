@@ -81,6 +81,8 @@ struct eff {
 	char sdef[VAL_LEN];
 	unsigned allowed; /* ENUM: bit per allowed value */
 	int narrowed;	  /* range set by the profile */
+	int n_vals;	  /* INT: > 0, only these values (profile "values") */
+	uint8_t vals[20];
 };
 
 struct config {
@@ -428,6 +430,20 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 			       at, o->key, v, lo, hi, c->profile);
 			return -EINVAL;
 		}
+		if (e->n_vals) {
+			size_t n = 0;
+			int i, in = 0;
+			for (i = 0; i < e->n_vals; i++) {
+				in |= num == e->vals[i];
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%d", i ? ", " : "",
+						      e->vals[i]);
+			}
+			if (!in) {
+				seterr(err, errlen, "%s: %s %s: not allowed, allowed %s (profile %s)",
+				       at, o->key, v, list, c->profile);
+				return -EINVAL;
+			}
+		}
 		s->num = num;
 		break;
 	}
@@ -438,7 +454,8 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 /* Profile text: one directive per line,
  *   default[.gm|.oc] KEY VALUE    new default (checked against the range)
  *   range[.gm|.oc]   KEY MIN MAX  narrowed range
- *   allow KEY V1 [V2 ...]         allowed enum values */
+ *   allow KEY V1 [V2 ...]         allowed enum values
+ *   values[.gm|.oc] KEY V1 ...    the only values of an integer key (0..255) */
 static int apply_profile(struct config *c, const char *name, char *err, size_t errlen)
 {
 	const char *text = NULL;
@@ -460,7 +477,7 @@ static int apply_profile(struct config *c, const char *name, char *err, size_t e
 	for (p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *tok[16], *s, *dot;
+		char *tok[24], *s, *dot;
 		int nt = 0, id;
 
 		lineno++;
@@ -473,7 +490,7 @@ static int apply_profile(struct config *c, const char *name, char *err, size_t e
 		if ((s = strchr(line, '#'))) {
 			*s = 0;
 		}
-		for (s = strtok(line, " \t"); s && nt < 16; s = strtok(NULL, " \t")) {
+		for (s = strtok(line, " \t"); s && nt < 24; s = strtok(NULL, " \t")) {
 			tok[nt++] = s;
 		}
 		if (!nt) {
@@ -514,6 +531,12 @@ static int apply_profile(struct config *c, const char *name, char *err, size_t e
 			c->eff[id].min = lo;
 			c->eff[id].max = hi;
 			c->eff[id].narrowed = 1;
+		} else if (!strcmp(tok[0], "values") && opts[id].type == INT &&
+			   nt - 2 <= (int)sizeof(c->eff[id].vals)) {
+			for (i = 2; i < nt; i++) {
+				c->eff[id].vals[i - 2] = (uint8_t)atoi(tok[i]);
+			}
+			c->eff[id].n_vals = nt - 2;
 		} else if (!strcmp(tok[0], "allow") && opts[id].type == ENUM) {
 			unsigned m = 0;
 			for (i = 2; i < nt; i++) {
@@ -740,6 +763,14 @@ void cfg_range(const struct config *c, enum opt_id id, double *min, double *max)
 {
 	*min = c->eff[id].min;
 	*max = c->eff[id].max;
+}
+
+int config_check(struct config *c, enum opt_id id, const char *value, const char *at, char *err,
+		 size_t errlen)
+{
+	struct slot tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	return check_value(c, (int)id, value, &tmp, at, err, errlen);
 }
 
 const char *config_profile_name(const struct config *c)

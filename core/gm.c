@@ -90,8 +90,14 @@ static tmv_t now_ptp(struct gm *g)
 }
 
 /* timePropertiesDS from the clock class (OCP 7.14 Table 2; G.8265.1 Table
- * A.4): the PTP timescale always; traceability while locked (6) or in
- * holdover within specification (7); frequency only for a G.8265.1 QL. */
+ * A.4): the PTP timescale always; time traceable while locked (6) or in
+ * holdover within specification (7); frequency traceable then, or with a
+ * PRC-traceable QL (G.8265.1 A.4 note 2: QL-PRC 84, QL-PRS 80; not SSU or
+ * SEC).  currentUtcOffsetValid whenever the offset is known, which for
+ * the gm is always (utc_offset of the configuration, the ToD's, or the
+ * one in force since 2017 by default): 1588-2019 8.2.4.3 asks whether the
+ * offset is correct, not whether the time is traceable, and a slave that
+ * sees it invalid may run 37 s off (ptpd does). */
 static void update_time_properties(struct gm *g, int utc_offset, int time_source)
 {
 	int cls = g->dds.clockQuality.clockClass;
@@ -100,9 +106,9 @@ static void update_time_properties(struct gm *g, int utc_offset, int time_source
 	memset(&g->tpds, 0, sizeof(g->tpds));
 	g->tpds.currentUtcOffset = (int16_t)utc_offset;
 	g->tpds.ptpTimescale = 1;
-	g->tpds.currentUtcOffsetValid = traceable;
+	g->tpds.currentUtcOffsetValid = 1;
 	g->tpds.timeTraceable = traceable;
-	g->tpds.frequencyTraceable = traceable || (cls >= 80 && cls < 110);
+	g->tpds.frequencyTraceable = traceable || cls == 80 || cls == 84;
 	g->tpds.timeSource = (uint8_t)time_source;
 }
 
@@ -300,8 +306,10 @@ static void send_announce(struct gm *g, struct uc_client *c)
 
 	msg_init_port(g, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
 	m.hdr.flagField |= tpds_to_flags(&g->tpds);
-	/* OCP 7.14: synchronizationUncertain when time is not traceable */
-	if (!g->tpds.timeTraceable) {
+	/* OCP 7.14: synchronizationUncertain when time is not traceable;
+	 * never under G.8265.1, whose 1588-2008 base has the bit reserved
+	 * (A.6) and whose frequency-only masters are never time traceable */
+	if (!g->tpds.timeTraceable && strcmp(config_profile_name(g->cfg), "g8265.1")) {
 		m.hdr.flagField |= FLAG_SYNC_UNCERTAIN;
 	}
 	m.body.announce.originTimestamp = tmv_to_ts(now_ptp(g));

@@ -863,7 +863,9 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 	o->next_summary = now + o->summary_period;
 	/* defaultDS of a slave-only ordinary clock, 8.2.1 */
 	default_ds_from_config(cfg, &o->dds);
-	o->dds.twoStepFlag = 1;
+	/* it sends no Sync: twoStepFlag as configured, the profile's value
+	 * by default (1 as ptp4l's; G.8265.1 Table A.1: FALSE for a slave) */
+	o->dds.twoStepFlag = cfg_int(cfg, OPT_twoStepFlag);
 	o->dds.slaveOnly = 1;
 	o->dds.clockIdentity = port->clockIdentity;
 	o->state = PS_INITIALIZING;

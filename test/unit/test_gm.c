@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The grandmaster engine (core/gm.c) through fake ops: what its Announce
+ * and time properties say under each profile (OCP 7.14 Table 2, G.8265.1
+ * Annex A), and the clock classes a profile allows. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../core/config.h"
+#include "../../core/gm.h"
+#include "../../core/oc.h"
+#include "../../core/tlv.h"
+#include "test.h"
+
+struct gfake {
+	struct clk clk;
+	int n_ann;
+	struct ptp_msg ann; /* the last Announce, header and body */
+};
+
+static int gf_gettime(struct clk *c, tmv_t *now)
+{
+	(void)c;
+	*now = (tmv_t)1700000000 * NS_PER_SEC;
+	return 0;
+}
+
+static const struct clk_ops gf_clk_ops = { "fake", gf_gettime, NULL, NULL, NULL, NULL };
+
+static int gf_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
+		   size_t len, int want_ts)
+{
+	struct gfake *k = io;
+	struct ptp_msg m;
+	(void)port, (void)event, (void)to, (void)want_ts;
+	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == ANNOUNCE) {
+		k->ann = m;
+		k->n_ann++;
+	}
+	return 1;
+}
+
+static struct net_addr client(void)
+{
+	struct net_addr a;
+	struct sockaddr_in6 *s = (struct sockaddr_in6 *)&a.ss;
+	memset(&a, 0, sizeof(a));
+	s->sin6_family = AF_INET6;
+	s->sin6_addr.s6_addr[0] = 0xfd;
+	s->sin6_addr.s6_addr[15] = 2;
+	s->sin6_port = htons(320);
+	a.len = sizeof(*s);
+	return a;
+}
+
+/* A gm of profile prof with the extra configuration line `line` (or NULL),
+ * one client granted Announce; the first Announce in k->ann.  The
+ * configuration error, if any, in err (then NULL). */
+static struct gm *gm_with(struct gfake *k, struct config **cfg, const char *prof,
+			  const char *key, const char *val, char *err, size_t errlen)
+{
+	struct eng_ops ops;
+	struct eng_port port;
+	struct ptp_msg sig;
+	struct tlv *t;
+	struct net_addr a = client();
+	uint8_t buf[256];
+	struct gm *g;
+	int n;
+
+	memset(k, 0, sizeof(*k));
+	k->clk.ops = &gf_clk_ops;
+	k->clk.utc_timescale = 1;
+	k->clk.max_adj_ppb = 500000;
+	*cfg = config_create(CFG_ROLE_GM);
+	config_set(*cfg, "profile", prof);
+	config_set(*cfg, "network_transport", "UDPv6");
+	if (key && config_set(*cfg, key, val)) {
+		snprintf(err, errlen, "config_set");
+		return NULL;
+	}
+	if (config_finish(*cfg, err, errlen)) {
+		return NULL;
+	}
+	memset(&ops, 0, sizeof(ops));
+	ops.send = gf_send;
+	ops.clk = &k->clk;
+	ops.io = k;
+	memset(&port, 0, sizeof(port));
+	port.clockIdentity.id[0] = 0x02;
+	port.iface = "test0";
+	port.transport = TRANS_UDP_IPV6;
+	g = gm_create(*cfg, &port, &ops, NS_PER_SEC, err, errlen);
+	if (!g) {
+		return NULL;
+	}
+	msg_init(&sig, SIGNALING);
+	sig.hdr.domainNumber = (uint8_t)cfg_int(*cfg, OPT_domainNumber);
+	sig.hdr.flagField = FLAG_UNICAST;
+	sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 9;
+	sig.hdr.sourcePortIdentity.portNumber = 1;
+	memset(sig.body.signaling.targetPortIdentity.clockIdentity.id, 0xff, 8);
+	sig.body.signaling.targetPortIdentity.portNumber = 0xffff;
+	t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = ANNOUNCE;
+	t->u.uc.logInterMessagePeriod = (int8_t)cfg_int(*cfg, OPT_logAnnounceInterval);
+	t->u.uc.durationField = 300;
+	n = msg_pack(&sig, buf, sizeof(buf));
+	if (n > 0) {
+		gm_rx(g, 0, &a, buf, (size_t)n, 0, 2 * NS_PER_SEC);
+		gm_tick(g, 3 * NS_PER_SEC);
+	}
+	return g;
+}
+
+/* 1588-2019 Table 37: the flags of the gm's Announce per profile and class */
+TEST(gm_announce_flags_by_profile_and_class)
+{
+	static const struct {
+		const char *prof, *key, *val;
+		int time_tr, freq_tr, uncertain;
+	} c[] = {
+		/* OCP Table 2: locked, holdover, out of holdover */
+		{ "ocp-dc", NULL, NULL, 1, 1, 0 },
+		{ "ocp-dc", "clockClass", "7", 1, 1, 0 },
+		{ "ocp-dc", "clockClass", "52", 0, 0, 1 },
+		/* G.8265.1 A.4 note 2: frequency traceable for PRC only; never
+		 * synchronizationUncertain (reserved in its base, A.6) */
+		{ "g8265.1", NULL, NULL, 0, 1, 0 },		/* QL-PRC 84 */
+		{ "g8265.1", "clockClass", "80", 0, 1, 0 },	/* QL-PRS */
+		{ "g8265.1", "clockClass", "90", 0, 0, 0 },	/* QL-SSU-A */
+		{ "g8265.1", "clockClass", "104", 0, 0, 0 },	/* QL-SEC */
+		{ "default", NULL, NULL, 0, 0, 1 },		/* 248 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256] = "";
+		struct gm *g = gm_with(&k, &cfg, c[i].prof, c[i].key, c[i].val, err, sizeof(err));
+		uint16_t f;
+
+		CHECK(g != NULL);
+		if (!g) {
+			printf("  %s %s: %s\n", c[i].prof, c[i].val ? c[i].val : "", err);
+			config_destroy(cfg);
+			continue;
+		}
+		CHECK_EQ(k.n_ann, 1);
+		f = k.ann.hdr.flagField;
+		CHECK_EQ(!!(f & FLAG_TIME_TRACEABLE), c[i].time_tr);
+		CHECK_EQ(!!(f & FLAG_FREQUENCY_TRACEABLE), c[i].freq_tr);
+		CHECK_EQ(!!(f & FLAG_SYNC_UNCERTAIN), c[i].uncertain);
+		/* the offset is known: valid whatever the class (8.2.4.3) */
+		CHECK(f & FLAG_UTC_OFFSET_VALID);
+		CHECK(f & FLAG_PTP_TIMESCALE);
+		CHECK(f & FLAG_UNICAST);
+		CHECK_EQ(k.ann.body.announce.currentUtcOffset, 37);
+		gm_destroy(g);
+		config_destroy(cfg);
+	}
+}
+
+/* OCP Table 2 and G.8265.1 Table 1: a class outside them is a
+ * configuration error naming the allowed values */
+TEST(gm_clock_classes_of_the_profile)
+{
+	static const struct {
+		const char *prof, *key, *val;
+	} bad[] = {
+		{ "ocp-dc", "clockClass", "13" },
+		{ "ocp-dc", "freerun_clock_class", "248" },
+		{ "ocp-dc", "holdover_clock_class", "135" },
+		{ "g8265.1", "clockClass", "6" },
+		{ "g8265.1", "holdover_clock_class", "7" },
+		{ "g8265.1", "freerun_clock_class", "52" },
+		{ "g8265.1", "clockClass", "85" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256] = "";
+		struct gm *g = gm_with(&k, &cfg, bad[i].prof, bad[i].key, bad[i].val, err,
+				       sizeof(err));
+		CHECK(g == NULL);
+		CHECK(strstr(err, bad[i].key) != NULL);
+		CHECK(strstr(err, "not allowed, allowed") != NULL);
+		CHECK(strstr(err, bad[i].prof[0] == 'o' ? "6, 7, 52" : "80, 82, 84") != NULL);
+		if (g) {
+			gm_destroy(g);
+		}
+		config_destroy(cfg);
+	}
+	/* what they allow */
+	{
+		struct gfake k;
+		struct config *cfg;
+		char err[256] = "";
+		struct gm *g = gm_with(&k, &cfg, "g8265.1", "freerun_clock_class", "110", err,
+				       sizeof(err));
+		CHECK(g != NULL);
+		if (g) {
+			gm_destroy(g);
+		}
+		config_destroy(cfg);
+	}
+}
+
+static int oc_addr_parse(void *io, int transport, const char *text, struct net_addr *a)
+{
+	struct sockaddr_in *s = (struct sockaddr_in *)&a->ss;
+	(void)io, (void)transport;
+	memset(a, 0, sizeof(*a));
+	s->sin_family = AF_INET;
+	s->sin_port = htons(320);
+	a->len = sizeof(*s);
+	return inet_pton(AF_INET, text, &s->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
+/* G.8265.1 Table A.1: a slave's defaultDS.twoStepFlag is FALSE (and the
+ * configuration cannot say otherwise); other profiles keep ptp4l's TRUE */
+TEST(oc_default_ds_two_step_flag_by_profile)
+{
+	static const char *const prof[] = { "g8265.1", "ocp-dc", "default" };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char text[256], path[64] = "/tmp/ptpbox-oc-XXXXXX", err[256] = "";
+		struct config *cfg = config_create(CFG_ROLE_OC);
+		struct gfake k;
+		struct eng_ops ops;
+		struct eng_port port;
+		struct mgmt_value v;
+		struct oc *o = NULL;
+		int fd = mkstemp(path);
+		FILE *f = fdopen(fd, "w");
+
+		snprintf(text, sizeof(text),
+			 "[global]\nprofile %s\nnetwork_transport UDPv4\nclock soft\n"
+			 "unicast_master_table 1\n[unicast_master_table]\ntable_id 1\n"
+			 "UDPv4 10.0.0.1\n",
+			 prof[i]);
+		fputs(text, f);
+		fclose(f);
+		CHECK_EQ(config_read(cfg, path, NULL, err, sizeof(err)), 0);
+		CHECK_EQ(config_finish(cfg, err, sizeof(err)), 0);
+		unlink(path);
+		memset(&k, 0, sizeof(k));
+		k.clk.ops = &gf_clk_ops;
+		memset(&ops, 0, sizeof(ops));
+		ops.send = gf_send;
+		ops.addr_parse = oc_addr_parse;
+		ops.clk = &k.clk;
+		ops.io = &k;
+		memset(&port, 0, sizeof(port));
+		port.iface = "test0";
+		port.transport = TRANS_UDP_IPV4;
+		o = oc_create(cfg, &port, &ops, NS_PER_SEC, err, sizeof(err));
+		CHECK(o != NULL);
+		if (o) {
+			memset(&v, 0, sizeof(v));
+			v.id = MID_DEFAULT_DATA_SET;
+			CHECK_EQ(oc_mgmt_get(o, &v, NS_PER_SEC), 0);
+			CHECK_EQ(v.u.dds.twoStepFlag, i == 0 ? 0 : 1);
+			CHECK_EQ(v.u.dds.slaveOnly, 1);
+			oc_destroy(o);
+		} else {
+			printf("  %s: %s\n", prof[i], err);
+		}
+		config_destroy(cfg);
+	}
+	{
+		struct config *cfg = config_create(CFG_ROLE_OC);
+		char err[256] = "";
+		config_set(cfg, "profile", "g8265.1");
+		config_set(cfg, "twoStepFlag", "1");
+		CHECK(config_finish(cfg, err, sizeof(err)) != 0);
+		CHECK(strstr(err, "twoStepFlag") != NULL);
+		config_destroy(cfg);
+	}
+}
