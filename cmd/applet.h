@@ -159,7 +159,9 @@ struct mgmt_agent {
 	int allow_remote;	  /* allow_remote_mgmt */
 	tmv_t refused_said;	  /* last "SET refused" log line, monotonic ns */
 	char user_description[MGMT_TEXT_MAX];
+	int mcast;		  /* mgmt_multicast: answer requests to the group */
 	uint64_t rx, rx_bad, rate_dropped, set_refused, tx_err;
+	uint64_t not_unicast; /* multicast requests where the profile is unicast */
 };
 
 /* Open the agent: join the multicast group, bind the UNIX socket (a stale

@@ -61,7 +61,8 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 		 cfg_str(ps->cfg, OPT_userDescription));
 	ps->mgmt_fd = -1;
 
-	r = udp_join_mcast(ps->udp, ps->iface);
+	a->mcast = cfg_int(ps->cfg, OPT_mgmt_multicast);
+	r = a->mcast ? udp_join_mcast(ps->udp, ps->iface) : 0;
 	if (r) {
 		snprintf(err, errlen, "%s: joining the PTP multicast group: %s", ps->iface,
 			 strerror(-r));
@@ -121,10 +122,10 @@ int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen
 void mgmt_agent_close(struct mgmt_agent *a)
 {
 	pr_info("management: requests %llu malformed %llu rate_limited %llu set_refused %llu "
-		"tx_err %llu",
+		"tx_err %llu not_unicast %llu",
 		(unsigned long long)a->rx, (unsigned long long)a->rx_bad,
 		(unsigned long long)a->rate_dropped, (unsigned long long)a->set_refused,
-		(unsigned long long)a->tx_err);
+		(unsigned long long)a->tx_err, (unsigned long long)a->not_unicast);
 	if (a->uds_fd >= 0) {
 		close(a->uds_fd);
 		unlink(a->uds_path);
@@ -252,6 +253,11 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 	tmv_t now = mono_now();
 	int len;
 
+	/* multicast management only where the profile has it */
+	if (!a->mcast && !(m->hdr.flagField & FLAG_UNICAST)) {
+		a->not_unicast++;
+		return;
+	}
 	if (!rate_ok(a, from, now)) {
 		a->rate_dropped++;
 		return;

@@ -66,7 +66,7 @@ struct pmc {
 	socklen_t dstlen;
 	char local[108];
 	uint8_t boundary_hops, domain, transport_specific;
-	int zero_len, json;
+	int zero_len, json, unicast;
 	struct port_identity self;
 	uint16_t seq;
 	/* commands sent and whether an answer came */
@@ -520,6 +520,7 @@ static int send_request(struct pmc *p, const struct pmc_cmd *c)
 	h.transport_specific = p->transport_specific;
 	h.boundary_hops = p->boundary_hops;
 	h.zero_len = p->zero_len;
+	h.unicast = p->unicast;
 	n = pmc_build_request(&h, c, out, sizeof(out));
 	if (n < 0 || sendto(p->fd, out, (size_t)n, 0, (struct sockaddr *)&p->dst, p->dstlen) < 0) {
 		fprintf(stderr, "pmc: send: %s\n", n < 0 ? strerror(-n) : strerror(errno));
@@ -681,7 +682,28 @@ static int open_udp(struct pmc *p, const char *iface, const char *to, char *err,
 		mr.imr_ifindex = (int)idx;
 		setsockopt(p->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr));
 	}
-	if (to || !idx) {
+	if (to) {
+		/* a unicast responder may answer to the general port (1588-2019
+		 * Annex C; ptpd does): listen there too, unless a clock on this
+		 * host has it (no SO_REUSEADDR: never take its traffic) */
+		struct sockaddr_storage any;
+		memset(&any, 0, sizeof(any));
+		memcpy(&any, &p->dst, p->dstlen);
+		if (v6) {
+			((struct sockaddr_in6 *)&any)->sin6_addr = in6addr_any;
+			((struct sockaddr_in6 *)&any)->sin6_scope_id = 0;
+		} else {
+			((struct sockaddr_in *)&any)->sin_addr.s_addr = htonl(INADDR_ANY);
+		}
+		p->unicast = 1;
+		p->mfd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (p->mfd >= 0 && bind(p->mfd, (struct sockaddr *)&any, p->dstlen)) {
+			close(p->mfd);
+			p->mfd = -1;
+		}
+		return 0;
+	}
+	if (!idx) {
 		return 0;
 	}
 	/* ptp4l answers to the group on port 320: listen there too, bound to

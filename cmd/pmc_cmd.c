@@ -197,6 +197,7 @@ int pmc_build_request(const struct pmc_req_hdr *h, const struct pmc_cmd *c, uint
 	int n = 0;
 
 	msg_init(&m, MANAGEMENT);
+	m.hdr.flagField = h->unicast ? FLAG_UNICAST : 0; /* 1588-2019 13.3.2.8 */
 	m.hdr.majorSdoId = h->transport_specific;
 	m.hdr.domainNumber = h->domain;
 	m.hdr.sourcePortIdentity = h->self;

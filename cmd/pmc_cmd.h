@@ -42,6 +42,7 @@ struct pmc_req_hdr {
 	uint8_t transport_specific; /* majorSdoId */
 	uint8_t boundary_hops;	    /* startingBoundaryHops = boundaryHops */
 	int zero_len;		    /* -z: GET with an empty dataField */
+	int unicast;		    /* sent unicast (--to): unicastFlag (13.3.2.8) */
 };
 
 /* Pack the MANAGEMENT request of c to every port (targetPortIdentity all

@@ -937,6 +937,7 @@ int mgmt_answer(const struct mgmt_self *self, const struct mgmt_ops *ops, const 
 	}
 
 	msg_init(resp, MANAGEMENT);
+	resp->hdr.flagField = FLAG_UNICAST; /* to the requester alone (OCP 7.13, G.8265.1 A.6) */
 	resp->hdr.domainNumber = m->hdr.domainNumber;
 	resp->hdr.sequenceId = m->hdr.sequenceId;
 	resp->hdr.sourcePortIdentity.clockIdentity = self->clockIdentity;

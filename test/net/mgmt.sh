@@ -20,6 +20,9 @@ uds_address $T_DIR/gm.sock
 userDescription grandmaster;rack 1
 # SET from the network: only the oc's address (fd00::1:2) may
 allow_remote_mgmt 1
+# multicast management too (linuxptp's pmc over UDP): an opt-in under
+# ocp-dc, where every message is unicast; the oc keeps the profile's 0
+mgmt_multicast 1
 mgmt_acl fd00::1:2 10.1.0.0/24
 CFG
 cat >"$T_DIR/oc.cfg" <<CFG
@@ -73,6 +76,8 @@ for id in $IDS; do
 		if [ $who = gm ]; then sock=$T_DIR/gm.sock; ns=$GM; peer=$OC; pif=pb1; addr=fd00::1:1
 		else sock=$T_DIR/oc.sock; ns=$OC; peer=$GM; pif=pa1; addr=fd00::1:2; fi
 		for how in uds mcast ucast; do
+			# the oc answers no multicast (ocp-dc): checked below
+			[ $who = oc ] && [ $how = mcast ] && continue
 			case $how in
 			uds) out=$($ns "$PTPBOX" pmc -u -b 0 -s "$sock" "GET $id" 2>&1) ;;
 			mcast) out=$($peer "$PTPBOX" pmc -6 -i $pif -b 1 "GET $id" 2>&1) ;;
@@ -84,7 +89,43 @@ for id in $IDS; do
 		done
 	done
 done
-echo "our pmc: $n GETs answered (23 ids x gm/oc x uds/multicast/unicast)"
+echo "our pmc: $n GETs answered (23 ids x gm uds/multicast/unicast, oc uds/unicast)"
+# OCP 6/7.13: every message unicast.  The oc (mgmt_multicast 0 by the
+# profile) leaves a request to the group unanswered and counts it, answers
+# the same request unicast; requests and answers carry unicastFlag
+# (1588-2019 13.3.2.8), as tshark decodes them with consistent lengths
+# (the gm, mgmt_multicast 1, answers its own namespace's request: only an
+# answer from the oc's clockIdentity, EUI-48 + 00 01, counts)
+out=$($GM "$PTPBOX" pmc -6 -i pa1 -b 1 --timeout 1500 "GET DEFAULT_DATA_SET" 2>&1)
+echo "$out" | grep -q "01-[0-9]* seq 0 RESPONSE" && die "oc answered multicast management under ocp-dc: $out"
+echo "$out" | grep -q "00-[0-9]* seq 0 RESPONSE" || die "multicast GET: the gm did not answer: $out"
+if command -v tshark >/dev/null; then
+	run_in oc "$T_DIR/tsm.log" tshark -i pb1 -w "$T_DIR/m.pcapng" -a duration:20 -f "udp port 320"
+	TSMPID=$LAST_PID
+	wait_for 30 "$T_DIR/tsm.log" "Capturing on" || die "tshark did not start: $(cat "$T_DIR/tsm.log")"
+	$GM "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 "GET DEFAULT_DATA_SET" "GET PORT_DATA_SET" >/dev/null ||
+		die "unicast GET to the oc"
+	nap 1
+	stop_pid "$TSMPID" 20 || die "tshark did not stop"
+	tshark -r "$T_DIR/m.pcapng" -Y "ptp.v2.messagetype == 0xd" -T fields -e ipv6.src \
+		-e ptp.v2.flags.unicast -e ptp.v2.mm.action -e ptp.v2.messagelength -e udp.length \
+		-e ptp.v2.mm.lengthField -e _ws.malformed 2>/dev/null >"$T_DIR/m.txt"
+	python3 - "$T_DIR/m.txt" <<'PY' || die "management on the wire: $(cat "$T_DIR/m.txt")"
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+req = [r for r in rows if r[0] == "fd00::1:1"]
+rsp = [r for r in rows if r[0] == "fd00::1:2"]
+assert len(req) == 2 and len(rsp) == 2, rows
+for r in rows:
+    src, uni, act, mlen, ulen, tlen, bad = (r + [""] * 7)[:7]
+    assert uni in ("1", "True"), ("unicastFlag", r)
+    assert int(mlen) == int(ulen) - 8, ("messageLength vs UDP length", r)
+    assert int(mlen) == 34 + 14 + 4 + int(tlen), ("messageLength vs TLV lengthField", r)
+    assert not bad, ("malformed", r)
+assert all(r[2] == "0" for r in req) and all(r[2] == "2" for r in rsp), rows
+print("tshark: %d requests (GET) and %d responses, unicastFlag set, lengths consistent" % (len(req), len(rsp)))
+PY
+fi
 
 # 3. linuxptp's pmc against our clocks; its output must equal ours byte
 #    for byte for the values that do not change from call to call
@@ -107,10 +148,10 @@ if command -v pmc >/dev/null; then
 		$OC pmc -u -b 0 -s "$T_DIR/oc.sock" "GET $id" | grep -q "RESPONSE MANAGEMENT $id" ||
 			die "linuxptp pmc GET $id on oc"
 	done
-	$GM pmc -6 -i pa1 -b 1 "GET PARENT_DATA_SET" | grep -q "grandmasterIdentity" || die "linuxptp pmc over UDPv6 to oc"
+	$GM pmc -6 -i pa1 -b 1 "GET PARENT_DATA_SET" | grep -q "grandmasterIdentity" && die "linuxptp pmc over UDPv6 (multicast) answered by the oc"
 	$OC pmc -6 -i pb1 -b 1 "GET DEFAULT_DATA_SET" | grep -q "clockClass  *6" || die "linuxptp pmc over UDPv6 to gm"
 	$OC pmc -u -b 0 -s "$T_DIR/oc.sock" "GET TIME_STATUS_NP" | grep -q "gmPresent  *true" || die "TIME_STATUS_NP gmPresent"
-	echo "linuxptp pmc: same output as ours for 15 ids on gm and oc; UDPv6 both ways"
+	echo "linuxptp pmc: same output as ours for 15 ids on gm and oc; UDPv6 to the gm (mgmt_multicast 1), none from the oc (ocp-dc)"
 	# SET over the network with linuxptp's pmc: priority2 reaches the oc
 	$OC pmc -6 -i pb1 -b 1 "SET PRIORITY2 99" | grep -q "priority2 99" || die "linuxptp pmc SET PRIORITY2 on gm"
 else
@@ -128,7 +169,7 @@ $GM "$PTPBOX" pmc -u -b 0 -s "$T_DIR/gm.sock" "SET PRIORITY1 100" | grep -q "man
 	die "SET PRIORITY1 outside the profile's range not refused"
 
 # 4. allow_remote_mgmt 0 on the oc: SET from the network refused, local allowed
-out=$($GM "$PTPBOX" pmc -6 -i pa1 -b 1 "SET USER_DESCRIPTION remote" 2>&1)
+out=$($GM "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 "SET USER_DESCRIPTION remote" 2>&1)
 echo "$out" | grep -q "managementErrorId NOT_SUPPORTED" || die "remote SET not refused: $out"
 $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET USER_DESCRIPTION oc;lab" | grep -q "userDescription  oc;lab" ||
 	die "local SET USER_DESCRIPTION"
@@ -190,5 +231,6 @@ echo "$ref" | grep -q "mgmt_set_refused  *[1-9]" && echo "$ref" | grep -q "mgmt_
 stop_host oc
 stop_host gm
 grep "management: requests" "$T_DIR/oc.log"
-grep -q "malformed 2 rate_limited [1-9]" "$T_DIR/oc.log" || die "oc agent counters: $(grep 'management:' "$T_DIR/oc.log")"
+grep -q "malformed 2 rate_limited [1-9]" "$T_DIR/oc.log" && grep -q "not_unicast [1-9]" "$T_DIR/oc.log" ||
+	die "oc agent counters: $(grep 'management:' "$T_DIR/oc.log")"
 echo "PASS mgmt"
