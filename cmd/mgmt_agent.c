@@ -167,7 +167,7 @@ void mgmt_uds_serve(int fd, int domain, struct mgmt_uds_cnt *cnt, mgmt_uds_answe
 			cnt->rx_bad++;
 			continue;
 		}
-		if (m.hdr.domainNumber != domain) {
+		if (m.hdr.domainNumber != domain || m.hdr.majorSdoId || m.hdr.minorSdoId) {
 			cnt->other_domain++;
 			continue;
 		}

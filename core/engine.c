@@ -60,7 +60,9 @@ int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8
 		cnt->rx_bad++;
 		return -EBADMSG;
 	}
-	if (m->hdr.domainNumber != domain) {
+	/* a domain is (sdoId, domainNumber) (1588-2019 7.1.4); ours have
+	 * sdoId 0 (OCP 7.8) */
+	if (m->hdr.domainNumber != domain || m->hdr.majorSdoId || m->hdr.minorSdoId) {
 		cnt->rx_other_domain++;
 		return -EXDEV;
 	}

@@ -64,7 +64,7 @@ struct eng_port {
 struct eng_counters {
 	uint64_t rx_msg[16], tx_msg[16]; /* per messageType */
 	uint64_t rx_bad;		 /* malformed datagrams, dropped */
-	uint64_t rx_other_domain;	 /* other domainNumber, dropped */
+	uint64_t rx_other_domain;	 /* other domainNumber or sdoId != 0, dropped */
 	uint64_t rx_unknown_src;	 /* not from a master or client we know */
 	uint64_t tx_err;		 /* send failed */
 	uint64_t tx_ts_missing;		 /* transmit timestamp never came */
@@ -94,7 +94,8 @@ int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 
 /* A datagram received by a port of domain whose identity is self: 0 with *m
  * (TLV values point into buf) for the engine, or -EBADMSG (malformed,
- * counted in rx_bad), -EXDEV (other domain, counted), -ELOOP (our own
+ * counted in rx_bad), -EXDEV (other domainNumber, or an sdoId other than
+ * 0: 1588-2019 7.1.4, OCP 7.8; counted), -ELOOP (our own
  * message), -EAGAIN (MANAGEMENT, handed to ops->mgmt). */
 int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8_t *buf,
 		size_t len, uint8_t domain, const struct port_identity *self,

@@ -20,6 +20,7 @@ struct gfake {
 	struct clk clk;
 	int n_ann;
 	struct ptp_msg ann; /* the last Announce, header and body */
+	int ann_to[256];    /* Announces by the last octet of the client */
 };
 
 static int gf_gettime(struct clk *c, tmv_t *now)
@@ -36,25 +37,56 @@ static int gf_send(void *io, int port, int event, const struct net_addr *to, con
 {
 	struct gfake *k = io;
 	struct ptp_msg m;
-	(void)port, (void)event, (void)to, (void)want_ts;
+	(void)port, (void)event, (void)want_ts;
 	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == ANNOUNCE) {
 		k->ann = m;
 		k->n_ann++;
+		k->ann_to[((const struct sockaddr_in6 *)&to->ss)->sin6_addr.s6_addr[15]]++;
 	}
 	return 1;
 }
 
-static struct net_addr client(void)
+static struct net_addr client(int last)
 {
 	struct net_addr a;
 	struct sockaddr_in6 *s = (struct sockaddr_in6 *)&a.ss;
 	memset(&a, 0, sizeof(a));
 	s->sin6_family = AF_INET6;
 	s->sin6_addr.s6_addr[0] = 0xfd;
-	s->sin6_addr.s6_addr[15] = 2;
+	s->sin6_addr.s6_addr[15] = (uint8_t)last;
 	s->sin6_port = htons(320);
 	a.len = sizeof(*s);
 	return a;
+}
+
+/* A Signaling REQUEST of Announce for 300 s with sdoId (majorSdoId << 8 |
+ * minorSdoId), from client(2), or client(3) when sdoId is not 0 */
+static void request_announce(struct gm *g, const struct config *cfg, int sdo, int seq, tmv_t now)
+{
+	struct ptp_msg sig;
+	struct tlv *t;
+	struct net_addr a = client(sdo ? 3 : 2);
+	uint8_t buf[256];
+	int n;
+
+	msg_init(&sig, SIGNALING);
+	sig.hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+	sig.hdr.majorSdoId = (uint8_t)(sdo >> 8);
+	sig.hdr.minorSdoId = (uint8_t)sdo;
+	sig.hdr.sequenceId = (uint16_t)seq;
+	sig.hdr.flagField = FLAG_UNICAST;
+	sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 9;
+	sig.hdr.sourcePortIdentity.portNumber = 1;
+	memset(sig.body.signaling.targetPortIdentity.clockIdentity.id, 0xff, 8);
+	sig.body.signaling.targetPortIdentity.portNumber = 0xffff;
+	t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = ANNOUNCE;
+	t->u.uc.logInterMessagePeriod = (int8_t)cfg_int(cfg, OPT_logAnnounceInterval);
+	t->u.uc.durationField = 300;
+	n = msg_pack(&sig, buf, sizeof(buf));
+	if (n > 0) {
+		gm_rx(g, 0, &a, buf, (size_t)n, 0, now);
+	}
 }
 
 /* A gm of profile prof with the extra configuration line `line` (or NULL),
@@ -65,12 +97,7 @@ static struct gm *gm_with(struct gfake *k, struct config **cfg, const char *prof
 {
 	struct eng_ops ops;
 	struct eng_port port;
-	struct ptp_msg sig;
-	struct tlv *t;
-	struct net_addr a = client();
-	uint8_t buf[256];
 	struct gm *g;
-	int n;
 
 	memset(k, 0, sizeof(*k));
 	k->clk.ops = &gf_clk_ops;
@@ -98,22 +125,8 @@ static struct gm *gm_with(struct gfake *k, struct config **cfg, const char *prof
 	if (!g) {
 		return NULL;
 	}
-	msg_init(&sig, SIGNALING);
-	sig.hdr.domainNumber = (uint8_t)cfg_int(*cfg, OPT_domainNumber);
-	sig.hdr.flagField = FLAG_UNICAST;
-	sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 9;
-	sig.hdr.sourcePortIdentity.portNumber = 1;
-	memset(sig.body.signaling.targetPortIdentity.clockIdentity.id, 0xff, 8);
-	sig.body.signaling.targetPortIdentity.portNumber = 0xffff;
-	t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
-	t->u.uc.messageType = ANNOUNCE;
-	t->u.uc.logInterMessagePeriod = (int8_t)cfg_int(*cfg, OPT_logAnnounceInterval);
-	t->u.uc.durationField = 300;
-	n = msg_pack(&sig, buf, sizeof(buf));
-	if (n > 0) {
-		gm_rx(g, 0, &a, buf, (size_t)n, 0, 2 * NS_PER_SEC);
-		gm_tick(g, 3 * NS_PER_SEC);
-	}
+	request_announce(g, *cfg, 0, 0, 2 * NS_PER_SEC);
+	gm_tick(g, 3 * NS_PER_SEC);
 	return g;
 }
 
@@ -285,4 +298,33 @@ TEST(oc_default_ds_two_step_flag_by_profile)
 		CHECK(strstr(err, "twoStepFlag") != NULL);
 		config_destroy(cfg);
 	}
+}
+
+/* 1588-2019 7.1.4, OCP 7.8: a domain is (sdoId, domainNumber); a request
+ * with another sdoId is another domain's: not answered, counted */
+TEST(gm_ignores_other_sdo_id)
+{
+	static const int sdo[] = { 0x100, 0x001, 0xf80 };
+	struct gfake k;
+	struct config *cfg;
+	char err[256];
+	struct gm *g = gm_with(&k, &cfg, "ocp-dc", NULL, NULL, err, sizeof(err));
+	uint64_t other;
+	size_t i;
+
+	CHECK(g != NULL);
+	if (!g) {
+		config_destroy(cfg);
+		return;
+	}
+	other = gm_counters(g)->rx_other_domain;
+	for (i = 0; i < sizeof(sdo) / sizeof(sdo[0]); i++) {
+		request_announce(g, cfg, sdo[i], (int)i + 1, 5 * NS_PER_SEC);
+		gm_tick(g, 6 * NS_PER_SEC);
+	}
+	CHECK_EQ(k.ann_to[3], 0);
+	CHECK_EQ(gm_counters(g)->rx_other_domain, other + 3);
+	CHECK(k.ann_to[2] >= 1); /* sdoId 0, the first client: served */
+	gm_destroy(g);
+	config_destroy(cfg);
 }
