@@ -86,6 +86,9 @@ tmv_t port_soft_truth(struct port_setup *ps, tmv_t now);
 
 /* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */
 int parse_clock_id(const char *s, struct clock_identity *id);
+/* 1 when an interface's MAC can form a clockIdentity (OCP 7.5): not all
+ * zero (the loopback's), not a group address. */
+int eui48_usable(const uint8_t mac[6]);
 
 /* The clock the configuration's "clock" key names (auto|soft|
  * CLOCK_REALTIME|/dev/ptpN; auto is the PHC of iface with hardware

@@ -198,6 +198,12 @@ static void die_usage(const char *applet, const char *msg, const char *usage)
 	exit(EXIT_USAGE);
 }
 
+int eui48_usable(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	return memcmp(mac, zero, 6) && !(mac[0] & 1); /* not 00..00, not a group address */
+}
+
 int parse_clock_id(const char *s, struct clock_identity *id)
 {
 	unsigned v[8];
@@ -451,6 +457,12 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		if (udp_iface_mac(ps->iface, mac)) {
 			fprintf(stderr, "%s: %s: cannot read the MAC address\n", applet, ps->iface);
 			exit(EXIT_RUNTIME);
+		}
+		if (!eui48_usable(mac)) {
+			fprintf(stderr, "%s: %s has no individual MAC address to form a clockIdentity from "
+					"(OCP 7.5): set clockIdentity, e.g. --clockIdentity=020000.0000.000001\n",
+				applet, ps->iface);
+			exit(EXIT_USAGE);
 		}
 		/* OCP 7.5 / 1588-2019 7.5.2.2.2: EUI-48 followed by two octets */
 		memcpy(ps->identity.id, mac, 6);

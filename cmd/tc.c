@@ -564,8 +564,10 @@ static void tc_identity(struct tc_app *a)
 		}
 		return;
 	}
-	if (udp_iface_mac(a->bridge, mac) && udp_iface_mac(a->port[1].name, mac)) {
-		fprintf(stderr, "tc: %s: cannot read the MAC address\n", a->bridge);
+	if ((udp_iface_mac(a->bridge, mac) && udp_iface_mac(a->port[1].name, mac)) ||
+	    !eui48_usable(mac)) {
+		fprintf(stderr, "tc: %s: no MAC address to form a clockIdentity from: set "
+				"clockIdentity\n", a->bridge);
 		exit(EXIT_RUNTIME);
 	}
 	memcpy(a->identity.id, mac, 6);

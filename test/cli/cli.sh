@@ -89,9 +89,16 @@ wait
 	! grep -q "not an address" "$d/e" && ok || ko "pmc 73 lock-out addresses: exit $r, $(cat "$d/e")"
 # a management socket that cannot be made stops the clock with the reason
 if [ "$(id -u)" = 0 ]; then
-	"$PTPBOX" gm -i lo -S --clock=soft --uds_address="$d/no/such/dir" 2>"$d/e" >/dev/null; r=$?
+	"$PTPBOX" gm -i lo -S --clock=soft --clockIdentity=020000.0000.000001 \
+		--uds_address="$d/no/such/dir" 2>"$d/e" >/dev/null; r=$?
 	[ $r -eq 3 ] && grep -q "uds_address $d/no/such/dir: No such file" "$d/e" && ok ||
 		ko "bad uds_address: exit $r, $(cat "$d/e")"
+fi
+# the loopback has no MAC: no all-zero clockIdentity (OCP 7.5), a clear error
+if [ "$(id -u)" = 0 ]; then
+	"$PTPBOX" gm -i lo -S --clock=soft --uds_address=none 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 1 ] && grep -q "lo has no individual MAC address.*set clockIdentity" "$d/e" && ok ||
+		ko "gm -i lo: exit $r, $(cat "$d/e")"
 fi
 "$PTPBOX" nosuch 2>"$d/e"; [ $? -eq 1 ] && grep -q "unknown applet" "$d/e" && ok || ko "unknown applet"
 "$PTPBOX" 2>/dev/null; [ $? -eq 1 ] && ok || ko "no arguments"
@@ -126,6 +133,6 @@ printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"
 "$PTPBOX" gm -i nosuchif0 -S -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "nosuchif0: no such interface" "$d/e" && ok || ko "bad iface: $(cat "$d/e")"
 "$PTPBOX" oc -i lo -q 2>"$d/e"; [ $? -eq 3 ] && grep -q "no PTP hardware clock\|hardware time stamping" "$d/e" && ok || ko "hw ts on lo: $(cat "$d/e")"
 printf '[global]\ntime_stamping software\nclock soft\n' >"$d/oc.cfg"
-"$PTPBOX" oc -f "$d/oc.cfg" -i lo -q 2>"$d/e"; [ $? -eq 1 ] && grep -q "no unicast master table" "$d/e" && ok || ko "oc without table: $(cat "$d/e")"
+"$PTPBOX" oc -f "$d/oc.cfg" -i lo -q --clockIdentity=020000.0000.000002 2>"$d/e"; [ $? -eq 1 ] && grep -q "no unicast master table" "$d/e" && ok || ko "oc without table: $(cat "$d/e")"
 
 checks_done cli
