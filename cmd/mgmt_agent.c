@@ -356,6 +356,9 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 	case MID_ANNOUNCE_RECEIPT_TIMEOUT:
 		v->u.u8 = (uint8_t)cfg_int(c, OPT_announceReceiptTimeout);
 		return 0;
+	case MID_MASTER_ONLY: /* portDS.masterOnly (1588-2019 8.2.15.5.2): the gm's port */
+		v->u.u8 = !strcmp(ps->applet, "gm");
+		return 0;
 	case MID_PORT_DATA_SET_NP:
 		v->u.pdsnp.neighborPropDelayThresh = 20000000; /* linuxptp's default; P2P only */
 		v->u.pdsnp.asCapable = 0;		       /* 802.1AS only */
@@ -403,6 +406,7 @@ int mgmt_agent_set_common(struct mgmt_agent *a, const struct mgmt_value *v)
 	case MID_ANNOUNCE_RECEIPT_TIMEOUT:
 	case MID_UNICAST_NEGOTIATION_ENABLE:
 	case MID_SLAVE_ONLY:
+	case MID_MASTER_ONLY:
 		/* would break running unicast sessions or the profile: set
 		 * them in the configuration and restart */
 		return -MERR_NOT_SETABLE;

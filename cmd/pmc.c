@@ -293,6 +293,9 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		/* SO is bit 0 (15.5.3.3.4); ptp4l sends it in bit 1 */
 		f_int(s, "slaveOnly", (v->u.u8 & 3) ? 1 : 0);
 		break;
+	case MID_MASTER_ONLY:
+		f_int(s, "masterOnly", v->u.u8 & 1);
+		break;
 	case MID_LOG_ANNOUNCE_INTERVAL:
 		f_int(s, "logAnnounceInterval", v->u.i8);
 		break;

@@ -677,6 +677,7 @@ static const struct mgmt_desc table[] = {
 	FIX(MID_UNICAST_NEGOTIATION_ENABLE, 2, GS, 1, enc_u8, dec_u8),
 	VARF(MID_UNICAST_MASTER_TABLE, GS, 1, venc_umt, vdec_umt),
 	FIX(MID_UNICAST_MASTER_MAX_TABLE_SIZE, 2, A_GET, 1, enc_u16, dec_u16),
+	FIX(MID_MASTER_ONLY, 2, GS, 1, enc_u8, dec_u8),
 	FIX(MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET, 12, A_GET, 0, enc_tcds, dec_tcds),
 	FIX(MID_TRANSPARENT_CLOCK_PORT_DATA_SET, 20, A_GET, 1, enc_tcport, dec_tcport),
 	FIX(MID_TIME_STATUS_NP, 50, A_GET, 0, enc_tsn, dec_tsn),

@@ -39,6 +39,7 @@ enum mgmt_id {
 	MID_UNICAST_NEGOTIATION_ENABLE = 0x2014,
 	MID_UNICAST_MASTER_TABLE = 0x2018,
 	MID_UNICAST_MASTER_MAX_TABLE_SIZE = 0x2019,
+	MID_MASTER_ONLY = 0x3001, /* 1588-2019 15.5.3.7.x: portDS.masterOnly */
 	/* 1588-2008 15.5.3.9 (deprecated by 1588-2019, still what pmc
 	 * tools ask a transparent clock for) */
 	MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET = 0x4000,
@@ -255,7 +256,8 @@ struct mgmt_value {
 		struct unicast_master_table_np umtnp;
 		struct lockout_np lockout;
 		uint8_t u8;   /* PRIORITY1/2, DOMAIN, VERSION_NUMBER, RECEIPT_TIMEOUT,
-			       * SLAVE_ONLY and UNICAST_NEGOTIATION_ENABLE flag */
+			       * SLAVE_ONLY, MASTER_ONLY and UNICAST_NEGOTIATION_ENABLE
+			       * flag */
 		int8_t i8;    /* LOG_*_INTERVAL */
 		uint16_t u16; /* UNICAST_MASTER_MAX_TABLE_SIZE */
 	} u;

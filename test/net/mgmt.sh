@@ -52,7 +52,7 @@ IDS="NULL_MANAGEMENT CLOCK_DESCRIPTION USER_DESCRIPTION DEFAULT_DATA_SET CURRENT
 PARENT_DATA_SET TIME_PROPERTIES_DATA_SET PORT_DATA_SET PRIORITY1 PRIORITY2 DOMAIN SLAVE_ONLY
 LOG_ANNOUNCE_INTERVAL ANNOUNCE_RECEIPT_TIMEOUT LOG_SYNC_INTERVAL VERSION_NUMBER
 UNICAST_NEGOTIATION_ENABLE UNICAST_MASTER_TABLE UNICAST_MASTER_MAX_TABLE_SIZE TIME_STATUS_NP
-PORT_DATA_SET_NP PORT_STATS_NP UNICAST_MASTER_TABLE_NP"
+PORT_DATA_SET_NP PORT_STATS_NP UNICAST_MASTER_TABLE_NP MASTER_ONLY"
 
 # 1. the done-when command: live offset from the oc over its UNIX socket
 o1=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" 'GET CURRENT_DATA_SET') || die "pmc -u failed: $o1"
@@ -89,7 +89,11 @@ for id in $IDS; do
 		done
 	done
 done
-echo "our pmc: $n GETs answered (23 ids x gm uds/multicast/unicast, oc uds/unicast)"
+echo "our pmc: $n GETs answered (24 ids x gm uds/multicast/unicast, oc uds/unicast)"
+# portDS.masterOnly (1588-2019 15.5.3.7): the gm's port is, the oc's is not
+$GM "$PTPBOX" pmc -u -b 0 -s "$T_DIR/gm.sock" "GET MASTER_ONLY" | grep -q "masterOnly  *1" &&
+	$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET MASTER_ONLY" | grep -q "masterOnly  *0" ||
+	die "MASTER_ONLY: gm 1, oc 0 expected"
 # OCP 6/7.13: every message unicast.  The oc (mgmt_multicast 0 by the
 # profile) leaves a request to the group unanswered and counts it, answers
 # the same request unicast; requests and answers carry unicastFlag
