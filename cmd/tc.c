@@ -687,6 +687,11 @@ int tc_main(int argc, char **argv)
 	log_setup(&lc);
 
 	hw = cfg_int(a->cfg, OPT_time_stamping) == TS_HARDWARE;
+	if (!strcmp(config_profile_name(a->cfg), "g8265.1")) {
+		/* G.8265.1 Annex A: no transparent (or boundary) clocks */
+		die_usage("profile g8265.1 has no transparent clocks (G.8265.1 Annex A): use "
+			  "profile default or ocp-dc");
+	}
 	if (cfg_int(a->cfg, OPT_delay_mechanism) != DM_E2E) {
 		die_usage("delay_mechanism: the transparent clock is end-to-end only (E2E)");
 	}

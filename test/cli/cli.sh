@@ -20,6 +20,9 @@ for a in gm tc oc ppsmon todenc pmc; do
 done
 # tc: two ports at least; --print-nft prints the rules and touches nothing
 "$PTPBOX" tc -i eth0 2>"$d/e"; [ $? -eq 1 ] && grep -q "at least two ports" "$d/e" && ok || ko "tc with one port: $(cat "$d/e")"
+# G.8265.1 Annex A has no transparent clocks
+"$PTPBOX" tc -i lanA -i lanB --profile=g8265.1 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "profile g8265.1 has no transparent clocks" "$d/e" && ok || ko "tc under g8265.1: $(cat "$d/e")"
 "$PTPBOX" tc -i lanA -i lanB --print-nft >"$d/o" 2>"$d/e" && grep -q "table bridge ptpbox_tc" "$d/o" &&
 	grep -q 'iifname { "lanA", "lanB" } oifname { "lanA", "lanB" } udp dport { 319, 320 } drop' "$d/o" &&
 	ok || ko "tc --print-nft: $(cat "$d/o" "$d/e")"
