@@ -28,6 +28,7 @@ struct master {
 	int have_announce;
 	int failed; /* lost qualification or PTSF at least once */
 	tmv_t ptsf_until, sync_seen; /* PTSF-lossSync hold; last Sync (ns) */
+	tmv_t dreq_unanswered;	     /* first Delay_Req since the last Delay_Resp, 0: none */
 	int sync_flowing;	     /* a Sync arrived since the selection */
 	int sync_uncertain;	     /* synchronizationUncertain in its Announce */
 	int unreachable_said;
@@ -266,6 +267,7 @@ static void select_master(struct oc *o, int best, const char *event, tmv_t now)
 	o->holdover_said = 0;
 	o->m[best].sync_seen = now;
 	o->m[best].sync_flowing = 0;
+	o->m[best].dreq_unanswered = 0;
 	update_parent(o);
 	oc_log(o, LOG_NOTICE, "selected best master clock %s",
 	       clock_id_str(&o->m[best].c.ds.identity, id));
@@ -311,7 +313,17 @@ static tmv_t sync_limit(const struct oc *o, const struct master *mm)
 	return mm->sync_flowing ? lim : lim + mm->req.cfg.retry;
 }
 
-/* PTSF-lossSync on the selected master; PTSF ends after ptsf_hold_time. */
+/* And of its Delay_Resp flow (6.7.3.2 "and eventually ... Delay_Resp"):
+ * syncReceiptTimeout granted Delay_Resp intervals after a Delay_Req that
+ * no Delay_Resp followed (one-way operation sends none: never). */
+static tmv_t dresp_limit(const struct oc *o, const struct master *mm)
+{
+	return (tmv_t)o->sync_timeout *
+	       log2_interval_ns(mm->req.svc[UC_DELAY_RESP].logInterMessagePeriod);
+}
+
+/* PTSF-lossSync on the selected master (no Sync, or no Delay_Resp to
+ * our Delay_Req); PTSF ends after ptsf_hold_time. */
 static void check_ptsf(struct oc *o, tmv_t now)
 {
 	int i, changed = 0;
@@ -328,13 +340,16 @@ static void check_ptsf(struct oc *o, tmv_t now)
 	}
 	if (o->sync_timeout && o->selected >= 0) {
 		struct master *mm = &o->m[o->selected];
-		if (now - mm->sync_seen > sync_limit(o, mm)) {
+		int no_sync = now - mm->sync_seen > sync_limit(o, mm);
+		if (no_sync || (mm->dreq_unanswered && now - mm->dreq_unanswered > dresp_limit(o, mm))) {
 			mm->c.ptsf = 1;
 			mm->failed = 1;
 			mm->ptsf_until = now + o->ptsf_hold;
+			mm->dreq_unanswered = 0;
 			oc_log(o, LOG_NOTICE,
-			       "port 1 (%s): master %s: PTSF-lossSync, no Sync for %d intervals",
-			       o->port.iface, mm->name, o->sync_timeout);
+			       "port 1 (%s): master %s: PTSF-lossSync, no %s for %d intervals",
+			       o->port.iface, mm->name, no_sync ? "Sync" : "Delay_Resp",
+			       o->sync_timeout);
 			changed = 1;
 		}
 	}
@@ -356,6 +371,9 @@ static tmv_t ptsf_deadline(const struct oc *o)
 	if (o->sync_timeout && o->selected >= 0) {
 		const struct master *mm = &o->m[o->selected];
 		t = eng_min(t, mm->sync_seen + sync_limit(o, mm) + 1);
+		if (mm->dreq_unanswered) {
+			t = eng_min(t, mm->dreq_unanswered + dresp_limit(o, mm) + 1);
+		}
 	}
 	return t;
 }
@@ -585,6 +603,7 @@ static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct ne
 	    port_id_cmp(&m->body.delay_resp.requestingPortIdentity, &o->pid)) {
 		return;
 	}
+	o->m[o->selected].dreq_unanswered = 0; /* the flow is alive */
 	if (e2e_delay_resp(&o->e2e, m->hdr.sequenceId,
 			   master_to_local(o, &o->m[o->selected],
 					   m->body.delay_resp.receiveTimestamp),
@@ -727,6 +746,9 @@ static void send_delay_req(struct oc *o, tmv_t now)
 		return;
 	}
 	e2e_delay_req_sent(&o->e2e, o->dreq_seq);
+	if (!mm->dreq_unanswered) {
+		mm->dreq_unanswered = now;
+	}
 	o->dreq_seq++;
 	o->dreq_waiting_ts = 1;
 	o->dreq_id = id;

@@ -3,6 +3,7 @@
 # syncReceiptTimeout 8 Sync intervals (1 s) and announceReceiptTimeout 10
 # Announce intervals (10 s), the oc must leave it on the missing Syncs, well
 # before the Announce timeout; after SIGCONT and ptsf_hold_time it returns.
+# Then gm2 stops answering Delay_Req only: PTSF-lossSync again.
 . "$(dirname "$0")/../lib.sh"
 net_init
 net_two_masters gm1 gm2
@@ -66,4 +67,22 @@ i=0
 while [ "$(sel)" != "$id2" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(sel)" = "$id2" ] || die "oc did not return to gm2"
 echo "gm2 back after ptsf_hold_time: re-selected"
+slave_since=$(grep -c "to SLAVE" "$T_DIR/oc.log")
+# "and eventually ... Delay_Resp" (6.7.3.2): gm2 stops answering (its
+# Delay_Req input dropped, Sync keeps flowing); the same timeout in
+# Delay_Resp intervals makes it PTSF-lossSync again
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || die "nft missing (apt-get install nftables)"
+ip netns exec "$NS_gm2" nft -f - <<NFT || die "nft in gm2"
+table inet ptsf_test {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		udp dport 319 drop
+	}
+}
+NFT
+wait_for 20 "$T_DIR/oc.log" "fd00::9:2: PTSF-lossSync, no Delay_Resp" || die "no PTSF-lossSync on the lost Delay_Resp flow"
+i=0
+while [ "$(sel)" = "$id2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(sel)" != "$id2" ] || die "still on gm2 after its Delay_Resp stopped"
+echo "Delay_Resp flow of gm2 lost (Sync still flowing): PTSF-lossSync, moved to gm1 (after $slave_since SLAVE transitions)"
 echo "PASS ptsf_loss_sync"

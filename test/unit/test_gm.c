@@ -238,7 +238,8 @@ static int oc_addr_parse(void *io, int transport, const char *text, struct net_a
 }
 
 /* G.8265.1 Table A.1: a slave's defaultDS.twoStepFlag is FALSE (and the
- * configuration cannot say otherwise); other profiles keep ptp4l's TRUE */
+ * configuration cannot say otherwise); other profiles keep ptp4l's TRUE.
+ * And G.8265.1 has PTSF-lossSync on by default. */
 TEST(oc_default_ds_two_step_flag_by_profile)
 {
 	static const char *const prof[] = { "g8265.1", "ocp-dc", "default" };
@@ -282,6 +283,8 @@ TEST(oc_default_ds_two_step_flag_by_profile)
 			v.id = MID_DEFAULT_DATA_SET;
 			CHECK_EQ(oc_mgmt_get(o, &v, NS_PER_SEC), 0);
 			CHECK_EQ(v.u.dds.twoStepFlag, i == 0 ? 0 : 1);
+			/* G.8265.1 6.7.3.2: PTSF-lossSync is a must there */
+			CHECK_EQ(cfg_int(cfg, OPT_syncReceiptTimeout), i == 0 ? 16 : 0);
 			CHECK_EQ(v.u.dds.slaveOnly, 1);
 			oc_destroy(o);
 		} else {
