@@ -797,6 +797,10 @@ static int load_table(struct oc *o, tmv_t now, char *err, size_t errlen)
 	o->udds.logQueryInterval = (int8_t)t->logQueryInterval;
 	o->udds.actualTableSize = (uint16_t)t->n;
 	rc.backoff = 60 * NS_PER_SEC; /* G.8265.1 6.6 */
+	/* G.8265.1 6.6: after three failures Announce waits the 60 s too (the
+	 * other masters of the table are asked meanwhile: the "different
+	 * master" choice); OCP 7.13.1 keeps discovering */
+	rc.announce_backoff = !strcmp(config_profile_name(o->cfg), "g8265.1");
 	{
 		double lo, hi;
 		cfg_range(o->cfg, OPT_unicast_req_duration, &lo, &hi);

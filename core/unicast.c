@@ -483,14 +483,17 @@ static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig, tm
 
 /* One more failure; returns UC_EV_GAVE_UP on the third in a row.  Sync and
  * Delay_Resp then wait cfg.backoff (G.8265.1 6.6, the other choice being a
- * different master, which the BMCA makes); Announce keeps asking every
- * retry interval: that is unicast discovery (1588 17.4, OCP 7.13.1). */
+ * different master, which the BMCA makes); Announce too with
+ * cfg.announce_backoff (G.8265.1), else it keeps asking every retry
+ * interval: that is unicast discovery (1588 17.4, OCP 7.13.1). */
 static int fail(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
 {
 	s->state = UC_IDLE;
 	if (++s->failures >= UC_MAX_FAILURES) {
 		s->failures = 0;
-		s->next_req = now + (s == &r->svc[UC_ANNOUNCE] ? r->cfg.retry : r->cfg.backoff);
+		s->next_req = now + (s == &r->svc[UC_ANNOUNCE] && !r->cfg.announce_backoff
+					     ? r->cfg.retry
+					     : r->cfg.backoff);
 		return UC_EV_GAVE_UP;
 	}
 	s->next_req = now + r->cfg.retry;

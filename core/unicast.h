@@ -145,6 +145,10 @@ struct uc_requester_cfg {
 	uint32_t min_duration, max_duration;   /* s: granted durationField
 						* accepted (the profile's
 						* range; max 0: any) */
+	int announce_backoff;		       /* 1: Announce waits backoff too
+						* after 3 failures (G.8265.1
+						* 6.6); 0: discovery goes on
+						* every retry (OCP 7.13.1) */
 };
 
 struct uc_requester {

@@ -201,7 +201,7 @@ TEST(grantor_many_clients)
 
 static struct uc_requester_cfg req_cfg(void)
 {
-	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S, 10, 1000 };
+	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S, 10, 1000, 0 };
 	return c;
 }
 
@@ -306,6 +306,26 @@ TEST(requester_announce_discovery_never_backs_off)
 	}
 	CHECK_EQ(asked, 9);
 	CHECK_EQ(poll_types(&r, 12 * S, &sig, &ev), 1);
+}
+
+/* G.8265.1 6.6: under that profile Announce waits 60 s after the third
+ * failure too */
+TEST(requester_announce_backs_off_under_g8265_1)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct ptp_msg sig;
+	int ev, i, asked = 0;
+
+	cfg.announce_backoff = 1;
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_ANNOUNCE, 1, 0);
+	for (i = 0; i <= 61; i++) {
+		asked += poll_types(&r, (tmv_t)i * S, &sig, &ev);
+	}
+	/* at 0, 1, 2 s; then nothing until 2 + 1 + 60 s */
+	CHECK_EQ(asked, 3);
+	CHECK_EQ(poll_types(&r, 63 * S, &sig, &ev), 1);
 }
 
 TEST(requester_asks_again_when_a_granted_flow_is_lost)
