@@ -30,7 +30,8 @@ install() {
 }
 
 pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
-[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp tshark strace valgrind procps python3 clang file"
+# ptpd (an interop peer): its package leaves the daemon off (START_DAEMON=no)
+[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package

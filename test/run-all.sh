@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build ptpbox (static musl and dynamic glibc) and run every test suite:
 # unit (both builds, and under valgrind), cli, network (namespaces), tshark
-# decoding, interop with linuxptp.  Installs what it needs as root.
+# decoding, interop with linuxptp and ptpd.  Installs what it needs as root.
 # Ends with "N passed, N failed" counting suites.
 # Usage: test/run-all.sh [--no-install] [--no-build]
 cd "$(dirname "$0")/.." || exit 1
@@ -70,7 +70,7 @@ suite sim sh test/sim/sim.sh
 no_leftovers() {
 	left=$(ip netns list 2>/dev/null | awk '/^pbt-/ { print $1 }')
 	veths=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^pbt[0-9]/ { sub(/@.*/, "", $2); print $2 }')
-	procs=$( (pgrep -x ptpbox; pgrep -x ptp4l; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
+	procs=$( (pgrep -x ptpbox; pgrep -x ptp4l; pgrep -x ptpd; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
 		while read -r p; do grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
 	[ -z "$left$veths$procs" ] && return 0
 	echo "left behind: namespaces [$left] veths [$veths] processes [$procs]"
@@ -103,6 +103,7 @@ suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
 suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
 suite interop-ptp4l-through-tc net_suite test/interop/ptp4l_through_tc.sh
+suite interop-ptpd net_suite test/interop/ptpd.sh
 # the applets built with ASan+UBSan (make asan) through two network tests:
 # any error aborts the process and fails the test
 asan_suite() { (PTPBOX="$PWD/build-asan/ptpbox" && export PTPBOX && net_suite "$@"); }
