@@ -220,6 +220,7 @@ int gm_main(int argc, char **argv)
 	struct eng_ops ops;
 	struct eng_port port;
 	char err[256];
+	tmv_t stop_by = 0; /* shutting down: the deadline, monotonic ns */
 
 	if (!a) {
 		fprintf(stderr, "gm: out of memory\n");
@@ -247,9 +248,27 @@ int gm_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
-	while (!applet_stop) {
-		tmv_t now = mono_now(), next = gm_tick(a->gm, now);
+	for (;;) {
+		tmv_t now = mono_now(), next;
 		int ready;
+
+		/* the first SIGTERM/SIGINT: CANCEL the grants and serve until
+		 * acknowledged (at most 3 s); a second one: at once */
+		if (applet_stop) {
+			if (stop_by) {
+				break;
+			}
+			applet_stop = 0;
+			gm_stop(a->gm, now);
+			stop_by = now + 3 * NS_PER_SEC;
+		}
+		if (stop_by && (gm_stopped(a->gm) || now >= stop_by)) {
+			break;
+		}
+		next = gm_tick(a->gm, now);
+		if (stop_by) {
+			next = eng_min(next, stop_by);
+		}
 
 		next = eng_min(next, port_soft_truth(&a->ps, now));
 		/* the Syncs just sent: their stamps are on the error queue */
@@ -280,7 +299,6 @@ int gm_main(int argc, char **argv)
 			}
 		}
 	}
-	gm_stop(a->gm, mono_now());
 	gm_log_summary(a->gm);
 	tod_close(a);
 	gm_destroy(a->gm);

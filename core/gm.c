@@ -56,6 +56,12 @@ struct gm {
 	struct uc_grantor *grantor;
 	struct default_ds dds;
 	struct time_properties_ds tpds;
+	/* gm_stop(): CANCEL rounds until every grant is acknowledged or
+	 * was cancelled GM_CANCELS times */
+	int stopping, serving; /* serving: grants CANCELled in the last round */
+	uint64_t cancelled, cancel_unanswered;
+	tmv_t next_cancel;
+	uint16_t cancel_seq;
 	/* time source (OCP 7.14 Table 2): locked -> clockClass, lost ->
 	 * holdover class for holdover_time, then the free-run class */
 	enum { SRC_LOCKED, SRC_HOLDOVER, SRC_FREERUN, SRC_FORCED } src;
@@ -293,6 +299,9 @@ static void tod_check(struct gm *g, tmv_t now)
 }
 
 /* ---- messages ---- */
+
+#define GM_CANCELS 3			    /* CANCELs per grant before it just ends */
+#define GM_CANCEL_EVERY (NS_PER_SEC / 2) /* between rounds, ns */
 
 static void msg_init_port(struct gm *g, struct ptp_msg *m, uint8_t type, uint16_t seq, int8_t log)
 {
@@ -534,6 +543,14 @@ static void summary(struct gm *g)
 void gm_log_summary(struct gm *g)
 {
 	summary(g);
+	if (g->stopping) {
+		gm_log(g, LOG_NOTICE,
+		       "shutdown: %llu grants cancelled: %llu acknowledged, %llu unanswered, %d "
+		       "still served",
+		       (unsigned long long)g->cancelled,
+		       (unsigned long long)uc_grantor_stats(g->grantor)->cancel_acked,
+		       (unsigned long long)g->cancel_unanswered, g->serving);
+	}
 	if (g->tod) {
 		const struct tod_state *t = g->tod;
 		gm_log(g, LOG_NOTICE, "tod: paired %llu, unpaired %llu, steps %llu, bad length %llu",
@@ -541,6 +558,8 @@ void gm_log_summary(struct gm *g)
 		       (unsigned long long)t->steps, (unsigned long long)t->bad_length);
 	}
 }
+
+static void cancel_round(struct gm *g, tmv_t now);
 
 tmv_t gm_tick(struct gm *g, tmv_t now)
 {
@@ -579,6 +598,9 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 		g->src = SRC_FREERUN; /* out of holdover specification */
 		apply_source(g);
 	}
+	if (g->stopping && now >= g->next_cancel) {
+		cancel_round(g, now);
+	}
 	while (uc_grantor_due(g->grantor, now, &c, &svc)) {
 		if (svc == UC_ANNOUNCE) {
 			send_announce(g, c);
@@ -597,6 +619,9 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	}
 
 	next = uc_grantor_next(g->grantor);
+	if (g->stopping) {
+		next = eng_min(next, g->next_cancel);
+	}
 	if (g->src == SRC_HOLDOVER) {
 		next = eng_min(next, g->holdover_end);
 	}
@@ -611,16 +636,32 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	return next;
 }
 
+/* One CANCEL round to client c (16.1.4.3, maintainGrant FALSE) for each
+ * grant it still holds; a grant whose GM_CANCELS CANCELs went unanswered
+ * ends (OCP 7.13.2: serve until ACKNOWLEDGE_CANCEL or after an
+ * implementation-specific number of CANCELs). */
 static void cancel_one(struct uc_client *c, void *arg)
 {
 	struct gm *g = arg;
 	struct ptp_msg m;
 	int i;
 
-	msg_init_port(g, &m, SIGNALING, 0, 0x7f);
+	msg_init_port(g, &m, SIGNALING, g->cancel_seq, 0x7f);
 	m.body.signaling.targetPortIdentity = c->portIdentity;
 	for (i = 0; i < UC_NSVC; i++) {
-		if (c->grant[i].active) {
+		struct uc_grant *gt = &c->grant[i];
+		if (!gt->active) {
+			continue;
+		}
+		if (gt->cancels >= GM_CANCELS) {
+			uc_grantor_end(g->grantor, c, i);
+			g->cancel_unanswered++;
+			continue;
+		}
+		g->cancelled += !gt->cancels;
+		g->serving++;
+		gt->cancels++;
+		{
 			struct tlv *t = msg_add_tlv(&m, TLV_CANCEL_UNICAST_TRANSMISSION);
 			if (t) {
 				t->u.uc.messageType = uc_svc_msgtype(i);
@@ -632,10 +673,27 @@ static void cancel_one(struct uc_client *c, void *arg)
 	}
 }
 
+/* A CANCEL round every GM_CANCEL_EVERY while stopping. */
+static void cancel_round(struct gm *g, tmv_t now)
+{
+	g->serving = 0;
+	uc_grantor_foreach(g->grantor, cancel_one, g);
+	g->cancel_seq++;
+	g->next_cancel = now + GM_CANCEL_EVERY;
+}
+
 void gm_stop(struct gm *g, tmv_t now)
 {
-	(void)now;
-	uc_grantor_foreach(g->grantor, cancel_one, g);
+	if (!g->stopping) {
+		g->stopping = 1;
+		uc_grantor_close(g->grantor);
+		cancel_round(g, now);
+	}
+}
+
+int gm_stopped(const struct gm *g)
+{
+	return g->stopping && !g->serving;
 }
 
 static int grantor_from_config(struct gm *g)

@@ -44,8 +44,12 @@ void gm_tx_ts(struct gm *g, int id, tmv_t tx_ts, tmv_t now);
  * limit: everything due is sent); returns the next deadline, monotonic ns. */
 tmv_t gm_tick(struct gm *g, tmv_t now);
 
-/* CANCEL every grant (16.1.4.3), e.g. at shutdown. */
+/* Shut down (OCP 7.13.2): CANCEL every grant (1588-2019 16.1.4.3) and
+ * keep serving each until its holder sends ACKNOWLEDGE_CANCEL or it was
+ * cancelled 3 times, 0.5 s apart (gm_tick sends the rounds); every new
+ * REQUEST is denied.  gm_stopped() is 1 once nothing is served. */
 void gm_stop(struct gm *g, tmv_t now);
+int gm_stopped(const struct gm *g);
 
 /* Time source state (source_state_file, simulator events):
  * GM_SRC_LOCKED, GM_SRC_LOST (holdover for holdover_time, then free-run),

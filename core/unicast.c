@@ -43,6 +43,7 @@ struct uc_grantor {
 	int n_heap, cap_heap;
 	struct uc_grantor_stats st;
 	int64_t committed; /* packets/s of all active grants, x 2^16 */
+	int closing;	   /* uc_grantor_close(): deny every REQUEST */
 };
 
 /* Packets a second (x 2^16) that a grant of svc at log2 period commits the
@@ -240,6 +241,10 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 
 			g->st.requests++;
 			ok = decide(g, &t->u.uc, &gr);
+			if (ok && g->closing) {
+				gr.durationField = 0; /* shutting down */
+				ok = 0;
+			}
 			if (ok && c && !client_idle(c) &&
 			    port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
 				/* the address holds grants for another port:
@@ -292,6 +297,7 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 
 				c->portIdentity = sig->hdr.sourcePortIdentity;
 				gt->active = 1;
+				gt->cancels = 0;
 				gt->logInterMessagePeriod = gr.logInterMessagePeriod;
 				gt->durationField = gr.durationField;
 				gt->expires = now + (tmv_t)gr.durationField * NS_PER_SEC;
@@ -341,6 +347,15 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 			if (out) {
 				out->u.uc.messageType = t->u.uc.messageType;
 				added++;
+			}
+		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
+			/* the holder acknowledges our CANCEL: the service ends
+			 * now (OCP 7.13.2, 1588-2019 16.1.4.4) */
+			int svc = uc_msgtype_svc(t->u.uc.messageType);
+			if (c && svc >= 0 && c->grant[svc].active && c->grant[svc].cancels &&
+			    !port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
+				grant_end(g, c, svc);
+				g->st.cancel_acked++;
 			}
 		}
 	}
@@ -416,6 +431,16 @@ int uc_grantor_clients(const struct uc_grantor *g)
 const struct uc_grantor_stats *uc_grantor_stats(const struct uc_grantor *g)
 {
 	return &g->st;
+}
+
+void uc_grantor_close(struct uc_grantor *g)
+{
+	g->closing = 1;
+}
+
+void uc_grantor_end(struct uc_grantor *g, struct uc_client *c, int svc)
+{
+	grant_end(g, c, svc);
 }
 
 void uc_grantor_foreach(struct uc_grantor *g, void (*fn)(struct uc_client *c, void *arg),

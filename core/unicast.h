@@ -59,6 +59,7 @@ struct uc_grant {
 	tmv_t expires;		/* ns, monotonic */
 	tmv_t next_tx;		/* ns, monotonic; Announce and Sync only */
 	uint16_t sequenceId;	/* next sequenceId for this client and type */
+	uint8_t cancels;	/* CANCELs the grantor sent for it (closing) */
 	int in_heap;
 };
 
@@ -76,6 +77,7 @@ struct uc_grantor_stats {
 	uint64_t rejected_acl;	  /* Signaling from outside unicast_acl, unanswered */
 	uint64_t denied_budget;	  /* would exceed max_tx_rate_pps */
 	uint64_t denied_identity; /* address holds grants of another portIdentity */
+	uint64_t cancel_acked;	  /* grants our CANCEL ended by ACKNOWLEDGE_CANCEL */
 };
 
 struct uc_grantor;
@@ -114,6 +116,12 @@ struct uc_client *uc_grantor_holder(struct uc_grantor *g, const struct net_addr 
 
 int uc_grantor_clients(const struct uc_grantor *g);
 const struct uc_grantor_stats *uc_grantor_stats(const struct uc_grantor *g);
+
+/* Closing (shutdown): every REQUEST is denied from now on; an
+ * ACKNOWLEDGE_CANCEL from a grant's holder ends that grant (16.1.4.4). */
+void uc_grantor_close(struct uc_grantor *g);
+/* End client c's grant of svc now (its last CANCEL went unanswered). */
+void uc_grantor_end(struct uc_grantor *g, struct uc_client *c, int svc);
 
 /* Call fn for every client (e.g. to send CANCEL at shutdown). */
 void uc_grantor_foreach(struct uc_grantor *g, void (*fn)(struct uc_client *c, void *arg),

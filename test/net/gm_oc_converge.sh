@@ -58,6 +58,11 @@ OCPID=$LAST_PID
 wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge within 60 s"; }
 converged=$(( $(date +%s) - start ))
 echo "converged after ${converged} s"
+if [ -n "$CAPTURE" ]; then
+	# management on the wire for tshark_decode.sh: unicast GETs to the oc
+	ip netns exec "$NS_gm" "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 "GET DEFAULT_DATA_SET" \
+		"GET PORT_DATA_SET" >"$T_DIR/pmc.out" 2>&1 || die "pmc --to the oc: $(cat "$T_DIR/pmc.out")"
+fi
 while [ $(( $(date +%s) - start )) -lt "$DURATION" ]; do sleep 1; done
 kill "$OCPID"
 wait_for 10 "$T_DIR/oc.log" "counters:" || die "oc printed no counters at exit"

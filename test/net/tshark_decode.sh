@@ -1,7 +1,9 @@
 #!/bin/sh
 # Every packet of a gm <-> oc session, as captured on the wire, must decode
 # in tshark as PTP with no malformed packet and no expert warning or error;
-# event messages carry the OCP DSCP (46) and every message the unicastFlag.
+# event messages carry the OCP DSCP (46) and every message the unicastFlag,
+# management too (pmc --to GETs and the oc's answers), with lengths that
+# agree.
 # The session is test/net/gm_oc_converge.sh with CAPTURE, a child test with
 # its own namespaces and clean-up.
 . "$(dirname "$0")/../lib.sh"
@@ -25,8 +27,9 @@ total=$(grep -c . "$T_DIR/summary")
 ptp=$(tshark -r "$cap" -Y ptp 2>/dev/null | wc -l)
 bad=$(tshark -r "$cap" -Y '_ws.malformed || _ws.expert.severity >= "Warning"' 2>/dev/null | wc -l)
 echo "captured $total packets, $ptp decoded as PTP, $bad malformed or with expert warnings"
-for t in "Sync" "Follow_Up" "Delay_Req" "Delay_Resp" "Announce" "Signalling"; do
-	n=$(grep -c "$t Message" "$T_DIR/summary")
+for t in "Sync Message" "Follow_Up Message" "Delay_Req Message" "Delay_Resp Message" \
+	"Announce Message" "Signalling Message" "Management ("; do
+	n=$(grep -c "$t" "$T_DIR/summary")
 	echo "  $t: $n"
 	[ "$n" -gt 0 ] || die "no $t message captured"
 done
@@ -38,6 +41,16 @@ if [ "$bad" -ne 0 ]; then
 fi
 nouni=$(tshark -r "$cap" -Y 'ptp.v2.flags.unicast == 0' 2>/dev/null | wc -l)
 [ "$nouni" -eq 0 ] || die "$nouni messages without unicastFlag"
+# messageLength is the UDP payload; management (pmc --to GETs and the oc's
+# answers, 1588-2019 15.4): action GET then RESPONSE, and messageLength =
+# header 34 + management body 14 + TLV header 4 + lengthField
+badlen=$(tshark -r "$cap" -Y 'ptp && ptp.v2.messagelength != udp.length - 8' 2>/dev/null | wc -l)
+[ "$badlen" -eq 0 ] || die "$badlen messages whose messageLength is not their UDP payload"
+tshark -r "$cap" -Y 'ptp.v2.messagetype == 0xd' -T fields -e ptp.v2.mm.action \
+	-e ptp.v2.messagelength -e ptp.v2.mm.lengthField 2>/dev/null >"$T_DIR/mm"
+awk '{ n[$1]++; if ($2 != 34 + 14 + 4 + $3) bad++ } END { exit !(n[0] == 2 && n[2] == 2 && !bad) }' "$T_DIR/mm" ||
+	die "management on the wire (action, messageLength, lengthField): $(cat "$T_DIR/mm")"
+echo "management: 2 GETs and 2 RESPONSEs, unicastFlag set, lengths consistent"
 dscp=$(tshark -r "$cap" -Y 'ptp.v2.messagetype == 0x0 || ptp.v2.messagetype == 0x1' -T fields -e ipv6.tclass.dscp 2>/dev/null | sort -u | tr '\n' ' ')
 echo "DSCP of event messages: $dscp"
 [ "$dscp" = "46 " ] || die "event DSCP $dscp, want 46"

@@ -21,6 +21,8 @@ struct gfake {
 	int n_ann;
 	struct ptp_msg ann; /* the last Announce, header and body */
 	int ann_to[256];    /* Announces by the last octet of the client */
+	int n_cancel;	    /* CANCEL_UNICAST_TRANSMISSION TLVs sent */
+	int n_denied;	    /* GRANTs with durationField 0 */
 };
 
 static int gf_gettime(struct clk *c, tmv_t *now)
@@ -38,6 +40,14 @@ static int gf_send(void *io, int port, int event, const struct net_addr *to, con
 	struct gfake *k = io;
 	struct ptp_msg m;
 	(void)port, (void)event, (void)want_ts;
+	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == SIGNALING) {
+		int i;
+		for (i = 0; i < m.n_tlv; i++) {
+			k->n_cancel += m.tlv[i].tlvType == TLV_CANCEL_UNICAST_TRANSMISSION;
+			k->n_denied += m.tlv[i].tlvType == TLV_GRANT_UNICAST_TRANSMISSION &&
+				       !m.tlv[i].u.uc.durationField;
+		}
+	}
 	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == ANNOUNCE) {
 		k->ann = m;
 		k->n_ann++;
@@ -61,7 +71,8 @@ static struct net_addr client(int last)
 
 /* A Signaling REQUEST of Announce for 300 s with sdoId (majorSdoId << 8 |
  * minorSdoId), from client(2), or client(3) when sdoId is not 0 */
-static void request_announce(struct gm *g, const struct config *cfg, int sdo, int seq, tmv_t now)
+static void signal_announce(struct gm *g, const struct config *cfg, int sdo, int seq, tmv_t now,
+			    uint16_t tlv_type)
 {
 	struct ptp_msg sig;
 	struct tlv *t;
@@ -79,7 +90,7 @@ static void request_announce(struct gm *g, const struct config *cfg, int sdo, in
 	sig.hdr.sourcePortIdentity.portNumber = 1;
 	memset(sig.body.signaling.targetPortIdentity.clockIdentity.id, 0xff, 8);
 	sig.body.signaling.targetPortIdentity.portNumber = 0xffff;
-	t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	t = msg_add_tlv(&sig, tlv_type);
 	t->u.uc.messageType = ANNOUNCE;
 	t->u.uc.logInterMessagePeriod = (int8_t)cfg_int(cfg, OPT_logAnnounceInterval);
 	t->u.uc.durationField = 300;
@@ -87,6 +98,11 @@ static void request_announce(struct gm *g, const struct config *cfg, int sdo, in
 	if (n > 0) {
 		gm_rx(g, 0, &a, buf, (size_t)n, 0, now);
 	}
+}
+
+static void request_announce(struct gm *g, const struct config *cfg, int sdo, int seq, tmv_t now)
+{
+	signal_announce(g, cfg, sdo, seq, now, TLV_REQUEST_UNICAST_TRANSMISSION);
 }
 
 /* A gm of profile prof with the extra configuration line `line` (or NULL),
@@ -330,4 +346,64 @@ TEST(gm_ignores_other_sdo_id)
 	CHECK(k.ann_to[2] >= 1); /* sdoId 0, the first client: served */
 	gm_destroy(g);
 	config_destroy(cfg);
+}
+
+/* OCP 7.13.2: at shutdown the gm CANCELs each grant and keeps serving it
+ * until the holder acknowledges or it has sent 3 CANCELs; new requests
+ * are denied meanwhile */
+TEST(gm_stop_serves_until_acknowledge_cancel)
+{
+	int acked;
+
+	for (acked = 0; acked <= 1; acked++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256];
+		struct gm *g = gm_with(&k, &cfg, "ocp-dc", NULL, NULL, err, sizeof(err));
+		tmv_t t = 3 * NS_PER_SEC;
+		int ann;
+
+		CHECK(g != NULL);
+		if (!g) {
+			config_destroy(cfg);
+			continue;
+		}
+		gm_stop(g, t);
+		CHECK_EQ(k.n_cancel, 1);
+		CHECK(!gm_stopped(g));
+		/* still served: an Announce a second later */
+		ann = k.ann_to[2];
+		t += NS_PER_SEC / 4;
+		gm_tick(g, t);
+		request_announce(g, cfg, 0, 5, t); /* a renewal: denied now */
+		CHECK_EQ(k.n_denied, 1);
+		for (t = 3 * NS_PER_SEC + NS_PER_SEC / 2; t <= 4 * NS_PER_SEC; t += NS_PER_SEC / 4) {
+			gm_tick(g, t);
+			if (acked && t == 3 * NS_PER_SEC + NS_PER_SEC / 2) {
+				signal_announce(g, cfg, 0, 6, t + 1000,
+						TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
+			}
+		}
+		if (acked) {
+			/* acknowledged after the second: no Announce at 4.0 s,
+			 * and the round then finds nothing to cancel */
+			CHECK_EQ(k.ann_to[2], ann);
+			CHECK_EQ(k.n_cancel, 2);
+			CHECK(gm_stopped(g));
+		} else {
+			/* served through the CANCELs (Announce at 4.0 s);
+			 * rounds at 3.0, 3.5, 4.0 s; at 4.5 s the grant ends */
+			CHECK(k.ann_to[2] > ann);
+			CHECK_EQ(k.n_cancel, 3);
+			CHECK(!gm_stopped(g));
+			gm_tick(g, 4 * NS_PER_SEC + NS_PER_SEC / 2);
+			CHECK(gm_stopped(g));
+			CHECK_EQ(k.n_cancel, 3);
+		}
+		ann = k.ann_to[2];
+		gm_tick(g, 8 * NS_PER_SEC);
+		CHECK_EQ(k.ann_to[2], ann);
+		gm_destroy(g);
+		config_destroy(cfg);
+	}
 }
