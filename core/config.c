@@ -765,12 +765,13 @@ void cfg_range(const struct config *c, enum opt_id id, double *min, double *max)
 	*max = c->eff[id].max;
 }
 
-int config_check(struct config *c, enum opt_id id, const char *value, const char *at, char *err,
-		 size_t errlen)
+int config_check(const struct config *c, enum opt_id id, const char *value, const char *at,
+		 char *err, size_t errlen)
 {
 	struct slot tmp;
 	memset(&tmp, 0, sizeof(tmp));
-	return check_value(c, (int)id, value, &tmp, at, err, errlen);
+	/* check_value only reads c: it stores into tmp */
+	return check_value((struct config *)(uintptr_t)c, (int)id, value, &tmp, at, err, errlen);
 }
 
 const char *config_profile_name(const struct config *c)

@@ -90,8 +90,8 @@ const char *config_profile_name(const struct config *c);
 /* Check value text for option id as a configuration line would be
  * (syntax, the profile's range and values) without storing it: 0, or
  * -EINVAL with "AT: KEY VALUE: ... allowed ... (profile P)" in err. */
-int config_check(struct config *c, enum opt_id id, const char *value, const char *at, char *err,
-		 size_t errlen);
+int config_check(const struct config *c, enum opt_id id, const char *value, const char *at,
+		 char *err, size_t errlen);
 
 /* Profile sources compiled in (profiles/NAME.prof). */
 struct profile_src {

@@ -35,6 +35,7 @@ struct tod_state {
 	tmv_t last_good;  /* monotonic ns of the last paired time event */
 	int have_status, fix_ok;
 	uint64_t paired, unpaired, steps, bad_length;
+	uint64_t class_refused; /* time announce classes the profile does not allow */
 };
 
 struct pending_sync {
@@ -262,12 +263,26 @@ void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
 			t->bad_length++;
 			return;
 		}
-		/* A.1.3.3.2: the source's quality, as on a virtual PTP port */
+		/* A.1.3.3.2: the source's quality, as on a virtual PTP port,
+		 * when the profile allows that class (OCP Table 2, G.8265.1
+		 * Table 1); else the configured clockClass stays */
 		if (a.gm_clock_class != g->locked_class && a.gm_clock_class < 128) {
-			gm_log(g, LOG_NOTICE, "tod: time announce clockClass %u", a.gm_clock_class);
-			g->locked_class = a.gm_clock_class;
-			if (g->src == SRC_LOCKED) {
-				apply_source(g);
+			char v[8], err[160];
+			snprintf(v, sizeof(v), "%u", a.gm_clock_class);
+			if (config_check(g->cfg, OPT_clockClass, v, "tod: time announce", err,
+					 sizeof(err))) {
+				if (!t->class_refused) {
+					gm_log(g, LOG_WARNING, "%s; keeping clockClass %d", err,
+					       g->locked_class);
+				}
+				t->class_refused++;
+			} else {
+				gm_log(g, LOG_NOTICE, "tod: time announce clockClass %u",
+				       a.gm_clock_class);
+				g->locked_class = a.gm_clock_class;
+				if (g->src == SRC_LOCKED) {
+					apply_source(g);
+				}
 			}
 		}
 		g->dds.clockQuality.clockAccuracy = a.gm_clock_accuracy;

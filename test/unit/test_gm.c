@@ -14,6 +14,7 @@
 #include "../../core/gm.h"
 #include "../../core/oc.h"
 #include "../../core/tlv.h"
+#include "../../core/tod.h"
 #include "test.h"
 
 struct gfake {
@@ -22,6 +23,7 @@ struct gfake {
 	struct ptp_msg ann; /* the last Announce, header and body */
 	int ann_to[256];    /* Announces by the last octet of the client */
 	int n_cancel;	    /* CANCEL_UNICAST_TRANSMISSION TLVs sent */
+	char log[2048];	    /* the log lines, concatenated (truncated) */
 	int n_denied;	    /* GRANTs with durationField 0 */
 };
 
@@ -54,6 +56,14 @@ static int gf_send(void *io, int port, int event, const struct net_addr *to, con
 		k->ann_to[((const struct sockaddr_in6 *)&to->ss)->sin6_addr.s6_addr[15]]++;
 	}
 	return 1;
+}
+
+static void gf_log(void *io, int level, const char *line)
+{
+	struct gfake *k = io;
+	size_t n = strlen(k->log);
+	(void)level;
+	snprintf(k->log + n, sizeof(k->log) - n, "%s\n", line);
 }
 
 static struct net_addr client(int last)
@@ -131,6 +141,8 @@ static struct gm *gm_with(struct gfake *k, struct config **cfg, const char *prof
 	}
 	memset(&ops, 0, sizeof(ops));
 	ops.send = gf_send;
+	ops.log = gf_log;
+	ops.log_level = LOG_INFO;
 	ops.clk = &k->clk;
 	ops.io = k;
 	memset(&port, 0, sizeof(port));
@@ -403,6 +415,60 @@ TEST(gm_stop_serves_until_acknowledge_cancel)
 		ann = k.ann_to[2];
 		gm_tick(g, 8 * NS_PER_SEC);
 		CHECK_EQ(k.ann_to[2], ann);
+		gm_destroy(g);
+		config_destroy(cfg);
+	}
+}
+
+static void tod_got(void *arg, const struct tod_frame *f)
+{
+	*(struct tod_frame *)arg = *f;
+}
+
+/* OCP Table 2, G.8265.1 Table 1: a class from the ToD time announce
+ * (G.8271 A.1.3.3.2) is taken only when the profile allows it */
+TEST(gm_tod_class_within_the_profile)
+{
+	static const struct {
+		const char *prof;
+		int cls, taken;
+	} c[] = { { "ocp-dc", 7, 1 }, { "ocp-dc", 13, 0 }, { "g8265.1", 6, 0 },
+		  { "g8265.1", 90, 1 }, { "default", 13, 1 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256], want[64];
+		struct gm *g = gm_with(&k, &cfg, c[i].prof, "time_source", "tod", err, sizeof(err));
+		struct tod_time_announce a;
+		struct tod_decoder d;
+		struct tod_frame f;
+		uint8_t buf[64];
+		int n;
+
+		CHECK(g != NULL);
+		if (!g) {
+			printf("  %s: %s\n", c[i].prof, err);
+			config_destroy(cfg);
+			continue;
+		}
+		memset(&a, 0, sizeof(a));
+		a.version_ptp = 2;
+		a.gm_clock_class = (uint8_t)c[i].cls;
+		a.gm_clock_accuracy = 0x21;
+		n = tod_encode_time_announce(buf, sizeof(buf), &a);
+		CHECK(n > 0);
+		memset(&d, 0, sizeof(d));
+		memset(&f, 0, sizeof(f));
+		tod_decoder_feed(&d, buf, (size_t)n, tod_got, &f);
+		CHECK_EQ(f.id, TOD_ID_TIME_ANNOUNCE);
+		k.log[0] = 0;
+		gm_tod_frame(g, &f, 4 * NS_PER_SEC);
+		snprintf(want, sizeof(want), "time announce clockClass %d", c[i].cls);
+		CHECK_EQ(strstr(k.log, want) != NULL, c[i].taken);
+		snprintf(want, sizeof(want), "clockClass %d: not allowed", c[i].cls);
+		CHECK_EQ(strstr(k.log, want) != NULL, !c[i].taken);
 		gm_destroy(g);
 		config_destroy(cfg);
 	}
