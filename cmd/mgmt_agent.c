@@ -332,6 +332,10 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		if (!strcmp(config_profile_name(c), "g8265.1")) {
 			static const uint8_t g8265[6] = { 0x00, 0x19, 0xa7, 0x00, 0x01, 0x00 };
 			memcpy(d->profileIdentity, g8265, 6);
+		} else if (!strcmp(config_profile_name(c), "ocp-dc")) {
+			/* OCP 7.1: the published profile's (DESIGN.md) */
+			static const uint8_t ocp[6] = { 0x7a, 0x4d, 0x2f, 0x01, 0x01, 0x00 };
+			memcpy(d->profileIdentity, ocp, 6);
 		} else {
 			static const uint8_t e2e[6] = { 0x00, 0x1b, 0x19, 0x00, 0x01, 0x00 };
 			memcpy(d->profileIdentity, e2e, 6);

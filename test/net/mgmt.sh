@@ -90,6 +90,9 @@ for id in $IDS; do
 	done
 done
 echo "our pmc: $n GETs answered (24 ids x gm uds/multicast/unicast, oc uds/unicast)"
+# OCP 7.1: the profile's identifier in CLOCK_DESCRIPTION
+$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET CLOCK_DESCRIPTION" | grep -q "profileId  *7a:4d:2f:01:01:00" ||
+	die "CLOCK_DESCRIPTION profileId: $($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET CLOCK_DESCRIPTION")"
 # portDS.masterOnly (1588-2019 15.5.3.7): the gm's port is, the oc's is not
 $GM "$PTPBOX" pmc -u -b 0 -s "$T_DIR/gm.sock" "GET MASTER_ONLY" | grep -q "masterOnly  *1" &&
 	$OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET MASTER_ONLY" | grep -q "masterOnly  *0" ||
