@@ -574,11 +574,14 @@ static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr
 		return;
 	}
 	mm = &o->m[o->selected];
-	mm->sync_seen = now;
 	mm->sync_flowing = 1;
 	if (e2e_sync(&o->e2e, m->hdr.sequenceId, !!(m->hdr.flagField & FLAG_TWO_STEP),
 		     master_to_local(o, mm, m->body.sync.originTimestamp),
 		     scaled_ns_to_tmv(m->hdr.correctionField), t2)) {
+		/* PTSF-lossSync times complete samples (G.8265.1 6.7.3.2:
+		 * "Sync and eventually Follow_Up"): a two-step Sync counts
+		 * with its Follow_Up */
+		mm->sync_seen = now;
 		synchronize(o, now);
 	}
 }
@@ -593,6 +596,7 @@ static void on_follow_up(struct oc *o, const struct ptp_msg *m, const struct net
 			  master_to_local(o, &o->m[o->selected],
 					  m->body.follow_up.preciseOriginTimestamp),
 			  scaled_ns_to_tmv(m->hdr.correctionField))) {
+		o->m[o->selected].sync_seen = now;
 		synchronize(o, now);
 	}
 }

@@ -270,6 +270,13 @@ sort "$d/sel.log" | cmp -s - "$d/sel.json" && [ -s "$d/sel.json" ] && ok ||
 	ko "g8265-selection: log lines and JSON selections differ: $(sort "$d/sel.log" | diff - "$d/sel.json" | head -5)"
 grep -q "^200\.9[0-9]* oc1: port 1 (oc1): master 127.2.0.1: PTSF-lossSync, no Sync for 8 intervals" "$d/log" &&
 	ok || ko "g8265-selection: no PTSF-lossSync line for oc1 at 200.9 s"
+
+# ---- ptsf-follow-up: a two-step master whose Follow_Ups stop (G.8265.1
+# 6.7.3.2): PTSF-lossSync 1 s later, on to gm2 ----
+"$PTPSIM" "$S/ptsf-follow-up.sim" --log --log-level 5 >"$d/pfu.log" 2>&1 || ko "ptsf-follow-up: exit $?"
+grep -q "^100\.9[0-9]* oc1: port 1 (oc1): master 127.2.0.1: PTSF-lossSync" "$d/pfu.log" &&
+	grep -q "^100\.9[0-9]* oc1: selected best master clock 020000.0000.020000" "$d/pfu.log" && ok ||
+	ko "ptsf-follow-up: no PTSF-lossSync at 100.9 s on the lost Follow_Ups: $(grep "oc1: .*\(PTSF\|selected\)" "$d/pfu.log" | head -5)"
 grep -q "^450\.000000 oc2: port 1 (oc2): master 127.2.0.2 locked out (scenario)" "$d/log" && ok ||
 	ko "g8265-selection: no lock-out line for oc2 at 450 s"
 echo "g8265-selection: $(py "$d/j" "'; '.join('%s %s' % (n, ' '.join('%s@%g' % (s['master'], s['t']) \
