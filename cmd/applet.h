@@ -29,11 +29,14 @@ int applet_missing(int argc, char **argv);
 #define PTPBOX_VERSION "0.1"
 #endif
 
-#define PORT_TXQ_LEN 1024
+#define PORT_TXQ_LEN 4096 /* power of two: stamps a burst may leave pending */
 
-/* A message sent with want_ts whose transmit timestamp has not come yet. */
+/* A message sent with want_ts whose transmit timestamp has not come yet:
+ * in slot key % PORT_TXQ_LEN, key the number of event datagrams sent
+ * before it (SOF_TIMESTAMPING_OPT_ID counts the same way). */
 struct port_txq {
 	int used, id;
+	long long key;
 	size_t len;
 	uint8_t bytes[64];
 };
@@ -54,7 +57,10 @@ struct port_setup {
 	int mgmt_fd;		  /* management UNIX socket, -1: none */
 	int aux_fd;		  /* an applet's own input (gm: ToD), -1: none */
 	struct port_txq txq[PORT_TXQ_LEN];
-	int txq_head, next_id;
+	int next_id;
+	long long tx_key;    /* event datagrams sent so far */
+	long long key_off;   /* our key - the kernel's (0 unless a send failed late) */
+	uint64_t ts_scanned; /* stamps matched by content, not by key */
 	tmv_t next_truth; /* port_soft_truth() */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };

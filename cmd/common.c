@@ -105,20 +105,24 @@ static int io_send(void *io, int port, int event, const struct net_addr *to, con
 			 net_addr_str(to, a, sizeof(a)), strerror(-r));
 		return r;
 	}
-	if (!want_ts) {
+	if (!event) {
 		return 0;
 	}
-	/* remember the bytes: the error queue gives back the packet, and the
-	 * oldest entry is overwritten when stamps stop coming (the engine
-	 * counts those as missing at its deadline) */
-	q = &ps->txq[ps->txq_head];
+	if (!want_ts) {
+		ps->tx_key++; /* stamped all the same: its key is used up */
+		return 0;
+	}
+	/* remember the bytes: the error queue gives back the packet (the
+	 * check of a key's match), and an entry is overwritten when stamps
+	 * stop coming (the engine counts those as missing at its deadline) */
+	q = &ps->txq[ps->tx_key & (PORT_TXQ_LEN - 1)];
 	q->used = len <= sizeof(q->bytes);
 	q->id = ps->next_id;
+	q->key = ps->tx_key++;
 	q->len = len;
 	if (q->used) {
 		memcpy(q->bytes, buf, len);
 	}
-	ps->txq_head = (ps->txq_head + 1) % PORT_TXQ_LEN;
 	ps->next_id = (ps->next_id + 1) & 0x7fffffff;
 	return q->id;
 }
@@ -156,20 +160,37 @@ void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv
 {
 	uint8_t pkt[2048];
 	tmv_t raw;
+	long long key;
 	ssize_t n;
 
-	while ((n = udp_recv_txts(ps->udp, pkt, sizeof(pkt), &raw)) >= 0) {
-		int i, k;
-		/* oldest first: stamps come back in transmission order */
-		for (i = 0; i < PORT_TXQ_LEN; i++) {
-			k = (ps->txq_head + i) % PORT_TXQ_LEN;
-			if (ps->txq[k].used &&
-			    udp_txts_match(pkt, (size_t)n, ps->txq[k].bytes, ps->txq[k].len)) {
-				ps->txq[k].used = 0;
-				tx_ts(eng, ps->txq[k].id, raw ? clk_from_raw(ps->clock, raw) : 0,
-				      mono_now());
-				break;
+	while ((n = udp_recv_txts(ps->udp, pkt, sizeof(pkt), &raw, &key)) >= 0) {
+		struct port_txq *q = NULL;
+		int i;
+
+		/* by its OPT_ID key, checked against the bytes it came back
+		 * with; without a key, or when they differ (a send that failed
+		 * after the kernel counted it shifts the keys: learnt below),
+		 * by content, newest first: the oldest may be stale */
+		if (key >= 0) {
+			q = &ps->txq[(key + ps->key_off) & (PORT_TXQ_LEN - 1)];
+			if (!q->used || q->key != key + ps->key_off ||
+			    !udp_txts_match(pkt, (size_t)n, q->bytes, q->len)) {
+				q = NULL;
 			}
+		}
+		for (i = 1; !q && i <= PORT_TXQ_LEN; i++) {
+			struct port_txq *c = &ps->txq[(ps->tx_key - i) & (PORT_TXQ_LEN - 1)];
+			if (c->used && udp_txts_match(pkt, (size_t)n, c->bytes, c->len)) {
+				q = c;
+				ps->ts_scanned++;
+				if (key >= 0) {
+					ps->key_off = q->key - key;
+				}
+			}
+		}
+		if (q) {
+			q->used = 0;
+			tx_ts(eng, q->id, raw ? clk_from_raw(ps->clock, raw) : 0, mono_now());
 		}
 	}
 }
@@ -446,6 +467,11 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 		fprintf(stderr, "%s: %s\n", applet, err);
 		exit(EXIT_RUNTIME);
 	}
+	if (udp_event_rcvbuf(ps->udp) < 4 << 20) {
+		pr_warning("%s: event socket receive buffer %d octets, not 8 MiB: transmit stamps "
+			   "of large bursts may be lost (raise net.core.rmem_max)",
+			   ps->iface, udp_event_rcvbuf(ps->udp));
+	}
 
 	if (*cfg_str(ps->cfg, OPT_clockIdentity)) {
 		if (parse_clock_id(cfg_str(ps->cfg, OPT_clockIdentity), &ps->identity)) {
@@ -477,6 +503,10 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 
 void port_teardown(struct port_setup *ps)
 {
+	if (ps->ts_scanned) {
+		pr_info("transmit stamps matched by content, not by key: %llu",
+			(unsigned long long)ps->ts_scanned);
+	}
 	udp_close(ps->udp);
 	clk_destroy(ps->clock);
 	config_destroy(ps->cfg);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <time.h> /* before linux/errqueue.h, which uses struct timespec */
+#include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -29,8 +31,15 @@ struct udp {
 	int fd[2]; /* [0] general, [1] event */
 	int transport;
 	int hw;
+	int opt_id; /* SOF_TIMESTAMPING_OPT_ID on: stamps carry their send's key */
+	int rcvbuf; /* the event socket's receive buffer, octets */
 	uint16_t port[2];
 };
+
+/* The event socket's receive buffer: Delay_Req from every client and the
+ * transmit stamps of a whole burst of Syncs queue there (8 MiB: some
+ * 20 000 stamps of software time stamping). */
+#define UDP_EVENT_RCVBUF (8 << 20)
 
 static int open_one(const struct udp_cfg *cfg, uint16_t port, int dscp, char *err, size_t errlen)
 {
@@ -125,9 +134,26 @@ struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen)
 		flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
 			SOF_TIMESTAMPING_SOFTWARE;
 	}
-	if (setsockopt(u->fd[1], SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags))) {
-		snprintf(err, errlen, "SO_TIMESTAMPING: %s", strerror(errno));
-		goto fail;
+	/* OPT_ID: each stamp names its send by a key counted per socket, an
+	 * O(1) match (kernels before 3.19 lack it: matched by content) */
+	flags |= SOF_TIMESTAMPING_OPT_ID;
+	u->opt_id = !setsockopt(u->fd[1], SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags));
+	if (!u->opt_id) {
+		flags &= ~(unsigned)SOF_TIMESTAMPING_OPT_ID;
+		if (setsockopt(u->fd[1], SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags))) {
+			snprintf(err, errlen, "SO_TIMESTAMPING: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	{
+		int rb = UDP_EVENT_RCVBUF;
+		socklen_t l = sizeof(rb);
+		if (setsockopt(u->fd[1], SOL_SOCKET, SO_RCVBUFFORCE, &rb, sizeof(rb))) {
+			setsockopt(u->fd[1], SOL_SOCKET, SO_RCVBUF, &rb, sizeof(rb));
+		}
+		if (!getsockopt(u->fd[1], SOL_SOCKET, SO_RCVBUF, &rb, &l)) {
+			u->rcvbuf = rb / 2; /* the kernel reports twice the payload room */
+		}
 	}
 	return u;
 fail:
@@ -188,10 +214,30 @@ static tmv_t cmsg_ts(struct msghdr *msg, int hw)
 	return 0;
 }
 
+/* The OPT_ID key of a transmit stamp (the IP_RECVERR / IPV6_RECVERR
+ * sock_extended_err of origin TIMESTAMPING), -1 when there is none. */
+static long long cmsg_key(struct msghdr *msg)
+{
+	struct cmsghdr *cm;
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+		     (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)) &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct sock_extended_err))) {
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
+				return ee.ee_data;
+			}
+		}
+	}
+	return -1;
+}
+
 /* One non-blocking recvmsg() on fd with flags; *ts gets the
- * SCM_TIMESTAMPING stamp (0 when none).  Length, -EAGAIN or -errno. */
+ * SCM_TIMESTAMPING stamp (0 when none), *key (when key) the OPT_ID key or
+ * -1.  Length, -EAGAIN or -errno. */
 static ssize_t recv_stamped(struct udp *u, int fd, int flags, void *buf, size_t len,
-			    struct net_addr *from, tmv_t *ts)
+			    struct net_addr *from, tmv_t *ts, long long *key)
 {
 	char control[512];
 	struct iovec iov = { buf, len };
@@ -215,22 +261,30 @@ static ssize_t recv_stamped(struct udp *u, int fd, int flags, void *buf, size_t 
 		from->len = msg.msg_namelen;
 	}
 	*ts = cmsg_ts(&msg, u->hw);
+	if (key) {
+		*key = u->opt_id ? cmsg_key(&msg) : -1;
+	}
 	return n;
 }
 
 ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
 		 tmv_t *rx_raw)
 {
-	ssize_t n = recv_stamped(u, u->fd[event ? 1 : 0], 0, buf, len, from, rx_raw);
+	ssize_t n = recv_stamped(u, u->fd[event ? 1 : 0], 0, buf, len, from, rx_raw, NULL);
 	if (!event) {
 		*rx_raw = 0;
 	}
 	return n;
 }
 
-ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw)
+ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key)
 {
-	return recv_stamped(u, u->fd[1], MSG_ERRQUEUE, buf, len, NULL, tx_raw);
+	return recv_stamped(u, u->fd[1], MSG_ERRQUEUE, buf, len, NULL, tx_raw, key);
+}
+
+int udp_event_rcvbuf(const struct udp *u)
+{
+	return u->rcvbuf;
 }
 
 int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen)

@@ -65,9 +65,17 @@ ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_add
 
 /* Read one transmit timestamp from the event socket's error queue without
  * blocking.  buf gets the looped-back packet (with any lower-layer headers:
- * the PTP message is its tail) and tx_raw the timestamp, ns.  Returns the
- * packet length, -EAGAIN when the queue is empty, or -errno. */
-ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw);
+ * the PTP message is its tail), tx_raw the timestamp, ns, and *key the
+ * SOF_TIMESTAMPING_OPT_ID key of the send it belongs to (0 for the first
+ * datagram sent on the event socket, +1 for each one after; -1 when the
+ * kernel gives none).  Returns the packet length, -EAGAIN when the queue is
+ * empty, or -errno. */
+ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key);
+
+/* The event socket's receive buffer (octets of payload), as the kernel
+ * granted it (8 MiB asked; less when net.core.rmem_max caps it and we may
+ * not force it). */
+int udp_event_rcvbuf(const struct udp *u);
 
 /* True when pkt (as from udp_recv_txts) ends with the msglen octets at msg. */
 int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen);
