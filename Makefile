@@ -87,6 +87,19 @@ sim: $(B)/ptpsim
 
 .PHONY: sim
 
+# the load generator (test/bench/loadgen.c): N unicast PTP clients in one
+# process, for test/bench/gm_scale.sh and test/net/loadgen_smoke.sh; it
+# takes the message codecs from core/ and nothing else
+LOADGENOBJ := $(B)/obj/test/bench/loadgen.o $(B)/obj/core/msg.o $(B)/obj/core/tlv.o
+$(B)/obj/test/bench/loadgen.o: OPT := -O2
+
+$(B)/loadgen: $(LOADGENOBJ)
+	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $(LOADGENOBJ) $(LDLIBS)
+
+loadgen: $(B)/loadgen
+
+.PHONY: loadgen
+
 unit: $(B)/unit_tests
 	$(B)/unit_tests
 
