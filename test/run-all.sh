@@ -17,7 +17,7 @@ done
 [ $install = 1 ] && { scripts/install-deps.sh test || exit 1; }
 if [ $build = 1 ]; then
 	./build.sh -s || exit 1
-	make -s -j2 build/unit_tests build/ptpsim || exit 1
+	make -s -j2 build/unit_tests build/ptpsim build/loadgen || exit 1
 	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests || exit 1
 	make -s -j2 asan || exit 1
 fi
@@ -70,7 +70,7 @@ suite sim sh test/sim/sim.sh
 no_leftovers() {
 	left=$(ip netns list 2>/dev/null | awk '/^pbt-/ { print $1 }')
 	veths=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^pbt[0-9]/ { sub(/@.*/, "", $2); print $2 }')
-	procs=$( (pgrep -x ptpbox; pgrep -x ptp4l; pgrep -x ptpd; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
+	procs=$( (pgrep -x ptpbox; pgrep -x loadgen; pgrep -x ptp4l; pgrep -x ptpd; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
 		while read -r p; do grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
 	[ -z "$left$veths$procs" ] && return 0
 	echo "left behind: namespaces [$left] veths [$veths] processes [$procs]"
@@ -97,6 +97,7 @@ suite net-tshark-decode net_suite test/net/tshark_decode.sh
 suite net-mgmt net_suite test/net/mgmt.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
 suite net-hostile net_suite test/net/hostile.sh
+suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh
 suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
