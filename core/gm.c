@@ -100,13 +100,13 @@ static tmv_t now_ptp(struct gm *g)
  * A.4): the PTP timescale always; time traceable while locked (6) or in
  * holdover within specification (7); frequency traceable then, or with a
  * PRC-traceable QL (G.8265.1 A.4 note 2: QL-PRC 84, QL-PRS 80; not SSU or
- * SEC).  currentUtcOffsetValid: under ocp-dc as its Table 2 says, while
- * the offset comes from a primary reference providing UTC (locked, or in
- * holdover within specification: 6, 7); elsewhere whenever the offset is
- * known, which for the gm is always (utc_offset of the configuration, the
- * ToD's, or the one in force since 2017 by default): 1588-2019 8.2.4.3
- * asks whether the offset is correct, not whether the time is traceable,
- * and a G.8265.1 slave that sees it invalid may run 37 s off (ptpd does). */
+ * SEC).  currentUtcOffsetValid whenever the offset is known, which for
+ * the gm is always (utc_offset of the configuration, the ToD's, or the
+ * one in force since 2017 by default): 1588-2019 8.2.4.3 asks whether the
+ * offset is correct, not whether the time is traceable, and a slave that
+ * sees it invalid may run 37 s off (ptpd does).  OCP Table 2 would have it
+ * FALSE out of 6/7 (free run): a deliberate deviation, as the offset of a
+ * free-running gm is still right (docs/conformance.md). */
 static void update_time_properties(struct gm *g, int utc_offset, int time_source)
 {
 	int cls = g->dds.clockQuality.clockClass;
@@ -115,7 +115,7 @@ static void update_time_properties(struct gm *g, int utc_offset, int time_source
 	memset(&g->tpds, 0, sizeof(g->tpds));
 	g->tpds.currentUtcOffset = (int16_t)utc_offset;
 	g->tpds.ptpTimescale = 1;
-	g->tpds.currentUtcOffsetValid = traceable || strcmp(config_profile_name(g->cfg), "ocp-dc");
+	g->tpds.currentUtcOffsetValid = 1;
 	g->tpds.timeTraceable = traceable;
 	g->tpds.frequencyTraceable = traceable || cls == 80 || cls == 84;
 	g->tpds.timeSource = (uint8_t)time_source;

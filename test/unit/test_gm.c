@@ -197,10 +197,8 @@ TEST(gm_announce_flags_by_profile_and_class)
 		CHECK_EQ(!!(f & FLAG_TIME_TRACEABLE), c[i].time_tr);
 		CHECK_EQ(!!(f & FLAG_FREQUENCY_TRACEABLE), c[i].freq_tr);
 		CHECK_EQ(!!(f & FLAG_SYNC_UNCERTAIN), c[i].uncertain);
-		/* the offset is known: valid whatever the class (8.2.4.3),
-		 * but under OCP Table 2 only from a primary reference (6, 7) */
-		CHECK_EQ(!!(f & FLAG_UTC_OFFSET_VALID),
-			 strcmp(c[i].prof, "ocp-dc") || c[i].time_tr);
+		/* the offset is known: valid whatever the class (8.2.4.3) */
+		CHECK(f & FLAG_UTC_OFFSET_VALID);
 		CHECK(f & FLAG_PTP_TIMESCALE);
 		CHECK(f & FLAG_UNICAST);
 		CHECK_EQ(k.ann.body.announce.currentUtcOffset, 37);
