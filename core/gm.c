@@ -328,6 +328,7 @@ static void msg_init_port(struct gm *g, struct ptp_msg *m, uint8_t type, uint16_
 static void send_announce(struct gm *g, struct uc_client *c)
 {
 	struct uc_grant *gt = &c->grant[UC_ANNOUNCE];
+	struct net_addr to;
 	struct ptp_msg m;
 
 	msg_init_port(g, &m, ANNOUNCE, gt->sequenceId++, gt->logInterMessagePeriod);
@@ -346,7 +347,8 @@ static void send_announce(struct gm *g, struct uc_client *c)
 	m.body.announce.grandmasterIdentity = g->dds.clockIdentity;
 	m.body.announce.stepsRemoved = 0;
 	m.body.announce.timeSource = g->tpds.timeSource;
-	eng_send_msg(&g->ops, &g->cnt, 0, &m, &c->addr, 0);
+	uc_client_addr(c, &to);
+	eng_send_msg(&g->ops, &g->cnt, 0, &m, &to, 0);
 }
 
 static void send_sync(struct gm *g, struct uc_client *c, tmv_t now)
@@ -354,6 +356,7 @@ static void send_sync(struct gm *g, struct uc_client *c, tmv_t now)
 	struct uc_grant *gt = &c->grant[UC_SYNC];
 	uint16_t seq = gt->sequenceId++;
 	struct pending_sync *p;
+	struct net_addr to;
 	struct ptp_msg m;
 	int id;
 
@@ -364,7 +367,8 @@ static void send_sync(struct gm *g, struct uc_client *c, tmv_t now)
 	/* two-step: an estimate (13.6.2); one-step (hardware only): the port
 	 * rewrites it with the transmit time */
 	m.body.sync.originTimestamp = tmv_to_ts(now_ptp(g));
-	id = eng_send_msg(&g->ops, &g->cnt, 1, &m, &c->addr, g->dds.twoStepFlag);
+	uc_client_addr(c, &to);
+	id = eng_send_msg(&g->ops, &g->cnt, 1, &m, &to, g->dds.twoStepFlag);
 	if (id < 0 || !g->dds.twoStepFlag) {
 		return;
 	}
@@ -379,7 +383,7 @@ static void send_sync(struct gm *g, struct uc_client *c, tmv_t now)
 	}
 	p->used = 1;
 	p->id = id;
-	p->to = c->addr;
+	p->to = to;
 	p->seq = seq;
 	p->log_interval = gt->logInterMessagePeriod;
 	p->deadline = now + g->tx_timeout;
@@ -686,7 +690,9 @@ static void cancel_one(struct uc_client *c, void *arg)
 		}
 	}
 	if (m.n_tlv) {
-		eng_send_msg(&g->ops, &g->cnt, 0, &m, &c->addr, 0);
+		struct net_addr to;
+		uc_client_addr(c, &to);
+		eng_send_msg(&g->ops, &g->cnt, 0, &m, &to, 0);
 	}
 }
 

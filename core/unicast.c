@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unicast negotiation: grantor and requester.  See unicast.h. */
 #include <errno.h>
+#include <netinet/in.h> /* sockaddr_in, sockaddr_in6: data types only */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +30,22 @@ int uc_msgtype_svc(uint8_t messageType)
 
 /* ---------------- grantor ---------------- */
 
+/* 16 octets: the client's pointer (8-aligned) with the service in its low
+ * bits */
 struct heap_ent {
 	tmv_t when;
-	struct uc_client *c;
-	int svc;
+	uintptr_t cs;
 };
+
+static struct uc_client *ent_client(const struct heap_ent *e)
+{
+	return (struct uc_client *)(e->cs & ~(uintptr_t)3);
+}
+
+static int ent_svc(const struct heap_ent *e)
+{
+	return (int)(e->cs & 3);
+}
 
 struct uc_grantor {
 	struct uc_grantor_cfg cfg;
@@ -89,8 +101,7 @@ static int heap_push(struct uc_grantor *g, tmv_t when, struct uc_client *c, int 
 	}
 	i = g->n_heap++;
 	g->heap[i].when = when;
-	g->heap[i].c = c;
-	g->heap[i].svc = svc;
+	g->heap[i].cs = (uintptr_t)c | (uintptr_t)svc;
 	while (i > 0 && g->heap[(i - 1) / 2].when > g->heap[i].when) {
 		heap_swap(&g->heap[(i - 1) / 2], &g->heap[i]);
 		i = (i - 1) / 2;
@@ -119,7 +130,7 @@ static struct heap_ent heap_pop(struct uc_grantor *g)
 		heap_swap(&g->heap[i], &g->heap[m]);
 		i = m;
 	}
-	top.c->grant[top.svc].in_heap = 0;
+	ent_client(&top)->grant[ent_svc(&top)].in_heap = 0;
 	return top;
 }
 
@@ -131,6 +142,23 @@ static void make_key(const struct net_addr *a, uint8_t key[17])
 	key[0] = (uint8_t)a->ss.ss_family;
 	if (n) {
 		memcpy(key + 1, p, (size_t)n);
+	}
+}
+
+void uc_client_addr(const struct uc_client *c, struct net_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (c->key[0] == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(s6->sin6_addr.s6_addr, c->key + 1, 16);
+		s6->sin6_scope_id = c->scope_id;
+		a->len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr.s_addr, c->key + 1, 4);
+		a->len = sizeof(*s4);
 	}
 }
 
@@ -266,8 +294,11 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 						gr.durationField = 0;
 						ok = 0;
 					} else {
-						c->addr = *from;
 						make_key(from, c->key);
+						if (from->ss.ss_family == AF_INET6) {
+							c->scope_id = ((const struct sockaddr_in6 *)&from->ss)
+									      ->sin6_scope_id;
+						}
 						HASH_ADD(hh, g->clients, key, sizeof(c->key), c);
 						g->n_clients++;
 					}
@@ -369,25 +400,27 @@ int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, i
 {
 	while (g->n_heap && g->heap[0].when <= now) {
 		struct heap_ent e = heap_pop(g);
-		struct uc_grant *gt = &e.c->grant[e.svc];
+		struct uc_client *c = ent_client(&e);
+		int sv = ent_svc(&e);
+		struct uc_grant *gt = &c->grant[sv];
 
 		if (gt->active && now >= gt->expires) {
-			grant_end(g, e.c, e.svc);
+			grant_end(g, c, sv);
 			g->st.expired++;
 		}
 		if (!gt->active) {
-			if (client_idle(e.c)) {
-				free_client(g, e.c);
+			if (client_idle(c)) {
+				free_client(g, c);
 			}
 			continue;
 		}
-		if (e.svc == UC_DELAY_RESP) {
+		if (sv == UC_DELAY_RESP) {
 			/* only an expiry marker; the grant was renewed */
-			heap_push(g, gt->expires, e.c, e.svc);
+			heap_push(g, gt->expires, c, sv);
 			continue;
 		}
 		if (gt->next_tx > now) {
-			heap_push(g, gt->next_tx, e.c, e.svc);
+			heap_push(g, gt->next_tx, c, sv);
 			continue;
 		}
 		/* keep the phase; after a stall start again from now */
@@ -395,9 +428,9 @@ int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, i
 		if (gt->next_tx <= now) {
 			gt->next_tx = now + log2_interval_ns(gt->logInterMessagePeriod);
 		}
-		heap_push(g, gt->next_tx < gt->expires ? gt->next_tx : gt->expires, e.c, e.svc);
-		*client = e.c;
-		*svc = e.svc;
+		heap_push(g, gt->next_tx < gt->expires ? gt->next_tx : gt->expires, c, sv);
+		*client = c;
+		*svc = sv;
 		return 1;
 	}
 	return 0;

@@ -52,24 +52,30 @@ struct uc_grantor_cfg {
 	int sync_msgs;		      /* packets per Sync: 2 two-step, 1 one-step */
 };
 
+/* 24 octets: the grant table holds one per service and client */
 struct uc_grant {
-	int active;
+	tmv_t expires;		 /* ns, monotonic */
+	tmv_t next_tx;		 /* ns, monotonic; Announce and Sync only */
+	uint32_t durationField;	 /* s, as granted */
+	uint16_t sequenceId;	 /* next sequenceId for this client and type */
 	int8_t logInterMessagePeriod;
-	uint32_t durationField; /* s, as granted */
-	tmv_t expires;		/* ns, monotonic */
-	tmv_t next_tx;		/* ns, monotonic; Announce and Sync only */
-	uint16_t sequenceId;	/* next sequenceId for this client and type */
-	uint8_t cancels;	/* CANCELs the grantor sent for it (closing) */
-	int in_heap;
+	uint8_t active : 1;
+	uint8_t in_heap : 1;
+	uint8_t cancels : 3; /* CANCELs the grantor sent for it (closing) */
 };
 
+/* A client: 160 octets with its hash handle (the address is kept as its
+ * octets; uc_client_addr() makes the net_addr to send to). */
 struct uc_client {
-	struct net_addr addr;
-	struct port_identity portIdentity; /* requester's sourcePortIdentity */
 	struct uc_grant grant[UC_NSVC];
-	uint8_t key[17];		   /* family + address octets */
 	UT_hash_handle hh;
+	struct port_identity portIdentity; /* requester's sourcePortIdentity */
+	uint8_t key[17];		   /* family + address octets */
+	uint32_t scope_id;		   /* IPv6 link-local: the interface */
 };
+
+/* The address of client c (port 0: the sender sets 319 or 320). */
+void uc_client_addr(const struct uc_client *c, struct net_addr *a);
 
 struct uc_grantor_stats {
 	uint64_t requests, granted, denied, denied_full, cancels, expired;

@@ -65,7 +65,9 @@ static void census_one(struct uc_client *c, void *arg)
 			 gt->durationField <= w->gc.max_duration);
 		FZ_CHECK(gt->expires > 0);
 		if (w->now < gt->expires) {
-			FZ_CHECK(uc_grantor_holder(w->g, &c->addr, i, w->now) == c);
+			struct net_addr ca;
+			uc_client_addr(c, &ca);
+			FZ_CHECK(uc_grantor_holder(w->g, &ca, i, w->now) == c);
 		}
 	}
 	/* a client with nothing left is freed */

@@ -144,7 +144,9 @@ TEST(grantor_full_table_denies_new_keeps_old)
 	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
 	while (uc_grantor_due(g, 5 * S, &c, &svc)) {
 		const uint8_t *p;
-		net_addr_bytes(&c->addr, &p);
+		struct net_addr to;
+		uc_client_addr(c, &to);
+		net_addr_bytes(&to, &p);
 		served[p[15]]++;
 	}
 	CHECK(served[1] > 0 && served[2] > 0 && served[3] == 0);
