@@ -1,11 +1,25 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 
 #include "test.h"
 
 extern const struct test_case __start_ptpbox_tests[];
 extern const struct test_case __stop_ptpbox_tests[];
+
+struct net_addr test_addr6(int n)
+{
+	struct net_addr a;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+	memset(&a, 0, sizeof(a));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_addr.s6_addr[0] = 0xfd;
+	s6->sin6_addr.s6_addr[14] = (uint8_t)(n >> 8);
+	s6->sin6_addr.s6_addr[15] = (uint8_t)n;
+	a.len = sizeof(*s6);
+	return a;
+}
 
 int hex_to_bytes(const char *hex, unsigned char *out, int max)
 {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../core/netaddr.h"
+
 struct test_case {
 	const char *name;
 	void (*fn)(int *failed);
@@ -45,6 +47,9 @@ struct test_case {
 			*failed_ = 1;                                                   \
 		}                                                                       \
 	} while (0)
+
+/* fd00::N (N in the last two octets), UDP/IPv6, port 0. */
+struct net_addr test_addr6(int n);
 
 /* Parse hex ("01 02 ab") into out; returns the octet count. */
 int hex_to_bytes(const char *hex, unsigned char *out, int max);

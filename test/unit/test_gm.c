@@ -66,27 +66,15 @@ static void gf_log(void *io, int level, const char *line)
 	snprintf(k->log + n, sizeof(k->log) - n, "%s\n", line);
 }
 
-static struct net_addr client(int last)
-{
-	struct net_addr a;
-	struct sockaddr_in6 *s = (struct sockaddr_in6 *)&a.ss;
-	memset(&a, 0, sizeof(a));
-	s->sin6_family = AF_INET6;
-	s->sin6_addr.s6_addr[0] = 0xfd;
-	s->sin6_addr.s6_addr[15] = (uint8_t)last;
-	s->sin6_port = htons(320);
-	a.len = sizeof(*s);
-	return a;
-}
 
 /* A Signaling REQUEST of Announce for 300 s with sdoId (majorSdoId << 8 |
- * minorSdoId), from client(2), or client(3) when sdoId is not 0 */
+ * minorSdoId), from fd00::2, or fd00::3 when sdoId is not 0 */
 static void signal_announce(struct gm *g, const struct config *cfg, int sdo, int seq, tmv_t now,
 			    uint16_t tlv_type)
 {
 	struct ptp_msg sig;
 	struct tlv *t;
-	struct net_addr a = client(sdo ? 3 : 2);
+	struct net_addr a = test_addr6(sdo ? 3 : 2);
 	uint8_t buf[256];
 	int n;
 

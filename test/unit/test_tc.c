@@ -27,17 +27,6 @@ static struct net_addr v4(int last)
 	return a;
 }
 
-static struct net_addr v6(int last)
-{
-	struct net_addr a;
-	struct sockaddr_in6 *s = (struct sockaddr_in6 *)&a.ss;
-	memset(&a, 0, sizeof(a));
-	s->sin6_family = AF_INET6;
-	s->sin6_addr.s6_addr[0] = 0xfd;
-	s->sin6_addr.s6_addr[15] = (uint8_t)last;
-	a.len = sizeof(*s);
-	return a;
-}
 
 /* A PTP frame: messageType type, sequenceId seq, flags (two-step), from
  * port identity id_last; Delay_Resp's requestingPortIdentity req_last. */
@@ -46,7 +35,7 @@ static int ptp_frame(uint8_t *out, int ip, uint8_t type, uint16_t seq, int two_s
 {
 	struct ptp_msg m;
 	uint8_t buf[128];
-	struct net_addr s = ip == 4 ? v4(1) : v6(1), d = ip == 4 ? v4(2) : v6(2);
+	struct net_addr s = ip == 4 ? v4(1) : test_addr6(1), d = ip == 4 ? v4(2) : test_addr6(2);
 	int n;
 
 	memset(&m, 0, sizeof(m));

@@ -10,18 +10,6 @@
 
 #define S NS_PER_SEC
 
-static struct net_addr addr6(int last)
-{
-	struct net_addr a;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
-	memset(&a, 0, sizeof(a));
-	s6->sin6_family = AF_INET6;
-	s6->sin6_addr.s6_addr[0] = 0xfd;
-	s6->sin6_addr.s6_addr[14] = (uint8_t)(last >> 8);
-	s6->sin6_addr.s6_addr[15] = (uint8_t)last;
-	a.len = sizeof(*s6);
-	return a;
-}
 
 static struct uc_grantor *ocp_grantor(int max_clients, int exact)
 {
@@ -47,7 +35,7 @@ static void request(struct ptp_msg *sig, uint8_t type, int8_t log, uint32_t dur)
 TEST(grantor_grants_in_range_denies_out)
 {
 	struct uc_grantor *g = ocp_grantor(10, 0);
-	struct net_addr a = addr6(1);
+	struct net_addr a = test_addr6(1);
 	struct ptp_msg sig, rep;
 
 	msg_init(&sig, SIGNALING);
@@ -74,7 +62,7 @@ TEST(grantor_grants_in_range_denies_out)
 TEST(grantor_exact_mode_denies_duration)
 {
 	struct uc_grantor *g = ocp_grantor(10, 1);
-	struct net_addr a = addr6(1);
+	struct net_addr a = test_addr6(1);
 	struct ptp_msg sig, rep;
 
 	msg_init(&sig, SIGNALING);
@@ -89,7 +77,7 @@ TEST(grantor_exact_mode_denies_duration)
 TEST(grantor_schedules_at_granted_rate)
 {
 	struct uc_grantor *g = ocp_grantor(10, 0);
-	struct net_addr a = addr6(1);
+	struct net_addr a = test_addr6(1);
 	struct ptp_msg sig, rep;
 	struct uc_client *c;
 	int svc, n_sync = 0, n_ann = 0;
@@ -126,7 +114,7 @@ TEST(grantor_full_table_denies_new_keeps_old)
 	int i, svc, served[4] = { 0 };
 
 	for (i = 1; i <= 3; i++) {
-		a = addr6(i);
+		a = test_addr6(i);
 		msg_init(&sig, SIGNALING);
 		msg_init(&rep, SIGNALING);
 		request(&sig, SYNC, 0, 60);
@@ -136,7 +124,7 @@ TEST(grantor_full_table_denies_new_keeps_old)
 	CHECK_EQ(uc_grantor_clients(g), 2);
 	CHECK_EQ(uc_grantor_stats(g)->denied_full, 1);
 	/* a renewal from an existing client still works */
-	a = addr6(2);
+	a = test_addr6(2);
 	msg_init(&sig, SIGNALING);
 	msg_init(&rep, SIGNALING);
 	request(&sig, ANNOUNCE, 0, 60);
@@ -156,7 +144,7 @@ TEST(grantor_full_table_denies_new_keeps_old)
 TEST(grantor_cancel_acknowledged)
 {
 	struct uc_grantor *g = ocp_grantor(10, 0);
-	struct net_addr a = addr6(7);
+	struct net_addr a = test_addr6(7);
 	struct ptp_msg sig, rep;
 	struct tlv *t;
 
@@ -184,7 +172,7 @@ TEST(grantor_many_clients)
 	int i, svc, n = 0;
 
 	for (i = 0; i < 5000; i++) {
-		struct net_addr a = addr6(i);
+		struct net_addr a = test_addr6(i);
 		msg_init(&sig, SIGNALING);
 		msg_init(&rep, SIGNALING);
 		request(&sig, SYNC, -4, 60);
@@ -359,7 +347,7 @@ TEST(requester_asks_again_when_a_granted_flow_is_lost)
 TEST(grantor_cancel_only_from_the_holder)
 {
 	struct uc_grantor *g = ocp_grantor(10, 0);
-	struct net_addr a = addr6(7);
+	struct net_addr a = test_addr6(7);
 	struct ptp_msg sig, rep;
 	struct tlv *t;
 
@@ -442,7 +430,7 @@ TEST(grantor_acl_and_packet_budget)
 {
 	struct uc_grantor_cfg cfg;
 	struct uc_grantor *g;
-	struct net_addr a = addr6(1), b = addr6(2), far = addr6(1);
+	struct net_addr a = test_addr6(1), b = test_addr6(2), far = test_addr6(1);
 	struct ptp_msg sig, rep;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -491,7 +479,7 @@ TEST(grantor_acl_and_packet_budget)
 TEST(grantor_keeps_grants_from_a_forged_port)
 {
 	struct uc_grantor *g = ocp_grantor(10, 0);
-	struct net_addr a = addr6(3);
+	struct net_addr a = test_addr6(3);
 	struct ptp_msg sig, rep;
 	struct tlv *t;
 
