@@ -61,6 +61,7 @@ struct gm {
 	 * was cancelled GM_CANCELS times */
 	int stopping, serving; /* serving: grants CANCELled in the last round */
 	uint64_t cancelled, cancel_unanswered;
+	tmv_t ts_missing_said; /* last "timed out" line, monotonic ns */
 	tmv_t next_cancel;
 	uint16_t cancel_seq;
 	/* time source (OCP 7.14 Table 2): locked -> clockClass, lost ->
@@ -432,8 +433,13 @@ static void expire_pending(struct gm *g, tmv_t now)
 		p->used = 0;
 		g->n_pending--;
 		g->cnt.tx_ts_missing++;
-		gm_log(g, LOG_ERR, "port 1 (%s): timed out while polling for tx timestamp",
-		       g->port.iface);
+		/* once a second at most: an overloaded gm misses thousands */
+		if (now - g->ts_missing_said >= NS_PER_SEC) {
+			gm_log(g, LOG_ERR,
+			       "port 1 (%s): timed out while polling for tx timestamp (%llu so far)",
+			       g->port.iface, (unsigned long long)g->cnt.tx_ts_missing);
+			g->ts_missing_said = now;
+		}
 	}
 }
 

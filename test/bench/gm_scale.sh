@@ -20,7 +20,8 @@
 #   rcvbuf         Udp6RcvbufErrors in the server's namespace (datagrams its
 #                  sockets dropped) from the start to the end of the steady
 #                  part
-#   tx_to          "timed out while polling for tx timestamp" in its log
+#   tx_to          transmit stamps that never came (ptp4l: its "timed out while
+#                  polling" lines; gm: tx_ts_missing of its exit summary)
 #   lg CPU, lg drops  the generator's CPU s/s over the steady part and the
 #                  datagrams its sockets dropped: when these are high the
 #                  generator, not the server, is the limit
@@ -168,7 +169,12 @@ run() {
 	stop_pid "$SP" 15 || die "$srv did not stop"
 	line=$(grep "^loadgen clients=" "$lglog")
 	[ -n "$line" ] || die "loadgen printed no summary: $(tail -5 "$lglog")"
-	tto=$(grep -c "timed out while polling for tx timestamp" "$slog")
+	# ptp4l logs each; the gm once a second, and its count at exit
+	if [ "$srv" = gm ]; then
+		tto=$(sed -n 's/.* tx_ts_missing \([0-9]*\).*/\1/p' "$slog" | tail -1)
+	else
+		tto=$(grep -c "timed out while polling for tx timestamp" "$slog")
+	fi
 	echo "$line" >>"$T_DIR/lines"
 	echo "$srv $cl $line" | awk -v hz="$HZ" -v w1="$w1" -v w2="$w2" -v s1="$s1" -v s2="$s2" \
 		-v l1="$l1" -v l2="$l2" -v b1="$b1" -v b2="$b2" -v rss="$rss" -v rss0="$rss0" \
