@@ -207,6 +207,28 @@ net_attach() {
 	ip -n "$h" link set "p$n" up
 }
 
+# net_bridged A B: hosts A, br and B; in br a bridge br0 whose ports lan1
+# and lan2 lead to A (p1: fd00::9:1/112, 10.9.0.1/24) and B (p2: fd00::9:2,
+# 10.9.0.2): the transparent clock's topology (the tc runs in br).
+net_bridged() {
+	net_host "$1"
+	net_host br
+	net_host "$2"
+	ip -n "$NS_br" link add br0 type bridge forward_delay 0 mcast_snooping 0 || die "bridge"
+	ip -n "$NS_br" link set br0 up
+	for _n in 1 2; do
+		if [ $_n = 1 ]; then _h=$(eval echo \$NS_$1); else _h=$(eval echo \$NS_$2); fi
+		ip link add "pbt$$x$_n" type veth peer name "pbt$$y$_n" || die "veth"
+		ip link set "pbt$$x$_n" netns "$_h" name "p$_n"
+		ip link set "pbt$$y$_n" netns "$NS_br" name "lan$_n"
+		ip -n "$NS_br" link set "lan$_n" master br0
+		ip -n "$NS_br" link set "lan$_n" up
+		ip -n "$_h" addr add "fd00::9:$_n/112" dev "p$_n" nodad
+		ip -n "$_h" addr add "10.9.0.$_n/24" dev "p$_n"
+		ip -n "$_h" link set "p$_n" up
+	done
+}
+
 # servo_lines LOG: "offset state" of every servo line
 servo_lines() { awk '/master offset/ { print $4, $5 }' "$1"; }
 

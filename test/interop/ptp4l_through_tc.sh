@@ -12,23 +12,7 @@
 net_init
 command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || die "nft missing (apt-get install nftables)"
-net_host m
-net_host br
-net_host s
-ip -n "$NS_br" link add br0 type bridge forward_delay 0 mcast_snooping 0 || die "bridge"
-ip -n "$NS_br" link set br0 up
-for n in 1 2; do
-	h=$NS_m
-	[ $n = 2 ] && h=$NS_s
-	ip link add "pbt$$x$n" type veth peer name "pbt$$y$n" || die "veth"
-	ip link set "pbt$$x$n" netns "$h" name "p$n"
-	ip link set "pbt$$y$n" netns "$NS_br" name "lan$n"
-	ip -n "$NS_br" link set "lan$n" master br0
-	ip -n "$NS_br" link set "lan$n" up
-	ip -n "$h" addr add "fd00::9:$n/112" dev "p$n" nodad
-	ip -n "$h" addr add "10.9.0.$n/24" dev "p$n"
-	ip -n "$h" link set "p$n" up
-done
+net_bridged m s
 
 # one session: $1 transport, $2 tc_egress
 session() {

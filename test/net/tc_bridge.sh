@@ -36,24 +36,8 @@
 net_init
 command -v python3 >/dev/null || die "python3 missing"
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || die "nft missing (apt-get install nftables)"
-net_host gm
-net_host br
-net_host oc
-ip -n "$NS_br" link add br0 type bridge forward_delay 0 mcast_snooping 0 || die "bridge"
-ip -n "$NS_br" link set br0 up
 # gm: p1 fd00::9:1 10.9.0.1 -- lan1 br0 lan2 -- p2 fd00::9:2 10.9.0.2 :oc
-for n in 1 2; do
-	h=$NS_gm
-	[ $n = 2 ] && h=$NS_oc
-	ip link add "pbt$$x$n" type veth peer name "pbt$$y$n" || die "veth"
-	ip link set "pbt$$x$n" netns "$h" name "p$n"
-	ip link set "pbt$$y$n" netns "$NS_br" name "lan$n"
-	ip -n "$NS_br" link set "lan$n" master br0
-	ip -n "$NS_br" link set "lan$n" up
-	ip -n "$h" addr add "fd00::9:$n/112" dev "p$n" nodad
-	ip -n "$h" addr add "10.9.0.$n/24" dev "p$n"
-	ip -n "$h" link set "p$n" up
-done
+net_bridged gm oc
 
 # traffic.py: sink PORT SECONDS (prints "received N" per connection), send
 # ADDR PORT BYTES SECONDS (BYTES, or as much as fits in SECONDS if 0),
