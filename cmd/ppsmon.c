@@ -46,7 +46,8 @@ static const char ppsmon_usage[] =
 	"  --outlier NS         flag samples further than NS from the recent median\n"
 	"                       (default 1000, 0 = off); --drop-outliers replaces them\n"
 	"                       by that median\n"
-	"  --max-gap S          longest gap filled by interpolation (default 3600)\n"
+	"  --max-gap S          longest gap filled by interpolation (default 3600;\n"
+	"                       recorded data: at most 1048576 filled samples in all)\n"
 	"Live sources:\n"
 	"  --interval S         summary line every S seconds (default 10)\n"
 	"  --count N            stop after N samples; --duration S after S seconds\n"
@@ -88,6 +89,10 @@ struct opts {
 /* ---- the sample series: gaps, duplicates, outliers, bounded ring ---- */
 
 #define EVENT_LOG_MAX 10
+/* recorded data: at most this many samples filled by interpolation in all
+ * (8 MiB of doubles); a series mostly invented says nothing, and a fine
+ * --tau0 with a long gap would otherwise need gigabytes */
+#define FILL_MAX (1u << 20)
 
 struct series {
 	double *x;
@@ -147,13 +152,24 @@ static void series_event(struct series *s, const char *fmt, const char *where, d
 	s->events_logged++;
 }
 
+static void fill_error(int rc, const char *where, double tau0)
+{
+	if (rc == -E2BIG) {
+		fprintf(stderr,
+			"ppsmon: %s: more than %u samples in all would be filled by interpolation "
+			"at --tau0 %g s: give a larger --tau0 or split the recording at its gaps\n",
+			where, FILL_MAX, tau0);
+	}
+}
+
 /*
  * Add one TE sample (ns) at sample index key (timestamp / tau0, or the
  * line/pulse count).  A key more than one past the last is a gap: the
  * missing samples are counted, reported and filled by linear interpolation
  * (MTIE and TDEV need equally spaced samples).  A key not after the last is
  * a duplicate (counted, dropped).  Returns 0, -ERANGE for a gap longer than
- * max_gap (the caller restarts or stops), -ENOMEM.
+ * max_gap (the caller restarts or stops), -E2BIG when recorded data would
+ * hold more than FILL_MAX filled samples in all, -ENOMEM.
  */
 static int series_add(struct series *s, long long key, double te, const char *where)
 {
@@ -170,6 +186,9 @@ static int series_add(struct series *s, long long key, double te, const char *wh
 		}
 		if (d - 1 > s->max_gap) {
 			return -ERANGE;
+		}
+		if (!s->window && s->missing + (uint64_t)(d - 1) > FILL_MAX) {
+			return -E2BIG;
 		}
 		if (d > 1) {
 			long long i;
@@ -446,6 +465,7 @@ static int load_recorded(struct opts *o, struct series *s)
 				fprintf(stderr, "ppsmon: %s: gap of %lld samples is longer than --max-gap %g s\n",
 					where, key - s->last_key - 1, o->max_gap_s);
 			}
+			fill_error(rc, where, o->tau0);
 			if (rc) {
 				rc = rc == -ENOMEM ? 3 : 1;
 				goto out;
@@ -483,6 +503,7 @@ static int load_recorded(struct opts *o, struct series *s)
 				fprintf(stderr, "ppsmon: %s: no common timestamps for more than --max-gap %g s\n",
 					where, o->max_gap_s);
 			}
+			fill_error(rc, where, o->tau0);
 			if (rc) {
 				rc = rc == -ENOMEM ? 3 : 1;
 				goto out;

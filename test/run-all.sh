@@ -63,7 +63,7 @@ suite cli-ppsmon sh test/cli/ppsmon.sh
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
 suite cli-todenc sh test/cli/todenc.sh
-suite fuzz sh test/fuzz/run.sh 20
+suite fuzz sh test/fuzz/run.sh -d 20
 suite sim sh test/sim/sim.sh
 # tests remove what they create: no namespace, root-namespace veth or
 # process of theirs is left (zombies have ended; their parent reaps them)

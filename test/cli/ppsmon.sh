@@ -35,6 +35,17 @@ awk 'BEGIN { print "timestamp,te"; for (i = 0; i < 800; i++) if (i < 300 || i > 
 	"0.0625 800 3 22.01 {'tau_s': 0.0625, 'ns': 4}" ] && ok || ko "csv stats: $(cat "$d/j")"
 grep -q "csv:302: 3 samples missing before this one" "$d/e" && ok || ko "gap report: $(cat "$d/e")"
 
+# a gap that a fine tau0 turns into billions of samples is refused at once
+# (it once took minutes and gigabytes): at most 2^20 filled samples in all
+printf '0 0\n3000 5\n' >"$d/gap"
+"$PTPBOX" ppsmon --input "$d/gap" --tau0 1e-6 >/dev/null 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -q "gap:2: more than 1048576 samples in all would be filled" "$d/e" && ok ||
+	ko "huge gap: exit $r $(cat "$d/e")"
+printf '0 0\n1 5\n' >"$d/gap"
+"$PTPBOX" ppsmon --input "$d/gap" --tau0 1e-6 --tau 1e-6 --json >"$d/j" 2>"$d/e"; r=$?
+[ $r -eq 0 ] && [ "$(json "$d/j" "j['samples'], j['missing']")" = "1000001 999999" ] && ok ||
+	ko "a gap of 999 999 samples is filled: exit $r $(cat "$d/e")"
+
 # outliers are found and reported; kept unless --drop-outliers
 awk 'BEGIN { for (i = 0; i < 200; i++) print (i == 120 ? 9000 : 10 + i % 3) }' >"$d/spike"
 "$PTPBOX" ppsmon --input "$d/spike" --json >"$d/j" 2>"$d/e"
