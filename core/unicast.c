@@ -30,29 +30,38 @@ int uc_msgtype_svc(uint8_t messageType)
 
 /* ---------------- grantor ---------------- */
 
-/* 16 octets: the client's pointer (8-aligned) with the service in its low
- * bits */
+/*
+ * Storage.  Client records sit in chunks of UC_CHUNK that never move (the
+ * engine holds a record's pointer while it sends to it); freed records go
+ * on a free list and are reused first, so the pages touched follow the
+ * largest number of clients ever held.  The index is a chained hash over
+ * the address octets whose head table doubles with the clients (4 to 8
+ * octets a client).  The schedule is a binary min-heap with one 16-octet
+ * entry per client, keyed by the client's earliest deadline: a
+ * transmission of Announce or Sync, or an expiry.  A client with no active
+ * grant left has the key INT64_MIN and is freed by the next
+ * uc_grantor_due().
+ */
+#define UC_CHUNK_LOG 10
+#define UC_CHUNK (1u << UC_CHUNK_LOG)
+
 struct heap_ent {
-	tmv_t when;
-	uintptr_t cs;
+	tmv_t when;   /* ns */
+	uint32_t idx; /* client record */
 };
-
-static struct uc_client *ent_client(const struct heap_ent *e)
-{
-	return (struct uc_client *)(e->cs & ~(uintptr_t)3);
-}
-
-static int ent_svc(const struct heap_ent *e)
-{
-	return (int)(e->cs & 3);
-}
 
 struct uc_grantor {
 	struct uc_grantor_cfg cfg;
-	struct uc_client *clients; /* uthash head */
+	struct uc_client **chunk;
+	uint32_t n_chunk;
+	uint32_t n_rec;	    /* records ever handed out */
+	uint32_t free_head; /* index + 1 of a free record, 0: none */
+	uint32_t *bucket;   /* index + 1 of a chain's first record */
+	uint32_t n_bucket;  /* a power of two, or 0 */
+	uint64_t seed;
 	int n_clients;
 	struct heap_ent *heap;
-	int n_heap, cap_heap;
+	uint32_t n_heap, cap_heap;
 	struct uc_grantor_stats st;
 	int64_t committed; /* packets/s of all active grants, x 2^16 */
 	int closing;	   /* uc_grantor_close(): deny every REQUEST */
@@ -70,6 +79,79 @@ static int64_t grant_pps(const struct uc_grantor *g, int svc, int log)
 	return (int64_t)n << (16 - (log < -30 ? -30 : log));
 }
 
+static struct uc_client *rec(const struct uc_grantor *g, uint32_t idx)
+{
+	return &g->chunk[idx >> UC_CHUNK_LOG][idx & (UC_CHUNK - 1)];
+}
+
+/* ---- schedule ---- */
+
+static void heap_set(struct uc_grantor *g, uint32_t i, struct heap_ent e)
+{
+	g->heap[i] = e;
+	rec(g, e.idx)->heap_pos = i;
+}
+
+static void sift_up(struct uc_grantor *g, uint32_t i)
+{
+	struct heap_ent e = g->heap[i];
+	while (i > 0 && g->heap[(i - 1) / 2].when > e.when) {
+		heap_set(g, i, g->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(g, i, e);
+}
+
+static void sift_down(struct uc_grantor *g, uint32_t i)
+{
+	struct heap_ent e = g->heap[i];
+	for (;;) {
+		uint32_t l = 2 * i + 1, m = l;
+		if (l >= g->n_heap) {
+			break;
+		}
+		if (l + 1 < g->n_heap && g->heap[l + 1].when < g->heap[l].when) {
+			m = l + 1;
+		}
+		if (g->heap[m].when >= e.when) {
+			break;
+		}
+		heap_set(g, i, g->heap[m]);
+		i = m;
+	}
+	heap_set(g, i, e);
+}
+
+/* The client's earliest deadline (ns), INT64_MIN when it holds no grant. */
+static tmv_t deadline(const struct uc_client *c)
+{
+	tmv_t d = INT64_MAX;
+	int i, any = 0;
+	for (i = 0; i < UC_NSVC; i++) {
+		const struct uc_grant *gt = &c->grant[i];
+		if (gt->active) {
+			tmv_t t = i != UC_DELAY_RESP && gt->next_tx < gt->expires ? gt->next_tx
+										    : gt->expires;
+			any = 1;
+			d = t < d ? t : d;
+		}
+	}
+	return any ? d : INT64_MIN;
+}
+
+/* Put c where its deadline says (after its grants changed). */
+static void reschedule(struct uc_grantor *g, struct uc_client *c)
+{
+	uint32_t i = c->heap_pos;
+	tmv_t old = g->heap[i].when;
+	g->heap[i].when = deadline(c);
+	if (g->heap[i].when < old) {
+		sift_up(g, i);
+	} else {
+		sift_down(g, i);
+	}
+}
+
 /* A grant ends (cancel, expiry): its packets leave the budget. */
 static void grant_end(struct uc_grantor *g, struct uc_client *c, int svc)
 {
@@ -80,59 +162,7 @@ static void grant_end(struct uc_grantor *g, struct uc_client *c, int svc)
 	}
 }
 
-static void heap_swap(struct heap_ent *a, struct heap_ent *b)
-{
-	struct heap_ent t = *a;
-	*a = *b;
-	*b = t;
-}
-
-static int heap_push(struct uc_grantor *g, tmv_t when, struct uc_client *c, int svc)
-{
-	int i;
-	if (g->n_heap == g->cap_heap) {
-		int cap = g->cap_heap ? g->cap_heap * 2 : 256;
-		struct heap_ent *n = realloc(g->heap, (size_t)cap * sizeof(*n));
-		if (!n) {
-			return -ENOMEM;
-		}
-		g->heap = n;
-		g->cap_heap = cap;
-	}
-	i = g->n_heap++;
-	g->heap[i].when = when;
-	g->heap[i].cs = (uintptr_t)c | (uintptr_t)svc;
-	while (i > 0 && g->heap[(i - 1) / 2].when > g->heap[i].when) {
-		heap_swap(&g->heap[(i - 1) / 2], &g->heap[i]);
-		i = (i - 1) / 2;
-	}
-	c->grant[svc].in_heap = 1;
-	return 0;
-}
-
-static struct heap_ent heap_pop(struct uc_grantor *g)
-{
-	struct heap_ent top = g->heap[0];
-	int i = 0;
-
-	g->heap[0] = g->heap[--g->n_heap];
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < g->n_heap && g->heap[l].when < g->heap[m].when) {
-			m = l;
-		}
-		if (r < g->n_heap && g->heap[r].when < g->heap[m].when) {
-			m = r;
-		}
-		if (m == i) {
-			break;
-		}
-		heap_swap(&g->heap[i], &g->heap[m]);
-		i = m;
-	}
-	ent_client(&top)->grant[ent_svc(&top)].in_heap = 0;
-	return top;
-}
+/* ---- index ---- */
 
 static void make_key(const struct net_addr *a, uint8_t key[17])
 {
@@ -143,6 +173,24 @@ static void make_key(const struct net_addr *a, uint8_t key[17])
 	if (n) {
 		memcpy(key + 1, p, (size_t)n);
 	}
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint32_t key_bucket(const struct uc_grantor *g, const uint8_t key[17])
+{
+	uint64_t a, b;
+	memcpy(&a, key + 1, 8);
+	memcpy(&b, key + 9, 8);
+	return (uint32_t)mix64(mix64(g->seed ^ key[0] ^ a) ^ b) & (g->n_bucket - 1);
 }
 
 void uc_client_addr(const struct uc_client *c, struct net_addr *a)
@@ -164,29 +212,130 @@ void uc_client_addr(const struct uc_client *c, struct net_addr *a)
 
 static struct uc_client *find_client(struct uc_grantor *g, const struct net_addr *a)
 {
-	struct uc_client *c;
 	uint8_t key[17];
+	uint32_t i;
+	if (!g->n_bucket) {
+		return NULL;
+	}
 	make_key(a, key);
-	HASH_FIND(hh, g->clients, key, sizeof(key), c);
-	return c;
+	for (i = g->bucket[key_bucket(g, key)]; i; i = rec(g, i - 1)->next) {
+		struct uc_client *c = rec(g, i - 1);
+		if (!memcmp(c->key, key, sizeof(key))) {
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Double the head table (to at least the clients held); -ENOMEM. */
+static int grow_index(struct uc_grantor *g)
+{
+	uint32_t n = g->n_bucket ? 2 * g->n_bucket : 64, i, *b = calloc(n, sizeof(*b));
+	if (!b) {
+		return -ENOMEM;
+	}
+	free(g->bucket);
+	g->bucket = b;
+	g->n_bucket = n;
+	for (i = 0; i < g->n_rec; i++) {
+		struct uc_client *c = rec(g, i);
+		if (c->in_use) {
+			uint32_t h = key_bucket(g, c->key);
+			c->next = b[h];
+			b[h] = i + 1;
+		}
+	}
+	return 0;
 }
 
 static int client_idle(const struct uc_client *c)
 {
 	int i;
 	for (i = 0; i < UC_NSVC; i++) {
-		if (c->grant[i].active || c->grant[i].in_heap) {
+		if (c->grant[i].active) {
 			return 0;
 		}
 	}
 	return 1;
 }
 
+/* A new client record for from, indexed and scheduled (idle); NULL when
+ * out of memory. */
+static struct uc_client *new_client(struct uc_grantor *g, const struct net_addr *from)
+{
+	struct uc_client *c;
+	uint32_t idx, h;
+
+	if ((uint32_t)g->n_clients + 1 > g->n_bucket && grow_index(g)) {
+		return NULL;
+	}
+	if (g->n_heap == g->cap_heap) {
+		uint32_t cap = g->cap_heap ? 2 * g->cap_heap : 64;
+		struct heap_ent *n = realloc(g->heap, (size_t)cap * sizeof(*n));
+		if (!n) {
+			return NULL;
+		}
+		g->heap = n;
+		g->cap_heap = cap;
+	}
+	if (g->free_head) {
+		idx = g->free_head - 1;
+		g->free_head = rec(g, idx)->next;
+	} else {
+		if (g->n_rec == g->n_chunk * UC_CHUNK) {
+			struct uc_client **n = realloc(g->chunk, (g->n_chunk + 1) * sizeof(*n));
+			if (!n) {
+				return NULL;
+			}
+			g->chunk = n;
+			if (!(n[g->n_chunk] = calloc(UC_CHUNK, sizeof(**n)))) {
+				return NULL;
+			}
+			g->n_chunk++;
+		}
+		idx = g->n_rec++;
+	}
+	c = rec(g, idx);
+	memset(c, 0, sizeof(*c));
+	c->idx = idx;
+	c->in_use = 1;
+	make_key(from, c->key);
+	if (from->ss.ss_family == AF_INET6) {
+		c->scope_id = ((const struct sockaddr_in6 *)&from->ss)->sin6_scope_id;
+	}
+	h = key_bucket(g, c->key);
+	c->next = g->bucket[h];
+	g->bucket[h] = idx + 1;
+	g->heap[g->n_heap].when = INT64_MIN;
+	g->heap[g->n_heap].idx = idx;
+	c->heap_pos = g->n_heap++;
+	sift_up(g, c->heap_pos);
+	g->n_clients++;
+	return c;
+}
+
 static void free_client(struct uc_grantor *g, struct uc_client *c)
 {
-	HASH_DEL(g->clients, c);
+	uint32_t *p = &g->bucket[key_bucket(g, c->key)], i = c->heap_pos;
+
+	while (*p != c->idx + 1) {
+		p = &rec(g, *p - 1)->next;
+	}
+	*p = c->next;
+	/* its schedule entry: the last one takes its place */
+	if (i != --g->n_heap) {
+		tmv_t old = g->heap[i].when;
+		heap_set(g, i, g->heap[g->n_heap]);
+		if (g->heap[i].when < old) {
+			sift_up(g, i);
+		} else {
+			sift_down(g, i);
+		}
+	}
+	c->in_use = 0;
+	c->next = g->free_head;
+	g->free_head = c->idx + 1;
 	g->n_clients--;
-	free(c);
 }
 
 struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg)
@@ -199,20 +348,23 @@ struct uc_grantor *uc_grantor_create(const struct uc_grantor_cfg *cfg)
 	if (g->cfg.sync_msgs < 1) {
 		g->cfg.sync_msgs = 2;
 	}
+	/* the index's hash differs per run (heap placement): chains an
+	 * outsider would build from chosen addresses do not carry over */
+	g->seed = mix64((uint64_t)(uintptr_t)g ^ cfg->hash_seed);
 	return g;
 }
 
 void uc_grantor_destroy(struct uc_grantor *g)
 {
-	struct uc_client *c, *tmp;
+	uint32_t i;
 	if (!g) {
 		return;
 	}
-	HASH_ITER(hh, g->clients, c, tmp)
-	{
-		HASH_DEL(g->clients, c);
-		free(c);
+	for (i = 0; i < g->n_chunk; i++) {
+		free(g->chunk[i]);
 	}
+	free(g->chunk);
+	free(g->bucket);
 	free(g->heap);
 	free(g);
 }
@@ -288,20 +440,9 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 					g->st.denied_full++;
 					gr.durationField = 0;
 					ok = 0;
-				} else {
-					c = calloc(1, sizeof(*c));
-					if (!c) {
-						gr.durationField = 0;
-						ok = 0;
-					} else {
-						make_key(from, c->key);
-						if (from->ss.ss_family == AF_INET6) {
-							c->scope_id = ((const struct sockaddr_in6 *)&from->ss)
-									      ->sin6_scope_id;
-						}
-						HASH_ADD(hh, g->clients, key, sizeof(c->key), c);
-						g->n_clients++;
-					}
+				} else if (!(c = new_client(g, from))) {
+					gr.durationField = 0;
+					ok = 0;
 				}
 			}
 			if (ok && g->cfg.max_pps > 0) {
@@ -345,13 +486,6 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 									     gt->logInterMessagePeriod) / 2
 								     : now;
 				}
-				if (!gt->in_heap && heap_push(g, svc == UC_DELAY_RESP ? gt->expires
-										      : gt->next_tx,
-							      c, svc)) {
-					grant_end(g, c, svc);
-					gr.durationField = 0;
-					ok = 0;
-				}
 			}
 			if (ok) {
 				g->st.granted++;
@@ -392,6 +526,8 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 	}
 	if (c && client_idle(c)) {
 		free_client(g, c);
+	} else if (c) {
+		reschedule(g, c);
 	}
 	return added;
 }
@@ -399,39 +535,43 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, int *svc)
 {
 	while (g->n_heap && g->heap[0].when <= now) {
-		struct heap_ent e = heap_pop(g);
-		struct uc_client *c = ent_client(&e);
-		int sv = ent_svc(&e);
-		struct uc_grant *gt = &c->grant[sv];
+		struct uc_client *c = rec(g, g->heap[0].idx);
+		int sv, best = -1;
 
-		if (gt->active && now >= gt->expires) {
-			grant_end(g, c, sv);
-			g->st.expired++;
-		}
-		if (!gt->active) {
-			if (client_idle(c)) {
-				free_client(g, c);
+		for (sv = 0; sv < UC_NSVC; sv++) {
+			if (c->grant[sv].active && now >= c->grant[sv].expires) {
+				grant_end(g, c, sv);
+				g->st.expired++;
 			}
+		}
+		if (client_idle(c)) {
+			free_client(g, c);
 			continue;
 		}
-		if (sv == UC_DELAY_RESP) {
-			/* only an expiry marker; the grant was renewed */
-			heap_push(g, gt->expires, c, sv);
-			continue;
+		/* the earlier of a due Announce and a due Sync; the other
+		 * stays at the top for the next call */
+		for (sv = UC_ANNOUNCE; sv <= UC_SYNC; sv++) {
+			const struct uc_grant *gt = &c->grant[sv];
+			if (gt->active && gt->next_tx <= now &&
+			    (best < 0 || gt->next_tx < c->grant[best].next_tx)) {
+				best = sv;
+			}
 		}
-		if (gt->next_tx > now) {
-			heap_push(g, gt->next_tx, c, sv);
-			continue;
+		if (best >= 0) {
+			struct uc_grant *gt = &c->grant[best];
+			/* keep the phase; after a stall start again from now */
+			gt->next_tx += log2_interval_ns(gt->logInterMessagePeriod);
+			if (gt->next_tx <= now) {
+				gt->next_tx = now + log2_interval_ns(gt->logInterMessagePeriod);
+			}
 		}
-		/* keep the phase; after a stall start again from now */
-		gt->next_tx += log2_interval_ns(gt->logInterMessagePeriod);
-		if (gt->next_tx <= now) {
-			gt->next_tx = now + log2_interval_ns(gt->logInterMessagePeriod);
+		g->heap[0].when = deadline(c);
+		sift_down(g, 0);
+		if (best >= 0) {
+			*client = c;
+			*svc = best;
+			return 1;
 		}
-		heap_push(g, gt->next_tx < gt->expires ? gt->next_tx : gt->expires, c, sv);
-		*client = c;
-		*svc = sv;
-		return 1;
 	}
 	return 0;
 }
@@ -474,15 +614,18 @@ void uc_grantor_close(struct uc_grantor *g)
 void uc_grantor_end(struct uc_grantor *g, struct uc_client *c, int svc)
 {
 	grant_end(g, c, svc);
+	reschedule(g, c);
 }
 
 void uc_grantor_foreach(struct uc_grantor *g, void (*fn)(struct uc_client *c, void *arg),
 			void *arg)
 {
-	struct uc_client *c, *tmp;
-	HASH_ITER(hh, g->clients, c, tmp)
-	{
-		fn(c, arg);
+	uint32_t i;
+	for (i = 0; i < g->n_rec; i++) {
+		struct uc_client *c = rec(g, i);
+		if (c->in_use) {
+			fn(c, arg);
+		}
 	}
 }
 

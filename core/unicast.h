@@ -4,9 +4,9 @@
  *
  * Grantor (gm): a table of clients keyed by address, each holding up to
  * three grants (Announce, Sync, Delay_Resp) with interval and expiry, and a
- * min-heap of transmission deadlines so thousands of clients cost O(log n)
- * per message.  A full table denies new clients and keeps serving the ones
- * it has.
+ * min-heap with one entry per client (its earliest deadline) so 100 000
+ * clients cost O(log n) per message and about 150 octets each.  A full
+ * table denies new clients and keeps serving the ones it has.
  *
  * Requester (oc): per master and per message type a small state machine
  * (idle -> requested -> granted) that renews early enough to retry twice
@@ -21,7 +21,6 @@
 #define PTPBOX_UNICAST_H
 
 #include <stdint.h>
-#include <uthash.h>
 
 #include "msg.h"
 #include "netaddr.h"
@@ -50,6 +49,8 @@ struct uc_grantor_cfg {
 				       * (Announce, Sync, Follow_Up, Delay_Resp);
 				       * 0: no budget */
 	int sync_msgs;		      /* packets per Sync: 2 two-step, 1 one-step */
+	uint64_t hash_seed;	      /* varies the client index's hash (the
+				       * caller's random bits, or 0) */
 };
 
 /* 24 octets: the grant table holds one per service and client */
@@ -60,18 +61,21 @@ struct uc_grant {
 	uint16_t sequenceId;	 /* next sequenceId for this client and type */
 	int8_t logInterMessagePeriod;
 	uint8_t active : 1;
-	uint8_t in_heap : 1;
 	uint8_t cancels : 3; /* CANCELs the grantor sent for it (closing) */
 };
 
-/* A client: 160 octets with its hash handle (the address is kept as its
- * octets; uc_client_addr() makes the net_addr to send to). */
+/* A client: 120 octets, in records that never move while it exists (the
+ * address is kept as its octets; uc_client_addr() makes the net_addr to
+ * send to).  The last four fields are the grantor's own. */
 struct uc_client {
 	struct uc_grant grant[UC_NSVC];
-	UT_hash_handle hh;
 	struct port_identity portIdentity; /* requester's sourcePortIdentity */
 	uint8_t key[17];		   /* family + address octets */
-	uint32_t scope_id;		   /* IPv6 link-local: the interface */
+	uint8_t in_use;
+	uint32_t scope_id; /* IPv6 link-local: the interface */
+	uint32_t idx;	   /* record index */
+	uint32_t next;	   /* hash chain or free list: index + 1, 0 ends */
+	uint32_t heap_pos; /* its entry in the schedule */
 };
 
 /* The address of client c (port 0: the sender sets 319 or 320). */

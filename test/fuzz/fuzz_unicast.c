@@ -53,7 +53,7 @@ static void census_one(struct uc_client *c, void *arg)
 	s->clients++;
 	for (i = 0; i < UC_NSVC; i++) {
 		const struct uc_grant *gt = &c->grant[i];
-		alive |= gt->active || gt->in_heap;
+		alive |= gt->active;
 		if (!gt->active) {
 			continue;
 		}

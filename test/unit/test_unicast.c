@@ -189,6 +189,109 @@ TEST(grantor_many_clients)
 	uc_grantor_destroy(g);
 }
 
+/* The schedule against a model of 1588 16.1 service: 3000 clients with
+ * random grants (Announce from the grant on, Sync half a period later,
+ * each every granted period until the grant expires), some cancelled on the
+ * way.  Every transmission comes in the 1 ms step of its due time, none
+ * other; every client is freed when its grants end, and the next clients
+ * take the freed records (no growth). */
+#define MODEL_N 3000
+TEST(grantor_schedule_matches_a_model)
+{
+	static struct {
+		tmv_t next[2], expires[3], cancel;
+		int8_t log[2];
+		struct uc_client *rec;
+	} m[MODEL_N];
+	struct uc_grantor *g = ocp_grantor(MODEL_N, 0);
+	struct ptp_msg sig, rep;
+	struct uc_client *c;
+	uint32_t seed = 12345;
+	int i, k, svc, sent = 0, expected = 0, wrong = 0, reused = 0, cancelled = 0;
+	const tmv_t step = S / 1000;
+
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < MODEL_N; i++) {
+		tmv_t at = (tmv_t)(i % 1000) * step;
+		seed = seed * 1103515245u + 12345u;
+		m[i].log[0] = (int8_t)-(int)((seed >> 8) % 4);  /* Announce 1..1/8 s */
+		m[i].log[1] = (int8_t)-(int)((seed >> 12) % 8); /* Sync 1..1/128 s */
+		m[i].cancel = (seed >> 20) % 4 == 0 ? at + 3 * S + (tmv_t)(seed >> 22) % S : 0;
+		/* the grants are asked in the 1 ms steps of the run below */
+		m[i].next[0] = at;
+		m[i].next[1] = at + log2_interval_ns(m[i].log[1]) / 2;
+		m[i].expires[0] = at + (10 + i % 3) * S;
+		m[i].expires[1] = at + (10 + i % 5) * S;
+		m[i].expires[2] = at + 12 * S;
+	}
+	for (tmv_t t = 0; t < 15 * S; t += step) {
+		for (i = 0; t < S && i < MODEL_N; i++) {
+			if ((tmv_t)(i % 1000) * step == t) {
+				struct net_addr a = test_addr6(i + 1);
+				msg_init(&sig, SIGNALING);
+				msg_init(&rep, SIGNALING);
+				request(&sig, ANNOUNCE, m[i].log[0], 10 + i % 3);
+				request(&sig, SYNC, m[i].log[1], 10 + i % 5);
+				request(&sig, DELAY_RESP, -4, 12);
+				uc_grantor_signaling(g, &a, &sig, t, &rep);
+				m[i].rec = uc_grantor_holder(g, &a, UC_SYNC, t);
+			}
+		}
+		for (i = 0; i < MODEL_N; i++) {
+			if (m[i].cancel && m[i].cancel <= t && m[i].cancel > t - step) {
+				struct net_addr a = test_addr6(i + 1);
+				struct tlv *tl;
+				msg_init(&sig, SIGNALING);
+				msg_init(&rep, SIGNALING);
+				tl = msg_add_tlv(&sig, TLV_CANCEL_UNICAST_TRANSMISSION);
+				tl->u.uc.messageType = SYNC;
+				uc_grantor_signaling(g, &a, &sig, t, &rep);
+				m[i].expires[1] = t; /* no Sync from now on */
+				cancelled++;
+			}
+		}
+		while (uc_grantor_due(g, t, &c, &svc)) {
+			/* the client's index from its address, fd00::(i + 1) */
+			i = (c->key[15] << 8 | c->key[16]) - 1;
+			i = i >= 0 && i < MODEL_N && m[i].rec == c ? i : MODEL_N;
+			sent++;
+			if (i == MODEL_N || m[i].next[svc] > t || m[i].next[svc] <= t - step ||
+			    m[i].next[svc] >= m[i].expires[svc]) {
+				wrong++;
+				continue;
+			}
+			m[i].next[svc] += log2_interval_ns(m[i].log[svc]);
+		}
+	}
+	for (i = 0; i < MODEL_N; i++) {
+		for (k = 0; k < 2; k++) {
+			tmv_t first = k ? (tmv_t)(i % 1000) * step + log2_interval_ns(m[i].log[1]) / 2
+					: (tmv_t)(i % 1000) * step;
+			for (tmv_t x = first; x < m[i].expires[k]; x += log2_interval_ns(m[i].log[k])) {
+				expected++;
+			}
+		}
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK_EQ(sent, expected);
+	CHECK_EQ(uc_grantor_clients(g), 0);
+	CHECK_EQ(uc_grantor_stats(g)->expired, (uint64_t)(3 * MODEL_N - cancelled));
+	/* new clients take the freed records */
+	for (i = 0; i < 100; i++) {
+		struct net_addr a = test_addr6(MODEL_N + 1 + i);
+		msg_init(&sig, SIGNALING);
+		msg_init(&rep, SIGNALING);
+		request(&sig, SYNC, 0, 60);
+		uc_grantor_signaling(g, &a, &sig, 15 * S, &rep);
+		c = uc_grantor_holder(g, &a, UC_SYNC, 15 * S);
+		for (k = 0; c && k < MODEL_N && m[k].rec != c; k++) {
+		}
+		reused += c && k < MODEL_N;
+	}
+	CHECK_EQ(reused, 100);
+	uc_grantor_destroy(g);
+}
+
 static struct uc_requester_cfg req_cfg(void)
 {
 	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S, 10, 1000, 0 };
