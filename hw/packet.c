@@ -241,9 +241,20 @@ ssize_t pkt_recv(struct pkt *p, void *buf, size_t len, tmv_t *rx_raw, int *csum_
 	return n;
 }
 
+void pkt_dest(struct sockaddr_ll *sll, int ifindex, const uint8_t *frame)
+{
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = ifindex;
+	/* network order: the frame's two octets as they are (an integer made
+	 * of them would be byte-swapped on a big-endian CPU) */
+	memcpy(&sll->sll_protocol, frame + 12, sizeof(sll->sll_protocol));
+	sll->sll_halen = ETH_ALEN;
+	memcpy(sll->sll_addr, frame, ETH_ALEN);
+}
+
 int pkt_send(struct pkt *p, const void *frame, size_t len, int want_ts)
 {
-	const uint8_t *f = frame;
 	union {
 		char buf[CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
@@ -256,12 +267,7 @@ int pkt_send(struct pkt *p, const void *frame, size_t len, int want_ts)
 	if (len < ETH_HLEN) {
 		return -EINVAL;
 	}
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = p->ifindex;
-	sll.sll_protocol = (uint16_t)(f[12] | f[13] << 8); /* network order as it is */
-	sll.sll_halen = ETH_ALEN;
-	memcpy(sll.sll_addr, f, ETH_ALEN);
+	pkt_dest(&sll, p->ifindex, frame);
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_name = &sll;
 	msg.msg_namelen = sizeof(sll);

@@ -17,11 +17,13 @@
 #define PTPBOX_PACKET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../core/tmv.h"
 
 struct pkt;
+struct sockaddr_ll;
 
 /* Open the socket on iface; hw: SIOCSHWTSTAMP and hardware stamps (else
  * software).  NULL with a message in err. */
@@ -38,6 +40,11 @@ int pkt_fd(const struct pkt *p);
  * only a partial sum and must be computed before the frame is sent on.
  * Returns the length, -EAGAIN when nothing is queued, or -errno. */
 ssize_t pkt_recv(struct pkt *p, void *buf, size_t len, tmv_t *rx_raw, int *csum_partial);
+
+/* The destination pkt_send() gives sendmsg() for frame (at least 14
+ * octets) on interface ifindex: the frame's destination MAC and its
+ * ethertype as the frame has it (network order). */
+void pkt_dest(struct sockaddr_ll *sll, int ifindex, const uint8_t *frame);
 
 /* Send a whole frame out of the interface (through its qdisc); want_ts:
  * its transmit timestamp goes to the error queue (only these frames'
