@@ -24,6 +24,15 @@
 #ifndef SCM_TIMESTAMPING
 #define SCM_TIMESTAMPING SO_TIMESTAMPING
 #endif
+/* A transmit-stamp request in a cmsg (pkt_send) takes the _OLD number on
+ * every kernel: the kernel accepts SO_TIMESTAMPING_NEW there only since
+ * January 2024 (6.8 and the stable series that took the fix; EINVAL
+ * before), and 32-bit libcs with a 64-bit time_t (musl >= 1.2, glibc with
+ * _TIME_BITS=64) define SO_TIMESTAMPING as _NEW (65).  The flags mean the
+ * same; the stamps' format follows the setsockopt in pkt_open(). */
+#ifndef SO_TIMESTAMPING_OLD
+#define SO_TIMESTAMPING_OLD 37
+#endif
 #ifndef SOL_PACKET
 #define SOL_PACKET 263
 #endif
@@ -283,7 +292,7 @@ int pkt_send(struct pkt *p, const void *frame, size_t len, int want_ts)
 		msg.msg_controllen = sizeof(control.buf);
 		cm = CMSG_FIRSTHDR(&msg);
 		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SO_TIMESTAMPING;
+		cm->cmsg_type = SO_TIMESTAMPING_OLD;
 		cm->cmsg_len = CMSG_LEN(sizeof(tsflags));
 		memcpy(CMSG_DATA(cm), &tsflags, sizeof(tsflags));
 	}
