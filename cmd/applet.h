@@ -41,6 +41,20 @@ struct port_txq {
 	uint8_t bytes[64];
 };
 
+/* Datagrams of one socket waiting for port_flush() (sendmmsg). */
+#define PORT_BATCH_OCTETS 128 /* larger messages go at once */
+struct port_batch {
+	int n;
+	struct udp_out out[UDP_BATCH_MAX];
+	uint8_t bytes[UDP_BATCH_MAX][PORT_BATCH_OCTETS];
+};
+
+/* Datagrams of a batched receive (recvmmsg). */
+struct port_rx {
+	struct udp_in in[UDP_BATCH_MAX];
+	uint8_t bytes[UDP_BATCH_MAX][2048];
+};
+
 struct port_setup {
 	const char *applet;    /* "gm", "oc" */
 	struct config *cfg;
@@ -62,6 +76,8 @@ struct port_setup {
 	long long key_off;   /* our key - the kernel's (0 unless a send failed late) */
 	uint64_t ts_scanned; /* stamps matched by content, not by key */
 	tmv_t next_truth; /* port_soft_truth() */
+	struct port_batch *batch[2]; /* general, event; NULL: send at once */
+	struct port_rx *rx;	     /* batched receive; NULL: one at a time */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -81,6 +97,18 @@ const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
+
+/*
+ * Batched sending and receiving (the gm: thousands of datagrams a second):
+ * datagrams and transmit stamps are read up to UDP_BATCH_MAX a call
+ * (recvmmsg), and from now on the engine's sends up to PORT_BATCH_OCTETS wait in a batch per socket,
+ * in order, and leave with sendmmsg(2) when the batch is full or at
+ * port_flush(), which the applet calls before it waits.  A datagram that
+ * fails is counted in the engine's tx_err (its transmit stamp then never
+ * comes: the engine counts it missing).  0 or -ENOMEM.
+ */
+int port_batch_on(struct port_setup *ps);
+void port_flush(struct port_setup *ps);
 
 /* A soft clock's true time error (ns) and frequency error (ppb), logged at
  * info level for tests; nothing for other clocks. */

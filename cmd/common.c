@@ -53,6 +53,8 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	struct pollfd pfd[4];
 	int ms = -1, r = 0;
 
+	port_flush(ps); /* nothing waits in a batch while we sleep */
+
 	if (deadline != INT64_MAX) {
 		tmv_t d = deadline - mono_now();
 		if (d < 0) {
@@ -90,19 +92,86 @@ int port_wait(struct port_setup *ps, tmv_t deadline)
 	return r;
 }
 
+static void send_failed(const struct net_addr *to, const uint8_t *buf, size_t len, int err)
+{
+	char a[64];
+	pr_debug("send %s to %s: %s", msg_type_str(len ? buf[0] & 0x0f : 0),
+		 net_addr_str(to, a, sizeof(a)), strerror(-err));
+}
+
+static void flush_one(struct port_setup *ps, int event)
+{
+	struct port_batch *b = ps->batch[event];
+	int done = 0, err;
+
+	while (done < b->n) {
+		done += udp_send_batch(ps->udp, event, b->out + done, b->n - done, &err);
+		if (done < b->n) {
+			send_failed(&b->out[done].to, b->out[done].buf, b->out[done].len, err);
+			if (ps->cnt) {
+				ps->cnt->tx_err++;
+			}
+			done++;
+		}
+	}
+	b->n = 0;
+}
+
+void port_flush(struct port_setup *ps)
+{
+	int i;
+	for (i = 0; i < 2; i++) {
+		if (ps->batch[i] && ps->batch[i]->n) {
+			flush_one(ps, i);
+		}
+	}
+}
+
+int port_batch_on(struct port_setup *ps)
+{
+	int i;
+	for (i = 0; i < 2; i++) {
+		if (!ps->batch[i] && !(ps->batch[i] = calloc(1, sizeof(*ps->batch[i])))) {
+			return -ENOMEM;
+		}
+	}
+	if (!ps->rx && !(ps->rx = calloc(1, sizeof(*ps->rx)))) {
+		return -ENOMEM;
+	}
+	for (i = 0; i < UDP_BATCH_MAX; i++) {
+		ps->rx->in[i].buf = ps->rx->bytes[i];
+		ps->rx->in[i].cap = sizeof(ps->rx->bytes[i]);
+	}
+	return 0;
+}
+
 static int io_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
 		   size_t len, int want_ts)
 {
 	struct port_setup *ps = io;
+	struct port_batch *b = ps->batch[event ? 1 : 0];
 	struct port_txq *q;
-	int r;
+	int r = 0;
 
 	(void)port;
-	r = udp_send(ps->udp, event, buf, len, to);
+	event = !!event;
+	if (b && len <= PORT_BATCH_OCTETS) {
+		if (b->n == UDP_BATCH_MAX) {
+			flush_one(ps, event);
+		}
+		memcpy(b->bytes[b->n], buf, len);
+		b->out[b->n].buf = b->bytes[b->n];
+		b->out[b->n].len = len;
+		b->out[b->n].to = *to;
+		b->n++;
+	} else {
+		if (b && b->n && event) {
+			flush_one(ps, event); /* event datagrams keep their order (keys) */
+		}
+		r = udp_send(ps->udp, event, buf, len, to);
+	}
 	if (r < 0) {
-		char a[64];
-		pr_debug("send %s to %s: %s", msg_type_str(len ? buf[0] & 0x0f : 0),
-			 net_addr_str(to, a, sizeof(a)), strerror(-r));
+		send_failed(to, buf, len, r);
 		return r;
 	}
 	if (!event) {
@@ -155,6 +224,42 @@ void port_eng_ops(struct port_setup *ps, struct eng_ops *ops, struct eng_port *p
 	port->hw_ts = ps->hw_ts;
 }
 
+/* The transmit stamp of pkt (n octets as it came back, raw ns, OPT_ID key
+ * or -1) to the engine. */
+static void txts_match(struct port_setup *ps, const uint8_t *pkt, size_t n, tmv_t raw,
+		       long long key, void (*tx_ts)(void *eng, int id, tmv_t ts, tmv_t now),
+		       void *eng)
+{
+	struct port_txq *q = NULL;
+	int i;
+
+	/* by its OPT_ID key, checked against the bytes it came back with;
+	 * without a key, or when they differ (a send that failed after the
+	 * kernel counted it shifts the keys: learnt below), by content, newest
+	 * first: the oldest may be stale */
+	if (key >= 0) {
+		q = &ps->txq[(key + ps->key_off) & (PORT_TXQ_LEN - 1)];
+		if (!q->used || q->key != key + ps->key_off ||
+		    !udp_txts_match(pkt, n, q->bytes, q->len)) {
+			q = NULL;
+		}
+	}
+	for (i = 1; !q && i <= PORT_TXQ_LEN; i++) {
+		struct port_txq *c = &ps->txq[(ps->tx_key - i) & (PORT_TXQ_LEN - 1)];
+		if (c->used && udp_txts_match(pkt, n, c->bytes, c->len)) {
+			q = c;
+			ps->ts_scanned++;
+			if (key >= 0) {
+				ps->key_off = q->key - key;
+			}
+		}
+	}
+	if (q) {
+		q->used = 0;
+		tx_ts(eng, q->id, raw ? clk_from_raw(ps->clock, raw) : 0, mono_now());
+	}
+}
+
 void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv_t ts, tmv_t now),
 		     void *eng)
 {
@@ -162,36 +267,20 @@ void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv
 	tmv_t raw;
 	long long key;
 	ssize_t n;
+	int k, i;
 
+	port_flush(ps); /* the Syncs queued: their stamps may come */
+	if (ps->rx) {
+		while ((k = udp_recv_batch(ps->udp, 1, 1, ps->rx->in, UDP_BATCH_MAX)) > 0) {
+			for (i = 0; i < k; i++) {
+				struct udp_in *in = &ps->rx->in[i];
+				txts_match(ps, in->buf, in->len, in->raw, in->key, tx_ts, eng);
+			}
+		}
+		return;
+	}
 	while ((n = udp_recv_txts(ps->udp, pkt, sizeof(pkt), &raw, &key)) >= 0) {
-		struct port_txq *q = NULL;
-		int i;
-
-		/* by its OPT_ID key, checked against the bytes it came back
-		 * with; without a key, or when they differ (a send that failed
-		 * after the kernel counted it shifts the keys: learnt below),
-		 * by content, newest first: the oldest may be stale */
-		if (key >= 0) {
-			q = &ps->txq[(key + ps->key_off) & (PORT_TXQ_LEN - 1)];
-			if (!q->used || q->key != key + ps->key_off ||
-			    !udp_txts_match(pkt, (size_t)n, q->bytes, q->len)) {
-				q = NULL;
-			}
-		}
-		for (i = 1; !q && i <= PORT_TXQ_LEN; i++) {
-			struct port_txq *c = &ps->txq[(ps->tx_key - i) & (PORT_TXQ_LEN - 1)];
-			if (c->used && udp_txts_match(pkt, (size_t)n, c->bytes, c->len)) {
-				q = c;
-				ps->ts_scanned++;
-				if (key >= 0) {
-					ps->key_off = q->key - key;
-				}
-			}
-		}
-		if (q) {
-			q->used = 0;
-			tx_ts(eng, q->id, raw ? clk_from_raw(ps->clock, raw) : 0, mono_now());
-		}
+		txts_match(ps, pkt, (size_t)n, raw, key, tx_ts, eng);
 	}
 }
 
@@ -204,7 +293,21 @@ void port_receive(struct port_setup *ps, int event,
 	tmv_t raw;
 	ssize_t n;
 	int budget = 256; /* bounded per wake-up so timers keep running */
+	int k, i;
 
+	if (ps->rx) {
+		while (budget > 0 &&
+		       (k = udp_recv_batch(ps->udp, event, 0, ps->rx->in, UDP_BATCH_MAX)) > 0) {
+			tmv_t now = mono_now();
+			for (i = 0; i < k; i++) {
+				struct udp_in *in = &ps->rx->in[i];
+				rx(eng, event, &in->from, in->buf, in->len,
+				   in->raw ? clk_from_raw(ps->clock, in->raw) : 0, now);
+			}
+			budget -= k;
+		}
+		return;
+	}
 	while (budget-- > 0 &&
 	       (n = udp_recv(ps->udp, event, ps->rxbuf, sizeof(ps->rxbuf), &from, &raw)) >= 0) {
 		rx(eng, event, &from, ps->rxbuf, (size_t)n, raw ? clk_from_raw(ps->clock, raw) : 0,
@@ -503,6 +606,10 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 
 void port_teardown(struct port_setup *ps)
 {
+	port_flush(ps);
+	free(ps->batch[0]);
+	free(ps->batch[1]);
+	free(ps->rx);
 	if (ps->ts_scanned) {
 		pr_info("transmit stamps matched by content, not by key: %llu",
 			(unsigned long long)ps->ts_scanned);

@@ -235,6 +235,10 @@ int gm_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	a->ps.cnt = (struct eng_counters *)gm_counters(a->gm);
+	if (port_batch_on(&a->ps)) {
+		fprintf(stderr, "gm: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	if (cfg_int(a->ps.cfg, OPT_time_source) == TSRC_TOD) {
 		if (tod_open(a, err, sizeof(err))) {
 			fprintf(stderr, "gm: %s\n", err);

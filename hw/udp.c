@@ -198,6 +198,43 @@ int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
+int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
+{
+	struct mmsghdr mm[UDP_BATCH_MAX];
+	struct iovec iov[UDP_BATCH_MAX];
+	uint16_t port = htons(u->port[event ? 1 : 0]);
+	int i, done = 0;
+
+	*err = 0;
+	if (n > UDP_BATCH_MAX) {
+		n = UDP_BATCH_MAX;
+	}
+	memset(mm, 0, (size_t)n * sizeof(mm[0]));
+	for (i = 0; i < n; i++) {
+		if (o[i].to.ss.ss_family == AF_INET6) {
+			((struct sockaddr_in6 *)&o[i].to.ss)->sin6_port = port;
+		} else {
+			((struct sockaddr_in *)&o[i].to.ss)->sin_port = port;
+		}
+		iov[i].iov_base = (void *)o[i].buf;
+		iov[i].iov_len = o[i].len;
+		mm[i].msg_hdr.msg_name = &o[i].to.ss;
+		mm[i].msg_hdr.msg_namelen = o[i].to.len;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (done < n) {
+		int r = sendmmsg(u->fd[event ? 1 : 0], mm + done, (unsigned)(n - done), 0);
+		if (r <= 0) {
+			/* the first datagram of the call failed */
+			*err = r < 0 ? -errno : -EIO;
+			return done;
+		}
+		done += r; /* UDP sends a datagram whole or not at all */
+	}
+	return n;
+}
+
 /* Pull the SCM_TIMESTAMPING value out of msg: ts[0] software, ts[2] raw
  * hardware. */
 static tmv_t cmsg_ts(struct msghdr *msg, int hw)
@@ -280,6 +317,43 @@ ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_add
 ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key)
 {
 	return recv_stamped(u, u->fd[1], MSG_ERRQUEUE, buf, len, NULL, tx_raw, key);
+}
+
+int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n)
+{
+	struct mmsghdr mm[UDP_BATCH_MAX];
+	struct iovec iov[UDP_BATCH_MAX];
+	char control[UDP_BATCH_MAX][256];
+	int i, r;
+
+	if (n > UDP_BATCH_MAX) {
+		n = UDP_BATCH_MAX;
+	}
+	memset(mm, 0, (size_t)n * sizeof(mm[0]));
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = in[i].buf;
+		iov[i].iov_len = in[i].cap;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		if (!txts) {
+			mm[i].msg_hdr.msg_name = &in[i].from.ss;
+			mm[i].msg_hdr.msg_namelen = sizeof(in[i].from.ss);
+		}
+		mm[i].msg_hdr.msg_control = control[i];
+		mm[i].msg_hdr.msg_controllen = sizeof(control[i]);
+	}
+	r = recvmmsg(u->fd[txts || event ? 1 : 0], mm, (unsigned)n,
+		     MSG_DONTWAIT | (txts ? MSG_ERRQUEUE : 0), NULL);
+	if (r < 0) {
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+	for (i = 0; i < r; i++) {
+		in[i].len = mm[i].msg_len;
+		in[i].from.len = txts ? 0 : mm[i].msg_hdr.msg_namelen;
+		in[i].raw = txts || event ? cmsg_ts(&mm[i].msg_hdr, u->hw) : 0;
+		in[i].key = txts && u->opt_id ? cmsg_key(&mm[i].msg_hdr) : -1;
+	}
+	return r ? r : -EAGAIN;
 }
 
 int udp_event_rcvbuf(const struct udp *u)

@@ -49,6 +49,22 @@ int udp_fd(const struct udp *u, int event);
  * addr is replaced).  0 or -errno. */
 int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to);
 
+/* One datagram of a batch: len octets at buf to `to`'s host (its port is
+ * replaced by the socket's). */
+struct udp_out {
+	const void *buf;
+	size_t len;
+	struct net_addr to;
+};
+
+#define UDP_BATCH_MAX 64 /* datagrams one udp_send_batch() call takes */
+
+/* Send o[0..n-1] (n <= UDP_BATCH_MAX) in order from the event (event != 0)
+ * or general socket with sendmmsg(2), as few calls as it takes.  Returns
+ * how many went before the first that failed (n: all), that one's -errno
+ * in *err. */
+int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err);
+
 /* Join the primary PTP multicast group on iface with the general socket,
  * so management requests sent there arrive.  0 or -errno. */
 int udp_join_mcast(struct udp *u, const char *iface);
@@ -71,6 +87,26 @@ ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_add
  * kernel gives none).  Returns the packet length, -EAGAIN when the queue is
  * empty, or -errno. */
 ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key);
+
+/* One datagram of a batched receive: the caller's buffer (buf, cap
+ * octets) and what came: len octets, the source (not for transmit stamps),
+ * the stamp (raw ns, 0: none) and the OPT_ID key (transmit stamps; -1:
+ * none). */
+struct udp_in {
+	uint8_t *buf;
+	size_t cap;
+	size_t len;
+	struct net_addr from;
+	tmv_t raw;
+	long long key;
+};
+
+/* Receive up to n (<= UDP_BATCH_MAX) datagrams without blocking with one
+ * recvmmsg(2): from the event or general socket (txts 0), or transmit
+ * stamps from the event socket's error queue (txts 1), each as
+ * udp_recv() / udp_recv_txts() would give it.  Returns how many came
+ * (>= 1), -EAGAIN when nothing is queued, or -errno. */
+int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n);
 
 /* The event socket's receive buffer (octets of payload), as the kernel
  * granted it (8 MiB asked; less when net.core.rmem_max caps it and we may
