@@ -31,7 +31,8 @@ install() {
 
 pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
 # ptpd (an interop peer): its package leaves the daemon off (START_DAEMON=no)
-[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file"
+# mandoc: test/checks/man.sh lints the manual pages
+[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package
