@@ -115,8 +115,21 @@ asan:
 	$(MAKE) CC=clang STATIC=0 B=build-asan CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" \
 		build-asan/ptpbox build-asan/unit_tests build-asan/ptpsim
 
+# make install: the binary and the manual pages (docs/man) under
+# $(DESTDIR)$(PREFIX); the applet links are made on the target with
+# `ptpbox --install DIR [--prefix P]`
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MAN8DIR ?= $(PREFIX)/share/man/man8
+MANPAGES := $(wildcard docs/man/*.8)
+
+install: $(B)/ptpbox
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN8DIR)
+	install -m 0755 $(B)/ptpbox $(DESTDIR)$(BINDIR)/ptpbox
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MAN8DIR)
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check clean asan
+.PHONY: all unit check clean asan install
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
