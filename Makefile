@@ -47,16 +47,18 @@ UNITOBJ := $(patsubst %.c,$(B)/obj/%.o,$(UNIT))
 all: $(B)/ptpbox
 
 # musl-gcc sees only musl's headers: give it uthash and the kernel's uapi
-# headers (linux/, asm/, asm-generic/) through build/inc.
+# headers (linux/, asm/, asm-generic/) through build/inc.  KINC: where the
+# target's kernel headers are (a cross toolchain's, for make cross).
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+KINC ?= /usr/include
 $(B)/inc/uthash.h:
 	@mkdir -p $(dir $@)
 	@test -f $(UTHASH) || { echo "uthash.h not found: apt-get install uthash-dev" >&2; exit 1; }
-	@test -d /usr/include/linux || { echo "kernel headers not found: apt-get install linux-libc-dev" >&2; exit 1; }
+	@test -d $(KINC)/linux || { echo "kernel headers not found in $(KINC): apt-get install linux-libc-dev" >&2; exit 1; }
 	cp $(UTHASH) $@
-	ln -sfn /usr/include/linux $(B)/inc/linux
-	ln -sfn /usr/include/asm-generic $(B)/inc/asm-generic
-	ln -sfn $(if $(wildcard /usr/include/$(MULTIARCH)/asm),/usr/include/$(MULTIARCH)/asm,/usr/include/asm) $(B)/inc/asm
+	ln -sfn $(KINC)/linux $(B)/inc/linux
+	ln -sfn $(KINC)/asm-generic $(B)/inc/asm-generic
+	ln -sfn $(if $(wildcard $(KINC)/$(MULTIARCH)/asm),$(KINC)/$(MULTIARCH)/asm,$(KINC)/asm) $(B)/inc/asm
 
 $(B)/profiles.c: $(PROFILES) scripts/embed-profiles.sh
 	@mkdir -p $(dir $@)
@@ -72,7 +74,7 @@ $(B)/obj/%.o: %.c $(B)/inc/uthash.h
 
 $(B)/libptpbox.a: $(LIBOBJ)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(B)/ptpbox: $(CMDOBJ) $(B)/libptpbox.a
 	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $(CMDOBJ) $(B)/libptpbox.a $(LDLIBS)
@@ -103,6 +105,37 @@ $(B)/loadgen: $(LOADGENOBJ)
 loadgen: $(B)/loadgen
 
 .PHONY: loadgen
+
+# cross-built static binaries in build-TARGET/ (ptpbox and unit_tests, run
+# under qemu-user by test/cross/run.sh): musl where Debian ships it for the
+# target (musl-dev:arm64, musl-dev:armhf, with the gcc cross compilers),
+# otherwise the cross toolchain's static glibc (big-endian mips).  Kernel
+# headers from the cross toolchain's tree.  scripts/install-deps.sh cross
+CROSS_TARGETS := aarch64 armhf mips
+TRIPLET_aarch64 := aarch64-linux-gnu
+TRIPLET_armhf := arm-linux-gnueabihf
+TRIPLET_mips := mips-linux-gnu
+CROSS_CC_aarch64 := aarch64-linux-musl-gcc
+CROSS_CC_armhf := arm-linux-musleabihf-gcc
+CROSS_CC_mips := mips-linux-gnu-gcc
+# musl write-protects RELRO only in its dynamic linker, never in a static
+# binary, where the segment's alignment pads the file (45 KB on aarch64,
+# whose linker aligns to 64 KB pages): no RELRO with musl.  mips (glibc)
+# keeps it: it costs no byte there.
+CROSS_LDFLAGS_aarch64 := -static -Wl,-z,norelro
+CROSS_LDFLAGS_armhf := -static -Wl,-z,norelro
+CROSS_LDFLAGS_mips := -static
+
+cross: $(CROSS_TARGETS:%=cross-%)
+
+$(CROSS_TARGETS:%=cross-%): cross-%:
+	@command -v $(CROSS_CC_$*) >/dev/null || \
+		{ echo "$(CROSS_CC_$*) not found: scripts/install-deps.sh cross" >&2; exit 1; }
+	$(MAKE) B=build-$* CC=$(CROSS_CC_$*) AR=$(TRIPLET_$*)-ar STATIC=1 \
+		KINC=/usr/$(TRIPLET_$*)/include LDFLAGS="$(CROSS_LDFLAGS_$*)" \
+		build-$*/ptpbox build-$*/unit_tests
+
+.PHONY: cross $(CROSS_TARGETS:%=cross-%)
 
 unit: $(B)/unit_tests
 	$(B)/unit_tests

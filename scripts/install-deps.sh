@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what building and testing ptpbox needs on Debian/Ubuntu (as root).
-# Usage: scripts/install-deps.sh [build|test]   (default: test, a superset)
+# Usage: scripts/install-deps.sh [build|cross|test]   (default: test, a superset)
+#   cross: build, and make cross with its qemu-user tests (test/cross/run.sh)
 set -e
 what=${1:-test}
 command -v dpkg-query >/dev/null 2>&1 || exit 0 # not Debian: trust the user
@@ -25,11 +26,31 @@ install() {
 	# tshark asks whether non-root users may capture: answer no, no prompt
 	echo "wireshark-common wireshark-common/install-setuid boolean false" |
 		debconf-set-selections 2>/dev/null || true
-	[ $updated = 1 ] || { apt-get update -qq; updated=1; }
+	# a package of another architecture (musl-dev:arm64): dpkg must know
+	# that architecture, and apt needs its package lists
+	for a in $(echo "$1" | tr ' ' '\n' | sed -n 's/^[^:]*:\(.*\)$/\1/p' | sort -u); do
+		[ "$a" = "$(dpkg --print-architecture)" ] && continue
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		dpkg --add-architecture "$a"
+		updated=0
+	done
+	# one list that fails to download (a mirror in sync) leaves the others
+	# usable: the install says whether what we need is there
+	[ $updated = 1 ] || { apt-get update -qq ||
+		echo "install-deps: apt-get update reported errors; installing from the lists it has" >&2
+		updated=1; }
 	apt-get install -y -qq --no-install-recommends $1 >/dev/null
 }
 
 pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
+# make cross: Debian's musl for arm64 and armhf (its musl-dev packages
+# carry the aarch64-linux-musl-gcc / arm-linux-musleabihf-gcc wrappers over
+# the gcc cross compilers), the mips cross compiler with its static glibc
+# (Debian has no big-endian mips musl), the kernel headers of each target
+# (linux-libc-dev-*-cross, with libc6-dev-*-cross), qemu-user-static
+[ "$what" = build ] || pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips-linux-gnu
+	libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-mips-cross musl-dev:arm64 musl-dev:armhf
+	qemu-user-static"
 # ptpd (an interop peer): its package leaves the daemon off (START_DAEMON=no)
 # mandoc: test/checks/man.sh lints the manual pages
 [ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build ptpbox (static musl and dynamic glibc) and run every test suite:
-# unit (both builds, and under valgrind), cli, network (namespaces), tshark
-# decoding, interop with linuxptp and ptpd.  Installs what it needs as root.
+# unit (both builds, and under valgrind), the static binary cross-built for
+# aarch64, armhf and big-endian mips with its unit and cli tests under
+# qemu-user, cli, network (namespaces), tshark decoding, interop with
+# linuxptp and ptpd.  Installs what it needs as root.
 # Ends with "N passed, N failed" counting suites.
 # Usage: test/run-all.sh [--no-install] [--no-build]
 cd "$(dirname "$0")/.." || exit 1
@@ -56,6 +58,7 @@ suite static-binary static_check
 suite unit-musl build/unit_tests
 suite unit-glibc build-glibc/unit_tests
 suite unit-valgrind valgrind_unit
+suite cross sh test/cross/run.sh
 suite cli sh test/cli/cli.sh
 suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
 suite conformance sh test/checks/conformance.sh
