@@ -3,7 +3,9 @@
  * adjusted with clock_adjtime(2). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/ptp_clock.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +151,9 @@ struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t er
 	}
 	p->clk.ops = &phc_ops;
 	p->clk.utc_timescale = 0;
-	p->clk.max_adj_ppb = caps.max_adj;
+	/* the frequency reaches the kernel as scaled ppm in struct timex's
+	 * long: at most 32 767 999 ppb where a long has 32 bits (a larger
+	 * driver limit made px_adjfreq's conversion overflow on armhf/mips) */
+	p->clk.max_adj_ppb = fmin(caps.max_adj, floor(LONG_MAX / 65.536));
 	return &p->clk;
 }
