@@ -148,18 +148,21 @@ asan:
 	$(MAKE) CC=clang STATIC=0 B=build-asan CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" \
 		build-asan/ptpbox build-asan/unit_tests build-asan/ptpsim
 
-# make install: the binary and the manual pages (docs/man) under
-# $(DESTDIR)$(PREFIX); the applet links are made on the target with
-# `ptpbox --install DIR [--prefix P]`
+# make install: the binary and the manual pages (man/: ptpbox.1, and
+# ptpbox-APPLET.8 for the applets) under $(DESTDIR)$(PREFIX); the applet
+# links are made on the target with `ptpbox --install DIR [--prefix P]`
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MAN1DIR ?= $(PREFIX)/share/man/man1
 MAN8DIR ?= $(PREFIX)/share/man/man8
-MANPAGES := $(wildcard docs/man/*.8)
+MAN1PAGES := $(wildcard man/*.1)
+MAN8PAGES := $(wildcard man/*.8)
 
 install: $(B)/ptpbox
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN8DIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN8DIR)
 	install -m 0755 $(B)/ptpbox $(DESTDIR)$(BINDIR)/ptpbox
-	install -m 0644 $(MANPAGES) $(DESTDIR)$(MAN8DIR)
+	install -m 0644 $(MAN1PAGES) $(DESTDIR)$(MAN1DIR)
+	install -m 0644 $(MAN8PAGES) $(DESTDIR)$(MAN8DIR)
 
 clean:
 	rm -rf $(B)

@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# The manual pages (docs/man/*.8) against mandoc and against the binary:
+# The manual pages (man/ptpbox.1, man/ptpbox-APPLET.8) against mandoc and
+# against the binary:
 #  - `mandoc -Tlint -Wwarning` exits 0 and prints nothing for every page,
-#    and each page's .Dt is its file name;
+#    and each page's .Dt is its file name and section: ptpbox(1), a user
+#    command, and the applets in section 8, system daemons and tools;
 #  - every applet of `ptpbox --list` has its page ptpbox-APPLET.8, and
-#    every page is ptpbox.8 or an applet's;
+#    every page is ptpbox.1 or an applet's;
+#  - every cross reference to a ptpbox page (.Xr ptpbox[-APPLET] N) names
+#    a page of that name and section in MANDIR;
 #  - page and --help say the same options: every option that
 #    `ptpbox APPLET --help` prints is in the OPTIONS section of the
 #    applet's page (as mandoc renders it), and every option of that section
 #    is in --help, -h and --help themselves excepted (every applet takes
-#    them, not every usage says so); ptpbox.8 likewise with `ptpbox --help`;
+#    them, not every usage says so); ptpbox.1 likewise with `ptpbox --help`;
 #  - configuration keys: each key a CONFIGURATION section documents (the
 #    keys of its ".It Cm KEY[, [Cm] KEY...]" items) exists, in
 #    core/config_opts.def or as a [unicast_master_table] key, and every
@@ -24,12 +28,12 @@
 # numbers, as in "-1 = leave pins alone").
 # Prints "man: N passed, N failed"; exit 1 when a check failed.
 # Usage: test/checks/man.sh  (PTPBOX: the binary, default build/ptpbox;
-# MANDIR: the pages, default docs/man)
+# MANDIR: the pages, default man)
 # ok never fails, so "A && ok || ko" is an if-then-else:
 # shellcheck disable=SC2015
 top=$(cd "$(dirname "$0")/../.." && pwd)
 PTPBOX=${PTPBOX:-$top/build/ptpbox}
-MANDIR=${MANDIR:-$top/docs/man}
+MANDIR=${MANDIR:-$top/man}
 # shellcheck source=../checks.sh source-path=SCRIPTDIR disable=SC1091
 . "$top/test/checks.sh"
 d=$(mktemp -d /tmp/ptpbox-man.XXXXXX) || exit 1
@@ -91,36 +95,57 @@ compare() {
 	done <"$3"
 }
 
-# every page: lint clean, .Dt its name
-for f in "$MANDIR"/*.8; do
-	[ -f "$f" ] || { ko "$MANDIR: no pages"; break; }
-	name=$(basename "$f" .8)
-	out=$(mandoc -Tlint -Wwarning "$f" 2>&1) && [ -z "$out" ] && ok || ko "$name.8: mandoc -Tlint: $out"
+# every page: lint clean, .Dt its name and section
+pages=$(ls "$MANDIR"/ptpbox.1 "$MANDIR"/*.8 2>/dev/null)
+[ -n "$pages" ] || ko "$MANDIR: no pages"
+for f in $pages; do
+	page=$(basename "$f")
+	name=${page%.*}
+	sec=${page##*.}
+	out=$(mandoc -Tlint -Wwarning "$f" 2>&1) && [ -z "$out" ] && ok || ko "$page: mandoc -Tlint: $out"
 	dt=$(sed -n 's/^\.Dt  *//p' "$f")
 	up=$(echo "$name" | tr '[:lower:]' '[:upper:]')
-	[ "$dt" = "$up 8" ] && ok || ko "$name.8: .Dt '$dt', expected '$up 8'"
+	[ "$dt" = "$up $sec" ] && ok || ko "$page: .Dt '$dt', expected '$up $sec'"
+	case $page in
+	ptpbox.1 | ptpbox-*.8) ok ;;
+	*) ko "$page: not ptpbox.1 or ptpbox-APPLET.8" ;;
+	esac
 done
+for f in "$MANDIR"/*; do
+	case $f in
+	*.1 | *.8) ;;
+	*) [ -e "$f" ] && ko "$f: not a page of section 1 or 8" ;;
+	esac
+done
+
+# cross references between our pages: the page exists in that section
+for f in $pages; do
+	sed -n 's/^\.Xr \(ptpbox[A-Za-z0-9-]*\) \([0-9]\).*/\1.\2/p' "$f" | sort -u | while read -r ref; do
+		[ -f "$MANDIR/$ref" ] && echo ok || echo "ko $(basename "$f"): .Xr ${ref%.*} ${ref##*.}: no page $ref"
+	done
+done >"$d/xr"
+[ -s "$d/xr" ] && ok || ko "no .Xr to a ptpbox page found"
+while read -r r why; do
+	[ "$r" = ok ] && ok || ko "$why"
+done <"$d/xr"
 
 # the applets and their pages
 "$PTPBOX" --list | awk '{ print $1 }' >"$d/applets"
 [ -s "$d/applets" ] && ok || ko "ptpbox --list printed no applet"
-for f in "$MANDIR"/*.8; do
+for f in "$MANDIR"/ptpbox-*.8; do
+	[ -f "$f" ] || continue
 	name=$(basename "$f" .8)
-	case $name in
-	ptpbox) ok ;;
-	ptpbox-*) grep -qxF "${name#ptpbox-}" "$d/applets" && ok || ko "$name.8: no applet ${name#ptpbox-}" ;;
-	*) ko "$name.8: not ptpbox.8 or ptpbox-APPLET.8" ;;
-	esac
+	grep -qxF "${name#ptpbox-}" "$d/applets" && ok || ko "$name.8: no applet ${name#ptpbox-}"
 done
 
 # options: ptpbox itself, then each applet
 "$PTPBOX" --help 2>&1 | options >"$d/help"
-if [ -f "$MANDIR/ptpbox.8" ]; then
-	options_section "$MANDIR/ptpbox.8" | options >"$d/page"
-	render "$MANDIR/ptpbox.8" | options >"$d/whole"
+if [ -f "$MANDIR/ptpbox.1" ]; then
+	options_section "$MANDIR/ptpbox.1" | options >"$d/page"
+	render "$MANDIR/ptpbox.1" | options >"$d/whole"
 	compare ptpbox "$d/help" "$d/page" "$d/whole"
 else
-	ko "no ptpbox.8"
+	ko "no ptpbox.1"
 fi
 while read -r a; do
 	page=$MANDIR/ptpbox-$a.8
@@ -137,7 +162,7 @@ done <"$d/applets"
 sed -n 's/^OPT(\([A-Za-z0-9_]*\),.*/\1/p' "$top/core/config_opts.def" | sort -u >"$d/keys"
 [ -s "$d/keys" ] && ok || ko "core/config_opts.def: no keys found"
 printf '%s\n' table_id logQueryInterval UDPv4 UDPv6 >"$d/table_keys"
-for f in "$MANDIR"/*.8; do
+for f in $pages; do
 	awk -v page="$(basename "$f")" '
 	/^\.Sh / { in_conf = ($0 == ".Sh CONFIGURATION"); next }
 	in_conf && /^\.It Cm / {
