@@ -55,6 +55,8 @@ struct gm {
 	struct eng_counters cnt;
 	uint8_t domain;
 	struct uc_grantor *grantor;
+	uint64_t late;	 /* ticks that found a transmission over GM_LATE_NS late */
+	tmv_t late_warn; /* next "late" warning allowed, ns */
 	struct default_ds dds;
 	struct time_properties_ds tpds;
 	/* gm_stop(): CANCEL rounds until every grant is acknowledged or
@@ -318,6 +320,9 @@ static void tod_check(struct gm *g, tmv_t now)
 
 /* ---- messages ---- */
 
+/* A transmission this late (ns) means the host cannot keep up: a tenth of
+ * the usual 1 s period, a third of OCP 7.12's +-30 % tolerance */
+#define GM_LATE_NS (NS_PER_SEC / 10)
 #define GM_CANCELS 3			    /* CANCELs per grant before it just ends */
 #define GM_CANCEL_EVERY (NS_PER_SEC / 2) /* between rounds, ns */
 
@@ -556,7 +561,7 @@ static void summary(struct gm *g)
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
 	       "budget %llu acl %llu identity %llu cancels_ignored %llu pps %.0f "
-	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu",
+	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu late %llu",
 	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 	       (unsigned long long)s->granted, (unsigned long long)s->denied,
 	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
@@ -564,7 +569,8 @@ static void summary(struct gm *g)
 	       (unsigned long long)s->denied_identity, (unsigned long long)s->cancels_ignored,
 	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
-	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late);
+	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late,
+	       (unsigned long long)g->late);
 }
 
 void gm_log_summary(struct gm *g)
@@ -627,6 +633,19 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 	}
 	if (g->stopping && now >= g->next_cancel) {
 		cancel_round(g, now);
+	}
+	next = uc_grantor_next(g->grantor);
+	if (next < now - GM_LATE_NS) {
+		g->late++;
+		if (now >= g->late_warn) {
+			gm_log(g, LOG_WARNING,
+			       "port 1 (%s): transmissions %lld ms late with %d clients (%llu times "
+			       "so far): the host cannot keep up; max_tx_rate_pps caps what is "
+			       "granted",
+			       g->port.iface, (long long)((now - next) / 1000000),
+			       uc_grantor_clients(g->grantor), (unsigned long long)g->late);
+			g->late_warn = now + 10 * NS_PER_SEC;
+		}
 	}
 	while (uc_grantor_due(g->grantor, now, &c, &svc)) {
 		if (svc == UC_ANNOUNCE) {

@@ -461,3 +461,36 @@ TEST(gm_tod_class_within_the_profile)
 		config_destroy(cfg);
 	}
 }
+
+/* A gm that falls behind its schedule says so (at most every 10 s) and
+ * counts it; one on time says nothing */
+TEST(gm_late_transmissions_warned)
+{
+	struct gfake k;
+	struct config *cfg;
+	char err[256];
+	struct gm *g = gm_with(&k, &cfg, "ocp-dc", NULL, NULL, err, sizeof(err));
+	tmv_t t;
+
+	CHECK(g != NULL);
+	if (!g) {
+		return;
+	}
+	/* gm_with() ticked 1 s after the grant: late once, warned */
+	CHECK(strstr(k.log, "transmissions 1000 ms late with 1 clients (1 times so far)") != NULL);
+	k.log[0] = 0;
+	for (t = 3 * NS_PER_SEC; t <= 14 * NS_PER_SEC; t += NS_PER_SEC / 100) {
+		gm_tick(g, t);
+	}
+	CHECK(strstr(k.log, "late") == NULL);
+	/* a 2.5 s stall: the Announce due at 15 s goes 1.5 s late */
+	gm_tick(g, 16500 * (NS_PER_SEC / 1000));
+	CHECK(strstr(k.log, "transmissions 1500 ms late with 1 clients (2 times so far)") != NULL);
+	k.log[0] = 0;
+	gm_tick(g, 19700 * (NS_PER_SEC / 1000)); /* late again, within 10 s */
+	CHECK(strstr(k.log, "late with") == NULL);
+	gm_log_summary(g);
+	CHECK(strstr(k.log, " late 3\n") != NULL);
+	gm_destroy(g);
+	config_destroy(cfg);
+}
