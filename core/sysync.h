@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The system clock from the PHC: the job of linuxptp's phc2sys, inside the
+ * oc and gm.  With hardware time stamps PTP disciplines the PHC; what
+ * applications read is CLOCK_REALTIME, which this engine keeps on the PHC
+ * with its own servo.
+ *
+ * Measurement (the adapter's, hw/): the kernel's PTP_SYS_OFFSET_PRECISE
+ * (a cross-timestamp: one exact pair), PTP_SYS_OFFSET_EXTENDED or the
+ * basic PTP_SYS_OFFSET (N readings of system, PHC, system), of which
+ * sysoff_best() takes the reading with the shortest system-clock window:
+ * the PHC read in it is the one least disturbed by the bus and interrupts.
+ *
+ * Time scales (IEEE 1588-2019 7.2.3, 8.2.4): the PHC keeps PTP time (TAI),
+ * CLOCK_REALTIME keeps UTC = TAI - currentUtcOffset, from the parent data
+ * set's time properties.  When currentUtcOffset changes (a leap second,
+ * announced by leap61/leap59), the system clock is stepped by the change
+ * at once rather than slewed by its servo.
+ *
+ * No I/O: the adapter measures and passes the readings in; the engine
+ * steers the system clock through its clock ops.
+ */
+#ifndef PTPBOX_SYSYNC_H
+#define PTPBOX_SYSYNC_H
+
+#include <stddef.h>
+
+#include "clock.h"
+#include "servo.h"
+#include "tmv.h"
+
+/* One reading: the system clock before and after reading the PHC, ns on
+ * their own time scales (a cross-timestamp has before == after). */
+struct sysoff_sample {
+	tmv_t sys_before, phc, sys_after;
+};
+
+/*
+ * The best of n readings (the shortest sys_after - sys_before): *sys_ns
+ * the middle of its window, *phc_ns the PHC then, *delay_ns the window.
+ * Readings with after < before (the system clock stepped) are skipped.
+ * 0, or -EINVAL when no reading is usable.
+ */
+int sysoff_best(const struct sysoff_sample *s, int n, tmv_t *sys_ns, tmv_t *phc_ns,
+		tmv_t *delay_ns);
+
+struct sysync_cfg {
+	/* between measurements, s (1 / sys_sync_rate) */
+	double interval_s;
+	/* step thresholds (ns) and |adjustment| clamp (ppb) of the system
+	 * clock's servo */
+	struct servo_common_cfg servo;
+};
+
+struct sysync;
+
+/* A PI servo with linuxptp's hardware gains (0.7, 0.3: the measurement
+ * noise is a few ns) on sys.  NULL when out of memory. */
+struct sysync *sysync_create(const struct sysync_cfg *cfg, struct clk *sys);
+void sysync_destroy(struct sysync *s);
+
+/* What one measurement did. */
+struct sysync_result {
+	enum servo_state state;
+	tmv_t offset_ns;  /* system clock - (PHC - currentUtcOffset), ns:
+			   * positive = the system clock is ahead */
+	double freq_ppb;  /* the system clock's frequency adjustment now */
+	tmv_t delay_ns;	  /* the reading's window */
+	tmv_t leap_step;  /* ns stepped for a currentUtcOffset change, or 0 */
+};
+
+/*
+ * One measurement: the system clock read sys_ns while the PHC read phc_ns
+ * (as from sysoff_best), within a window of delay_ns; utc_offset_s: the
+ * currentUtcOffset to apply (s; 0 when both clocks keep the same time
+ * scale).  Steers the system clock (adjfreq, step) and fills *r.  Returns
+ * 0, or the -errno of a clock operation that failed.
+ */
+int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns, int utc_offset_s,
+		  struct sysync_result *r);
+
+/* The linuxptp-style line of a result:
+ * "CLOCK_REALTIME phc offset %9lld s%d freq %+7.0f delay %6lld"
+ * into buf (len octets). */
+void sysync_line(const struct sysync_result *r, char *buf, size_t len);
+
+#endif
