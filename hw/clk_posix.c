@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../core/sysync.h"
 #include "clock.h"
 
 #ifndef ADJ_NANO
@@ -98,6 +99,78 @@ static const struct clk_ops sys_ops = { "sys", px_gettime, px_adjfreq, px_step, 
 					px_destroy };
 static const struct clk_ops phc_ops = { "phc", px_gettime, px_adjfreq, px_step, px_from_raw,
 					px_destroy };
+
+const char *sysoff_method_name(enum sysoff_method m)
+{
+	static const char *const name[] = { "precise", "extended", "basic" };
+	return m <= SYSOFF_BASIC ? name[m] : "?";
+}
+
+static tmv_t ptp_time_ns(const struct ptp_clock_time *t)
+{
+	return (tmv_t)t->sec * NS_PER_SEC + t->nsec;
+}
+
+static int not_offered(int err)
+{
+	return err == EOPNOTSUPP || err == ENOTTY || err == EINVAL;
+}
+
+int clk_phc_sysoff(struct clk *c, enum sysoff_method *method, struct sysoff_sample *s, int n)
+{
+	struct posix_clk *p = container_of(c, struct posix_clk, clk);
+	int i;
+
+	if (c->ops != &phc_ops) {
+		return -EINVAL;
+	}
+	n = n < 1 ? 1 : n > PTP_MAX_SAMPLES ? PTP_MAX_SAMPLES : n;
+	if (*method == SYSOFF_PRECISE) {
+		struct ptp_sys_offset_precise pr;
+		memset(&pr, 0, sizeof(pr));
+		if (!ioctl(p->fd, PTP_SYS_OFFSET_PRECISE, &pr)) {
+			s[0].sys_before = s[0].sys_after = ptp_time_ns(&pr.sys_realtime);
+			s[0].phc = ptp_time_ns(&pr.device);
+			return 1;
+		}
+		if (!not_offered(errno)) {
+			return -errno;
+		}
+		*method = SYSOFF_EXTENDED;
+	}
+	if (*method == SYSOFF_EXTENDED) {
+		struct ptp_sys_offset_extended ex;
+		memset(&ex, 0, sizeof(ex));
+		ex.n_samples = (unsigned)n;
+		if (!ioctl(p->fd, PTP_SYS_OFFSET_EXTENDED, &ex)) {
+			for (i = 0; i < n; i++) {
+				s[i].sys_before = ptp_time_ns(&ex.ts[i][0]);
+				s[i].phc = ptp_time_ns(&ex.ts[i][1]);
+				s[i].sys_after = ptp_time_ns(&ex.ts[i][2]);
+			}
+			return n;
+		}
+		if (!not_offered(errno)) {
+			return -errno;
+		}
+		*method = SYSOFF_BASIC;
+	}
+	{
+		struct ptp_sys_offset b;
+		memset(&b, 0, sizeof(b));
+		b.n_samples = (unsigned)n;
+		if (ioctl(p->fd, PTP_SYS_OFFSET, &b)) {
+			return -errno;
+		}
+		/* system, PHC, system, PHC, ..., system */
+		for (i = 0; i < n; i++) {
+			s[i].sys_before = ptp_time_ns(&b.ts[2 * i]);
+			s[i].phc = ptp_time_ns(&b.ts[2 * i + 1]);
+			s[i].sys_after = ptp_time_ns(&b.ts[2 * i + 2]);
+		}
+		return n;
+	}
+}
 
 struct clk *clk_sys_create(void)
 {

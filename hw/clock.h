@@ -22,6 +22,27 @@ struct clk *clk_sys_create(void);
  * max_adj with PTP_CLOCK_GETCAPS.  NULL on error; err gets a message. */
 struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t errlen);
 
+/* How clk_phc_sysoff() reads the PHC against CLOCK_REALTIME, best first. */
+enum sysoff_method {
+	SYSOFF_PRECISE,	 /* PTP_SYS_OFFSET_PRECISE: the device's cross-timestamp */
+	SYSOFF_EXTENDED, /* PTP_SYS_OFFSET_EXTENDED: system, PHC, system x n */
+	SYSOFF_BASIC,	 /* PTP_SYS_OFFSET: interleaved system and PHC x n */
+};
+
+/* "precise", "extended", "basic" */
+const char *sysoff_method_name(enum sysoff_method m);
+
+/*
+ * Read PHC c against CLOCK_REALTIME: up to n (1..25) readings into s (ns
+ * on each clock's own scale; sysoff_best() of core/sysync.h picks one).
+ * *method: the method to try first; one the driver does not offer
+ * (EOPNOTSUPP, ENOTTY, EINVAL) is left for the next and *method keeps the
+ * one that worked.  Returns the number of readings, -EINVAL when c is no
+ * PHC, or the -errno of the basic method.
+ */
+struct sysoff_sample;
+int clk_phc_sysoff(struct clk *c, enum sysoff_method *method, struct sysoff_sample *s, int n);
+
 /*
  * Soft clock over CLOCK_REALTIME.  offset_ns: initial time error, ns
  * (positive = ahead of CLOCK_REALTIME); freq_ppb: injected frequency error,
