@@ -53,7 +53,11 @@ pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
 	qemu-user-static"
 # ptpd (an interop peer): its package leaves the daemon off (START_DAEMON=no)
 # mandoc: test/checks/man.sh lints the manual pages
-[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc"
+# test/checks/packaging.sh: shellcheck (init scripts), busybox (OpenWrt's
+# shell), systemd (systemd-analyze), rsync and python3-kconfiglib (the
+# package build doubles)
+[ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc
+	shellcheck busybox systemd rsync python3-kconfiglib"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package

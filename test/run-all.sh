@@ -63,6 +63,7 @@ suite cli sh test/cli/cli.sh
 suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
 suite conformance sh test/checks/conformance.sh
 suite man sh test/checks/man.sh
+suite packaging sh test/checks/packaging.sh
 suite cli-ppsmon sh test/cli/ppsmon.sh
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
