@@ -38,7 +38,8 @@
 # requests is charged to the generator).  The figures are upper bounds of
 # what a server with a NIC spends.
 #
-# Environment: CLIENTS ("1000 5000 20000 50000 100000"), PTP4L_CLIENTS
+# Environment: GM_EXTRA (configuration lines added to the gm's, e.g.
+# "max_tx_rate_pps 110000"), CLIENTS ("1000 5000 20000 50000 100000"), PTP4L_CLIENTS
 # ("1000 5000"; empty: none), DURATION (60 s per run, ramp included), RAMP
 # (10 s), GRANT (30 s), RATE (0: 1/s), PIN (1: the server on CPU 0, the
 # generator on CPU 1; 0: anywhere), PTPBOX, LOADGEN (default: build/loadgen,
@@ -92,6 +93,7 @@ profile ocp-dc
 time_stamping software
 clock CLOCK_REALTIME
 unicast_max_clients $((max_n + 1000))
+${GM_EXTRA:+$(printf '%s\n' "$GM_EXTRA")}
 CFG
 # ptp4l 3.1: masterOnly (serverOnly later); Delay_Resp goes back by unicast
 # to a client holding a Delay_Resp grant without hybrid_e2e
