@@ -9,6 +9,7 @@
 
 #include "../core/config.h"
 #include "../core/engine.h"
+#include "../core/metrics.h"
 #include "../core/mgmt.h"
 #include "../core/msg.h"
 #include "../hw/clock.h"
@@ -166,6 +167,30 @@ tmv_t mono_now(void);
  * applet_reload (re-read state files), SIGUSR1 applet_usr1. */
 extern volatile sig_atomic_t applet_stop, applet_reload, applet_usr1;
 void install_stop_handlers(void);
+
+/*
+ * metrics_file (gm, oc, tc): the applet's metrics (core/metrics.h, made by
+ * fill(ctx, m, now) with now monotonic ns) written every
+ * 2^summary_interval s to PATH.tmp and renamed to PATH, so that a reader
+ * (node_exporter's textfile collector) never sees half a file.  The first
+ * file is written at start: when that fails the applet stops with the key,
+ * where it was set, the path and the reason (exit EXIT_RUNTIME); a later
+ * failure is logged once until a write works again.  The file is removed
+ * at a clean exit.  label: the iface label of every sample.
+ */
+typedef void (*metrics_fill_fn)(void *ctx, struct metrics_out *m, tmv_t now);
+struct metrics_file {
+	char path[136], tmp[140], label[96]; /* path "": no metrics_file */
+	tmv_t period, next;		     /* ns; next: monotonic, INT64_MAX: off */
+	int failing;
+	metrics_fill_fn fill;
+	void *ctx;
+};
+void metrics_file_start(struct metrics_file *f, const struct config *cfg, const char *applet,
+			const char *label, metrics_fill_fn fill, void *ctx);
+/* Write when due; returns the next deadline (monotonic ns, INT64_MAX: off). */
+tmv_t metrics_file_tick(struct metrics_file *f, tmv_t now);
+void metrics_file_stop(struct metrics_file *f);
 
 /*
  * Management agent (1588-2019 15) shared by gm and oc.  Requests come from

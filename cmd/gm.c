@@ -47,7 +47,17 @@ struct gm_app {
 	struct gm *gm;
 	struct mgmt_agent agent;
 	struct tod_io *tod; /* time_source tod, else NULL */
+	struct metrics_file metrics;
 };
+
+static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
+{
+	struct gm_app *a = ctx;
+	struct gm_status st;
+	(void)now;
+	gm_status(a->gm, &st);
+	metrics_gm(m, &st, gm_counters(a->gm));
+}
 
 static void rx(void *eng, int event, const struct net_addr *from, const uint8_t *buf, size_t len,
 	       tmv_t rx_ts, tmv_t now)
@@ -247,6 +257,7 @@ int gm_main(int argc, char **argv)
 	} else {
 		read_source_state(a, 1);
 	}
+	metrics_file_start(&a->metrics, a->ps.cfg, "gm", a->ps.iface, fill_metrics, a);
 	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
 		fprintf(stderr, "gm: %s\n", err);
 		return EXIT_RUNTIME;
@@ -275,6 +286,7 @@ int gm_main(int argc, char **argv)
 		}
 
 		next = eng_min(next, port_soft_truth(&a->ps, now));
+		next = eng_min(next, metrics_file_tick(&a->metrics, now));
 		/* the Syncs just sent: their stamps are on the error queue */
 		port_drain_txts(&a->ps, tx_ts, a->gm);
 		if (a->tod && now + 50000000 < next) {
@@ -304,6 +316,7 @@ int gm_main(int argc, char **argv)
 		}
 	}
 	gm_log_summary(a->gm);
+	metrics_file_stop(&a->metrics);
 	tod_close(a);
 	gm_destroy(a->gm);
 	mgmt_agent_close(&a->agent);

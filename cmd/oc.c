@@ -34,6 +34,7 @@ struct oc_app {
 	struct port_setup ps;
 	struct oc *oc;
 	struct mgmt_agent agent;
+	struct metrics_file metrics;
 };
 
 static void rx(void *eng, int event, const struct net_addr *from, const uint8_t *buf, size_t len,
@@ -97,6 +98,14 @@ static void read_lockout(struct oc_app *a)
 	oc_lockout(a->oc, locked, n, path, mono_now());
 }
 
+static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
+{
+	struct oc_app *a = ctx;
+	struct oc_status st;
+	oc_status(a->oc, now, &st);
+	metrics_oc(m, &st, oc_counters(a->oc));
+}
+
 int oc_main(int argc, char **argv)
 {
 	struct oc_app *a = calloc(1, sizeof(*a));
@@ -119,6 +128,7 @@ int oc_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	a->ps.cnt = (struct eng_counters *)oc_counters(a->oc);
+	metrics_file_start(&a->metrics, a->ps.cfg, "oc", a->ps.iface, fill_metrics, a);
 	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
 		fprintf(stderr, "oc: %s\n", err);
 		return EXIT_RUNTIME;
@@ -131,6 +141,7 @@ int oc_main(int argc, char **argv)
 		int ready;
 
 		next = eng_min(next, port_soft_truth(&a->ps, now));
+		next = eng_min(next, metrics_file_tick(&a->metrics, now));
 		ready = port_wait(&a->ps, next);
 		if (ready & PORT_TXTS) {
 			port_drain_txts(&a->ps, tx_ts, a->oc);
@@ -153,6 +164,7 @@ int oc_main(int argc, char **argv)
 	}
 	oc_stop(a->oc, mono_now());
 	oc_log_counters(a->oc);
+	metrics_file_stop(&a->metrics);
 	oc_destroy(a->oc);
 	mgmt_agent_close(&a->agent);
 	port_teardown(&a->ps);

@@ -95,8 +95,24 @@ struct tc_app {
 	char mgmt_path[108];
 	int mgmt_port;		 /* the port answering the request at hand */
 	struct mgmt_uds_cnt mgmt_cnt;
+	struct metrics_file metrics;
 	uint8_t buf[2048];
 };
+
+static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
+{
+	struct tc_app *a = ctx;
+	const struct tc_port_stats *st[TC_MAX_PORTS];
+	const char *names[TC_MAX_PORTS];
+	int i;
+
+	(void)now;
+	for (i = 0; i < a->n; i++) {
+		st[i] = tc_port_stats(a->tc, i + 1);
+		names[i] = a->port[i + 1].name;
+	}
+	metrics_tc(m, a->n, names, st);
+}
 
 static void die_usage(const char *msg)
 {
@@ -745,6 +761,8 @@ int tc_main(int argc, char **argv)
 		fprintf(stderr, "tc: %s\n", err);
 		return EXIT_USAGE;
 	}
+	/* before the socket and the nftables rules: it may stop the tc */
+	metrics_file_start(&a->metrics, a->cfg, "tc", "", fill_metrics, a);
 	install_stop_handlers();
 	a->mgmt_fd = mgmt_uds_open(cfg_str(a->cfg, OPT_uds_address), "tc", a->mgmt_path,
 				   sizeof(a->mgmt_path), err, sizeof(err));
@@ -795,6 +813,7 @@ int tc_main(int argc, char **argv)
 		}
 		next = eng_min(tc_tick(a->tc, now), txq_expire(a, now));
 		next = eng_min(next, next_summary);
+		next = eng_min(next, metrics_file_tick(&a->metrics, now));
 		if (next != INT64_MAX) {
 			d = next - mono_now();
 			d = d < 0 ? 0 : (d + 999999) / 1000000; /* never wake early */
@@ -856,6 +875,7 @@ int tc_main(int argc, char **argv)
 out:
 	nft_remove(a);
 	tc_log_summary(a->tc);
+	metrics_file_stop(&a->metrics);
 	if (a->mgmt_fd >= 0) {
 		pr_info("management: requests %llu malformed %llu other domain %llu tx_err %llu",
 			(unsigned long long)a->mgmt_cnt.rx, (unsigned long long)a->mgmt_cnt.rx_bad,

@@ -743,6 +743,28 @@ const char *cfg_str(const struct config *c, enum opt_id id)
 	return s ? s->str : c->eff[id].sdef;
 }
 
+const char *config_where(const struct config *c, enum opt_id id, char *buf, size_t len)
+{
+	const struct entry *best = NULL;
+	int i;
+
+	/* as config_finish() applies them: file lines, then the command
+	 * line; a port section's line wins over [global] (pick()) */
+	for (i = 0; i < 2 * c->n_ent; i++) {
+		const struct entry *e = &c->ent[i % c->n_ent];
+		if (e->cmdline != (i >= c->n_ent) || e->table >= 0 || e->is_port < 0 ||
+		    strcmp(e->key, opts[id].key) || (best && best->is_port > e->is_port)) {
+			continue;
+		}
+		best = e;
+	}
+	if (!best) {
+		snprintf(buf, len, "profile %s", c->profile ? c->profile : "default");
+		return buf;
+	}
+	return where(best, buf, len);
+}
+
 const char *config_iface(const struct config *c)
 {
 	return c->iface;

@@ -76,6 +76,12 @@ double cfg_dbl(const struct config *c, enum opt_id id);
 const char *cfg_str(const struct config *c, enum opt_id id); /* "" when unset */
 long long cfg_ll(const struct config *c, enum opt_id id);
 
+/* Where the value in force of option id was set, into buf (len octets):
+ * "FILE:LINE", "command line", or "profile NAME" for a default; for error
+ * lines about a value found wrong at run time (a file that cannot be
+ * written). */
+const char *config_where(const struct config *c, enum opt_id id, char *buf, size_t len);
+
 /* Port name chosen by the file when no -i was given ("" if none). */
 const char *config_iface(const struct config *c);
 

@@ -906,6 +906,21 @@ const struct eng_counters *gm_counters(const struct gm *g)
 	return &g->cnt;
 }
 
+void gm_status(const struct gm *g, struct gm_status *s)
+{
+	const struct uc_grantor_stats *u = uc_grantor_stats(g->grantor);
+
+	s->clock_class = g->dds.clockQuality.clockClass;
+	s->source = (int)g->src;
+	s->clients = uc_grantor_clients(g->grantor);
+	s->committed_pps = uc_grantor_committed_pps(g->grantor);
+	s->requests = u->requests;
+	s->granted = u->granted;
+	s->denied = u->denied;
+	s->expired = u->expired;
+	s->cancels = u->cancels;
+}
+
 /* The grantor's refusals into the port's counters (PORT_REFUSALS_NP). */
 static void sync_counters(struct gm *g)
 {

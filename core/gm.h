@@ -74,4 +74,14 @@ void gm_log_summary(struct gm *g);
 
 const struct eng_counters *gm_counters(const struct gm *g);
 
+/* What the grandmaster is doing, for metrics_file. */
+struct gm_status {
+	int clock_class;      /* defaultDS clockClass announced now */
+	int source;	      /* 0 locked, 1 holdover, 2 free run, 3 forced class */
+	int clients;	      /* clients holding a grant */
+	double committed_pps; /* packets/s the grants commit the gm to */
+	uint64_t requests, granted, denied, expired, cancels; /* negotiation, since start */
+};
+void gm_status(const struct gm *g, struct gm_status *s);
+
 #endif

@@ -78,6 +78,8 @@ struct oc {
 	uint32_t rng;
 	/* output */
 	struct stat_acc st_off, st_freq, st_delay;
+	uint64_t samples;  /* offsets measured (oc_status) */
+	int servo_state;   /* of the last one */
 	tmv_t summary_period, next_summary;
 	int holdover_said;
 	int started;
@@ -535,6 +537,8 @@ static void synchronize(struct oc *o, tmv_t now)
 	}
 	o->cds.offsetFromMaster = offset;
 	o->cds.meanPathDelay = o->e2e.mean_path_delay;
+	o->samples++;
+	o->servo_state = (int)s;
 	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
 	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
 	stat_add(&o->st_off, (double)offset);
@@ -1144,4 +1148,27 @@ const struct eng_counters *oc_counters(const struct oc *o)
 int oc_selected(const struct oc *o)
 {
 	return o->selected;
+}
+
+void oc_status(const struct oc *o, tmv_t now, struct oc_status *s)
+{
+	int i, k;
+
+	memset(s, 0, sizeof(*s));
+	s->state = o->state;
+	s->servo_state = o->servo_state;
+	s->gm_present = o->selected >= 0;
+	s->samples = o->samples;
+	s->offset = o->cds.offsetFromMaster;
+	s->path_delay = o->cds.meanPathDelay;
+	s->freq_ppb = o->clock->freq_ppb;
+	s->gm_clock_class = o->selected >= 0 ? o->pds.grandmasterClockQuality.clockClass
+					      : o->dds.clockQuality.clockClass;
+	s->steps_removed = o->selected >= 0 ? o->cds.stepsRemoved : 0;
+	for (i = 0; i < o->n_masters; i++) {
+		s->masters += o->m[i].have_announce;
+		for (k = 0; k < UC_NSVC; k++) {
+			s->grants += uc_req_granted(&o->m[i].req, k, now);
+		}
+	}
 }

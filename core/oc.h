@@ -70,4 +70,24 @@ const struct eng_counters *oc_counters(const struct oc *o);
 /* Index in the unicast master table of the master followed, -1: none. */
 int oc_selected(const struct oc *o);
 
+/* What the clock is doing, for --wait-sync and metrics_file. */
+struct oc_status {
+	enum port_state state; /* portDS.portState */
+	int servo_state;       /* of the last offset: 0 collecting, 1 stepped, 2 locked,
+				* 3 locked stable (the s0..s3 of the servo lines) */
+	int gm_present;	       /* a master is selected */
+	uint64_t samples;      /* offsets measured so far (one per servo line) */
+	tmv_t offset;	       /* offsetFromMaster of the last one, ns; positive: the
+				* local clock is ahead (currentDS, 8.2.2.3) */
+	tmv_t path_delay;      /* meanPathDelay, ns (8.2.2.4) */
+	double freq_ppb;       /* frequency adjustment in force, ppb; positive: the
+				* clock is made to run faster */
+	int gm_clock_class;    /* parentDS grandmasterClockQuality.clockClass (own
+				* class, 255, with no master) */
+	int steps_removed;     /* currentDS.stepsRemoved */
+	int grants;	       /* unicast grants held, every master and service */
+	int masters;	       /* table entries heard from (an Announce) */
+};
+void oc_status(const struct oc *o, tmv_t now, struct oc_status *s);
+
 #endif

@@ -153,5 +153,18 @@ printf '[global]\ntime_stamping software\nclock soft\n' >"$d/oc.cfg"
 if can PTPBOX_SKIP_SOCKETS "oc without table"; then
 	"$PTPBOX" oc -f "$d/oc.cfg" -i lo -q --clockIdentity=020000.0000.000002 2>"$d/e"; [ $? -eq 1 ] && grep -q "no unicast master table" "$d/e" && ok || ko "oc without table: $(cat "$d/e")"
 fi
+# metrics_file that cannot be written: exit 3 with where it was set, the
+# path and the reason (the file's line, or the command line)
+if [ "$(id -u)" = 0 ] && can PTPBOX_SKIP_SOCKETS "bad metrics_file"; then
+	printf '[global]\nmetrics_file %s\n' "$d/no/such/dir/gm.prom" >"$d/m.cfg"
+	"$PTPBOX" gm -f "$d/m.cfg" -i lo -S --clock=soft --clockIdentity=020000.0000.000001 \
+		--uds_address=none 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 3 ] && grep -q "^gm: $d/m.cfg:2: metrics_file $d/no/such/dir/gm.prom: $d/no/such/dir/gm.prom.tmp: No such file or directory$" "$d/e" &&
+		ok || ko "bad metrics_file: exit $r, $(cat "$d/e")"
+	"$PTPBOX" gm -i lo -S --clock=soft --clockIdentity=020000.0000.000001 --uds_address=none \
+		--metrics_file="$d/no/x.prom" 2>"$d/e" >/dev/null; r=$?
+	[ $r -eq 3 ] && grep -q "^gm: command line: metrics_file $d/no/x.prom: " "$d/e" &&
+		ok || ko "bad metrics_file on the command line: exit $r, $(cat "$d/e")"
+fi
 
 checks_done cli

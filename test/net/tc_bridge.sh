@@ -270,7 +270,7 @@ if command -v tshark >/dev/null; then
 	TSHARKPID=$LAST_PID
 	wait_for 30 "$T_DIR/tshark.log" "Capturing on" || die "tshark did not start: $(cat "$T_DIR/tshark.log")"
 fi
-start_tc "$T_DIR/tc_a.log" -f "$T_DIR/tc.cfg"
+start_tc "$T_DIR/tc_a.log" -f "$T_DIR/tc.cfg" --metrics_file="$T_DIR/tc.prom"
 grep -q "port 1 (lan1): bridge br0 port" "$T_DIR/tc_a.log" && grep -q "port 2 (lan2): bridge br0 port" "$T_DIR/tc_a.log" ||
 	die "tc did not take its ports from the file: $(cat "$T_DIR/tc_a.log")"
 run_in gm "$T_DIR/gm_a.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i p1 -m -q
@@ -322,6 +322,12 @@ mg_corr=$(json_field 2 corrected) mg_bad=$(json_field 1 rx_malformed) mg_res=$(j
 echo "A: pmc --json GET TC_PORT_STATS_NP: lan2 corrected $mg_corr residence mean $mg_res ns, lan1 rx_malformed $mg_bad"
 [ "${mg_corr:-0}" -ge 10 ] && [ "${mg_res:-0}" -gt 0 ] || die "TC_PORT_STATS_NP: $(cat "$T_DIR/tcstats.json")"
 [ "$mg_bad" = 2 ] || die "TC_PORT_STATS_NP lan1 rx_malformed $mg_bad, want 2 (the truncated ones)"
+# metrics_file: the same counters, per port, within a second
+wait_for 5 "$T_DIR/tc.prom" '^ptpbox_tc_rx_malformed_total\{iface="lan1"\} 2$' &&
+	grep -Eq '^ptpbox_tc_corrected_total\{iface="lan2"\} [1-9][0-9]*$' "$T_DIR/tc.prom" &&
+	grep -Eq '^ptpbox_tc_rx_messages_total\{iface="lan1",type="sync"\} [1-9][0-9]*$' "$T_DIR/tc.prom" ||
+	die "tc metrics_file: $(grep -E "corrected|malformed|type=\"sync" "$T_DIR/tc.prom")"
+echo "A: metrics_file: $(grep -E '^ptpbox_tc_corrected_total' "$T_DIR/tc.prom" | tr '\n' ' ')"
 if command -v pmc >/dev/null; then
 	ip netns exec "$NS_br" pmc -u -s "$T_DIR/tc.sock" -b 0 "GET DEFAULT_DATA_SET" "GET PORT_STATS_NP" \
 		>"$T_DIR/lpmc.out" 2>&1
