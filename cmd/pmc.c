@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "../core/mgmt.h"
+#include "../core/syncwait.h"
 #include "../core/tlv.h"
 #include "../core/wire.h"
 #include "applet.h"
@@ -51,10 +53,16 @@ static const char pmc_usage[] =
 	" -z        send zero length TLV values with the GET actions\n"
 	" --to ADDR send to ADDR (unicast) instead of the PTP multicast group\n"
 	" --json    one JSON object per response on stdout\n"
-	" --timeout MS  wait for answers (default 1000)\n"
+	" --timeout MS  wait for answers (default 1000); with --wait-sync: S seconds\n"
+	" --wait-sync NS  no commands: ask PORT_DATA_SET and CURRENT_DATA_SET once a\n"
+	"           second until the port is SLAVE with |offsetFromMaster| <= NS ns in\n"
+	"           every answer of --settle seconds: exit 0; 1 after --timeout S\n"
+	"           (-u: default server /var/run/ptpbox-oc)\n"
+	" --settle S    --wait-sync: how long the offsets must stay within (default 10)\n"
 	"\n"
 	" Commands: GET|SET|CMD ID [args]; 'help' lists the IDs.\n"
-	" Exit status: 0 every command answered, 1 usage, 3 no answer / error.\n";
+	" Exit status: 0 every command answered (--wait-sync: in sync), 1 usage (or\n"
+	" --wait-sync timed out), 3 no answer / error.\n";
 
 #define MAX_CMDS 256
 #define TRANS_UDS 100
@@ -74,6 +82,16 @@ struct pmc {
 	char *text_of[MAX_CMDS];
 	int answered[MAX_CMDS];
 	int n_sent, n_answered, bad;
+	/* --wait-sync: the answers are kept, not printed */
+	int wait;
+	struct pmc_seen {
+		int have;	    /* this round */
+		int state;	    /* PORT_DATA_SET: portState */
+		tmv_t offset;	    /* CURRENT_DATA_SET: offsetFromMaster, ns */
+	} pds, cds;
+	struct clock_identity target; /* the clock followed */
+	int have_target, send_err;
+	uint64_t answers;
 };
 
 /* ---- output: one block per response, text like linuxptp or JSON ---- */
@@ -526,7 +544,10 @@ static int send_request(struct pmc *p, const struct pmc_cmd *c)
 	h.unicast = p->unicast;
 	n = pmc_build_request(&h, c, out, sizeof(out));
 	if (n < 0 || sendto(p->fd, out, (size_t)n, 0, (struct sockaddr *)&p->dst, p->dstlen) < 0) {
-		fprintf(stderr, "pmc: send: %s\n", n < 0 ? strerror(-n) : strerror(errno));
+		p->send_err = n < 0 ? -n : errno;
+		if (!p->wait) { /* --wait-sync: the clock may not be up yet */
+			fprintf(stderr, "pmc: send: %s\n", strerror(p->send_err));
+		}
 		return -1;
 	}
 	return 0;
@@ -590,6 +611,32 @@ static void receive_one(struct pmc *p, int fd)
 	}
 	if (r.tlvType == TLV_MANAGEMENT_ERROR_STATUS) {
 		p->bad = 1;
+	}
+	if (p->wait) {
+		static struct mgmt_value v;
+		const struct clock_identity *from = &m.hdr.sourcePortIdentity.clockIdentity;
+		struct pmc_seen *w = r.id == MID_PORT_DATA_SET ? &p->pds
+				     : r.id == MID_CURRENT_DATA_SET ? &p->cds : NULL;
+		if (!w || r.tlvType != TLV_MANAGEMENT || mgmt_decode(r.id, r.data, r.len, &v)) {
+			return;
+		}
+		p->answers++;
+		/* several clocks may answer (multicast): follow the first
+		 * whose port is a slave's (LISTENING, UNCALIBRATED, SLAVE) */
+		if (!p->have_target && r.id == MID_PORT_DATA_SET &&
+		    (v.u.port.portState == PS_LISTENING || v.u.port.portState == PS_UNCALIBRATED ||
+		     v.u.port.portState == PS_SLAVE)) {
+			p->target = *from;
+			p->have_target = 1;
+		}
+		/* by clockIdentity: clock-level answers (CURRENT_DATA_SET)
+		 * come from port 0 */
+		if (p->have_target && !memcmp(from, &p->target, sizeof(*from))) {
+			w->have = 1;
+			w->state = v.u.port.portState;
+			w->offset = v.u.cds.offsetFromMaster;
+		}
+		return;
 	}
 	print_response(p, &m, &r);
 }
@@ -764,10 +811,102 @@ static const char *default_server(void)
 	return c[0];
 }
 
+/* Ask the port's state and offsetFromMaster once a second (one round:
+ * both requests, their answers for up to a second) until sync_wait says
+ * in sync (0) or timeout ns have passed (1); the verdict on stdout or
+ * stderr. */
+static int wait_sync(struct pmc *p, const char *server, tmv_t limit, tmv_t settle, tmv_t timeout)
+{
+	static struct pmc_cmd c;
+	static const int ids[2] = { MID_PORT_DATA_SET, MID_CURRENT_DATA_SET };
+	struct sync_wait w;
+	tmv_t start = mono_now(), now = start;
+	int k;
+
+	sync_wait_init(&w, limit, settle);
+	p->wait = 1;
+	while (!applet_stop) {
+		tmv_t round_end = eng_min(now + NS_PER_SEC, start + timeout);
+		struct pollfd pfd[2];
+
+		p->pds.have = p->cds.have = 0;
+		for (k = 0; k < 2; k++) {
+			memset(&c, 0, sizeof(c));
+			c.action = MGMT_GET;
+			c.id = ids[k];
+			send_request(p, &c);
+			p->seq++;
+		}
+		while (!(p->pds.have && p->cds.have) && (now = mono_now()) < round_end &&
+		       !applet_stop) {
+			pfd[0].fd = p->fd;
+			pfd[0].events = POLLIN;
+			pfd[1].fd = p->mfd;
+			pfd[1].events = POLLIN;
+			if (poll(pfd, 2, (int)((round_end - now + 999999) / 1000000)) > 0) {
+				if (pfd[0].revents & POLLIN) {
+					receive_one(p, p->fd);
+				}
+				if (pfd[1].revents & POLLIN) {
+					receive_one(p, p->mfd);
+				}
+			}
+		}
+		now = mono_now();
+		if (p->pds.have && p->cds.have &&
+		    sync_wait_update(&w, p->pds.state, 1, p->cds.offset, now)) {
+			printf("pmc: in sync after %.1f s: offsetFromMaster within +-%lld ns for "
+			       "%.1f s, last %lld ns\n",
+			       (double)(now - start) / 1e9, (long long)limit, (double)settle / 1e9,
+			       (long long)w.last);
+			return 0;
+		}
+		if (p->pds.have && !p->cds.have) {
+			sync_wait_update(&w, p->pds.state, 0, 0, now);
+		}
+		if (now - start >= timeout) {
+			break;
+		}
+		if (round_end > now) {
+			poll(NULL, 0, (int)((round_end - now + 999999) / 1000000)); /* once a second */
+		}
+		now = mono_now();
+	}
+	{
+		char why[200];
+		if (!p->answers) {
+			snprintf(why, sizeof(why), "no answer from %s%s%s", server,
+				 p->send_err ? ": " : "", p->send_err ? strerror(p->send_err) : "");
+		} else if (!p->have_target) {
+			snprintf(why, sizeof(why), "no slave port answered (only masters)");
+		} else {
+			sync_wait_why(&w, mono_now(), why, sizeof(why));
+		}
+		fprintf(stderr, "pmc: not in sync within +-%lld ns after %.1f s (%s): %s\n",
+			(long long)limit, (double)(mono_now() - start) / 1e9,
+			applet_stop ? "stopped" : "timed out", why);
+	}
+	return 1;
+}
+
 static int die(const char *msg)
 {
 	fprintf(stderr, "pmc: %s\n", msg);
 	return EXIT_USAGE;
+}
+
+/* text as a number in lo..hi into *v: 0, or -1 said on stderr. */
+static int num_arg(const char *name, const char *text, double lo, double hi, const char *unit,
+		   double *v)
+{
+	char *end;
+	*v = strtod(text, &end);
+	if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi) {
+		fprintf(stderr, "pmc: %s %s: out of range, allowed %.15g..%.15g (%s)\n", name, text, lo,
+			hi, unit);
+		return -1;
+	}
+	return 0;
 }
 
 int pmc_main(int argc, char **argv)
@@ -777,6 +916,8 @@ int pmc_main(int argc, char **argv)
 	const char *iface = NULL, *server = NULL, *file = NULL, *to = NULL;
 	int i, timeout_ms = 1000, first_cmd = argc, transport = -1, domain = -1, ts = -1;
 	int interactive, stdin_open = 1, rc = 0;
+	const char *timeout_arg = NULL, *wait_arg = NULL, *settle_arg = NULL;
+	double wait_ns = 0, settle_s = 10, timeout_s = 0;
 	tmv_t deadline, linger_until = 0;
 	char err[256], *line = NULL; /* a command line from stdin, any length */
 	size_t line_cap = 0;
@@ -845,24 +986,46 @@ int pmc_main(int argc, char **argv)
 				server = a;
 				break;
 			}
-		} else if (!strcmp(a, "--to") || !strcmp(a, "--timeout")) {
+		} else if (!strcmp(a, "--to") || !strcmp(a, "--timeout") ||
+			   !strcmp(a, "--wait-sync") || !strcmp(a, "--settle")) {
 			if (i + 1 >= argc) {
 				snprintf(err, sizeof(err), "option %s needs a value (try --help)", a);
 				return die(err);
 			}
-			if (a[4] == 0) {
+			if (!strcmp(a, "--to")) {
 				to = argv[++i];
+			} else if (!strcmp(a, "--timeout")) {
+				timeout_arg = argv[++i]; /* its unit depends on --wait-sync */
+			} else if (!strcmp(a, "--wait-sync")) {
+				wait_arg = argv[++i];
 			} else {
-				char *end;
-				timeout_ms = (int)strtol(argv[++i], &end, 10);
-				if (*end || timeout_ms < 1 || timeout_ms > 600000) {
-					return die("--timeout: 1..600000 ms");
-				}
+				settle_arg = argv[++i];
 			}
 		} else {
 			snprintf(err, sizeof(err), "unknown option '%s' (try --help)", a);
 			return die(err);
 		}
+	}
+	if (wait_arg) {
+		if (num_arg("--wait-sync", wait_arg, 0, 1e12, "ns", &wait_ns) ||
+		    (settle_arg && num_arg("--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
+		    (timeout_arg &&
+		     num_arg("--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
+			     &timeout_s))) {
+			return EXIT_USAGE;
+		}
+		if (first_cmd < argc) {
+			return die("--wait-sync takes no commands (it asks PORT_DATA_SET and "
+				   "CURRENT_DATA_SET itself)");
+		}
+	} else if (settle_arg) {
+		return die("--settle goes with --wait-sync NS (try --help)");
+	} else if (timeout_arg) {
+		double ms;
+		if (num_arg("--timeout", timeout_arg, 1, 600000, "ms", &ms)) {
+			return EXIT_USAGE;
+		}
+		timeout_ms = (int)ms;
 	}
 	if (file) {
 		struct config *c = config_create(CFG_ROLE_OC);
@@ -906,6 +1069,9 @@ int pmc_main(int argc, char **argv)
 			p->self.portNumber = 1;
 		}
 	}
+	if (p->transport == TRANS_UDS && !server && wait_arg) {
+		server = "/var/run/ptpbox-oc"; /* the slave clock, up or not yet */
+	}
 	if (p->transport == TRANS_UDS) {
 		int r = open_uds(p, server ? server : default_server(),
 				 iface);
@@ -921,6 +1087,26 @@ int pmc_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
+	if (wait_arg) {
+		char where[128];
+		install_stop_handlers();
+		if (p->transport == TRANS_UDS) {
+			snprintf(where, sizeof(where), "%s", server);
+		} else {
+			snprintf(where, sizeof(where), "%s", to ? to : p->transport == TRANS_UDP_IPV6
+								  ? PTP_MCAST_IPV6 : PTP_MCAST_IPV4);
+		}
+		rc = wait_sync(p, where, (tmv_t)llround(wait_ns), (tmv_t)llround(settle_s * 1e9),
+			       timeout_s > 0 ? (tmv_t)llround(timeout_s * 1e9) : INT64_MAX / 2);
+		close(p->fd);
+		if (p->mfd >= 0) {
+			close(p->mfd);
+		}
+		if (p->transport == TRANS_UDS && p->local[0]) {
+			unlink(p->local);
+		}
+		return rc;
+	}
 	interactive = first_cmd >= argc;
 	for (i = first_cmd; i < argc; i++) {
 		if (do_command(p, argv[i]) < 0) {

@@ -166,5 +166,19 @@ if [ "$(id -u)" = 0 ] && can PTPBOX_SKIP_SOCKETS "bad metrics_file"; then
 	[ $r -eq 3 ] && grep -q "^gm: command line: metrics_file $d/no/x.prom: " "$d/e" &&
 		ok || ko "bad metrics_file on the command line: exit $r, $(cat "$d/e")"
 fi
+# --wait-sync and its options: values checked, the others need it
+"$PTPBOX" oc -i lo --wait-sync 1us 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "^oc: --wait-sync 1us: out of range, allowed 0..1000000000000 (ns)$" "$d/e" && ok || ko "oc --wait-sync 1us: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --wait-sync=100 --timeout=0 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "^oc: --timeout 0: out of range, allowed 0.001..31536000 (s)$" "$d/e" && ok || ko "oc --timeout 0: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --settle 5 2>"$d/e"; [ $? -eq 1 ] && grep -q "go with --wait-sync NS" "$d/e" && ok || ko "oc --settle alone: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --then-daemon 2>"$d/e"; [ $? -eq 1 ] && grep -q "go with --wait-sync NS" "$d/e" && ok || ko "oc --then-daemon alone: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --wait-sync 2>"$d/e"; [ $? -eq 1 ] && grep -q "option --wait-sync needs a value" "$d/e" && ok || ko "oc --wait-sync: $(cat "$d/e")"
+"$PTPBOX" pmc -u --wait-sync 100 'GET PORT_DATA_SET' 2>"$d/e"; [ $? -eq 1 ] && grep -q "takes no commands" "$d/e" && ok || ko "pmc --wait-sync with a command: $(cat "$d/e")"
+"$PTPBOX" pmc -u --settle 3 2>"$d/e"; [ $? -eq 1 ] && grep -q "goes with --wait-sync" "$d/e" && ok || ko "pmc --settle alone: $(cat "$d/e")"
+"$PTPBOX" pmc -u --wait-sync 100 --timeout 1e9 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "^pmc: --timeout 1e9: out of range, allowed 0.001..31536000 (s with --wait-sync)$" "$d/e" && ok || ko "pmc --timeout 1e9: $(cat "$d/e")"
+"$PTPBOX" pmc -u --timeout 0 'GET PORT_DATA_SET' 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "^pmc: --timeout 0: out of range, allowed 1..600000 (ms)$" "$d/e" && ok || ko "pmc --timeout 0: $(cat "$d/e")"
 
 checks_done cli
