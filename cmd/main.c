@@ -81,18 +81,76 @@ static int list(void)
 	return 0;
 }
 
-static int install(const char *dir, const char *prefix)
+/*
+ * This binary's path, for the links: /proc/self/exe; without /proc (an
+ * early initramfs) argv0 as busybox does: with a '/' it is the path
+ * (relative to the working directory), without one the first PATH entry
+ * (default /sbin:/usr/sbin:/bin:/usr/bin) holding an executable of that
+ * name.  Made absolute, so the links work from any directory.  0, or -1
+ * with the reason in err.
+ */
+static int self_path(const char *argv0, char *out, size_t len, char *err, size_t errlen)
 {
-	char self[PATH_MAX], link[PATH_MAX * 2];
-	ssize_t n;
+	char cand[PATH_MAX], cwd[PATH_MAX];
+	const char *path, *p, *found = NULL;
+	ssize_t n = readlink("/proc/self/exe", out, len - 1);
+	int proc_errno = errno;
+
+	if (n > 0) {
+		out[n] = 0;
+		return 0;
+	}
+	if (strchr(argv0, '/')) {
+		found = argv0;
+	} else {
+		path = getenv("PATH");
+		for (p = path && *path ? path : "/sbin:/usr/sbin:/bin:/usr/bin"; !found && *p;) {
+			size_t l = strcspn(p, ":");
+			/* an empty entry is the working directory */
+			snprintf(cand, sizeof(cand), "%.*s%s%s", (int)l, p, l ? "/" : "", argv0);
+			if (!access(cand, X_OK)) {
+				found = cand;
+			}
+			p += l + (p[l] == ':');
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen,
+			 "/proc/self/exe: %s, and no '%s' in PATH: run it by its path (e.g. "
+			 "/bin/ptpbox --install DIR)",
+			 strerror(proc_errno), argv0);
+		return -1;
+	}
+	while (found[0] == '.' && found[1] == '/') {
+		found += 2;
+	}
+	if (found[0] == '/') {
+		cwd[0] = 0;
+	} else if (!getcwd(cwd, sizeof(cwd) - 1)) { /* room for a '/' */
+		snprintf(err, errlen, "/proc/self/exe: %s, and the working directory: %s",
+			 strerror(proc_errno), strerror(errno));
+		return -1;
+	} else if (strcmp(cwd, "/")) {
+		strcat(cwd, "/");
+	}
+	if (strlen(cwd) + strlen(found) >= len) {
+		snprintf(err, errlen, "%s: path too long", found);
+		return -1;
+	}
+	strcpy(out, cwd);
+	strcat(out, found);
+	return 0;
+}
+
+static int install(const char *argv0, const char *dir, const char *prefix)
+{
+	char self[PATH_MAX], link[PATH_MAX * 2], err[PATH_MAX + 128];
 	int i;
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0) {
-		fprintf(stderr, "ptpbox: --install: /proc/self/exe: %s\n", strerror(errno));
+	if (self_path(argv0, self, sizeof(self), err, sizeof(err))) {
+		fprintf(stderr, "ptpbox: --install: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	self[n] = 0;
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "ptpbox: --install: %s: %s\n", dir, strerror(errno));
 		return EXIT_RUNTIME;
@@ -143,7 +201,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ptpbox: usage: ptpbox --install DIR [--prefix PREFIX]\n");
 			return EXIT_USAGE;
 		}
-		return install(argv[2], prefix);
+		return install(argv[0], argv[2], prefix);
 	}
 	a = find_applet(argv[1]);
 	if (!a) {

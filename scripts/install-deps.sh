@@ -55,9 +55,10 @@ pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
 # mandoc: test/checks/man.sh lints the manual pages
 # test/checks/packaging.sh: shellcheck (init scripts), busybox (OpenWrt's
 # shell), systemd (systemd-analyze), rsync and python3-kconfiglib (the
-# package build doubles)
+# package build doubles); busybox-static is that busybox (it replaces the
+# package busybox), static for test/cli/initramfs.sh's chroot
 [ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc
-	shellcheck busybox systemd rsync python3-kconfiglib"
+	shellcheck busybox-static systemd rsync python3-kconfiglib"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package

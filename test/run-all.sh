@@ -101,6 +101,7 @@ suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh
 suite net-tshark-decode net_suite test/net/tshark_decode.sh
 suite net-mgmt net_suite test/net/mgmt.sh
 suite net-wait-sync net_suite test/net/wait_sync.sh
+suite cli-initramfs net_suite test/cli/initramfs.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
 suite net-hostile net_suite test/net/hostile.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
