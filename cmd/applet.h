@@ -185,6 +185,7 @@ struct metrics_file {
 	int failing;
 	metrics_fill_fn fill;
 	void *ctx;
+	char *text; /* the text being written (64 KiB) */
 };
 void metrics_file_start(struct metrics_file *f, const struct config *cfg, const char *applet,
 			const char *label, metrics_fill_fn fill, void *ctx);

@@ -10,7 +10,7 @@
 #include "../hw/log.h"
 #include "applet.h"
 
-static char text[65536]; /* tc: 16 ports of about 2.5 KB */
+#define METRICS_MAX 65536 /* tc: 16 ports of about 2.5 KB */
 
 /* PATH.tmp written in full, then renamed over PATH: 0 or -errno. */
 static int write_file(struct metrics_file *f)
@@ -19,9 +19,9 @@ static int write_file(struct metrics_file *f)
 	size_t done = 0;
 	int fd, e = 0;
 
-	metrics_init(&m, text, sizeof(text), f->label);
+	metrics_init(&m, f->text, METRICS_MAX, f->label);
 	f->fill(f->ctx, &m, mono_now());
-	if (m.len >= sizeof(text)) {
+	if (m.len >= METRICS_MAX) {
 		return -EMSGSIZE;
 	}
 	fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -29,7 +29,7 @@ static int write_file(struct metrics_file *f)
 		return -errno;
 	}
 	while (done < m.len) {
-		ssize_t n = write(fd, text + done, m.len - done);
+		ssize_t n = write(fd, f->text + done, m.len - done);
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
@@ -69,7 +69,8 @@ void metrics_file_start(struct metrics_file *f, const struct config *cfg, const 
 	f->fill = fill;
 	f->ctx = ctx;
 	f->period = log2_interval_ns(cfg_int(cfg, OPT_summary_interval));
-	r = write_file(f);
+	f->text = malloc(METRICS_MAX);
+	r = f->text ? write_file(f) : -ENOMEM;
 	if (r) {
 		fprintf(stderr, "%s: %s: metrics_file %s: %s: %s\n", applet,
 			config_where(cfg, OPT_metrics_file, at, sizeof(at)), path, f->tmp,
@@ -107,4 +108,6 @@ void metrics_file_stop(struct metrics_file *f)
 		unlink(f->path);
 		f->path[0] = 0;
 	}
+	free(f->text);
+	f->text = NULL;
 }

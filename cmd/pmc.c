@@ -613,7 +613,7 @@ static void receive_one(struct pmc *p, int fd)
 		p->bad = 1;
 	}
 	if (p->wait) {
-		static struct mgmt_value v;
+		struct mgmt_value v;
 		const struct clock_identity *from = &m.hdr.sourcePortIdentity.clockIdentity;
 		struct pmc_seen *w = r.id == MID_PORT_DATA_SET ? &p->pds
 				     : r.id == MID_CURRENT_DATA_SET ? &p->cds : NULL;
@@ -817,8 +817,8 @@ static const char *default_server(void)
  * stderr. */
 static int wait_sync(struct pmc *p, const char *server, tmv_t limit, tmv_t settle, tmv_t timeout)
 {
-	static struct pmc_cmd c;
 	static const int ids[2] = { MID_PORT_DATA_SET, MID_CURRENT_DATA_SET };
+	struct pmc_cmd c;
 	struct sync_wait w;
 	tmv_t start = mono_now(), now = start;
 	int k;

@@ -210,6 +210,19 @@ parse_prom "$T_DIR/gm.prom" >"$T_DIR/g.out" 2>&1 || die "gm.prom: $(cat "$T_DIR/
 grep -qx "ptpbox_gm_clients=1" "$T_DIR/g.out" && grep -qx "ptpbox_gm_clock_class=6" "$T_DIR/g.out" ||
 	die "gm.prom: $(cat "$T_DIR/g.out")"
 echo "gm.prom: $(head -1 "$T_DIR/g.out") (families samples), 1 client, clockClass 6"
+# the Prometheus project's own parser too, when installed (Debian's
+# python3-prometheus-client)
+if /usr/bin/python3 -c "import prometheus_client" 2>/dev/null; then
+	/usr/bin/python3 - "$T_DIR/oc.prom" "$T_DIR/gm.prom" <<'PY' || die "prometheus_client refused a file"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+for path in sys.argv[1:]:
+    fams = list(text_string_to_metric_families(open(path).read()))
+    n = sum(len(f.samples) for f in fams)
+    assert all(f.documentation and f.type in ("gauge", "counter") for f in fams), path
+    print("prometheus_client parses %s: %d families, %d samples" % (path.rsplit("/", 1)[1], len(fams), n))
+PY
+fi
 if command -v promtool >/dev/null; then
 	# promtool's lint prefers base units (seconds): ns is the unit of
 	# offsetFromMaster and meanPathDelay, kept on purpose
