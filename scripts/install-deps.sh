@@ -4,6 +4,7 @@
 #   cross: build, and make cross with its qemu-user tests (test/cross/run.sh)
 set -e
 what=${1:-test}
+BUSYBOX_STATIC=/usr/local/lib/ptpbox-test/busybox-static # test/cli/initramfs.sh
 command -v dpkg-query >/dev/null 2>&1 || exit 0 # not Debian: trust the user
 
 missing_of() {
@@ -55,14 +56,26 @@ pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
 # mandoc: test/checks/man.sh lints the manual pages
 # test/checks/packaging.sh: shellcheck (init scripts), busybox (OpenWrt's
 # shell), systemd (systemd-analyze), rsync and python3-kconfiglib (the
-# package build doubles); busybox-static is that busybox (it replaces the
-# package busybox), static for test/cli/initramfs.sh's chroot
+# package build doubles)
 [ "$what" = test ] && pkgs="$pkgs iproute2 nftables linuxptp ptpd tshark strace valgrind procps python3 clang file mandoc
-	shellcheck busybox-static systemd rsync python3-kconfiglib"
+	shellcheck busybox systemd rsync python3-kconfiglib"
 install "$(missing_of $pkgs)"
 if [ "$what" = test ]; then
 	# libFuzzer and the sanitizer runtimes: clang's runtime package
 	v=$(clang -dumpversion | cut -d. -f1)
 	install "$(missing_of "libclang-rt-$v-dev")"
+	# test/cli/initramfs.sh: a static busybox for its chroot.  The package
+	# busybox-static conflicts with busybox (packaging.sh's, whose shell
+	# must not prefer its own applets to the stubs in PATH, as the static
+	# one does): unpacked to BUSYBOX_STATIC, not installed
+	if [ ! -x "$BUSYBOX_STATIC" ]; then
+		echo "install-deps: unpacking busybox-static to $BUSYBOX_STATIC"
+		t=$(mktemp -d)
+		(cd "$t" && apt-get download -qq busybox-static >/dev/null 2>&1 &&
+			dpkg-deb -x busybox-static_*.deb x && mkdir -p "$(dirname "$BUSYBOX_STATIC")" &&
+			cp x/bin/busybox "$BUSYBOX_STATIC" && chmod 0755 "$BUSYBOX_STATIC") ||
+			echo "install-deps: no busybox-static: test/cli/initramfs.sh will fail" >&2
+		rm -rf "$t"
+	fi
 fi
 exit 0

@@ -16,9 +16,16 @@
 #    was (the log file), as the fallback says.
 . "$(dirname "$0")/../lib.sh"
 net_init
-BUSYBOX=${BUSYBOX:-$(command -v busybox)}
-[ -n "$BUSYBOX" ] || die "busybox missing (apt-get install busybox-static)"
-file -L "$BUSYBOX" | grep -q "statically linked" || die "$BUSYBOX is not static (busybox-static)"
+# a static busybox: BUSYBOX, else where scripts/install-deps.sh unpacks
+# Debian's busybox-static (the package conflicts with busybox, which
+# test/checks/packaging.sh uses), else busybox in PATH if it is static
+if [ -z "$BUSYBOX" ]; then
+	BUSYBOX=/usr/local/lib/ptpbox-test/busybox-static
+	[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox)
+fi
+[ -n "$BUSYBOX" ] || die "no static busybox (scripts/install-deps.sh test unpacks busybox-static)"
+file -L "$BUSYBOX" | grep -q "statically linked" ||
+	die "$BUSYBOX is not static (scripts/install-deps.sh test unpacks busybox-static)"
 file -L "$PTPBOX" | grep -q "statically linked" || die "$PTPBOX is not static (make)"
 R=$T_DIR/root
 mkdir -p "$R/bin" "$R/etc" "$R/tmp"
