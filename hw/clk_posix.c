@@ -227,6 +227,6 @@ struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t er
 	/* the frequency reaches the kernel as scaled ppm in struct timex's
 	 * long: at most 32 767 999 ppb where a long has 32 bits (a larger
 	 * driver limit made px_adjfreq's conversion overflow on armhf/mips) */
-	p->clk.max_adj_ppb = fmin(caps.max_adj, floor(LONG_MAX / 65.536));
+	p->clk.max_adj_ppb = fmin(caps.max_adj, floor((double)LONG_MAX / 65.536));
 	return &p->clk;
 }
