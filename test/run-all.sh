@@ -20,7 +20,8 @@ done
 if [ $build = 1 ]; then
 	./build.sh -s || exit 1
 	make -s -j2 build/unit_tests build/ptpsim build/loadgen || exit 1
-	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests || exit 1
+	make -s -j2 CC=gcc STATIC=0 B=build-glibc all build-glibc/unit_tests build-glibc/phcdev.so ||
+		exit 1
 	make -s -j2 asan || exit 1
 fi
 
@@ -108,6 +109,7 @@ suite net-mgmt net_suite test/net/mgmt.sh
 suite net-wait-sync net_suite test/net/wait_sync.sh
 suite cli-initramfs net_suite test/cli/initramfs.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
+suite net-hwts-twin net_suite test/net/hwts_twin.sh
 suite net-hostile net_suite test/net/hostile.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh
