@@ -30,9 +30,19 @@ int hwts_info(int fd, const char *iface, struct ts_info *info)
 	return 0;
 }
 
-int hwts_enable(int fd, const char *iface, int one_step, char *err, size_t errlen)
+/* The receive filter a driver applied stamps every PTP v2 event message
+ * over UDP (and, layer2, over Ethernet): it may widen the one asked for
+ * (ALL, SOME) but not narrow it. */
+static int rx_filter_covers(int applied, int layer2)
 {
-	struct hwtstamp_config cfg;
+	return applied == HWTSTAMP_FILTER_ALL || applied == HWTSTAMP_FILTER_SOME ||
+	       applied == HWTSTAMP_FILTER_PTP_V2_EVENT ||
+	       (!layer2 && applied == HWTSTAMP_FILTER_PTP_V2_L4_EVENT);
+}
+
+int hwts_enable(int fd, const char *iface, int one_step, int layer2, char *err, size_t errlen)
+{
+	struct hwtstamp_config cfg, want;
 	struct ts_info info;
 	struct ifreq ifr;
 	int r;
@@ -63,10 +73,26 @@ int hwts_enable(int fd, const char *iface, int one_step, char *err, size_t errle
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
 	ifr.ifr_data = (char *)&cfg;
+	want = cfg;
 	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "%s: SIOCSHWTSTAMP: %s", iface, strerror(errno));
 		return r;
+	}
+	/* the driver writes back what it applied: a narrower receive filter
+	 * or another transmit mode would leave messages without stamps (a
+	 * client that never locks, with no word why) */
+	if (cfg.tx_type != want.tx_type) {
+		snprintf(err, errlen, "%s: SIOCSHWTSTAMP: the driver applied tx_type %d, not %d", iface,
+			 cfg.tx_type, want.tx_type);
+		return -EOPNOTSUPP;
+	}
+	if (!rx_filter_covers(cfg.rx_filter, layer2)) {
+		snprintf(err, errlen,
+			 "%s: SIOCSHWTSTAMP: the driver applied rx_filter %d, which does not stamp "
+			 "every PTP v2 event message (asked %d)",
+			 iface, cfg.rx_filter, want.rx_filter);
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }

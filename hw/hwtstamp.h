@@ -17,8 +17,10 @@ int hwts_info(int fd, const char *iface, struct ts_info *info);
 
 /* Enable hardware stamping of PTP v2 event packets on iface (SIOCSHWTSTAMP),
  * transmit mode one-step Sync when one_step.  Falls back from the PTP v2
- * event filter to "all" when the driver only offers that.  0, or -errno with
- * a message in err. */
-int hwts_enable(int fd, const char *iface, int one_step, char *err, size_t errlen);
+ * event filter to "all" when the driver only offers that.  The driver's
+ * answer must stamp every event message over UDP (and over Ethernet:
+ * layer2) in the transmit mode asked for.  0, or -errno with a message in
+ * err. */
+int hwts_enable(int fd, const char *iface, int one_step, int layer2, char *err, size_t errlen);
 
 #endif

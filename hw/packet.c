@@ -128,7 +128,7 @@ struct pkt *pkt_open(const char *iface, int hw, char *err, size_t errlen)
 		goto fail;
 	}
 	if (hw) {
-		if (hwts_enable(p->fd, iface, 0, err, errlen)) {
+		if (hwts_enable(p->fd, iface, 0, 1, err, errlen)) {
 			goto fail;
 		}
 		flags = SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;

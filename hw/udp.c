@@ -125,7 +125,7 @@ struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	if (cfg->hw_timestamps) {
-		if (hwts_enable(u->fd[1], cfg->iface, cfg->one_step, err, errlen)) {
+		if (hwts_enable(u->fd[1], cfg->iface, cfg->one_step, 0, err, errlen)) {
 			goto fail;
 		}
 		flags = SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RX_HARDWARE |
