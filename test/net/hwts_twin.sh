@@ -13,7 +13,8 @@
 # state.
 #
 #  1. Refusals: an interface without hardware stamps, a PHC that does not
-#     open, one-step asked of a NIC without it: exit 3 and the reason.
+#     open, one-step asked of a NIC without it, a driver applying a
+#     narrower receive filter than asked: exit 3 and the reason.
 #  2. Extts: ppsmon --phc reads the twin's PPS input (hw/pps.c).
 #  3. Three sessions: a two-step gm and a one-step gm (twoStepFlag 0:
 #     HWTSTAMP_TX_ONESTEP_SYNC, the twin writes originTimestamp at
@@ -180,6 +181,9 @@ refuse "no hardware stamps" "pa1: no PTP hardware clock" PHCDEV_NO_HWTS=1
 refuse "no /dev/ptp0" "/dev/ptp0: No such file or directory" PHCDEV_NO_PHC=1
 refuse "no one-step" "no one-step Sync in hardware (set twoStepFlag 1)" PHCDEV_NO_ONESTEP=1 \
 	--twoStepFlag=0
+# a driver that applies a narrower receive filter than asked (Ethernet only)
+refuse "narrower rx_filter" "the driver applied rx_filter 9, which does not stamp every PTP v2" \
+	PHCDEV_RX_APPLY=9
 
 # the PHC's external timestamps (hw/pps.c: PTP_PIN_SETFUNC, PTP_EXTTS_REQUEST,
 # poll() and read() on /dev/ptp0): the twin's 1 Hz PPS at every true second,

@@ -35,6 +35,8 @@
  *   PHCDEV_NO_HWTS=1     software stamps only, no PHC (phc_index -1)
  *   PHCDEV_NO_PHC=1      a phc_index, but /dev/ptpN does not open
  *   PHCDEV_RX_ALL=1      the only receive filter is HWTSTAMP_FILTER_ALL
+ *   PHCDEV_RX_APPLY=N    a PTP v2 receive filter asked for becomes filter N
+ *                        (a driver narrowing it: 9, PTP_V2_L2_EVENT)
  *   PHCDEV_NOPINS=1      no programmable pins (the PPS goes to extts 0)
  *   PHCDEV_LOG=FILE      the PHC's true error: a line each time its rate or
  *                        phase changes, "T E F TAG" (true time ns, PHC minus
@@ -537,6 +539,7 @@ __attribute__((constructor)) static void phcdev_init(void)
 	S.no_phc = env_on("PHCDEV_NO_PHC");
 	S.rx_all = env_on("PHCDEV_RX_ALL");
 	S.nopins = env_on("PHCDEV_NOPINS");
+	S.rx_apply = getenv("PHCDEV_RX_APPLY") ? atoi(getenv("PHCDEV_RX_APPLY")) : -1;
 	S.seed = 1;
 	S.maxadj = 62499999;
 	S.latch = 0.5;
@@ -1174,8 +1177,11 @@ static int net_ioctl(unsigned long req, struct ifreq *ifr)
 		case HWTSTAMP_FILTER_PTP_V2_EVENT:
 		case HWTSTAMP_FILTER_PTP_V2_SYNC:
 		case HWTSTAMP_FILTER_PTP_V2_DELAY_REQ:
-			/* the driver stamps every v2 event message (and says so) */
-			c->rx_filter = S.rx_all ? HWTSTAMP_FILTER_ALL : HWTSTAMP_FILTER_PTP_V2_EVENT;
+			/* the driver stamps every v2 event message (and says so);
+			 * PHCDEV_RX_APPLY: one that applies another filter */
+			c->rx_filter = S.rx_apply >= 0 ? S.rx_apply
+				       : S.rx_all    ? HWTSTAMP_FILTER_ALL
+						     : HWTSTAMP_FILTER_PTP_V2_EVENT;
 			break;
 		default:
 			return fail(ERANGE);

@@ -115,6 +115,7 @@ struct phcdev {
 	struct iface ifs[MAX_IFACES];
 	int n_ifs;
 	int no_precise, no_extended, no_sysoff, no_onestep, no_hwts, no_phc, rx_all, nopins;
+	int rx_apply; /* the filter a PTP v2 request gets (PHCDEV_RX_APPLY), or -1 */
 	int log_fd, trace_fd;
 	/* model */
 	double f_model, wander, latch, pps_offset, pps_noise;

@@ -259,6 +259,41 @@ static int is_onestep_sync(const uint8_t *m, size_t n)
 	return n >= 44 && (m[0] & 0x0f) == 0 && (m[1] & 0x0f) == 2 && !(m[6] & 0x02);
 }
 
+/* the receive filter stamps this message (at off, w as ptp_find; off -1:
+ * no PTP message found) */
+static int rx_filtered(int filter, const uint8_t *d, size_t n, int off, const struct where *w)
+{
+	int type;
+	if (filter == HWTSTAMP_FILTER_ALL) {
+		return 1;
+	}
+	if (off < 0 || !is_event(d + off, n - (size_t)off)) {
+		return 0;
+	}
+	type = d[off] & 0x0f;
+	switch (filter) {
+	case HWTSTAMP_FILTER_PTP_V2_EVENT:
+		return 1;
+	case HWTSTAMP_FILTER_PTP_V2_SYNC:
+		return type == 0;
+	case HWTSTAMP_FILTER_PTP_V2_DELAY_REQ:
+		return type == 1;
+	case HWTSTAMP_FILTER_PTP_V2_L4_EVENT:
+		return w->udp >= 0 || w->ptp == 0; /* UDP in a frame, or a UDP socket's payload */
+	case HWTSTAMP_FILTER_PTP_V2_L4_SYNC:
+		return (w->udp >= 0 || w->ptp == 0) && type == 0;
+	case HWTSTAMP_FILTER_PTP_V2_L4_DELAY_REQ:
+		return (w->udp >= 0 || w->ptp == 0) && type == 1;
+	case HWTSTAMP_FILTER_PTP_V2_L2_EVENT:
+		return w->udp < 0 && w->ptp > 0; /* Ethernet-framed */
+	case HWTSTAMP_FILTER_PTP_V2_L2_SYNC:
+		return w->udp < 0 && w->ptp > 0 && type == 0;
+	case HWTSTAMP_FILTER_PTP_V2_L2_DELAY_REQ:
+		return w->udp < 0 && w->ptp > 0 && type == 1;
+	}
+	return 0;
+}
+
 /* ---- the wire's trailer ---- */
 
 static uint32_t trailer_check(uint64_t t)
@@ -500,8 +535,7 @@ static int fix_msg(int fd, struct sk *s, struct msghdr *m, size_t *n, int errq)
 			  (s->asked & SOF_TIMESTAMPING_SOFTWARE);
 		if (ifi >= 0 && sw && S.ifs[ifi].rx_filter != HWTSTAMP_FILTER_NONE) {
 			off = d ? ptp_find(d, len, s->packet, &w) : -1;
-			if (S.ifs[ifi].rx_filter == HWTSTAMP_FILTER_ALL ||
-			    (off >= 0 && is_event(d + off, len - (size_t)off))) {
+			if (rx_filtered(S.ifs[ifi].rx_filter, d, len, off, &w)) {
 				long long t = sw;
 				if (t_tx) {
 					t = wire_arrival(t_tx);
