@@ -79,6 +79,7 @@ struct port_setup {
 	tmv_t next_truth; /* port_soft_truth() */
 	struct port_batch *batch[2]; /* general, event; NULL: send at once */
 	struct port_rx *rx;	     /* batched receive; NULL: one at a time */
+	struct udp_in rx1;	     /* the one at a time, into rxbuf */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 

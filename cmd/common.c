@@ -149,12 +149,13 @@ static int io_send(void *io, int port, int event, const struct net_addr *to, con
 		   size_t len, int want_ts)
 {
 	struct port_setup *ps = io;
-	struct port_batch *b = ps->batch[event ? 1 : 0];
+	struct port_batch *b;
 	struct port_txq *q;
 	int r = 0;
 
 	(void)port;
 	event = !!event;
+	b = ps->batch[event];
 	if (b && len <= PORT_BATCH_OCTETS) {
 		if (b->n == UDP_BATCH_MAX) {
 			flush_one(ps, event);
@@ -260,27 +261,31 @@ static void txts_match(struct port_setup *ps, const uint8_t *pkt, size_t n, tmv_
 	}
 }
 
+/* Where datagrams are read into: the batch (port_batch_on) or the one
+ * slot over ps->rxbuf.  Returns the slots' count. */
+static int rx_slots(struct port_setup *ps, struct udp_in **in)
+{
+	if (ps->rx) {
+		*in = ps->rx->in;
+		return UDP_BATCH_MAX;
+	}
+	ps->rx1.buf = ps->rxbuf;
+	ps->rx1.cap = sizeof(ps->rxbuf);
+	*in = &ps->rx1;
+	return 1;
+}
+
 void port_drain_txts(struct port_setup *ps, void (*tx_ts)(void *eng, int id, tmv_t ts, tmv_t now),
 		     void *eng)
 {
-	uint8_t pkt[2048];
-	tmv_t raw;
-	long long key;
-	ssize_t n;
-	int k, i;
+	struct udp_in *in;
+	int n = rx_slots(ps, &in), k, i;
 
 	port_flush(ps); /* the Syncs queued: their stamps may come */
-	if (ps->rx) {
-		while ((k = udp_recv_batch(ps->udp, 1, 1, ps->rx->in, UDP_BATCH_MAX)) > 0) {
-			for (i = 0; i < k; i++) {
-				struct udp_in *in = &ps->rx->in[i];
-				txts_match(ps, in->buf, in->len, in->raw, in->key, tx_ts, eng);
-			}
+	while ((k = udp_recv_batch(ps->udp, 1, 1, in, n)) > 0) {
+		for (i = 0; i < k; i++) {
+			txts_match(ps, in[i].buf, in[i].len, in[i].raw, in[i].key, tx_ts, eng);
 		}
-		return;
-	}
-	while ((n = udp_recv_txts(ps->udp, pkt, sizeof(pkt), &raw, &key)) >= 0) {
-		txts_match(ps, pkt, (size_t)n, raw, key, tx_ts, eng);
 	}
 }
 
@@ -289,29 +294,16 @@ void port_receive(struct port_setup *ps, int event,
 			     size_t len, tmv_t rx_ts, tmv_t now),
 		  void *eng)
 {
-	struct net_addr from;
-	tmv_t raw;
-	ssize_t n;
+	struct udp_in *in;
 	int budget = 256; /* bounded per wake-up so timers keep running */
-	int k, i;
+	int n = rx_slots(ps, &in), k, i;
 
-	if (ps->rx) {
-		while (budget > 0 &&
-		       (k = udp_recv_batch(ps->udp, event, 0, ps->rx->in, UDP_BATCH_MAX)) > 0) {
-			tmv_t now = mono_now();
-			for (i = 0; i < k; i++) {
-				struct udp_in *in = &ps->rx->in[i];
-				rx(eng, event, &in->from, in->buf, in->len,
-				   in->raw ? clk_from_raw(ps->clock, in->raw) : 0, now);
-			}
-			budget -= k;
+	while (budget > 0 && (k = udp_recv_batch(ps->udp, event, 0, in, n)) > 0) {
+		for (i = 0; i < k; i++) {
+			rx(eng, event, &in[i].from, in[i].buf, in[i].len,
+			   in[i].raw ? clk_from_raw(ps->clock, in[i].raw) : 0, mono_now());
 		}
-		return;
-	}
-	while (budget-- > 0 &&
-	       (n = udp_recv(ps->udp, event, ps->rxbuf, sizeof(ps->rxbuf), &from, &raw)) >= 0) {
-		rx(eng, event, &from, ps->rxbuf, (size_t)n, raw ? clk_from_raw(ps->clock, raw) : 0,
-		   mono_now());
+		budget -= k;
 	}
 }
 

@@ -180,29 +180,28 @@ int udp_fd(const struct udp *u, int event)
 	return u->fd[event ? 1 : 0];
 }
 
+/* The socket's port (event or general) into a, in network order. */
+static void set_port(const struct udp *u, int event, struct net_addr *a)
+{
+	uint16_t port = htons(u->port[event ? 1 : 0]);
+	if (a->ss.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = port;
+	} else {
+		((struct sockaddr_in *)&a->ss)->sin_port = port;
+	}
+}
+
 int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to)
 {
 	struct net_addr a = *to;
-	uint16_t port = htons(u->port[event ? 1 : 0]);
-	ssize_t n;
-
-	if (a.ss.ss_family == AF_INET6) {
-		((struct sockaddr_in6 *)&a.ss)->sin6_port = port;
-	} else {
-		((struct sockaddr_in *)&a.ss)->sin_port = port;
-	}
-	n = sendto(u->fd[event ? 1 : 0], buf, len, 0, (struct sockaddr *)&a.ss, a.len);
-	if (n < 0) {
-		return -errno;
-	}
-	return n == (ssize_t)len ? 0 : -EIO;
+	set_port(u, event, &a);
+	return udp_send_raw(u, event, buf, len, &a);
 }
 
 int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
 {
 	struct mmsghdr mm[UDP_BATCH_MAX];
 	struct iovec iov[UDP_BATCH_MAX];
-	uint16_t port = htons(u->port[event ? 1 : 0]);
 	int i, done = 0;
 
 	*err = 0;
@@ -211,11 +210,7 @@ int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
 	}
 	memset(mm, 0, (size_t)n * sizeof(mm[0]));
 	for (i = 0; i < n; i++) {
-		if (o[i].to.ss.ss_family == AF_INET6) {
-			((struct sockaddr_in6 *)&o[i].to.ss)->sin6_port = port;
-		} else {
-			((struct sockaddr_in *)&o[i].to.ss)->sin_port = port;
-		}
+		set_port(u, event, &o[i].to);
 		iov[i].iov_base = (void *)o[i].buf;
 		iov[i].iov_len = o[i].len;
 		mm[i].msg_hdr.msg_name = &o[i].to.ss;
@@ -268,55 +263,6 @@ static long long cmsg_key(struct msghdr *msg)
 		}
 	}
 	return -1;
-}
-
-/* One non-blocking recvmsg() on fd with flags; *ts gets the
- * SCM_TIMESTAMPING stamp (0 when none), *key (when key) the OPT_ID key or
- * -1.  Length, -EAGAIN or -errno. */
-static ssize_t recv_stamped(struct udp *u, int fd, int flags, void *buf, size_t len,
-			    struct net_addr *from, tmv_t *ts, long long *key)
-{
-	char control[512];
-	struct iovec iov = { buf, len };
-	struct msghdr msg;
-	ssize_t n;
-
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (from) {
-		msg.msg_name = &from->ss;
-		msg.msg_namelen = sizeof(from->ss);
-	}
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
-	if (n < 0) {
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	}
-	if (from) {
-		from->len = msg.msg_namelen;
-	}
-	*ts = cmsg_ts(&msg, u->hw);
-	if (key) {
-		*key = u->opt_id ? cmsg_key(&msg) : -1;
-	}
-	return n;
-}
-
-ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
-		 tmv_t *rx_raw)
-{
-	ssize_t n = recv_stamped(u, u->fd[event ? 1 : 0], 0, buf, len, from, rx_raw, NULL);
-	if (!event) {
-		*rx_raw = 0;
-	}
-	return n;
-}
-
-ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key)
-{
-	return recv_stamped(u, u->fd[1], MSG_ERRQUEUE, buf, len, NULL, tx_raw, key);
 }
 
 int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n)

@@ -4,7 +4,8 @@
  * 319 and general port 320 bound to one interface, DSCP on both, and
  * SO_TIMESTAMPING (software or hardware) on the event socket.  Transmit
  * timestamps come back on the error queue; the caller polls the event fd
- * for POLLERR and calls udp_recv_txts(), so nothing blocks the loop.
+ * for POLLERR and reads them with udp_recv_batch(txts 1), so nothing
+ * blocks the loop.
  */
 #ifndef PTPBOX_UDP_H
 #define PTPBOX_UDP_H
@@ -73,21 +74,6 @@ int udp_join_mcast(struct udp *u, const char *iface);
  * e.g. a management response to the requester's source port.  0 or -errno. */
 int udp_send_raw(struct udp *u, int event, const void *buf, size_t len, const struct net_addr *to);
 
-/* Receive one datagram without blocking.  rx_raw gets the kernel receive
- * timestamp, ns on the timestamping clock (0 when none came).  Returns the
- * length, -EAGAIN when nothing is queued, or -errno. */
-ssize_t udp_recv(struct udp *u, int event, void *buf, size_t len, struct net_addr *from,
-		 tmv_t *rx_raw);
-
-/* Read one transmit timestamp from the event socket's error queue without
- * blocking.  buf gets the looped-back packet (with any lower-layer headers:
- * the PTP message is its tail), tx_raw the timestamp, ns, and *key the
- * SOF_TIMESTAMPING_OPT_ID key of the send it belongs to (0 for the first
- * datagram sent on the event socket, +1 for each one after; -1 when the
- * kernel gives none).  Returns the packet length, -EAGAIN when the queue is
- * empty, or -errno. */
-ssize_t udp_recv_txts(struct udp *u, void *buf, size_t len, tmv_t *tx_raw, long long *key);
-
 /* One datagram of a batched receive: the caller's buffer (buf, cap
  * octets) and what came: len octets, the source (not for transmit stamps),
  * the stamp (raw ns, 0: none) and the OPT_ID key (transmit stamps; -1:
@@ -102,10 +88,15 @@ struct udp_in {
 };
 
 /* Receive up to n (<= UDP_BATCH_MAX) datagrams without blocking with one
- * recvmmsg(2): from the event or general socket (txts 0), or transmit
- * stamps from the event socket's error queue (txts 1), each as
- * udp_recv() / udp_recv_txts() would give it.  Returns how many came
- * (>= 1), -EAGAIN when nothing is queued, or -errno. */
+ * recvmmsg(2).  txts 0: from the event or general socket, each with its
+ * source and, on the event socket, the kernel's receive stamp (ns on the
+ * timestamping clock).  txts 1: transmit stamps from the event socket's
+ * error queue: the looped-back packet (with any lower-layer headers: the
+ * PTP message is its tail), the transmit stamp, and the
+ * SOF_TIMESTAMPING_OPT_ID key of the send it belongs to (0 for the first
+ * datagram sent on the event socket, +1 for each one after; -1 when the
+ * kernel gives none).  Returns how many came (>= 1), -EAGAIN when nothing
+ * is queued, or -errno. */
 int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n);
 
 /* The event socket's receive buffer (octets of payload), as the kernel
@@ -113,7 +104,7 @@ int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n)
  * not force it). */
 int udp_event_rcvbuf(const struct udp *u);
 
-/* True when pkt (as from udp_recv_txts) ends with the msglen octets at msg. */
+/* True when pkt (a transmit stamp's packet) ends with the msglen octets at msg. */
 int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen);
 
 /* Parse a textual address for transport; a link-local IPv6 address gets
