@@ -139,17 +139,23 @@ static tmv_t deadline(const struct uc_client *c)
 	return any ? d : INT64_MIN;
 }
 
+/* The entry at i changed from the key old: move it up or down. */
+static void heap_fix(struct uc_grantor *g, uint32_t i, tmv_t old)
+{
+	if (g->heap[i].when < old) {
+		sift_up(g, i);
+	} else {
+		sift_down(g, i);
+	}
+}
+
 /* Put c where its deadline says (after its grants changed). */
 static void reschedule(struct uc_grantor *g, struct uc_client *c)
 {
 	uint32_t i = c->heap_pos;
 	tmv_t old = g->heap[i].when;
 	g->heap[i].when = deadline(c);
-	if (g->heap[i].when < old) {
-		sift_up(g, i);
-	} else {
-		sift_down(g, i);
-	}
+	heap_fix(g, i, old);
 }
 
 /* A grant ends (cancel, expiry): its packets leave the budget. */
@@ -326,11 +332,7 @@ static void free_client(struct uc_grantor *g, struct uc_client *c)
 	if (i != --g->n_heap) {
 		tmv_t old = g->heap[i].when;
 		heap_set(g, i, g->heap[g->n_heap]);
-		if (g->heap[i].when < old) {
-			sift_up(g, i);
-		} else {
-			sift_down(g, i);
-		}
+		heap_fix(g, i, old);
 	}
 	c->in_use = 0;
 	c->next = g->free_head;
