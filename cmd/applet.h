@@ -126,6 +126,12 @@ int parse_clock_id(const char *s, struct clock_identity *id);
  * zero (the loopback's), not a group address. */
 int eui48_usable(const uint8_t mac[6]);
 
+/* An option's value text as a number in lo..hi into *v: 0, or -1 after the
+ * line "APPLET: NAME TEXT: out of range, allowed LO..HI (UNIT)" on stderr
+ * (not a number, trailing text, not finite, out of range). */
+int opt_number(const char *applet, const char *name, const char *text, double lo, double hi,
+	       const char *unit, double *v);
+
 /* The clock the configuration's "clock" key names (auto|soft|
  * CLOCK_REALTIME|/dev/ptpN; auto is the PHC of iface with hardware
  * stamps).  NULL with a message in err on error. */

@@ -314,6 +314,19 @@ static void die_usage(const char *applet, const char *msg, const char *usage)
 	exit(EXIT_USAGE);
 }
 
+int opt_number(const char *applet, const char *name, const char *text, double lo, double hi,
+	       const char *unit, double *v)
+{
+	char *end;
+	*v = strtod(text, &end);
+	if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi) {
+		fprintf(stderr, "%s: %s %s: out of range, allowed %.15g..%.15g (%s)\n", applet, name,
+			text, lo, hi, unit);
+		return -1;
+	}
+	return 0;
+}
+
 int eui48_usable(const uint8_t mac[6])
 {
 	static const uint8_t zero[6];

@@ -165,11 +165,8 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 static tmv_t opt_ns(const char *name, const char *text, double lo, double hi, double scale,
 		    const char *unit)
 {
-	char *end;
-	double v = strtod(text, &end);
-	if (end == text || *end || !isfinite(v) || v < lo || v > hi) {
-		fprintf(stderr, "oc: %s %s: out of range, allowed %.15g..%.15g (%s)\n", name, text,
-			lo, hi, unit);
+	double v;
+	if (opt_number("oc", name, text, lo, hi, unit, &v)) {
 		exit(EXIT_USAGE);
 	}
 	return (tmv_t)llround(v * scale);

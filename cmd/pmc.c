@@ -896,19 +896,6 @@ static int die(const char *msg)
 }
 
 /* text as a number in lo..hi into *v: 0, or -1 said on stderr. */
-static int num_arg(const char *name, const char *text, double lo, double hi, const char *unit,
-		   double *v)
-{
-	char *end;
-	*v = strtod(text, &end);
-	if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi) {
-		fprintf(stderr, "pmc: %s %s: out of range, allowed %.15g..%.15g (%s)\n", name, text, lo,
-			hi, unit);
-		return -1;
-	}
-	return 0;
-}
-
 int pmc_main(int argc, char **argv)
 {
 	static struct pmc pm;
@@ -1007,10 +994,11 @@ int pmc_main(int argc, char **argv)
 		}
 	}
 	if (wait_arg) {
-		if (num_arg("--wait-sync", wait_arg, 0, 1e12, "ns", &wait_ns) ||
-		    (settle_arg && num_arg("--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
+		if (opt_number("pmc", "--wait-sync", wait_arg, 0, 1e12, "ns", &wait_ns) ||
+		    (settle_arg &&
+		     opt_number("pmc", "--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
 		    (timeout_arg &&
-		     num_arg("--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
+		     opt_number("pmc", "--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
 			     &timeout_s))) {
 			return EXIT_USAGE;
 		}
@@ -1022,7 +1010,7 @@ int pmc_main(int argc, char **argv)
 		return die("--settle goes with --wait-sync NS (try --help)");
 	} else if (timeout_arg) {
 		double ms;
-		if (num_arg("--timeout", timeout_arg, 1, 600000, "ms", &ms)) {
+		if (opt_number("pmc", "--timeout", timeout_arg, 1, 600000, "ms", &ms)) {
 			return EXIT_USAGE;
 		}
 		timeout_ms = (int)ms;
