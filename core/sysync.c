@@ -11,7 +11,44 @@ struct sysync {
 	struct servo *servo;
 	int have_utc;
 	int utc_offset; /* s, of the last measurement */
+	struct sysync_leap leap;
 };
+
+#define DAY_NS (86400 * NS_PER_SEC)
+
+int sysync_utc_offset(const struct time_properties_ds *tp, tmv_t ptp_ns, struct sysync_leap *l)
+{
+	int off, dir;
+	tmv_t utc, tod;
+
+	if (!tp || !tp->ptpTimescale) {
+		l->at = 0;
+		return 0;
+	}
+	off = tp->currentUtcOffset;
+	dir = tp->leap61 ? 1 : tp->leap59 ? -1 : 0;
+	if (!dir) {
+		l->at = 0;
+		return off;
+	}
+	if (!l->at) {
+		utc = ptp_ns - (tmv_t)off * NS_PER_SEC;
+		tod = utc % DAY_NS;
+		if (tod < 0) {
+			tod += DAY_NS;
+		}
+		/* seen in the last 12 hours of the UTC day: its end.  The
+		 * system clock repeats 23:59:59 from TAI midnight + off
+		 * (leap61), or skips it from a second earlier (leap59) */
+		if (tod >= DAY_NS / 2) {
+			l->at = utc - tod + DAY_NS + (tmv_t)off * NS_PER_SEC -
+				(dir < 0 ? NS_PER_SEC : 0);
+			l->base = off;
+		}
+	}
+	/* once the master's offset has changed, it is the one in force */
+	return l->at && off == l->base && ptp_ns >= l->at ? off + dir : off;
+}
 
 int sysoff_best(const struct sysoff_sample *s, int n, tmv_t *sys_ns, tmv_t *phc_ns,
 		tmv_t *delay_ns)
@@ -64,16 +101,18 @@ void sysync_destroy(struct sysync *s)
 	}
 }
 
-int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns, int utc_offset_s,
-		  struct sysync_result *r)
+int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns,
+		  const struct time_properties_ds *tp, struct sysync_result *r)
 {
 	struct servo_meas m;
 	struct servo_out out;
-	int rc;
+	int rc, utc_offset_s = sysync_utc_offset(tp, phc_ns, &s->leap);
 
 	r->state = SERVO_UNLOCKED;
 	r->delay_ns = delay_ns;
 	r->leap_step = 0;
+	r->utc_offset = utc_offset_s;
+	r->leap_in = s->leap.at > phc_ns ? s->leap.at - phc_ns : 0;
 	/* UTC = TAI - currentUtcOffset: a change (leap second) is a step of
 	 * the system clock by the change, now; this reading is stale */
 	if (s->have_utc && utc_offset_s != s->utc_offset) {
@@ -105,8 +144,8 @@ int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns, 
 void sysync_line(const struct sysync_result *r, char *buf, size_t len)
 {
 	if (r->leap_step) {
-		snprintf(buf, len, "CLOCK_REALTIME stepped %+lld s: currentUtcOffset changed",
-			 (long long)(r->leap_step / NS_PER_SEC));
+		snprintf(buf, len, "CLOCK_REALTIME stepped %+lld s: currentUtcOffset %d in force",
+			 (long long)(r->leap_step / NS_PER_SEC), r->utc_offset);
 		return;
 	}
 	snprintf(buf, len, "CLOCK_REALTIME phc offset %9lld s%d freq %+7.0f delay %6lld",

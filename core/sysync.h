@@ -13,9 +13,17 @@
  *
  * Time scales (IEEE 1588-2019 7.2.3, 8.2.4): the PHC keeps PTP time (TAI),
  * CLOCK_REALTIME keeps UTC = TAI - currentUtcOffset, from the parent data
- * set's time properties.  When currentUtcOffset changes (a leap second,
- * announced by leap61/leap59), the system clock is stepped by the change
- * at once rather than slewed by its servo.
+ * set's time properties (an ARB time scale, ptpTimescale FALSE: the same
+ * numbers).  A leap second is applied where UTC has it, at the end of the
+ * UTC day whose last minute leap61 (61 s) or leap59 (59 s) announces
+ * (8.2.4.4, 8.2.4.5): the system clock, which like POSIX time has no
+ * 23:59:60, is stepped back 1 s as TAI reaches that midnight + the old
+ * currentUtcOffset (leap61; leap59: forward 1 s a second earlier), at
+ * once rather than slewed by its servo.  The flags count only when seen in
+ * the last 12 hours of a UTC day, so one left set after the leap by a late
+ * master is not taken for the next day's.  A currentUtcOffset that changes
+ * without a flag (a master coming up, another master) is stepped to at
+ * once too.
  *
  * No I/O: the adapter measures and passes the readings in; the engine
  * steers the system clock through its clock ops.
@@ -26,6 +34,7 @@
 #include <stddef.h>
 
 #include "clock.h"
+#include "ds.h"
 #include "servo.h"
 #include "tmv.h"
 
@@ -54,6 +63,21 @@ struct sysync_cfg {
 
 struct sysync;
 
+/* A leap second announced (between calls of sysync_utc_offset()). */
+struct sysync_leap {
+	tmv_t at;  /* PTP time (TAI ns) from which it applies; 0: none */
+	int base;  /* the currentUtcOffset it was announced with, s */
+};
+
+/*
+ * The currentUtcOffset in force (s) at PTP time ptp_ns (ns, TAI) under the
+ * time properties tp: tp->currentUtcOffset, plus 1 (leap61) or minus 1
+ * (leap59) from the end of the UTC day the flag was seen in, until the
+ * master's currentUtcOffset changes (8.2.4.4, 8.2.4.5); 0 when tp is NULL
+ * or !tp->ptpTimescale.  *l: zeroed at the start, kept between calls.
+ */
+int sysync_utc_offset(const struct time_properties_ds *tp, tmv_t ptp_ns, struct sysync_leap *l);
+
 /* A PI servo with linuxptp's hardware gains (0.7, 0.3: the measurement
  * noise is a few ns) on sys.  NULL when out of memory. */
 struct sysync *sysync_create(const struct sysync_cfg *cfg, struct clk *sys);
@@ -67,17 +91,22 @@ struct sysync_result {
 	double freq_ppb;  /* the system clock's frequency adjustment now */
 	tmv_t delay_ns;	  /* the reading's window */
 	tmv_t leap_step;  /* ns stepped for a currentUtcOffset change, or 0 */
+	int utc_offset;	  /* s, the currentUtcOffset applied (sysync_utc_offset()) */
+	tmv_t leap_in;	  /* ns of PHC time until an announced leap second, 0: none
+			   * (measure again just after it: the step is then due) */
 };
 
 /*
  * One measurement: the system clock read sys_ns while the PHC read phc_ns
- * (as from sysoff_best), within a window of delay_ns; utc_offset_s: the
- * currentUtcOffset to apply (s; 0 when both clocks keep the same time
- * scale).  Steers the system clock (adjfreq, step) and fills *r.  Returns
- * 0, or the -errno of a clock operation that failed.
+ * (as from sysoff_best), within a window of delay_ns; tp: the time
+ * properties of the PHC's time (the parent data set's in an oc, the gm's
+ * own), NULL when both clocks keep the same time scale.  Steers the system
+ * clock (adjfreq, step; a change of the currentUtcOffset in force is a
+ * step of exactly that many seconds and no servo sample) and fills *r.
+ * Returns 0, or the -errno of a clock operation that failed.
  */
-int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns, int utc_offset_s,
-		  struct sysync_result *r);
+int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns,
+		  const struct time_properties_ds *tp, struct sysync_result *r);
 
 /* The linuxptp-style line of a result:
  * "CLOCK_REALTIME phc offset %9lld s%d freq %+7.0f delay %6lld"

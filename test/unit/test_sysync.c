@@ -71,7 +71,8 @@ TEST(sysync_converges_and_steps_leap_seconds)
 	struct sysync_result r;
 	uint32_t x = 7;
 	double worst = 0, fsum = 0;
-	int t, utc = 37, fn = 0;
+	struct time_properties_ds tp = { .currentUtcOffset = 37, .ptpTimescale = 1 };
+	int t, fn = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.clk.ops = &fs_ops;
@@ -90,12 +91,12 @@ TEST(sysync_converges_and_steps_leap_seconds)
 		x = x * 1103515245u + 12345u;
 		noise = (double)(x >> 16 & 0xffff) / 65536.0 * 50.0 - 25.0;
 		if (t == 80) {
-			utc = 38; /* UTC falls one more second behind TAI */
+			tp.currentUtcOffset = 38; /* another master: UTC one more s behind */
 		}
 		/* the PHC on TAI, the system clock (UTC when 37 s behind TAI,
 		 * plus its error and the steps it took) at the same instant */
 		CHECK_EQ(sysync_sample(s, tai - 37 * NS_PER_SEC + (tmv_t)llround(f.phase + noise),
-				       tai, 40, utc, &r),
+				       tai, 40, &tp, &r),
 			 0);
 		if (t == 80) {
 			CHECK_EQ(r.leap_step, -NS_PER_SEC);
@@ -121,6 +122,108 @@ TEST(sysync_converges_and_steps_leap_seconds)
 		sysync_line(&r, line, sizeof(line));
 		CHECK_STR(line, "CLOCK_REALTIME phc offset");
 		CHECK_STR(line, "delay     40");
+	}
+	sysync_destroy(s);
+}
+
+/* 2016-12-31 23:59:60 UTC: TAI - UTC went 36 -> 37.  Unix time of
+ * 2017-01-01 00:00:00 UTC is 1483228800. */
+#define MIDNIGHT (1483228800LL * NS_PER_SEC)
+
+TEST(sysync_utc_offset_follows_leap_flags)
+{
+	struct time_properties_ds tp = { .currentUtcOffset = 36, .ptpTimescale = 1 };
+	struct sysync_leap l = { 0, 0 };
+	tmv_t tai_midnight = MIDNIGHT + 36 * NS_PER_SEC; /* TAI when UTC reads 00:00:00 before */
+
+	/* no flag: the offset as announced; ARB time scale: none */
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight - NS_PER_SEC, &l), 36);
+	tp.ptpTimescale = 0;
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight, &l), 0);
+	CHECK_EQ(sysync_utc_offset(NULL, tai_midnight, &l), 0);
+	tp.ptpTimescale = 1;
+	tp.leap61 = 1;
+	/* seen at 06:00 UTC: too early to be this day's (not armed) */
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight - 18 * 3600 * NS_PER_SEC, &l), 36);
+	CHECK_EQ(l.at, 0);
+	/* seen at 18:00: armed for the end of the day */
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight - 6 * 3600 * NS_PER_SEC, &l), 36);
+	CHECK_EQ(l.at, tai_midnight);
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight - 1, &l), 36);
+	/* 23:59:60: the system clock reads 23:59:59 again */
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight, &l), 37);
+	/* the master now says 37, the flag still set: 37, not 38 */
+	tp.currentUtcOffset = 37;
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight + 2 * NS_PER_SEC, &l), 37);
+	tp.leap61 = 0;
+	CHECK_EQ(sysync_utc_offset(&tp, tai_midnight + 3 * NS_PER_SEC, &l), 37);
+	CHECK_EQ(l.at, 0);
+	/* leap59 (never used so far): 23:59:59 is skipped, from TAI
+	 * midnight + offset - 1 s */
+	tp.leap59 = 1;
+	CHECK_EQ(sysync_utc_offset(&tp, MIDNIGHT + 86400 * NS_PER_SEC - 3600 * NS_PER_SEC, &l), 37);
+	CHECK_EQ(l.at, MIDNIGHT + 86400 * NS_PER_SEC + 36 * NS_PER_SEC);
+	CHECK_EQ(sysync_utc_offset(&tp, l.at - 1, &l), 37);
+	CHECK_EQ(sysync_utc_offset(&tp, l.at, &l), 36);
+}
+
+/* A system clock locked to the PHC through the leap second at the end of
+ * 2016: it is stepped back 1 s at the first measurement from TAI midnight
+ * + 36 s on (the result said how far that was), never before, and once
+ * only, though the master's Announce says 37 and clears leap61 later. */
+TEST(sysync_steps_at_the_leap_second)
+{
+	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 } };
+	struct time_properties_ds tp = { .currentUtcOffset = 36, .ptpTimescale = 1, .leap61 = 1 };
+	struct fsys f;
+	struct sysync *s;
+	struct sysync_result r;
+	tmv_t tai0 = MIDNIGHT + 36 * NS_PER_SEC - 40 * NS_PER_SEC + NS_PER_SEC / 4;
+	int t, stepped_at = -1;
+
+	memset(&f, 0, sizeof(f));
+	f.clk.ops = &fs_ops;
+	f.clk.utc_timescale = 1;
+	f.clk.max_adj_ppb = 500000;
+	s = sysync_create(&cfg, &f.clk);
+	CHECK(s != NULL);
+	if (!s) {
+		return;
+	}
+	for (t = 0; t < 80; t++) {
+		tmv_t tai = tai0 + (tmv_t)t * NS_PER_SEC;
+		/* the master updates its Announce 5 s late and clears the flag 10 s later */
+		if (tai >= MIDNIGHT + 41 * NS_PER_SEC) {
+			tp.currentUtcOffset = 37;
+		}
+		if (tai >= MIDNIGHT + 51 * NS_PER_SEC) {
+			tp.leap61 = 0;
+		}
+		/* the system clock runs on from UTC before the leap; only
+		 * its step makes it read 23:59:59 twice */
+		CHECK_EQ(sysync_sample(s, tai - 36 * NS_PER_SEC + (tmv_t)f.phase, tai, 40, &tp, &r),
+			 0);
+		if (t == 1) {
+			CHECK_EQ(r.leap_in, MIDNIGHT + 36 * NS_PER_SEC - tai);
+		}
+		if (r.leap_step) {
+			CHECK_EQ(r.leap_step, -NS_PER_SEC);
+			CHECK_EQ(stepped_at, -1);
+			stepped_at = t;
+		}
+		if (t > 2 && !r.leap_step) {
+			CHECK(llabs(r.offset_ns) < 10);
+		}
+	}
+	CHECK_EQ(stepped_at, 40); /* the first sample at or after the leap */
+	CHECK_EQ(f.steps, 1);
+	CHECK_EQ((tmv_t)f.phase, -NS_PER_SEC); /* the new UTC, 37 s behind TAI */
+	{
+		char line[128];
+		r.leap_step = -NS_PER_SEC;
+		r.utc_offset = 37;
+		sysync_line(&r, line, sizeof(line));
+		CHECK_STR(line, "CLOCK_REALTIME stepped -1 s: currentUtcOffset 37 in force");
 	}
 	sysync_destroy(s);
 }
