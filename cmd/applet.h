@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../core/config.h"
+#include "../core/ds.h"
 #include "../core/engine.h"
 #include "../core/metrics.h"
 #include "../core/mgmt.h"
@@ -80,6 +81,7 @@ struct port_setup {
 	struct port_batch *batch[2]; /* general, event; NULL: send at once */
 	struct port_rx *rx;	     /* batched receive; NULL: one at a time */
 	struct udp_in rx1;	     /* the one at a time, into rxbuf */
+	struct port_sys *sys;	     /* sys_sync: the system clock kept on the PHC, or NULL */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -143,6 +145,25 @@ struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *i
  * the applet's log, addresses parsed with the interface as IPv6 scope.
  * ops->mgmt is left NULL for the applet to set. */
 void port_eng_ops(struct port_setup *ps, struct eng_ops *ops, struct eng_port *port);
+
+/*
+ * sys_sync (cmd/sysclock.c, engine core/sysync.c): keep the system clock
+ * (CLOCK_REALTIME; sys_clock soft: a soft clock in its place, for tests)
+ * on the port's PHC, phc2sys's job.  port_sys_open(): nothing (ps->sys
+ * NULL) unless sys_sync is 1 and the clock is a PHC; 0, or -errno with a
+ * message in err (the PHC cannot be read against CLOCK_REALTIME, out of
+ * memory).
+ * port_sys_tick(): at now (monotonic ns) measure if due and ready (the
+ * PHC follows its reference: the applet decides), with the time
+ * properties tp of the PHC's time for TAI -> UTC and leap seconds; returns
+ * when it is next due (monotonic ns, INT64_MAX: never).  A failed
+ * measurement is counted and logged every 10 s at most.
+ */
+struct port_sys;
+int port_sys_open(struct port_setup *ps, char *err, size_t errlen);
+tmv_t port_sys_tick(struct port_setup *ps, tmv_t now, const struct time_properties_ds *tp,
+		    int ready);
+void port_sys_close(struct port_setup *ps);
 
 /* Hand every transmit timestamp on the error queue to tx_ts(eng, id, ts in
  * the clock's time scale or 0, now). */

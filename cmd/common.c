@@ -611,6 +611,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 
 void port_teardown(struct port_setup *ps)
 {
+	port_sys_close(ps);
 	port_flush(ps);
 	free(ps->batch[0]);
 	free(ps->batch[1]);

@@ -48,6 +48,7 @@ struct gm_app {
 	struct mgmt_agent agent;
 	struct tod_io *tod; /* time_source tod, else NULL */
 	struct metrics_file metrics;
+	int src_locked; /* sys_sync: time_source tod has locked the PHC */
 };
 
 static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
@@ -175,6 +176,22 @@ static void tod_poll(struct gm_app *a, int readable)
 	}
 }
 
+/* sys_sync: the system clock follows the PHC when a time source steers it
+ * (time_source tod), once it has locked, and then also in holdover; a PHC
+ * no source steers is no time to give the system clock */
+static tmv_t sys_tick(struct gm_app *a, tmv_t now)
+{
+	if (!a->ps.sys) {
+		return INT64_MAX;
+	}
+	if (!a->src_locked && a->tod) {
+		struct gm_status st;
+		gm_status(a->gm, &st);
+		a->src_locked = st.source == 0;
+	}
+	return port_sys_tick(&a->ps, now, gm_time_properties(a->gm), a->src_locked);
+}
+
 static int tod_open(struct gm_app *a, char *err, size_t errlen)
 {
 	struct tod_io *t = calloc(1, sizeof(*t));
@@ -257,6 +274,10 @@ int gm_main(int argc, char **argv)
 	} else {
 		read_source_state(a, 1);
 	}
+	if (a->tod && port_sys_open(&a->ps, err, sizeof(err))) {
+		fprintf(stderr, "gm: %s\n", err);
+		return EXIT_RUNTIME;
+	}
 	metrics_file_start(&a->metrics, a->ps.cfg, "gm", a->ps.iface, fill_metrics, a);
 	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
 		fprintf(stderr, "gm: %s\n", err);
@@ -287,6 +308,7 @@ int gm_main(int argc, char **argv)
 
 		next = eng_min(next, port_soft_truth(&a->ps, now));
 		next = eng_min(next, metrics_file_tick(&a->metrics, now));
+		next = eng_min(next, sys_tick(a, now));
 		/* the Syncs just sent: their stamps are on the error queue */
 		port_drain_txts(&a->ps, tx_ts, a->gm);
 		if (a->tod && now + 50000000 < next) {

@@ -62,6 +62,7 @@ struct oc_app {
 	int report_fd;	  /* --then-daemon: the pipe to the waiting parent, -1: none */
 	int waiting;	  /* --wait-sync: not decided yet */
 	int in_sync;	  /* --wait-sync: the verdict */
+	int phc_locked;	  /* sys_sync: the PHC has locked to a master */
 };
 
 static void wait_check(struct oc_app *a, tmv_t now);
@@ -313,6 +314,21 @@ static void wait_check(struct oc_app *a, tmv_t now)
 	}
 }
 
+/* sys_sync: the system clock follows the PHC once the PHC has locked to
+ * a master (SLAVE, servo s2 or s3), and then also in holdover */
+static tmv_t sys_tick(struct oc_app *a, tmv_t now)
+{
+	if (!a->ps.sys) {
+		return INT64_MAX;
+	}
+	if (!a->phc_locked) {
+		struct oc_status st;
+		oc_status(a->oc, now, &st);
+		a->phc_locked = st.state == PS_SLAVE && st.servo_state >= 2;
+	}
+	return port_sys_tick(&a->ps, now, oc_time_properties(a->oc), a->phc_locked);
+}
+
 int oc_main(int argc, char **argv)
 {
 	struct oc_app *a = calloc(1, sizeof(*a));
@@ -343,6 +359,10 @@ int oc_main(int argc, char **argv)
 		fprintf(stderr, "oc: %s\n", err);
 		return EXIT_RUNTIME;
 	}
+	if (port_sys_open(&a->ps, err, sizeof(err))) {
+		fprintf(stderr, "oc: %s\n", err);
+		return EXIT_RUNTIME;
+	}
 	oc_tick(a->oc, mono_now()); /* start: LISTENING, first requests */
 	read_lockout(a);
 	if (a->wo.on) {
@@ -360,6 +380,7 @@ int oc_main(int argc, char **argv)
 
 		next = eng_min(next, port_soft_truth(&a->ps, now));
 		next = eng_min(next, metrics_file_tick(&a->metrics, now));
+		next = eng_min(next, sys_tick(a, now));
 		if (a->waiting && a->wo.timeout) {
 			next = eng_min(next, a->start + a->wo.timeout);
 		}

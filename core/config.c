@@ -26,6 +26,8 @@ static const struct opt_enum transport_enum[] = {
 	{ "UDPv4", TRANS_UDP_IPV4 }, { "UDPv6", TRANS_UDP_IPV6 }, { "L2", TRANS_L2 }, { NULL, 0 } };
 static const struct opt_enum tstamp_enum[] = {
 	{ "hardware", TS_HARDWARE }, { "software", TS_SOFTWARE }, { NULL, 0 } };
+static const struct opt_enum sys_clock_enum[] = {
+	{ "CLOCK_REALTIME", 0 }, { "soft", 1 }, { NULL, 0 } };
 static const struct opt_enum grant_mode_enum[] = {
 	{ "clamp", GRANT_CLAMP }, { "exact", GRANT_EXACT }, { NULL, 0 } };
 static const struct opt_enum dscmp_enum[] = { { "ieee1588", 0 }, { "G.8275.x", 1 },

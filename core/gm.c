@@ -906,6 +906,11 @@ const struct eng_counters *gm_counters(const struct gm *g)
 	return &g->cnt;
 }
 
+const struct time_properties_ds *gm_time_properties(const struct gm *g)
+{
+	return &g->tpds;
+}
+
 void gm_status(const struct gm *g, struct gm_status *s)
 {
 	const struct uc_grantor_stats *u = uc_grantor_stats(g->grantor);

@@ -83,5 +83,7 @@ struct gm_status {
 	uint64_t requests, granted, denied, expired, cancels; /* negotiation, since start */
 };
 void gm_status(const struct gm *g, struct gm_status *s);
+/* timePropertiesDS (8.2.4) announced now. */
+const struct time_properties_ds *gm_time_properties(const struct gm *g);
 
 #endif

@@ -1145,6 +1145,11 @@ const struct eng_counters *oc_counters(const struct oc *o)
 	return &o->cnt;
 }
 
+const struct time_properties_ds *oc_time_properties(const struct oc *o)
+{
+	return &o->tpds;
+}
+
 int oc_selected(const struct oc *o)
 {
 	return o->selected;

@@ -67,6 +67,9 @@ void oc_log_counters(struct oc *o);
 
 /* Read-only views for adapters, tests and the simulator. */
 const struct eng_counters *oc_counters(const struct oc *o);
+/* timePropertiesDS (8.2.4): the selected master's, or the clock's own
+ * with none. */
+const struct time_properties_ds *oc_time_properties(const struct oc *o);
 /* Index in the unicast master table of the master followed, -1: none. */
 int oc_selected(const struct oc *o);
 

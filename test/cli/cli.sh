@@ -139,6 +139,12 @@ printf '[global]\nclock_servo kalman\n' >"$d/bad.cfg"
 "$PTPBOX" oc -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] &&
 	grep -q "bad.cfg:2: clock_servo kalman: unknown value, allowed pi|linreg|envelope" "$d/e" && ok ||
 	ko "clock_servo: $(cat "$d/e")"
+printf '[global]\nsys_clock hwclock\n' >"$d/bad.cfg"
+"$PTPBOX" oc -f "$d/bad.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "bad.cfg:2: sys_clock hwclock: unknown value, allowed CLOCK_REALTIME|soft" "$d/e" && ok ||
+	ko "sys_clock: $(cat "$d/e")"
+"$PTPBOX" oc -i lo --sys_sync_rate=100 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "sys_sync_rate 100: out of range, allowed 0.0625..64" "$d/e" && ok || ko "sys_sync_rate: $(cat "$d/e")"
 "$PTPBOX" oc -i lo --servo_wander=0 2>"$d/e"; [ $? -eq 1 ] &&
 	grep -q "servo_wander 0: out of range, allowed 0.001..1000" "$d/e" && ok || ko "servo_wander: $(cat "$d/e")"
 printf '[global]\nfrobnicate 1\n' >"$d/bad.cfg"

@@ -24,8 +24,16 @@
 #     software stamps (on veth about 2.5 us apart, +-0.3 us, not alike both
 #     ways: loose bounds).
 #
-# The system clock kept on the PHC (phc2sys's job, issue 18 item 2) is not
-# built yet: no system clock figure.
+#  4. The system clock kept on the oc's PHC (sys_sync, phc2sys's job) in
+#     each session, a soft clock in CLOCK_REALTIME's place (sys_clock soft)
+#     starting 5 ms and +20 ppm off: the gm's PHC keeps TAI (tai=1), so
+#     the system clock must keep the gm's PHC - currentUtcOffset (37 s).
+#     Its true error against that and against the oc's own PHC, from its
+#     logged truth and the twins' logs.  The twin's PHC register read takes
+#     1.5 us with the PHC latched at 80 % of it, so PTP_SYS_OFFSET, which
+#     brackets the whole read, is 300 ns off the middle; each session
+#     forces another method: PRECISE (exact), EXTENDED (the latch alone),
+#     basic (the whole read: a bias of about 300 ns).
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 GLIBC=${PTPBOX_GLIBC:-$top/build-glibc/ptpbox}
@@ -52,6 +60,10 @@ cat >"$T_DIR/oc.cfg" <<CFG
 profile ocp-dc
 time_stamping hardware
 clock auto
+sys_sync 1
+sys_clock soft
+soft_offset_ns 5000000
+soft_freq_ppb 20000
 logSyncInterval -4
 logMinDelayReqInterval -4
 first_step_threshold 0.00002
@@ -93,15 +105,50 @@ print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x)
 PY
 }
 
+# sys_error OC_LOG REF_PHC_LOG FROM TO: "n rms max mean" (ns) of the
+# system clock's true error (the oc's "system clock (soft) true time error
+# E ns ... at T" lines from FROM to TO) against the PHC of REF_PHC_LOG minus
+# currentUtcOffset (37 s): what the system clock should read
+sys_error() {
+	python3 - "$@" <<'PY'
+import bisect, math, re, sys
+seg = []
+for line in open(sys.argv[2]):
+    if not line.startswith("#"):
+        t, e, f = line.split()[:3]
+        seg.append((int(t), float(e), float(f)))
+keys = [s[0] for s in seg]
+a, b = int(sys.argv[3]), int(sys.argv[4])
+d = []
+for line in open(sys.argv[1]):
+    m = re.search(r"system clock \(soft\) true time error ([-+0-9]+) ns .* at ([0-9]+)", line)
+    if not m:
+        continue
+    e, t = int(m.group(1)), int(m.group(2))
+    if a <= t < b:
+        i = bisect.bisect_right(keys, t) - 1
+        t0, pe, f = seg[i]
+        ref = pe + (t - t0) * f * 1e-9 - 37e9  # the PHC's UTC minus true time
+        d.append(e - ref)
+if not d:
+    raise SystemExit("no system clock truth between %d and %d" % (a, b))
+n = len(d)
+print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
+PY
+}
+
 # summary FIELD LOG: a number from a twin's '# summary'/'# onestep' line
 summary() { sed -n "s/^#.* $1 \([-0-9]*\).*/\1/p" "$2" | tail -1; }
 
-# session NAME TWOSTEP STAMPS RMS_LIMIT MAX_LIMIT: gm and oc under the twin
-# until STEADY s of steady state, the oc's PHC true error within the limits
-# (ns); STAMPS wire (PHCDEV_WIRE: 800 ns + 100 ns * Exp(1) each way) or
-# kernel.  Sets RMS, MAX.
+# session NAME TWOSTEP STAMPS RMS_LIMIT MAX_LIMIT SYSOFF SYS_LIMIT: gm and
+# oc under the twin until STEADY s of steady state, the oc's PHC true error
+# within the limits (ns); STAMPS wire (PHCDEV_WIRE: 800 ns + 100 ns * Exp(1)
+# each way) or kernel; the oc's system clock read with method SYSOFF
+# (precise, extended, basic: the better ones switched off in its twin), its
+# true error against its own PHC's UTC within SYS_LIMIT ns (max).  Sets
+# RMS, MAX, SRMS, SMAX (against the gm), PRMS, PMAX (against its PHC).
 session() {
-	name=$1 twostep=$2 stamps=$3 rlim=$4 mlim=$5
+	name=$1 twostep=$2 stamps=$3 rlim=$4 mlim=$5 sysoff=$6 slim=$7
 	gl=$T_DIR/gm-$name.log; ol=$T_DIR/oc-$name.log
 	gp=$T_DIR/gm-$name.phc; op=$T_DIR/oc-$name.phc
 	if [ "$stamps" = wire ]; then
@@ -110,12 +157,18 @@ session() {
 		wg="PHCDEV_KERNEL_STAMPS=1"; wo=$wg
 	fi
 	run_in gm "$gl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$wg" \
-		PHCDEV_MODEL="offset=0,freq=-3000,seed=11" PHCDEV_LOG="$gp" PHCDEV_TRACE="$gp.trace" \
+		PHCDEV_MODEL="offset=0,tai=1,freq=-3000,seed=11" PHCDEV_LOG="$gp" PHCDEV_TRACE="$gp.trace" \
 		"$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q --twoStepFlag="$twostep"
 	gpid=$LAST_PID
 	wait_for 15 "$gl" "assuming the grand master role" || die "$name: gm did not start: $(cat "$gl")"
-	run_in oc "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$wo" \
-		PHCDEV_MODEL="offset=400000,freq=12000,wander=1,seed=7" PHCDEV_LOG="$op" \
+	case $sysoff in
+	precise) so=PHCDEV_NONE=1 ;;
+	extended) so=PHCDEV_NO_PRECISE=1 ;;
+	basic) so="PHCDEV_NO_PRECISE=1 PHCDEV_NO_EXTENDED=1" ;;
+	esac
+	# shellcheck disable=SC2086 # $so: one or two assignments
+	run_in oc "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$wo" $so \
+		PHCDEV_MODEL="offset=400000,freq=12000,wander=1,seed=7,read=1500,latch=0.8" PHCDEV_LOG="$op" \
 		PHCDEV_TRACE="$op.trace" "$GLIBC" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 	opid=$LAST_PID
 	wait_locked 60 "$ol" 16 || { cat "$ol"; die "$name: oc did not lock within 60 s"; }
@@ -164,6 +217,23 @@ session() {
 	echo "$name: oc PHC true error against the gm's PHC, $STEADY s steady state ($1 samples every 100 ms): rms $2 ns, max $3 ns, mean $4 ns"
 	RMS=$2; MAX=$3
 	[ "$2" -lt "$rlim" ] && [ "$3" -lt "$mlim" ] || die "$name: PHC true error rms $2 ns (limit $rlim), max $3 ns (limit $mlim)"
+
+	# the system clock: on the method asked for, stepped once, then
+	# following the PHC
+	want=$(case $sysoff in precise) echo _PRECISE ;; extended) echo _EXTENDED ;; esac)
+	grep -q "sys_sync: the soft system clock kept on the PHC, the best of 5 readings of PTP_SYS_OFFSET$want every" "$ol" ||
+		die "$name: sys_sync not on PTP_SYS_OFFSET$want: $(grep sys_sync "$ol")"
+	grep -Eq "^PTP_SYS_OFFSET$want( |$)" "$op.trace" || die "$name: no PTP_SYS_OFFSET$want: $(grep SYS_OFFSET "$op.trace" | sort | uniq -c)"
+	grep "CLOCK_REALTIME phc offset" "$ol" | tail -10 | awk '$6 != "s2" { bad = 1 } END { exit bad }' ||
+		die "$name: the system clock's servo not locked: $(grep 'CLOCK_REALTIME' "$ol" | tail -5)"
+	set -- $(sys_error "$ol" "$op" "$from" "$to") || die "$name: no system clock error"
+	[ "${1:-0}" -ge $((STEADY - 2)) ] || die "$name: $1 system clock samples in $STEADY s"
+	PRMS=$2; PMAX=$3
+	echo "$name: system clock ($sysoff) true error against the oc's PHC - 37 s: rms $2 ns, max $3 ns, mean $4 ns"
+	set -- $(sys_error "$ol" "$gp" "$from" "$to") || die "$name: no system clock error"
+	SRMS=$2; SMAX=$3
+	echo "$name: system clock true error against the gm's PHC - 37 s: rms $2 ns, max $3 ns, mean $4 ns"
+	[ "$PMAX" -lt "$slim" ] || die "$name: system clock $PMAX ns from its PHC (limit $slim)"
 }
 
 # refuse WHAT PATTERN VAR=VALUE [OPTION]: the gm under the twin with
@@ -185,6 +255,16 @@ refuse "no one-step" "no one-step Sync in hardware (set twoStepFlag 1)" PHCDEV_N
 refuse "narrower rx_filter" "the driver applied rx_filter 9, which does not stamp every PTP v2" \
 	PHCDEV_RX_APPLY=9
 
+# an oc whose PHC cannot be read against the system clock at all
+# (sys_sync): no PTP_SYS_OFFSET of any kind
+timeout 20 ip netns exec "$NS_oc" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 \
+	PHCDEV_NO_PRECISE=1 PHCDEV_NO_EXTENDED=1 PHCDEV_NO_SYSOFF=1 \
+	"$GLIBC" oc -f "$T_DIR/oc.cfg" -i pb1 -q >"$T_DIR/refuse.log" 2>&1
+rc=$?
+[ $rc -eq 3 ] && grep -qF "sys_sync: the PHC cannot be read against CLOCK_REALTIME (PTP_SYS_OFFSET*): Operation not supported (set sys_sync 0)" "$T_DIR/refuse.log" ||
+	die "no PTP_SYS_OFFSET: exit $rc: $(cat "$T_DIR/refuse.log")"
+echo "no PTP_SYS_OFFSET: exit 3, $(head -1 "$T_DIR/refuse.log")"
+
 # the PHC's external timestamps (hw/pps.c: PTP_PIN_SETFUNC, PTP_EXTTS_REQUEST,
 # poll() and read() on /dev/ptp0): the twin's 1 Hz PPS at every true second,
 # stamped by a PHC 1234 ns ahead (8 ns steps: 1232)
@@ -198,9 +278,9 @@ echo "extts: 3 PPS edges stamped by the PHC, time error 1232 ns each"
 
 # the wire's stamps are exact to the 8 ns whatever the load: tight bounds;
 # the kernel's software stamps on veth wander by a microsecond or more
-session two-step 1 wire 60 250
-R2=$RMS; M2=$MAX
-session one-step 0 wire 60 250
-R1=$RMS; M1=$MAX
-session kernel-stamps 1 kernel 5000 20000
-echo "PASS hwts_twin: phc rms $R2 ns max $M2 ns (two-step; one-step rms $R1 max $M1; kernel stamps rms $RMS max $MAX), sys: not measured (no system clock servo yet, issue 18 item 2)"
+session two-step 1 wire 60 250 precise 100
+R2=$RMS; M2=$MAX; S2=$SRMS; SM2=$SMAX; P2="$PRMS/$PMAX"
+session one-step 0 wire 60 250 extended 150
+R1=$RMS; M1=$MAX; P1="$PRMS/$PMAX"
+session kernel-stamps 1 kernel 5000 20000 basic 1000
+echo "PASS hwts_twin: phc rms $R2 ns max $M2 ns, sys rms $S2 ns max $SM2 ns (two-step, sys on PTP_SYS_OFFSET_PRECISE; one-step phc rms $R1 max $M1; kernel stamps phc rms $RMS max $MAX; sys against its own PHC rms/max: precise $P2, extended $P1, basic $PRMS/$PMAX ns)"
