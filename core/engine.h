@@ -69,6 +69,8 @@ struct eng_counters {
 	uint64_t tx_err;		 /* send failed */
 	uint64_t tx_ts_missing;		 /* transmit timestamp never came */
 	uint64_t tx_ts_late;		 /* came after its deadline */
+	uint64_t rx_ts_missing;		 /* oc: Sync of its master without a receive
+					  * timestamp, dropped */
 	/* negotiation answers and requests refused (PORT_REFUSALS_NP) */
 	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out */
 	uint64_t uc_refused;		 /* oc: grant other than asked */

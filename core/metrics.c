@@ -103,6 +103,8 @@ static const struct {
 	  CNT(tx_ts_missing) },
 	{ 0, "tx_timestamps_late_total", "Transmit timestamps that came after their deadline.",
 	  CNT(tx_ts_late) },
+	{ 'o', "rx_timestamps_missing_total",
+	  "Syncs of the master without a receive timestamp, dropped.", CNT(rx_ts_missing) },
 	{ 'o', "grants_unexpected_total", "GRANT or denial with no request out, ignored.",
 	  CNT(uc_unexpected) },
 	{ 'o', "grants_refused_total", "Grants other than asked, refused.", CNT(uc_refused) },

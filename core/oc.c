@@ -574,7 +574,18 @@ static void on_sync(struct oc *o, const struct ptp_msg *m, const struct net_addr
 {
 	struct master *mm;
 
-	if (!from_selected(o, m, from) || !t2) {
+	if (!from_selected(o, m, from)) {
+		return;
+	}
+	if (!t2) {
+		/* the kernel gave no receive stamp (a driver that stamps less
+		 * than it said, a stamp queue overrun): no sample */
+		if (!o->cnt.rx_ts_missing++) {
+			oc_log(o, LOG_WARNING,
+			       "port 1 (%s): a Sync without a receive timestamp, dropped "
+			       "(counted in rx_ts_missing)",
+			       o->port.iface);
+		}
 		return;
 	}
 	mm = &o->m[o->selected];
@@ -998,12 +1009,12 @@ void oc_log_counters(struct oc *o)
 {
 	oc_log(o, LOG_INFO,
 	       "port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
-	       "%llu tx_ts_missing %llu unexpected_grant %llu refused_grant %llu "
-	       "wrong_sender %llu",
+	       "%llu tx_ts_missing %llu rx_ts_missing %llu unexpected_grant %llu "
+	       "refused_grant %llu wrong_sender %llu",
 	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
 	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
 	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing,
-	       (unsigned long long)o->cnt.uc_unexpected, (unsigned long long)o->cnt.uc_refused,
+	       (unsigned long long)o->cnt.rx_ts_missing, (unsigned long long)o->cnt.uc_unexpected, (unsigned long long)o->cnt.uc_refused,
 	       (unsigned long long)o->cnt.uc_wrong_sender);
 }
 

@@ -1108,6 +1108,9 @@ static void do_rx(struct sim *s, const struct event *e)
 	}
 	if (p->event) {
 		rx_ts = stamp_take(&n->stamp, &n->ts_rng, &n->clock, 0);
+		if (n->stamp.rx_ts_loss > 0 && rng_uniform(&n->ts_rng) < n->stamp.rx_ts_loss) {
+			rx_ts = 0; /* the kernel gave no stamp */
+		}
 	}
 	if (n->oc) {
 		oc_rx(n->oc, p->event, &p->from, p->buf, p->len, rx_ts, mono(s));
@@ -1590,13 +1593,15 @@ static void print_json(const struct sim *s, double wall)
 			if (c) {
 				fprintf(f,
 					",\"rx_bad\":%llu,\"rx_other_domain\":%llu,\"rx_unknown_src\":%llu,"
-					"\"tx_err\":%llu,\"tx_ts_missing\":%llu,\"tx_ts_late\":%llu",
+					"\"tx_err\":%llu,\"tx_ts_missing\":%llu,\"tx_ts_late\":%llu,"
+					"\"rx_ts_missing\":%llu",
 					(unsigned long long)c->rx_bad,
 					(unsigned long long)c->rx_other_domain,
 					(unsigned long long)c->rx_unknown_src,
 					(unsigned long long)c->tx_err,
 					(unsigned long long)c->tx_ts_missing,
-					(unsigned long long)c->tx_ts_late);
+					(unsigned long long)c->tx_ts_late,
+					(unsigned long long)c->rx_ts_missing);
 			}
 		}
 		if (n->rx_bad_frame || n->rx_bad_csum || n->rx_not_mine) {

@@ -122,6 +122,8 @@ struct stamp_cfg {
 	double sw_outlier_min_ns; /* uniform in [min, max] */
 	double sw_outlier_max_ns;
 	double tx_ts_delay_ns; /* transmit stamp reaches the engine after */
+	double rx_ts_loss;     /* probability that an event message comes without a
+				* receive stamp (0 given to the engine) */
 	int kind_set;	       /* kind given in the scenario, else the config's */
 };
 

@@ -244,6 +244,7 @@ static const struct dbl_key node_dbl[] = {
 	NK("sw_outlier_min_ns", stamp.sw_outlier_min_ns, 0, 1e9),
 	NK("sw_outlier_max_ns", stamp.sw_outlier_max_ns, 0, 1e9),
 	NK("tx_ts_delay_ns", stamp.tx_ts_delay_ns, 0, 1e9),
+	NK("rx_ts_loss", stamp.rx_ts_loss, 0, 1),
 	NK("start", start_s, 0, 1e7),
 };
 

@@ -87,6 +87,28 @@ for v in "ideal 1" "ideal-one-step 0" "asym 1 rev_delay_ns=1400" "asym-one-step 
 	echo "$name: steady TE $1..$2 ns, adjustment $3 ppb, loss $4"
 done
 
+# an oc whose kernel gives 5 % of event messages no receive stamp: each
+# such Sync is counted (rx_ts_missing) and dropped, never a sample, so the
+# time error stays what the ideal world gives
+{
+	printf '[global]\nduration 200\nsteady_from 50\n'
+	printf '[node gm]\nconfig %s/ref-gm.cfg\naddress 127.1.0.1\nhw_quant_ns 0\nhw_jitter_ns 0\n' "$S"
+	printf '[node oc]\nconfig %s/ref-oc.cfg\naddress 127.1.0.2\n' "$S"
+	printf 'offset_ns 5000000\nfreq_ppb 3000\nhw_quant_ns 0\nhw_jitter_ns 0\nrx_ts_loss 0.05\n'
+	printf '[link gm oc]\ndelay_ns 1000\n'
+} >"$d/rxts.sim"
+if "$PTPSIM" "$d/rxts.sim" --set logSyncInterval=-3 --set logMinDelayReqInterval=-3 --json >"$d/j"; then
+	set -- $(py "$d/j" "'%d %.1f %.1f' % (j['nodes']['oc']['counters']['rx_ts_missing'], \
+		j['nodes']['oc']['min_te_ns'], j['nodes']['oc']['max_te_ns'])")
+	# 200 s x 8 Syncs: 80 expected, +-3 sigma
+	[ "$1" -ge 50 ] && [ "$1" -le 110 ] && ok || ko "rx_ts_loss 0.05: $1 Syncs counted without a stamp of 1600"
+	awk -v a="$2" -v b="$3" 'BEGIN { exit !(a >= -2 && b <= 2) }' && ok ||
+		ko "rx_ts_loss 0.05: steady TE $2..$3 ns, expected within 2 ns"
+	echo "rx-ts-loss 0.05: $1 of 1600 Syncs counted rx_ts_missing, steady TE $2..$3 ns"
+else
+	ko "rx-ts-loss: ptpsim failed"
+fi
+
 # ---- the servo's reference worlds (issue 14) ----
 # ref-hw: hardware stamps; ref-hw-swmode: the same stamps with
 # time_stamping software (the servo must adapt to the noise it measures,
