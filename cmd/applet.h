@@ -164,6 +164,9 @@ int port_sys_open(struct port_setup *ps, char *err, size_t errlen);
 tmv_t port_sys_tick(struct port_setup *ps, tmv_t now, const struct time_properties_ds *tp,
 		    int ready);
 void port_sys_close(struct port_setup *ps);
+/* Its metrics (metrics_sys(), names ptpbox_ROLE_sys_...) into m; nothing
+ * when off. */
+void port_sys_metrics(struct port_setup *ps, struct metrics_out *m, const char *role);
 
 /* Hand every transmit timestamp on the error queue to tx_ts(eng, id, ts in
  * the clock's time scale or 0, now). */

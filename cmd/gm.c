@@ -58,6 +58,7 @@ static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
 	(void)now;
 	gm_status(a->gm, &st);
 	metrics_gm(m, &st, gm_counters(a->gm));
+	port_sys_metrics(&a->ps, m, "gm");
 }
 
 static void rx(void *eng, int event, const struct net_addr *from, const uint8_t *buf, size_t len,

@@ -139,6 +139,7 @@ static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
 	struct oc_status st;
 	oc_status(a->oc, now, &st);
 	metrics_oc(m, &st, oc_counters(a->oc));
+	port_sys_metrics(&a->ps, m, "oc");
 }
 
 /* A --wait-sync option at argv[*i] ("--NAME VALUE" or "--NAME=VALUE"):

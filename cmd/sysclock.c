@@ -29,6 +29,7 @@ struct port_sys {
 	tmv_t interval;	    /* ns */
 	tmv_t next;	    /* monotonic ns: the next measurement */
 	uint64_t samples;   /* measurements made */
+	struct sysync_result last; /* of the last one */
 	uint64_t errors;    /* readings that failed */
 	tmv_t err_said;	    /* monotonic ns: the last error logged */
 };
@@ -80,6 +81,7 @@ static int measure(struct port_setup *ps, const struct time_properties_ds *tp, t
 		return rc;
 	}
 	s->samples++;
+	s->last = r;
 	sysync_line(&r, line, sizeof(line));
 	if (r.leap_step) {
 		pr_notice("%s", line);
@@ -174,6 +176,14 @@ tmv_t port_sys_tick(struct port_setup *ps, tmv_t now, const struct time_properti
 		s->next = now + leap_in + NS_PER_SEC / 1000;
 	}
 	return s->next;
+}
+
+void port_sys_metrics(struct port_setup *ps, struct metrics_out *m, const char *role)
+{
+	struct port_sys *s = ps->sys;
+	if (s) {
+		metrics_sys(m, role, s->samples ? &s->last : NULL, s->samples, s->errors);
+	}
 }
 
 void port_sys_close(struct port_setup *ps)

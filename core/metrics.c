@@ -192,6 +192,31 @@ void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct e
 	metrics_counters(m, "oc", c);
 }
 
+void metrics_sys(struct metrics_out *m, const char *role, const struct sysync_result *r,
+		 uint64_t measurements, uint64_t errors)
+{
+	char name[64];
+
+	if (r) {
+		snprintf(name, sizeof(name), "ptpbox_%s_sys_offset_ns", role);
+		metrics_one(m, name, "gauge",
+			    "System clock minus the PHC's UTC (sys_sync), last measurement, ns.",
+			    (double)r->offset_ns);
+		snprintf(name, sizeof(name), "ptpbox_%s_sys_frequency_adjustment_ppb", role);
+		metrics_one(m, name, "gauge", "Frequency adjustment of the system clock, ppb.",
+			    r->freq_ppb);
+		snprintf(name, sizeof(name), "ptpbox_%s_sys_servo_state", role);
+		metrics_one(m, name, "gauge",
+			    "System clock servo state: 0 collecting, 1 stepped, 2 locked.", r->state);
+	}
+	snprintf(name, sizeof(name), "ptpbox_%s_sys_measurements_total", role);
+	metrics_head(m, name, "counter", "Measurements of the system clock against the PHC.");
+	metrics_u64(m, name, NULL, measurements);
+	snprintf(name, sizeof(name), "ptpbox_%s_sys_measurement_errors_total", role);
+	metrics_head(m, name, "counter", "Readings of the PHC against the system clock that failed.");
+	metrics_u64(m, name, NULL, errors);
+}
+
 void metrics_gm(struct metrics_out *m, const struct gm_status *s, const struct eng_counters *c)
 {
 	static const struct {

@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "gm.h"
 #include "oc.h"
+#include "sysync.h"
 #include "tc.h"
 
 struct metrics_out {
@@ -58,6 +59,13 @@ void metrics_counters(struct metrics_out *m, const char *role, const struct eng_
  * status (oc_status(), gm_status(); units there) and counters. */
 void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct eng_counters *c);
 void metrics_gm(struct metrics_out *m, const struct gm_status *s, const struct eng_counters *c);
+/* The system clock kept on the PHC (sys_sync) of an oc or gm (role):
+ * ptpbox_ROLE_sys_offset_ns (system clock minus the PHC's UTC, ns),
+ * _sys_frequency_adjustment_ppb, _sys_servo_state of the last measurement
+ * r (none before the first, r NULL), and the counters measurements and
+ * errors (failed readings). */
+void metrics_sys(struct metrics_out *m, const char *role, const struct sysync_result *r,
+		 uint64_t measurements, uint64_t errors);
 /* The metrics of a tc's n ports (ptpbox_tc_...), port p named names[p]
  * (its iface label) with counters *st[p]. */
 void metrics_tc(struct metrics_out *m, int n, const char *const *names,

@@ -62,6 +62,7 @@ time_stamping hardware
 clock auto
 sys_sync 1
 sys_clock soft
+metrics_file $T_DIR/oc.prom
 soft_offset_ns 5000000
 soft_freq_ppb 20000
 logSyncInterval -4
@@ -177,6 +178,18 @@ session() {
 	from=$(date +%s%N)
 	nap "$STEADY"
 	to=$(date +%s%N)
+	# the system clock's metrics: locked, the last offset small
+	python3 - "$T_DIR/oc.prom" "$slim" <<'PY' || die "$name: metrics: $(grep sys "$T_DIR/oc.prom")"
+import sys
+v = {}
+for line in open(sys.argv[1]):
+    if not line.startswith("#"):
+        k, x = line.rsplit(" ", 1)
+        v[k.split("{")[0]] = float(x)
+assert v["ptpbox_oc_sys_servo_state"] == 2, v
+assert abs(v["ptpbox_oc_sys_offset_ns"]) < float(sys.argv[2]), v
+assert v["ptpbox_oc_sys_measurements_total"] >= 5 and v["ptpbox_oc_sys_measurement_errors_total"] == 0, v
+PY
 	stop_pid "$opid" || die "$name: oc did not stop"
 	stop_pid "$gpid" || die "$name: gm did not stop"
 

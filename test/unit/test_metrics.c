@@ -201,6 +201,32 @@ TEST(metrics_oc_exposition_format)
 	CHECK(!strstr(buf, "denied_full"));
 }
 
+/* sys_sync's metrics: counters always, the gauges once measured */
+TEST(metrics_sys_exposition_format)
+{
+	static char buf[4096];
+	struct metrics_out m;
+	struct sysync_result r;
+	char why[200] = "";
+
+	metrics_init(&m, buf, sizeof(buf), "eth0");
+	metrics_sys(&m, "oc", NULL, 0, 2);
+	CHECK(exposition_check(buf, why, sizeof(why)) == 2);
+	CHECK(!strstr(buf, "sys_offset_ns"));
+	CHECK_STR(buf, "ptpbox_oc_sys_measurement_errors_total{iface=\"eth0\"} 2\n");
+	memset(&r, 0, sizeof(r));
+	r.offset_ns = -17;
+	r.freq_ppb = 20003.5;
+	r.state = SERVO_LOCKED;
+	metrics_init(&m, buf, sizeof(buf), "eth0");
+	metrics_sys(&m, "gm", &r, 60, 0);
+	CHECK(exposition_check(buf, why, sizeof(why)) == 5);
+	CHECK_STR(buf, "# TYPE ptpbox_gm_sys_offset_ns gauge\nptpbox_gm_sys_offset_ns{iface=\"eth0\"} -17\n");
+	CHECK_STR(buf, "ptpbox_gm_sys_frequency_adjustment_ppb{iface=\"eth0\"} 20003.5\n");
+	CHECK_STR(buf, "ptpbox_gm_sys_servo_state{iface=\"eth0\"} 2\n");
+	CHECK_STR(buf, "ptpbox_gm_sys_measurements_total{iface=\"eth0\"} 60\n");
+}
+
 TEST(metrics_gm_exposition_format)
 {
 	static char buf[16384];
