@@ -150,9 +150,9 @@ void port_eng_ops(struct port_setup *ps, struct eng_ops *ops, struct eng_port *p
  * sys_sync (cmd/sysclock.c, engine core/sysync.c): keep the system clock
  * (CLOCK_REALTIME; sys_clock soft: a soft clock in its place, for tests)
  * on the port's PHC, phc2sys's job.  port_sys_open(): nothing (ps->sys
- * NULL) unless sys_sync is 1 and the clock is a PHC; 0, or -errno with a
- * message in err (the PHC cannot be read against CLOCK_REALTIME, out of
- * memory).
+ * NULL) unless sys_sync is 1, the clock a PHC and free_running 0; 0, or
+ * -errno with a message in err (the PHC cannot be read against
+ * CLOCK_REALTIME, out of memory).
  * port_sys_tick(): at now (monotonic ns) measure if due and ready (the
  * PHC follows its reference: the applet decides), with the time
  * properties tp of the PHC's time for TAI -> UTC and leap seconds; returns

@@ -101,8 +101,10 @@ int port_sys_open(struct port_setup *ps, char *err, size_t errlen)
 	int n;
 
 	ps->sys = NULL;
-	if (!cfg_int(cfg, OPT_sys_sync) || strcmp(ps->clock->ops->name, "phc")) {
-		return 0; /* off, or the clock is the system clock already */
+	if (!cfg_int(cfg, OPT_sys_sync) || strcmp(ps->clock->ops->name, "phc") ||
+	    cfg_int(cfg, OPT_free_running)) {
+		return 0; /* off, the clock is the system clock already, or no
+			   * clock may be touched */
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {

@@ -277,6 +277,17 @@ rc=$?
 [ $rc -eq 3 ] && grep -qF "sys_sync: the PHC cannot be read against CLOCK_REALTIME (PTP_SYS_OFFSET*): Operation not supported (set sys_sync 0)" "$T_DIR/refuse.log" ||
 	die "no PTP_SYS_OFFSET: exit $rc: $(cat "$T_DIR/refuse.log")"
 echo "no PTP_SYS_OFFSET: exit 3, $(head -1 "$T_DIR/refuse.log")"
+# free_running 1 touches no clock: sys_sync does not even read the PHC
+# against the system clock (it does at start otherwise)
+for fr in 0 1; do
+	timeout -s INT 2 ip netns exec "$NS_oc" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 \
+		PHCDEV_TRACE="$T_DIR/fr$fr.trace" "$GLIBC" oc -f "$T_DIR/oc.cfg" -i pb1 -q \
+		--free_running=$fr >"$T_DIR/fr$fr.log" 2>&1
+	grep -c "^PTP_SYS_OFFSET" "$T_DIR/fr$fr.trace" >"$T_DIR/fr$fr.n"
+done
+[ "$(cat "$T_DIR/fr0.n")" -ge 1 ] && [ "$(cat "$T_DIR/fr1.n")" -eq 0 ] ||
+	die "free_running: PTP_SYS_OFFSET calls $(cat "$T_DIR/fr0.n") (free_running 0), $(cat "$T_DIR/fr1.n") (1): $(cat "$T_DIR/fr1.log")"
+echo "free_running 1: the system clock left alone (no PTP_SYS_OFFSET), with 0 read at start"
 
 # the PHC's external timestamps (hw/pps.c: PTP_PIN_SETFUNC, PTP_EXTTS_REQUEST,
 # poll() and read() on /dev/ptp0): the twin's 1 Hz PPS at every true second,
