@@ -906,6 +906,11 @@ const struct eng_counters *gm_counters(const struct gm *g)
 	return &g->cnt;
 }
 
+unsigned long gm_clock_steps(const struct gm *g)
+{
+	return g->tod ? (unsigned long)g->tod->steps : 0;
+}
+
 void gm_status(const struct gm *g, struct gm_status *s)
 {
 	const struct uc_grantor_stats *u = uc_grantor_stats(g->grantor);
