@@ -109,10 +109,10 @@ loadgen: $(B)/loadgen
 # the kernel twin of a NIC with a PTP hardware clock (test/sim/phcdev.c),
 # an LD_PRELOAD library for the dynamic glibc build:
 # make CC=gcc STATIC=0 B=build-glibc build-glibc/phcdev.so
-$(B)/phcdev.so: test/sim/phcdev.c test/sim/phcdev_net.c test/sim/phcdev.h
+$(B)/phcdev.so: test/sim/phcdev.c test/sim/phcdev_net.c test/sim/phcdev_out.c test/sim/phcdev.h
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC $(PB_CFLAGS) $(OPT) $(CFLAGS) -o $@ test/sim/phcdev.c \
-		test/sim/phcdev_net.c -ldl -lm -lpthread
+		test/sim/phcdev_net.c test/sim/phcdev_out.c -ldl -lm -lpthread
 
 # cross-built static binaries in build-TARGET/ (ptpbox and unit_tests, run
 # under qemu-user by test/cross/run.sh): musl where Debian ships it for the

@@ -3,7 +3,8 @@
  * gm: the unicast grandmaster applet.  The protocol is the engine in
  * core/gm.c; this adapter parses the command line, opens the UDP sockets,
  * the clock and the time source (source_state_file, or the ToD serial line
- * and PPS device of time_source tod), serves management and runs the loop:
+ * and PPS device of time_source tod), arms the PHC's 1PPS output
+ * (pps_out_channel), serves management and runs the loop:
  * poll -> gm_rx / gm_tx_ts / gm_tick.
  */
 #include <errno.h>
@@ -49,6 +50,9 @@ struct gm_app {
 	struct tod_io *tod; /* time_source tod, else NULL */
 	struct metrics_file metrics;
 	int src_locked; /* sys_sync: time_source tod has locked the PHC */
+	int out_fd;		 /* pps_out_channel: the PHC's fd, else -1 */
+	const char *out_path;	 /* its device */
+	unsigned long out_steps; /* gm_clock_steps() when it was last armed */
 };
 
 static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
@@ -242,6 +246,64 @@ static void tod_close(struct gm_app *a)
 	a->tod = NULL;
 }
 
+/* pps_out_channel: a 1 Hz output whose rising edges fall on the PHC's
+ * seconds, from the second 2..3 s after its now.  0 or -errno with a
+ * message in err. */
+static int pps_out_arm(struct gm_app *a, const char *why, char *err, size_t errlen)
+{
+	static const char *const how[] = { "PTP_PEROUT_REQUEST2, 500 ms high",
+					   "PTP_PEROUT_REQUEST2", "PTP_PEROUT_REQUEST" };
+	int ch = cfg_int(a->ps.cfg, OPT_pps_out_channel), pin = cfg_int(a->ps.cfg, OPT_pps_out_pin);
+	long long start;
+	tmv_t now;
+	int r;
+
+	a->out_steps = gm_clock_steps(a->gm);
+	r = clk_gettime(a->ps.clock, &now);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", a->out_path, strerror(-r));
+		return r;
+	}
+	start = now / NS_PER_SEC + 3;
+	r = pps_perout_start(a->out_fd, a->out_path, (unsigned)ch, start, err, errlen);
+	if (r >= 0) {
+		pr_notice("pps out: %s perout %d pin %d armed%s: 1 Hz, rising edge on each PHC "
+			  "second from %lld (%s)",
+			  a->out_path, ch, pin, why, start, how[r]);
+	}
+	return r < 0 ? r : 0;
+}
+
+/* pps_out_channel on the clock, a PHC; stops the gm when it cannot. */
+static void pps_out_open(struct gm_app *a)
+{
+	int ch = cfg_int(a->ps.cfg, OPT_pps_out_channel), pin = cfg_int(a->ps.cfg, OPT_pps_out_pin);
+	const char *clk = a->ps.clock->ops->name;
+	char err[256];
+
+	a->out_fd = -1;
+	if (ch < 0) {
+		if (pin >= 0) {
+			fprintf(stderr, "gm: pps_out_pin %d without pps_out_channel\n", pin);
+			exit(EXIT_USAGE);
+		}
+		return;
+	}
+	a->out_fd = clk_phc_fd(a->ps.clock, &a->out_path);
+	if (a->out_fd < 0) {
+		fprintf(stderr,
+			"gm: pps_out_channel %d: the clock is %s, not a PHC: a 1PPS output "
+			"needs clock auto or /dev/ptpN with time_stamping hardware\n",
+			ch, strcmp(clk, "sys") ? clk : "CLOCK_REALTIME");
+		exit(EXIT_USAGE);
+	}
+	if (pps_perout_setup(a->out_fd, a->out_path, (unsigned)ch, pin, err, sizeof(err)) ||
+	    pps_out_arm(a, "", err, sizeof(err))) {
+		fprintf(stderr, "gm: %s\n", err);
+		exit(EXIT_RUNTIME);
+	}
+}
+
 int gm_main(int argc, char **argv)
 {
 	struct gm_app *a = calloc(1, sizeof(*a));
@@ -279,6 +341,7 @@ int gm_main(int argc, char **argv)
 		fprintf(stderr, "gm: %s\n", err);
 		return EXIT_RUNTIME;
 	}
+	pps_out_open(a);
 	metrics_file_start(&a->metrics, a->ps.cfg, "gm", a->ps.iface, fill_metrics, a);
 	if (mgmt_agent_open(&a->agent, &a->ps, mgmt_get, mgmt_set, a, err, sizeof(err))) {
 		fprintf(stderr, "gm: %s\n", err);
@@ -319,6 +382,11 @@ int gm_main(int argc, char **argv)
 		if (a->tod) {
 			tod_poll(a, !!(ready & PORT_AUX));
 		}
+		/* a step moved the PHC's seconds away from the output's edges */
+		if (a->out_fd >= 0 && gm_clock_steps(a->gm) != a->out_steps &&
+		    pps_out_arm(a, " again after a clock step", err, sizeof(err))) {
+			pr_err("pps out: %s", err);
+		}
 		if (ready & PORT_TXTS) {
 			port_drain_txts(&a->ps, tx_ts, a->gm);
 		}
@@ -339,6 +407,12 @@ int gm_main(int argc, char **argv)
 		}
 	}
 	gm_log_summary(a->gm);
+	if (a->out_fd >= 0) {
+		/* no pulses from a clock that nobody steers any more */
+		pps_perout_stop(a->out_fd, (unsigned)cfg_int(a->ps.cfg, OPT_pps_out_channel));
+		pr_notice("pps out: %s perout %d off", a->out_path,
+			  cfg_int(a->ps.cfg, OPT_pps_out_channel));
+	}
 	metrics_file_stop(&a->metrics);
 	tod_close(a);
 	gm_destroy(a->gm);

@@ -911,6 +911,11 @@ const struct time_properties_ds *gm_time_properties(const struct gm *g)
 	return &g->tpds;
 }
 
+unsigned long gm_clock_steps(const struct gm *g)
+{
+	return g->tod ? (unsigned long)g->tod->steps : 0;
+}
+
 void gm_status(const struct gm *g, struct gm_status *s)
 {
 	const struct uc_grantor_stats *u = uc_grantor_stats(g->grantor);

@@ -74,6 +74,12 @@ void gm_log_summary(struct gm *g);
 
 const struct eng_counters *gm_counters(const struct gm *g);
 
+/* How often the engine has stepped its clock since start (time_source tod:
+ * the servo's first lock and any step_threshold jump), so that the adapter
+ * can re-arm what depends on where the clock's seconds fall (a PHC's 1PPS
+ * output).  0 without time_source tod. */
+unsigned long gm_clock_steps(const struct gm *g);
+
 /* What the grandmaster is doing, for metrics_file. */
 struct gm_status {
 	int clock_class;      /* defaultDS clockClass announced now */

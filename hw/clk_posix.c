@@ -31,6 +31,7 @@ struct posix_clk {
 	struct clk clk;
 	clockid_t id;
 	int fd; /* -1 for CLOCK_REALTIME */
+	char path[64]; /* the PHC's device */
 };
 
 static int px_gettime(struct clk *c, tmv_t *now)
@@ -99,6 +100,16 @@ static const struct clk_ops sys_ops = { "sys", px_gettime, px_adjfreq, px_step, 
 					px_destroy };
 static const struct clk_ops phc_ops = { "phc", px_gettime, px_adjfreq, px_step, px_from_raw,
 					px_destroy };
+
+int clk_phc_fd(struct clk *c, const char **path)
+{
+	struct posix_clk *p = container_of(c, struct posix_clk, clk);
+	if (c->ops != &phc_ops) {
+		return -EINVAL;
+	}
+	*path = p->path;
+	return p->fd;
+}
 
 const char *sysoff_method_name(enum sysoff_method m)
 {
@@ -224,6 +235,7 @@ struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t er
 	}
 	p->clk.ops = &phc_ops;
 	p->clk.utc_timescale = 0;
+	snprintf(p->path, sizeof(p->path), "%s", path);
 	/* the frequency reaches the kernel as scaled ppm in struct timex's
 	 * long: at most 32 767 999 ppb where a long has 32 bits (a larger
 	 * driver limit made px_adjfreq's conversion overflow on armhf/mips) */

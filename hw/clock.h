@@ -22,6 +22,10 @@ struct clk *clk_sys_create(void);
  * max_adj with PTP_CLOCK_GETCAPS.  NULL on error; err gets a message. */
 struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t errlen);
 
+/* The open /dev/ptpN (O_RDWR) of PHC c, for its ioctls (hw/pps.h: periodic
+ * output), and its path in *path; -EINVAL when c is no PHC. */
+int clk_phc_fd(struct clk *c, const char **path);
+
 /* How clk_phc_sysoff() reads the PHC against CLOCK_REALTIME, best first. */
 enum sysoff_method {
 	SYSOFF_PRECISE,	 /* PTP_SYS_OFFSET_PRECISE: the device's cross-timestamp */

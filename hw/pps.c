@@ -129,6 +129,26 @@ struct pps_src *pps_rfc2783_open(const char *path, char *err, size_t errlen)
 	return &p->src;
 }
 
+/* PTP_PIN_SETFUNC: pin gets function func (PTP_PF_EXTTS, PTP_PF_PEROUT) on
+ * channel.  0 or -errno with a message in err. */
+static int pin_setfunc(int fd, const char *path, int pin, unsigned func, unsigned channel,
+		       char *err, size_t errlen)
+{
+	struct ptp_pin_desc pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.index = (unsigned)pin;
+	pd.func = func;
+	pd.chan = channel;
+	if (ioctl(fd, PTP_PIN_SETFUNC, &pd) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: PTP_PIN_SETFUNC pin %d -> %s channel %u: %s", path, pin,
+			 func == PTP_PF_EXTTS ? "extts" : "perout", channel, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 struct pps_extts {
 	struct pps_src src;
 	int fd;
@@ -196,18 +216,9 @@ struct pps_src *pps_extts_open(const char *path, unsigned channel, int pin, char
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (pin >= 0) {
-		struct ptp_pin_desc pd;
-		memset(&pd, 0, sizeof(pd));
-		pd.index = (unsigned)pin;
-		pd.func = PTP_PF_EXTTS;
-		pd.chan = channel;
-		if (ioctl(fd, PTP_PIN_SETFUNC, &pd) < 0) {
-			snprintf(err, errlen, "%s: PTP_PIN_SETFUNC pin %d -> extts channel %u: %s",
-				 path, pin, channel, strerror(errno));
-			close(fd);
-			return NULL;
-		}
+	if (pin >= 0 && pin_setfunc(fd, path, pin, PTP_PF_EXTTS, channel, err, errlen)) {
+		close(fd);
+		return NULL;
 	}
 	memset(&req, 0, sizeof(req));
 	req.index = channel;
@@ -229,4 +240,70 @@ struct pps_src *pps_extts_open(const char *path, unsigned channel, int pin, char
 	p->fd = fd;
 	p->channel = channel;
 	return &p->src;
+}
+
+/* ---- periodic output ---- */
+
+int pps_perout_setup(int fd, const char *path, unsigned channel, int pin, char *err,
+		     size_t errlen)
+{
+	struct ptp_clock_caps caps;
+
+	memset(&caps, 0, sizeof(caps));
+	if (ioctl(fd, PTP_CLOCK_GETCAPS, &caps) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: PTP_CLOCK_GETCAPS: %s", path, strerror(e));
+		return -e;
+	}
+	if (caps.n_per_out <= 0 || channel >= (unsigned)caps.n_per_out) {
+		snprintf(err, errlen, "%s: no periodic output channel %u (the PHC has %d)", path,
+			 channel, caps.n_per_out);
+		return -EOPNOTSUPP;
+	}
+	if (pin >= 0 && pin >= caps.n_pins) {
+		snprintf(err, errlen, "%s: no programmable pin %d (the PHC has %d)", path, pin,
+			 caps.n_pins);
+		return -EINVAL;
+	}
+	return pin >= 0 ? pin_setfunc(fd, path, pin, PTP_PF_PEROUT, channel, err, errlen) : 0;
+}
+
+int pps_perout_start(int fd, const char *path, unsigned channel, int64_t start_sec, char *err,
+		     size_t errlen)
+{
+	struct ptp_perout_request rq;
+	int v, e = 0;
+
+	/* v: 0 REQUEST2 with a duty cycle, 1 REQUEST2 without, 2 REQUEST */
+	for (v = 0; v < 3; v++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.index = channel;
+		rq.start.sec = start_sec;
+		rq.period.sec = 1;
+		if (v == 0) {
+			rq.flags = PTP_PEROUT_DUTY_CYCLE;
+			rq.on.nsec = 500000000;
+		}
+		if (!ioctl(fd, v == 2 ? PTP_PEROUT_REQUEST : PTP_PEROUT_REQUEST2, &rq)) {
+			return v;
+		}
+		e = errno;
+		if (e == ENOTTY && v < 2) {
+			v = 1; /* no PTP_PEROUT_REQUEST2: the first one */
+		} else if (v || (e != EOPNOTSUPP && e != EINVAL && e != ERANGE)) {
+			break;
+		}
+	}
+	snprintf(err, errlen, "%s: %s channel %u: %s", path,
+		 v == 2 ? "PTP_PEROUT_REQUEST" : "PTP_PEROUT_REQUEST2", channel, strerror(e));
+	return -e;
+}
+
+int pps_perout_stop(int fd, unsigned channel)
+{
+	struct ptp_perout_request rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.index = channel; /* period 0: off */
+	return ioctl(fd, PTP_PEROUT_REQUEST, &rq) < 0 ? -errno : 0;
 }

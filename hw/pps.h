@@ -8,8 +8,11 @@
  *            (pin -> EXTTS function on the channel), PTP_EXTTS_REQUEST
  *            (rising edge), then read(2) of struct ptp_extts_event; edges
  *            stamped by the PHC.
+ * And the other way, a PHC's periodic output as a 1PPS output (perout:
+ * PTP_PEROUT_REQUEST2 or PTP_PEROUT_REQUEST).
  * Tests run the real code against simulated devices (test/sim/ppsdev.c, an
- * LD_PRELOAD twin of the kernel devices for the glibc build).
+ * LD_PRELOAD twin of the kernel devices for the glibc build; test/sim/phcdev.c
+ * for PHCs).
  */
 #ifndef PTPBOX_PPS_H
 #define PTPBOX_PPS_H
@@ -60,5 +63,38 @@ struct pps_src *pps_rfc2783_open(const char *path, char *err, size_t errlen);
  * EXTTS function on channel.  NULL on error with a message in err. */
 struct pps_src *pps_extts_open(const char *path, unsigned channel, int pin, char *err,
 			       size_t errlen);
+
+/*
+ * A PHC's periodic output as a 1PPS signal (a PRTC's 1PPS output,
+ * G.8271 Annex A; ts2phc's master side).  fd: the PHC open O_RDWR
+ * (clk_phc_fd), path: its name for messages.
+ *
+ * pps_perout_setup: checks that the PHC has periodic output channel
+ * (PTP_CLOCK_GETCAPS n_per_out; -EOPNOTSUPP if not) and, pin >= 0, gives
+ * pin the PEROUT function on channel (PTP_PIN_SETFUNC; -EINVAL when pin
+ * >= n_pins).  0 or -errno with a message in err.
+ */
+int pps_perout_setup(int fd, const char *path, unsigned channel, int pin, char *err,
+		     size_t errlen);
+
+/*
+ * Arm channel for a 1 Hz output: rising edges at PHC time start_sec + k s
+ * (k = 0, 1, ...; start_sec whole seconds on the PHC's own time scale, TAI
+ * for a PHC on PTP time; choose it 2 s or more after the PHC's now, so the
+ * request is in place before it), high for 500 ms.  PTP_PEROUT_REQUEST2
+ * with PTP_PEROUT_DUTY_CYCLE; a driver that refuses the duty cycle
+ * (EOPNOTSUPP, EINVAL, ERANGE) gets it without (its own pulse width); a
+ * kernel without PTP_PEROUT_REQUEST2 (ENOTTY: before Linux 5.8) gets
+ * PTP_PEROUT_REQUEST.  The request replaces what channel did before.
+ * Returns which went in, 0 (REQUEST2 with the duty cycle), 1 (REQUEST2
+ * without), 2 (REQUEST), or the -errno of the last try with a message in
+ * err.
+ */
+int pps_perout_start(int fd, const char *path, unsigned channel, int64_t start_sec, char *err,
+		     size_t errlen);
+
+/* Switch channel's output off (PTP_PEROUT_REQUEST, period 0).  0 or
+ * -errno. */
+int pps_perout_stop(int fd, unsigned channel);
 
 #endif

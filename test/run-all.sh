@@ -110,6 +110,7 @@ suite net-wait-sync net_suite test/net/wait_sync.sh
 suite cli-initramfs net_suite test/cli/initramfs.sh
 suite net-gm-tod net_suite test/net/gm_tod.sh
 suite net-hwts-twin net_suite test/net/hwts_twin.sh
+suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh
 suite net-hostile net_suite test/net/hostile.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh

@@ -38,10 +38,19 @@
  *   PHCDEV_RX_APPLY=N    a PTP v2 receive filter asked for becomes filter N
  *                        (a driver narrowing it: 9, PTP_V2_L2_EVENT)
  *   PHCDEV_NOPINS=1      no programmable pins (the PPS goes to extts 0)
+ *   PHCDEV_NO_PEROUT=1   no periodic output (n_per_out 0: requests EINVAL)
+ *   PHCDEV_PEROUT_V1=1   no PTP_PEROUT_REQUEST2 (ENOTTY: before Linux 5.8)
+ *   PHCDEV_PPS_FROM=FILE the PPS input is not the model's: it is the
+ *                        periodic output of the twin whose PHCDEV_LOG is
+ *                        FILE (another process: a cable from its pin
+ *                        PHCDEV_PPS_FROM_PIN, default 1, to our pps_pin),
+ *                        rising edges only (phcdev_out.c)
  *   PHCDEV_LOG=FILE      the PHC's true error: a line each time its rate or
  *                        phase changes, "T E F TAG" (true time ns, PHC minus
  *                        true ns, rate ppb: E grows at F until the next
- *                        line), and '#' lines: the model, a summary at exit
+ *                        line), and '#' lines: the model, the periodic
+ *                        output requests and pin functions (phcdev_out.c),
+ *                        a summary at exit
  *   PHCDEV_TRACE=FILE    the set-up calls the program made (per-packet and
  *                        per-adjustment calls are counted in the summary)
  *
@@ -51,9 +60,15 @@
  * clock_adjtime follows ptp_clock_adjtime(): ADJ_SETOFFSET, else
  * ADJ_FREQUENCY (ERANGE beyond max_adj), else ADJ_OFFSET, else a read of the
  * frequency; writes need a writable fd (EACCES).
- * Not modelled: ADJ_OFFSET slewing (it steps at once), a PEROUT signal
- * (requests are checked and kept), PPS callbacks, alarms, ONESTEP_P2P,
- * PTP v1 filters; with kernel stamps, one-step stamps of OPT_TSONLY sockets.
+ * PTP_PEROUT_REQUEST*: checked as the kernel does (period 0: off), logged;
+ * the signal exists for a twin that reads the log (PHCDEV_PPS_FROM).
+ * The safety net: whatever the program, a write to the system clock
+ * (clock_settime or clock_adjtime with modes on CLOCK_REALTIME or
+ * CLOCK_TAI, adjtimex, ntp_adjtime, settimeofday, adjtime) fails with EPERM,
+ * is traced and counted ("refused" in the summary); reads pass through.
+ * Not modelled: ADJ_OFFSET slewing (it steps at once), PPS callbacks,
+ * alarms, ONESTEP_P2P, PTP v1 filters; with kernel stamps, one-step stamps
+ * of OPT_TSONLY sockets.
  */
 #include "phcdev.h"
 
@@ -68,6 +83,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #ifndef ADJ_NANO
@@ -89,6 +105,8 @@ int (*r_clock_gettime)(clockid_t, struct timespec *);
 int (*r_clock_settime)(clockid_t, const struct timespec *);
 int (*r_clock_getres)(clockid_t, struct timespec *);
 int (*r_clock_adjtime)(clockid_t, struct timex *);
+int (*r_settimeofday)(const struct timeval *, const struct timezone *);
+int (*r_adjtime)(const struct timeval *, struct timeval *);
 int (*r_setsockopt)(int, int, int, const void *, socklen_t);
 int (*r_getsockopt)(int, int, int, void *, socklen_t *);
 int (*r_bind)(int, const struct sockaddr *, socklen_t);
@@ -112,6 +130,8 @@ void phcdev_reals(void)
 	SYM(clock_settime);
 	SYM(clock_getres);
 	SYM(clock_adjtime);
+	SYM(settimeofday);
+	SYM(adjtime);
 	SYM(setsockopt);
 	SYM(getsockopt);
 	SYM(bind);
@@ -129,6 +149,12 @@ struct phcdev S = { .mu = PTHREAD_MUTEX_INITIALIZER, .log_fd = -1, .trace_fd = -
 struct sk phcdev_sks[SKS];
 
 /* ---- helpers ---- */
+
+static int fail(int e)
+{
+	errno = e;
+	return -1;
+}
 
 long long phcdev_rt_now(void)
 {
@@ -301,7 +327,7 @@ static void seg_change(long long t, long long delta, const char *tag)
 	seg_push(t, e + delta, ef, tag);
 }
 
-static void emit_edge(long long t, int fall)
+void phcdev_emit_edge(long long t, int fall)
 {
 	long long p = phcdev_stamp(t);
 	struct ptp_extts_event ev;
@@ -365,17 +391,22 @@ static void edge_seek(long long t)
 }
 
 /* everything that happens by itself up to true time t: the random walk's
- * steps and the PPS edges, in time order.  Under S.mu. */
+ * steps and the PPS edges, in time order (PHCDEV_PPS_FROM: the other
+ * twin's edges, a little behind).  Under S.mu. */
 void phcdev_advance(long long t)
 {
+	if (S.from_path[0]) {
+		phcdev_from_advance(t);
+	}
 	for (;;) {
 		long long nw = S.wander > 0 ? S.next_wander : LLONG_MAX;
-		long long ne = extts_any() ? edge_time(S.edge_k, S.edge_fall) : LLONG_MAX;
+		long long ne = extts_any() && !S.from_path[0] ? edge_time(S.edge_k, S.edge_fall)
+							       : LLONG_MAX;
 		if (nw > t && ne > t) {
 			break;
 		}
 		if (ne <= nw) {
-			emit_edge(ne, S.edge_fall);
+			phcdev_emit_edge(ne, S.edge_fall);
 			if (S.edge_fall) {
 				S.edge_k++;
 			}
@@ -540,6 +571,12 @@ __attribute__((constructor)) static void phcdev_init(void)
 	S.rx_all = env_on("PHCDEV_RX_ALL");
 	S.nopins = env_on("PHCDEV_NOPINS");
 	S.rx_apply = getenv("PHCDEV_RX_APPLY") ? atoi(getenv("PHCDEV_RX_APPLY")) : -1;
+	S.no_perout = env_on("PHCDEV_NO_PEROUT");
+	S.perout_v1 = env_on("PHCDEV_PEROUT_V1");
+	snprintf(S.from_path, sizeof(S.from_path), "%s",
+		 getenv("PHCDEV_PPS_FROM") ? getenv("PHCDEV_PPS_FROM") : "");
+	S.from_pin = getenv("PHCDEV_PPS_FROM_PIN") ? atoi(getenv("PHCDEV_PPS_FROM_PIN")) : 1;
+	S.from_fd = -1;
 	S.seed = 1;
 	S.maxadj = 62499999;
 	S.latch = 0.5;
@@ -559,6 +596,12 @@ __attribute__((constructor)) static void phcdev_init(void)
 		   S.path, ifs, offset, tai, S.f_model, S.wander, S.seed, S.wire ? "wire" : "kernel",
 		   S.wire_delay, S.wire_pdv);
 	seg_push(t, offset + (tai ? 37 * NS : 0), 0, "start");
+	if (S.nopins) {
+		phcdev_out(S.log_fd, "# pins none at %lld", t);
+	}
+	for (i = 0; !S.nopins && i < N_PINS; i++) {
+		phcdev_log_pin((unsigned)i, t);
+	}
 	for (i = 0; i < N_EXTTS; i++) {
 		S.extts[i] = 0;
 	}
@@ -582,10 +625,14 @@ __attribute__((destructor)) static void phcdev_fini(void)
 	phcdev_out(S.log_fd,
 		   "# summary gettime %llu adjfreq %llu step %llu settime %llu adjoffset %llu "
 		   "sysoff basic %llu extended %llu precise %llu rx %llu tx %llu extts %llu "
-		   "wire_rx %llu wire_tx %llu acausal %llu",
+		   "wire_rx %llu wire_tx %llu acausal %llu refused %llu",
 		   S.c_gettime, S.c_adjfreq, S.c_step, S.c_settime, S.c_offset, S.c_sysoff[0],
 		   S.c_sysoff[1], S.c_sysoff[2], S.c_rx, S.c_tx, S.c_extts, S.c_wire_rx,
-		   S.c_wire_tx, S.c_acausal);
+		   S.c_wire_tx, S.c_acausal, S.c_refused);
+	if (S.from_path[0]) {
+		phcdev_out(S.log_fd, "# pps_from %s pin %d: edges %llu late %llu", S.from_path,
+			   S.from_pin, S.c_from_edges, S.c_from_late);
+	}
 	if (S.os_sent && S.wire) {
 		phcdev_out(S.log_fd, "# onestep sent %llu, originTimestamp exact (wire)", S.os_sent);
 	} else if (S.os_sent) {
@@ -743,13 +790,60 @@ int clock_getres(clockid_t id, struct timespec *ts)
 	return 0;
 }
 
+/* ---- the safety net: no real clock is ever set ---- */
+
+/* A write to the system clock (CLOCK_REALTIME, CLOCK_TAI): refused with
+ * EPERM, counted and traced, whatever the program is. */
+static int refuse(const char *call, clockid_t id)
+{
+	pthread_mutex_lock(&S.mu);
+	S.c_refused++;
+	pthread_mutex_unlock(&S.mu);
+	TRACE("%s %s -> EPERM (the twin never changes a real clock)", call,
+	      id == CLOCK_TAI ? "CLOCK_TAI" : "CLOCK_REALTIME");
+	return fail(EPERM);
+}
+
+static int sys_clock(clockid_t id)
+{
+	return id == CLOCK_REALTIME || id == CLOCK_TAI;
+}
+
+/* a struct timex that only reads (ADJ_OFFSET_SS_READ reads the offset) */
+static int tx_write(const struct timex *tx)
+{
+	return tx->modes && tx->modes != ADJ_OFFSET_SS_READ;
+}
+
+int adjtimex(struct timex *tx)
+{
+	return tx_write(tx) ? refuse("adjtimex", CLOCK_REALTIME)
+			    : REAL(clock_adjtime)(CLOCK_REALTIME, tx);
+}
+
+int ntp_adjtime(struct timex *tx)
+{
+	return tx_write(tx) ? refuse("ntp_adjtime", CLOCK_REALTIME)
+			    : REAL(clock_adjtime)(CLOCK_REALTIME, tx);
+}
+
+int settimeofday(const struct timeval *tv, const struct timezone *tz)
+{
+	return tv ? refuse("settimeofday", CLOCK_REALTIME) : REAL(settimeofday)(tv, tz);
+}
+
+int adjtime(const struct timeval *delta, struct timeval *olddelta)
+{
+	return delta ? refuse("adjtime", CLOCK_REALTIME) : REAL(adjtime)(delta, olddelta);
+}
+
 int clock_settime(clockid_t id, const struct timespec *ts)
 {
 	struct phcfd *f = clk_fd(id);
 	long long t;
 
 	if (!f) {
-		return REAL(clock_settime)(id, ts);
+		return sys_clock(id) ? refuse("clock_settime", id) : REAL(clock_settime)(id, ts);
 	}
 	if (!f->writable) {
 		errno = EACCES;
@@ -776,7 +870,8 @@ int clock_adjtime(clockid_t id, struct timex *tx)
 	long long t;
 
 	if (!f) {
-		return REAL(clock_adjtime)(id, tx);
+		return sys_clock(id) && tx_write(tx) ? refuse("clock_adjtime", id)
+						     : REAL(clock_adjtime)(id, tx);
 	}
 	if (!f->writable) {
 		errno = EACCES;
@@ -880,12 +975,6 @@ static long long phc_read(int clockid, long long *before, long long *after, int 
 	return p;
 }
 
-static int fail(int e)
-{
-	errno = e;
-	return -1;
-}
-
 static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 {
 	switch (req) {
@@ -895,7 +984,7 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 		memset(c, 0, sizeof(*c));
 		c->max_adj = S.maxadj;
 		c->n_ext_ts = N_EXTTS;
-		c->n_per_out = N_PEROUT;
+		c->n_per_out = S.no_perout ? 0 : N_PEROUT;
 		c->n_pins = S.nopins ? 0 : N_PINS;
 		c->cross_timestamping = !S.no_precise;
 		c->adjust_phase = 1;
@@ -989,6 +1078,7 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 			long long t = now_advanced();
 			if (!extts_any()) {
 				edge_seek(t);
+				S.from_min = t;
 			}
 			S.extts[r->index] = r->flags & (PTP_ENABLE_FEATURE | PTP_EXTTS_EDGES);
 			ticker_start();
@@ -1006,6 +1096,9 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 		      req == PTP_PEROUT_REQUEST2 ? "2" : "", r->index, r->flags,
 		      (long long)r->start.sec, r->start.nsec, (long long)r->period.sec,
 		      r->period.nsec);
+		if (req == PTP_PEROUT_REQUEST2 && S.perout_v1) {
+			return fail(ENOTTY); /* a kernel before 5.8 */
+		}
 		if (!f->writable) {
 			return fail(EACCES);
 		}
@@ -1021,7 +1114,8 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 			r->flags = 0;
 			memset(r->rsv, 0, sizeof(r->rsv));
 		}
-		if (r->index >= N_PEROUT || r->period.nsec >= NS || r->start.nsec >= NS) {
+		if (r->index >= (S.no_perout ? 0u : N_PEROUT) || r->period.nsec >= NS ||
+		    r->start.nsec >= NS) {
 			return fail(EINVAL);
 		}
 		if ((r->flags & PTP_PEROUT_DUTY_CYCLE) &&
@@ -1029,7 +1123,8 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 			return fail(ERANGE);
 		}
 		pthread_mutex_lock(&S.mu);
-		S.perout[r->index] = *r;
+		S.perout[r->index] = *r; /* period 0: off */
+		phcdev_log_perout(r, now_advanced());
 		pthread_mutex_unlock(&S.mu);
 		return 0;
 	}
@@ -1055,6 +1150,7 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 	case PTP_PIN_SETFUNC:
 	case PTP_PIN_SETFUNC2: {
 		struct ptp_pin_desc *d = arg;
+		long long t;
 		unsigned i;
 		TRACE("PTP_PIN_SETFUNC pin %u func %u chan %u", d->index, d->func, d->chan);
 		if (!f->writable) {
@@ -1072,7 +1168,7 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 			}
 			break;
 		case PTP_PF_PEROUT:
-			if (d->chan >= N_PEROUT) {
+			if (d->chan >= (S.no_perout ? 0u : N_PEROUT)) {
 				return fail(EINVAL);
 			}
 			break;
@@ -1082,16 +1178,19 @@ static int phc_ioctl(struct phcfd *f, unsigned long req, void *arg)
 			return fail(EINVAL);
 		}
 		pthread_mutex_lock(&S.mu);
+		t = now_advanced();
 		/* ptp_set_pinfunc(): the pin that had this function gives it up */
 		for (i = 0; i < N_PINS; i++) {
 			if (i != d->index && d->func != PTP_PF_NONE && S.pin[i].func == d->func &&
 			    S.pin[i].chan == d->chan) {
 				S.pin[i].func = PTP_PF_NONE;
 				S.pin[i].chan = 0;
+				phcdev_log_pin(i, t);
 			}
 		}
 		S.pin[d->index].func = d->func;
 		S.pin[d->index].chan = d->chan;
+		phcdev_log_pin(d->index, t);
 		pthread_mutex_unlock(&S.mu);
 		return 0;
 	}

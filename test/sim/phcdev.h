@@ -4,7 +4,8 @@
  * phcdev.c for what it answers and its environment).  phcdev.c: set-up,
  * the oscillator, /dev/ptpN and its ioctls, the PHC as a POSIX clock, the
  * interface ioctls; phcdev_net.c: sockets (hardware stamps, one-step Sync,
- * the modelled wire).  Internal names are hidden: the library exports only
+ * the modelled wire); phcdev_out.c: the periodic output as another twin's
+ * PPS input.  Internal names are hidden: the library exports only
  * the libc functions it stands in for.
  */
 #ifndef PHCDEV_H
@@ -22,6 +23,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/timex.h>
 #include <sys/types.h>
 #include <time.h>
@@ -57,6 +59,8 @@ extern int (*r_clock_gettime)(clockid_t, struct timespec *);
 extern int (*r_clock_settime)(clockid_t, const struct timespec *);
 extern int (*r_clock_getres)(clockid_t, struct timespec *);
 extern int (*r_clock_adjtime)(clockid_t, struct timex *);
+extern int (*r_settimeofday)(const struct timeval *, const struct timezone *);
+extern int (*r_adjtime)(const struct timeval *, struct timeval *);
 extern int (*r_setsockopt)(int, int, int, const void *, socklen_t);
 extern int (*r_getsockopt)(int, int, int, void *, socklen_t *);
 extern int (*r_bind)(int, const struct sockaddr *, socklen_t);
@@ -149,6 +153,25 @@ struct phcdev {
 	struct {
 		unsigned func, chan;
 	} pin[N_PINS];
+	int no_perout, perout_v1; /* PHCDEV_NO_PEROUT, PHCDEV_PEROUT_V1 */
+	/* PHCDEV_PPS_FROM: the PPS input is another twin's periodic output,
+	 * read from its PHCDEV_LOG (phcdev_out.c) */
+	char from_path[256];
+	int from_fd, from_pin, from_have_seg, from_nopins;
+	char from_buf[1024];
+	size_t from_len;
+	struct seg from_seg;	   /* its PHC's segment at from_pos */
+	long long from_pos;	   /* true time its output is done to */
+	long long from_min;	   /* no edges before: our extts came on then */
+	long long from_next_read; /* true time, ns */
+	struct {
+		long long next, period; /* the next rising edge, PHC ns; period 0: off */
+		int one_shot;
+	} from_out[N_PEROUT];
+	struct {
+		unsigned func, chan;
+	} from_pins[N_PINS];
+	unsigned long long c_from_edges, c_from_late;
 	struct phcfd fds[MAX_FDS];
 	int n_fds;
 	/* one-step */
@@ -160,7 +183,7 @@ struct phcdev {
 	unsigned long long ins_n, os_sent, os_unmatched;
 	/* counters */
 	unsigned long long c_gettime, c_adjfreq, c_step, c_settime, c_offset, c_sysoff[3], c_rx,
-		c_tx, c_extts, c_wire_rx, c_wire_tx, c_acausal;
+		c_tx, c_extts, c_wire_rx, c_wire_tx, c_acausal, c_refused;
 };
 
 extern struct phcdev S;
@@ -176,6 +199,16 @@ int phcdev_iface(const char *name);          /* index in S.ifs or -1 */
 void phcdev_advance(long long t);
 /* a hardware stamp: the PHC's 8 ns counter at true time t */
 long long phcdev_stamp(long long t);
+/* a PPS input edge at true time t (fall: the falling one) to the extts
+ * channel its pin has, if enabled for that edge.  Under S.mu. */
+void phcdev_emit_edge(long long t, int fall);
+/* phcdev_out.c: a periodic output request accepted or switched off, a pin
+ * function set, at true time t, into PHCDEV_LOG.  Under S.mu. */
+void phcdev_log_perout(const struct ptp_perout_request *r, long long t);
+void phcdev_log_pin(unsigned pin, long long t);
+/* PHCDEV_PPS_FROM: read what the other twin logged, deliver its edges up
+ * to true time t less a margin for its late lines.  Under S.mu. */
+void phcdev_from_advance(long long t);
 
 #pragma GCC visibility pop
 
