@@ -635,7 +635,9 @@ tmv_t gm_tick(struct gm *g, tmv_t now)
 		cancel_round(g, now);
 	}
 	next = uc_grantor_next(g->grantor);
-	if (next < now - GM_LATE_NS) {
+	/* INT64_MIN: a client with no grant left, to be freed (no
+	 * transmission) */
+	if (next > INT64_MIN && next < now - GM_LATE_NS) {
 		g->late++;
 		if (now >= g->late_warn) {
 			gm_log(g, LOG_WARNING,

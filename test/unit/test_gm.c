@@ -403,6 +403,11 @@ TEST(gm_stop_serves_until_acknowledge_cancel)
 		ann = k.ann_to[2];
 		gm_tick(g, 8 * NS_PER_SEC);
 		CHECK_EQ(k.ann_to[2], ann);
+		/* a grant ended unacknowledged is no late transmission: late
+		 * stays at gm_with()'s one */
+		k.log[0] = 0;
+		gm_log_summary(g);
+		CHECK(strstr(k.log, " late 1\n") != NULL);
 		gm_destroy(g);
 		config_destroy(cfg);
 	}
