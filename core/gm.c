@@ -34,6 +34,7 @@ struct tod_state {
 	tmv_t edge_mono;  /* when it was seen, monotonic ns */
 	tmv_t last_good;  /* monotonic ns of the last paired time event */
 	int have_status, fix_ok;
+	int servo_locked; /* the clock follows the source (s2/s3 since the last step) */
 	uint64_t paired, unpaired, steps, bad_length;
 	uint64_t class_refused; /* time announce classes the profile does not allow */
 };
@@ -225,6 +226,7 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 		clk_step(g->clock, out.step_ns);
 		t->steps++;
 	}
+	t->servo_locked = st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE;
 	clk_adjfreq(g->clock, out.adj_ppb);
 	t->paired++;
 	t->last_good = now;
@@ -296,13 +298,15 @@ void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
 	}
 }
 
-/* Locked while time events keep coming (tod_loss_timeout) and the GNSS
- * status, if any, reports a usable fix; otherwise holdover, then free run
- * (OCP 7.14 / G.8265.1 6.8.4). */
+/* Locked while time events keep coming (tod_loss_timeout), the clock
+ * follows them (its servo locked: not before its first step, when the
+ * clock may still be seconds off the source) and the GNSS status, if any,
+ * reports a usable fix; otherwise holdover, then free run (OCP 7.14 /
+ * G.8265.1 6.8.4). */
 static void tod_check(struct gm *g, tmv_t now)
 {
 	struct tod_state *t = g->tod;
-	int locked = t->paired && now - t->last_good < t->loss_timeout &&
+	int locked = t->paired && t->servo_locked && now - t->last_good < t->loss_timeout &&
 		     (!t->have_status || t->fix_ok);
 
 	if (locked && g->src != SRC_LOCKED) {
