@@ -25,6 +25,7 @@ struct gfake {
 	int n_cancel;	    /* CANCEL_UNICAST_TRANSMISSION TLVs sent */
 	char log[2048];	    /* the log lines, concatenated (truncated) */
 	int n_denied;	    /* GRANTs with durationField 0 */
+	tmv_t phase;	    /* what the gm stepped its clock by, ns */
 };
 
 static int gf_gettime(struct clk *c, tmv_t *now)
@@ -34,7 +35,19 @@ static int gf_gettime(struct clk *c, tmv_t *now)
 	return 0;
 }
 
-static const struct clk_ops gf_clk_ops = { "fake", gf_gettime, NULL, NULL, NULL, NULL };
+static int gf_adjfreq(struct clk *c, double ppb)
+{
+	c->freq_ppb = ppb;
+	return 0;
+}
+
+static int gf_step(struct clk *c, tmv_t delta)
+{
+	((struct gfake *)c)->phase += delta; /* clk is the first member */
+	return 0;
+}
+
+static const struct clk_ops gf_clk_ops = { "fake", gf_gettime, gf_adjfreq, gf_step, NULL, NULL };
 
 static int gf_send(void *io, int port, int event, const struct net_addr *to, const uint8_t *buf,
 		   size_t len, int want_ts)
@@ -465,6 +478,53 @@ TEST(gm_tod_class_within_the_profile)
 		gm_destroy(g);
 		config_destroy(cfg);
 	}
+}
+
+/* time_source tod: clockClass 6 (locked) only once the clock follows the
+ * source, not while the first time events find it 5 ms off (before and at
+ * its step): the class a client would trust */
+TEST(gm_tod_locked_once_the_clock_follows)
+{
+	struct gfake k;
+	struct config *cfg;
+	char err[256];
+	struct gm *g = gm_with(&k, &cfg, "ocp-dc", "time_source", "tod", err, sizeof(err));
+	uint64_t s;
+	int locked_at = -1;
+
+	CHECK(g != NULL);
+	if (!g) {
+		printf("  %s\n", err);
+		config_destroy(cfg);
+		return;
+	}
+	for (s = 1700000100; s < 1700000106; s++) {
+		tmv_t now = (tmv_t)(s - 1700000000 + 10) * NS_PER_SEC;
+		struct tod_time_event ev = { s, TOD_FLAG_UTC_OFFSET_VALID, 37 };
+		struct tod_decoder d;
+		struct tod_frame f;
+		uint8_t buf[64];
+		int n = tod_encode_time_event(buf, sizeof(buf), &ev);
+
+		CHECK(n > 0);
+		memset(&d, 0, sizeof(d));
+		memset(&f, 0, sizeof(f));
+		tod_decoder_feed(&d, buf, (size_t)n, tod_got, &f);
+		/* the edge of TAI second s on a clock keeping UTC, 5 ms ahead
+		 * less what the gm stepped it by */
+		gm_tod_edge(g, (tmv_t)(s - 37) * NS_PER_SEC + 5000000 + k.phase, now);
+		k.log[0] = 0;
+		gm_tod_frame(g, &f, now + NS_PER_SEC / 10);
+		gm_tick(g, now + NS_PER_SEC / 5);
+		if (strstr(k.log, "clockClass 52 -> 6 (time source locked)") && locked_at < 0) {
+			locked_at = (int)(s - 1700000100);
+		}
+	}
+	/* s0 at the first event, the step (s1) at the second, s2 at the third */
+	CHECK_EQ(k.phase, -5000000);
+	CHECK_EQ(locked_at, 2);
+	gm_destroy(g);
+	config_destroy(cfg);
 }
 
 /* A gm that falls behind its schedule says so (at most every 10 s) and
