@@ -232,11 +232,16 @@ net_bridged() {
 # servo_lines LOG: "offset state" of every servo line
 servo_lines() { awk '/master offset/ { print $4, $5 }' "$1"; }
 
-# run_ptp4l HOST LOG ARGS...: Debian's ptp4l in HOST's namespace, behind
-# test/interop/noadj.c (LD_PRELOAD turns its clock writes into reads: ptp4l
-# writes CLOCK_REALTIME's status and frequency at start-up even as a master
-# or with free_running 1) and under strace, logging to LOG.strace.
-# ptp4l_no_writes LOG: fails the test if any clock write reached the kernel.
+# run_ptp4l HOST LOG [VAR=VALUE...] ARGS...: Debian's ptp4l in HOST's
+# namespace, behind test/interop/noadj.c (LD_PRELOAD turns its clock writes
+# into reads: ptp4l writes CLOCK_REALTIME's status and frequency at
+# start-up even as a master or with free_running 1) and under strace,
+# logging to LOG.strace; the writes the shim turned into reads go to
+# LOG.noadj.  Leading VAR=VALUE are ptp4l's environment (strace -E); an
+# LD_PRELOAD there comes before the shim (a kernel twin that answers for
+# its own clocks and passes the rest on).
+# ptp4l_no_writes LOG [strict]: fails the test if any clock write reached
+# the kernel; strict: also if ptp4l tried one (LOG.noadj not empty).
 run_ptp4l() {
 	command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"
 	command -v strace >/dev/null || die "strace missing (apt-get install strace)"
@@ -245,15 +250,36 @@ run_ptp4l() {
 			die "building noadj.so"
 	fi
 	h=$1; log=$2; shift 2
-	run_in "$h" "$log" strace -f -qq -o "$log.strace" -E LD_PRELOAD="$T_DIR/noadj.so" \
-		-e trace=clock_adjtime,adjtimex,clock_settime,settimeofday ptp4l "$@"
+	_pre=""
+	_n=$#
+	_cmd=""
+	# each argument once round: VAR=VALUE become -E options, then ptp4l
+	while [ "$_n" -gt 0 ]; do
+		_a=$1; shift; _n=$((_n - 1))
+		if [ -z "$_cmd" ]; then
+			case $_a in
+			LD_PRELOAD=*) _pre="${_a#LD_PRELOAD=} "; continue ;;
+			[A-Z]*=*) set -- "$@" -E "$_a"; continue ;;
+			esac
+			_cmd=1
+			set -- "$@" ptp4l
+		fi
+		set -- "$@" "$_a"
+	done
+	[ -n "$_cmd" ] || set -- "$@" ptp4l
+	: >"$log.noadj"
+	run_in "$h" "$log" strace -f -qq -o "$log.strace" -E LD_PRELOAD="$_pre$T_DIR/noadj.so" \
+		-E NOADJ_LOG="$log.noadj" -e trace=clock_adjtime,adjtimex,clock_settime,settimeofday "$@"
 }
 
 ptp4l_no_writes() {
 	if grep -E "clock_settime|settimeofday|modes=[^0]|ADJ_" "$1.strace"; then
 		die "ptp4l tried to adjust a clock ($1.strace)"
 	fi
-	echo "ptp4l clock calls, all reads: $(grep -c . "$1.strace")"
+	if [ "$2" = strict ] && [ -s "$1.noadj" ]; then
+		die "ptp4l tried to write a real clock (turned into reads): $(sort "$1.noadj" | uniq -c | tr '\n' ' ')"
+	fi
+	echo "ptp4l clock calls, all reads: $(grep -cE "clock_adjtime|adjtimex" "$1.strace")${2:+, no write tried}"
 }
 
 # kill_host HOST: stop every process in HOST's namespace (e.g. a ptp4l
@@ -351,3 +377,37 @@ table_two_masters() {
 		echo "UDPv6 fd00::9:2"
 	fi
 }
+
+# phc_error GM_LOG OC_LOG FROM TO: "n rms max mean" (ns) of the second PHC
+# minus the first every 100 ms of true time from FROM to TO (ns since the
+# epoch), from two PHC twins' logs (test/sim/phcdev.c, PHCDEV_LOG: lines
+# "T E F": PHC minus true time is E at T and grows at F ppb until the next)
+phc_error() {
+	python3 - "$@" <<'PY'
+import bisect, math, sys
+def load(path):
+    seg = []
+    for line in open(path):
+        if line.startswith("#"):
+            continue
+        t, e, f = line.split()[:3]
+        seg.append((int(t), float(e), float(f)))
+    return seg
+def err(seg, keys, t):
+    i = bisect.bisect_right(keys, t) - 1
+    if i < 0:
+        raise SystemExit("no PHC state at %d" % t)
+    t0, e, f = seg[i]
+    return e + (t - t0) * f * 1e-9
+gm, oc = load(sys.argv[1]), load(sys.argv[2])
+kg, ko = [s[0] for s in gm], [s[0] for s in oc]
+a, b = int(sys.argv[3]), int(sys.argv[4])
+d = [err(oc, ko, t) - err(gm, kg, t) for t in range(a, b, 100000000)]
+n = len(d)
+print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
+PY
+}
+
+# twin_summary FIELD LOG: a number from a PHC twin's '# summary' or
+# '# onestep' line (its PHCDEV_LOG, written when the process ends)
+twin_summary() { sed -n "s/^#.* $1 \([-0-9]*\).*/\1/p" "$2" | tail -1; }

@@ -119,6 +119,7 @@ suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
 suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
 suite interop-ptp4l-through-tc net_suite test/interop/ptp4l_through_tc.sh
+suite interop-ptp4l-hwts-twin net_suite test/interop/ptp4l_hwts_twin.sh
 suite interop-ptpd net_suite test/interop/ptpd.sh
 # the applets built with ASan+UBSan (make asan) through two network tests:
 # any error aborts the process and fails the test

@@ -76,36 +76,6 @@ logQueryInterval 0
 UDPv6 fd00::1:1
 CFG
 
-# phc_error GM_LOG OC_LOG FROM TO: "n rms max mean" (ns) of the oc's PHC
-# minus the gm's PHC every 100 ms of true time from FROM to TO (ns since
-# the epoch), from the twins' logs (lines "T E F": PHC minus true time is
-# E at T and grows at F ppb until the next line)
-phc_error() {
-	python3 - "$@" <<'PY'
-import bisect, math, sys
-def load(path):
-    seg = []
-    for line in open(path):
-        if line.startswith("#"):
-            continue
-        t, e, f = line.split()[:3]
-        seg.append((int(t), float(e), float(f)))
-    return seg
-def err(seg, keys, t):
-    i = bisect.bisect_right(keys, t) - 1
-    if i < 0:
-        raise SystemExit("no PHC state at %d" % t)
-    t0, e, f = seg[i]
-    return e + (t - t0) * f * 1e-9
-gm, oc = load(sys.argv[1]), load(sys.argv[2])
-kg, ko = [s[0] for s in gm], [s[0] for s in oc]
-a, b = int(sys.argv[3]), int(sys.argv[4])
-d = [err(oc, ko, t) - err(gm, kg, t) for t in range(a, b, 100000000)]
-n = len(d)
-print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
-PY
-}
-
 # sys_error OC_LOG REF_PHC_LOG FROM TO: "n rms max mean" (ns) of the
 # system clock's true error (the oc's "system clock (soft) true time error
 # E ns ... at T" lines from FROM to TO) against the PHC of REF_PHC_LOG minus
@@ -137,9 +107,6 @@ n = len(d)
 print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
 PY
 }
-
-# summary FIELD LOG: a number from a twin's '# summary'/'# onestep' line
-summary() { sed -n "s/^#.* $1 \([-0-9]*\).*/\1/p" "$2" | tail -1; }
 
 # session NAME TWOSTEP STAMPS RMS_LIMIT MAX_LIMIT SYSOFF SYS_LIMIT: gm and
 # oc under the twin until STEADY s of steady state, the oc's PHC true error
@@ -202,21 +169,21 @@ PY
 	grep -q "^SIOCSHWTSTAMP pb1 flags 0 tx 1 rx 12" "$op.trace" && grep -q "^open /dev/ptp1" "$op.trace" ||
 		die "$name: oc's PHC set-up: $(cat "$op.trace")"
 	# hardware stamps went both ways, the oc steered its PHC
-	for f in rx tx adjfreq step; do eval "o_$f=\$(summary $f "$op")"; done
-	for f in rx tx; do eval "g_$f=\$(summary $f "$gp")"; done
+	for f in rx tx adjfreq step; do eval "o_$f=\$(twin_summary $f "$op")"; done
+	for f in rx tx; do eval "g_$f=\$(twin_summary $f "$gp")"; done
 	[ "${o_rx:-0}" -gt 100 ] && [ "${o_tx:-0}" -gt 100 ] && [ "${g_rx:-0}" -gt 100 ] ||
 		die "$name: hardware stamps: oc rx $o_rx tx $o_tx, gm rx $g_rx: $(grep '^#' "$op" "$gp")"
 	[ "${o_adjfreq:-0}" -gt 100 ] && [ "${o_step:-0}" -ge 1 ] ||
 		die "$name: the oc's PHC: $o_adjfreq frequency adjustments, $o_step steps"
 	if [ "$stamps" = wire ]; then
-		[ "$(summary wire_rx "$op")" -gt 100 ] && [ "$(summary wire_rx "$gp")" -gt 100 ] ||
+		[ "$(twin_summary wire_rx "$op")" -gt 100 ] && [ "$(twin_summary wire_rx "$gp")" -gt 100 ] ||
 			die "$name: stamps not from the wire: $(grep '^#' "$op" "$gp")"
 	fi
 	if [ "$twostep" = 1 ]; then
 		[ "${g_tx:-0}" -gt 100 ] || die "$name: gm got $g_tx hardware transmit stamps"
 	else
 		# one-step: no transmit stamp for a Sync, the twin wrote each one
-		sent=$(summary sent "$gp")
+		sent=$(twin_summary sent "$gp")
 		[ "${g_tx:-0}" -eq 0 ] && [ "${sent:-0}" -gt 100 ] ||
 			die "$name: one-step: $sent Syncs written, $g_tx transmit stamps: $(grep '^#' "$gp")"
 		grep "^# onestep" "$gp" | sed 's/^# /twin: /'
