@@ -4,6 +4,7 @@
 # Source it; call net_init first.  Needs root and iproute2.
 
 PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
+T_TOOLS=$(cd "$(dirname "$0")/../tools" && pwd) # test/tools (tests live in test/*/)
 T_PIDS=""    # processes started in the background (run_in, run_bg)
 T_NS=""      # namespaces created (net_host)
 T_DIR=""
@@ -382,31 +383,15 @@ table_two_masters() {
 # minus the first every 100 ms of true time from FROM to TO (ns since the
 # epoch), from two PHC twins' logs (test/sim/phcdev.c, PHCDEV_LOG: lines
 # "T E F": PHC minus true time is E at T and grows at F ppb until the next)
-phc_error() {
-	python3 - "$@" <<'PY'
-import bisect, math, sys
-def load(path):
-    seg = []
-    for line in open(path):
-        if line.startswith("#"):
-            continue
-        t, e, f = line.split()[:3]
-        seg.append((int(t), float(e), float(f)))
-    return seg
-def err(seg, keys, t):
-    i = bisect.bisect_right(keys, t) - 1
-    if i < 0:
-        raise SystemExit("no PHC state at %d" % t)
-    t0, e, f = seg[i]
-    return e + (t - t0) * f * 1e-9
-gm, oc = load(sys.argv[1]), load(sys.argv[2])
-kg, ko = [s[0] for s in gm], [s[0] for s in oc]
-a, b = int(sys.argv[3]), int(sys.argv[4])
-d = [err(oc, ko, t) - err(gm, kg, t) for t in range(a, b, 100000000)]
-n = len(d)
-print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
-PY
-}
+phc_error() { python3 "$T_TOOLS/twinlog.py" phc "$@"; }
+
+# sys_error APP_LOG REF_LOG FROM TO: "n rms max mean" (ns) of an applet's
+# soft system clock (sys_clock soft: its "system clock (soft) true time
+# error" lines) against REF_LOG's PHC minus currentUtcOffset (37 s), or with
+# REF_LOG "-" against true UTC; tai_error LOG FROM TO: a twin's PHC against
+# TAI (true time + 37 s), every 100 ms (test/tools/twinlog.py)
+sys_error() { python3 "$T_TOOLS/twinlog.py" sys "$@"; }
+tai_error() { python3 "$T_TOOLS/twinlog.py" tai "$@"; }
 
 # twin_summary FIELD LOG: a number from a PHC twin's '# summary' or
 # '# onestep' line (its PHCDEV_LOG, written when the process ends)

@@ -213,26 +213,8 @@ PY
 PM=$1; PX=$2
 
 # the gm PHC's true error against TAI (PHC - true - 37 s) every 100 ms of
-# the steady state, from its twin's log ("T E F": PHC minus true time is E
-# at T and grows at F ppb until the next line): "n rms max mean" ns
-set -- $(python3 - "$GP" "$from" "$to" <<'PY'
-import bisect, math, sys
-seg = []
-for line in open(sys.argv[1]):
-    if line.startswith("#"):
-        continue
-    t, e, f = line.split()[:3]
-    seg.append((int(t), float(e), float(f)))
-keys = [s[0] for s in seg]
-a, b = int(sys.argv[2]), int(sys.argv[3])
-d = []
-for t in range(a, b, 100000000):
-    t0, e, f = seg[bisect.bisect_right(keys, t) - 1]
-    d.append(e + (t - t0) * f * 1e-9 - 37e9)
-n = len(d)
-print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
-PY
-) || die "no PHC error from the gm twin's log"
+# the steady state, from its twin's log: "n rms max mean" ns
+set -- $(tai_error "$GP" "$from" "$to") || die "no PHC error from the gm twin's log"
 [ "${1:-0}" -gt 100 ] || die "$1 samples of PHC error"
 echo "gm PHC true error against TAI, $((($to - $from) / 1000000000)) s steady state ($1 samples): rms $2 ns, max $3 ns, mean $4 ns"
 echo "gm PPS out measured by ppsmon ($STEADY edges): mean TE $PM ns, max|TE| $PX ns"
@@ -247,35 +229,14 @@ d=$((PM + $4 + 4)); d=${d#-}
 [ "$d" -le 12 ] || die "PPS out mean TE $PM ns is not the gm PHC's mean error $4 ns negated"
 R=$2 M=$3
 
-# the gm's system clock against true UTC (its soft clock's logged truth,
-# "system clock (soft) true time error E ns ... at T") and against its
-# PHC's UTC (PHC - 37 s) over the same steady state: "n rms max n rms max"
+# the gm's system clock against true UTC (its soft clock's logged truth)
+# and against its PHC's UTC (PHC - 37 s) over the same steady state
 grep -q "sys_sync: the soft system clock kept on the PHC, the best of 5 readings of PTP_SYS_OFFSET_PRECISE" \
 	"$T_DIR/gm.log" || die "gm sys_sync: $(grep sys_sync "$T_DIR/gm.log")"
-set -- $(python3 - "$T_DIR/gm.log" "$GP" "$from" "$to" <<'PY'
-import bisect, math, re, sys
-seg = []
-for line in open(sys.argv[2]):
-    if not line.startswith("#"):
-        t, e, f = line.split()[:3]
-        seg.append((int(t), float(e), float(f)))
-keys = [s[0] for s in seg]
-a, b = int(sys.argv[3]), int(sys.argv[4])
-u, p = [], []
-for line in open(sys.argv[1]):
-    m = re.search(r"system clock \(soft\) true time error ([-+0-9]+) ns .* at ([0-9]+)", line)
-    if m and a <= int(m.group(2)) < b:
-        e, t = int(m.group(1)), int(m.group(2))
-        t0, pe, f = seg[bisect.bisect_right(keys, t) - 1]
-        u.append(e)
-        p.append(e - (pe + (t - t0) * f * 1e-9 - 37e9))
-def st(d):
-    return "%d %.0f %.0f" % (len(d), math.sqrt(sum(x * x for x in d) / len(d)), max(abs(x) for x in d))
-if not u:
-    raise SystemExit("no system clock truth")
-print(st(u), st(p))
-PY
-) || die "the gm's system clock: $(grep -E 'sys_sync|CLOCK_REALTIME' "$T_DIR/gm.log" | tail -5)"
+why="the gm's system clock: $(grep -E 'sys_sync|CLOCK_REALTIME' "$T_DIR/gm.log" | tail -5)"
+set -- $(sys_error "$T_DIR/gm.log" "$GP" "$from" "$to") || die "$why"
+SP="$2 $3"
+set -- $(sys_error "$T_DIR/gm.log" - "$from" "$to") $SP || die "$why"
 [ "$1" -ge $((STEADY - 5)) ] || die "$1 system clock samples"
 echo "gm system clock true error against UTC ($1 samples): rms $2 ns, max $3 ns; against its PHC - 37 s: rms $5 ns, max $6 ns"
 [ "$3" -le 100 ] && [ "$6" -le 60 ] || die "gm system clock max $3 ns against UTC (limit 100), $6 ns against its PHC (limit 60)"

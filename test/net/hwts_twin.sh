@@ -76,38 +76,6 @@ logQueryInterval 0
 UDPv6 fd00::1:1
 CFG
 
-# sys_error OC_LOG REF_PHC_LOG FROM TO: "n rms max mean" (ns) of the
-# system clock's true error (the oc's "system clock (soft) true time error
-# E ns ... at T" lines from FROM to TO) against the PHC of REF_PHC_LOG minus
-# currentUtcOffset (37 s): what the system clock should read
-sys_error() {
-	python3 - "$@" <<'PY'
-import bisect, math, re, sys
-seg = []
-for line in open(sys.argv[2]):
-    if not line.startswith("#"):
-        t, e, f = line.split()[:3]
-        seg.append((int(t), float(e), float(f)))
-keys = [s[0] for s in seg]
-a, b = int(sys.argv[3]), int(sys.argv[4])
-d = []
-for line in open(sys.argv[1]):
-    m = re.search(r"system clock \(soft\) true time error ([-+0-9]+) ns .* at ([0-9]+)", line)
-    if not m:
-        continue
-    e, t = int(m.group(1)), int(m.group(2))
-    if a <= t < b:
-        i = bisect.bisect_right(keys, t) - 1
-        t0, pe, f = seg[i]
-        ref = pe + (t - t0) * f * 1e-9 - 37e9  # the PHC's UTC minus true time
-        d.append(e - ref)
-if not d:
-    raise SystemExit("no system clock truth between %d and %d" % (a, b))
-n = len(d)
-print("%d %.0f %.0f %.0f" % (n, math.sqrt(sum(x * x for x in d) / n), max(abs(x) for x in d), sum(d) / n))
-PY
-}
-
 # session NAME TWOSTEP STAMPS RMS_LIMIT MAX_LIMIT SYSOFF SYS_LIMIT: gm and
 # oc under the twin until STEADY s of steady state, the oc's PHC true error
 # within the limits (ns); STAMPS wire (PHCDEV_WIRE: 800 ns + 100 ns * Exp(1)
