@@ -595,7 +595,8 @@ int tc_main(int argc, char **argv)
 {
 	struct tc_app *a = calloc(1, sizeof(*a));
 	const char *file = NULL, *nft = NULL;
-	int i, verbose = -1, quiet = 0, level = -1, print_nft = 0, no_nft = 0, hw, rc = 0;
+	int i, verbose = -1, quiet = 0, level = -1, print_nft = 0, no_nft = 0, hw, rc = 0, phc = -1;
+	const char *phc_path;
 	char err[512], nftbuf[PATH_MAX];
 	struct tc_ops ops;
 	struct log_cfg lc;
@@ -722,11 +723,6 @@ int tc_main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	a->clk = clock_from_config(a->cfg, hw, a->port[1].name, err, sizeof(err));
-	if (!a->clk) {
-		fprintf(stderr, "tc: %s\n", err);
-		return EXIT_RUNTIME;
-	}
 	for (i = 1; i <= a->n; i++) {
 		a->port[i].pkt = pkt_open(a->port[i].name, hw, err, sizeof(err));
 		if (!a->port[i].pkt) {
@@ -744,7 +740,27 @@ int tc_main(int argc, char **argv)
 					a->port[1].name, a->port[i].name);
 				return EXIT_RUNTIME;
 			}
+			phc = t1.phc_index;
 		}
+	}
+	/* with hardware stamps the residence is stamp minus stamp on the
+	 * ports' PHC, and one-step writes it up to a reading of the clock: a
+	 * clock other than that PHC would put another time base into it */
+	if (hw && strcmp(cfg_str(a->cfg, OPT_clock), "auto")) {
+		char want[32];
+		snprintf(want, sizeof(want), "/dev/ptp%d", phc);
+		if (strcmp(cfg_str(a->cfg, OPT_clock), want)) {
+			fprintf(stderr,
+				"tc: clock %s: %s stamps with %s: the transparent clock's clock is its "
+				"ports' PHC (clock auto)\n",
+				cfg_str(a->cfg, OPT_clock), a->port[1].name, want);
+			return EXIT_RUNTIME;
+		}
+	}
+	a->clk = clock_from_config(a->cfg, hw, a->port[1].name, err, sizeof(err));
+	if (!a->clk) {
+		fprintf(stderr, "tc: %s\n", err);
+		return EXIT_RUNTIME;
 	}
 	a->tx_timeout = (tmv_t)cfg_int(a->cfg, OPT_tx_timestamp_timeout) * 1000000;
 
@@ -791,9 +807,13 @@ int tc_main(int argc, char **argv)
 		pr_info("port %d (%s): bridge %s port %d", i, a->port[i].name, a->bridge,
 			read_port_no(a->port[i].name));
 	}
-	pr_info("transparent clock: %s egress, %s time stamps, clock %s",
+	if (clk_phc_fd(a->clk, &phc_path) < 0) {
+		phc_path = NULL;
+	}
+	pr_info("transparent clock: %s egress, %s time stamps, clock %s%s%s",
 		cfg_int(a->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two-step" : "one-step",
-		hw ? "hardware" : "software", a->clk->ops->name);
+		hw ? "hardware" : "software", a->clk->ops->name, phc_path ? " " : "",
+		phc_path ? phc_path : "");
 	if (cfg_int(a->cfg, OPT_summary_interval) > 0) {
 		summary = log2_interval_ns(cfg_int(a->cfg, OPT_summary_interval));
 		next_summary = mono_now() + summary;

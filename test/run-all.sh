@@ -114,6 +114,7 @@ suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh
 suite net-hostile net_suite test/net/hostile.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh
+suite net-tc-hwts-twin net_suite test/net/tc_hwts_twin.sh
 suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
 suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
 suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh

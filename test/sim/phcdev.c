@@ -8,7 +8,13 @@
  * processes (two namespaces) have two PHCs.  It never changes a real clock:
  * "true time" is the host's CLOCK_REALTIME.
  *
- *   PHCDEV_IFACE=pa1[,pa2]  the NIC's interfaces (without it: no twin)
+ *   PHCDEV_IFACE=pa1[,pa2]  the NIC's interfaces (without it: no twin).
+ *                   The NIC is the process's, by its pid (an exec keeps
+ *                   it: a wrapper such as `env` or a pyenv shim passes it
+ *                   on), and the twin puts that pid into the environment
+ *                   as PHCDEV_OWNER: a program it starts (the tc's nft)
+ *                   loads the library but has no twin, no second PHC
+ *                   writing into the same PHCDEV_LOG
  *   PHCDEV_INDEX=0          its PHC is /dev/ptp0 (phc_index 0)
  *   PHCDEV_MODEL=k=v,...    the oscillator and its inputs:
  *     offset=NS     PHC minus true time at start (0)
@@ -545,6 +551,7 @@ static int open_log(const char *env)
 __attribute__((constructor)) static void phcdev_init(void)
 {
 	const char *ifs = getenv("PHCDEV_IFACE"), *idx = getenv("PHCDEV_INDEX");
+	const char *owner = getenv("PHCDEV_OWNER");
 	char buf[128], *tok, *save = NULL;
 	long long offset = 0, t;
 	int tai = 0, i;
@@ -552,6 +559,12 @@ __attribute__((constructor)) static void phcdev_init(void)
 	if (!ifs || !*ifs) {
 		return;
 	}
+	/* the NIC is this process's, not that of a program it starts */
+	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
+	if (owner && *owner && strcmp(owner, buf)) {
+		return;
+	}
+	setenv("PHCDEV_OWNER", buf, 1);
 	snprintf(buf, sizeof(buf), "%s", ifs);
 	for (tok = strtok_r(buf, ",", &save); tok && S.n_ifs < MAX_IFACES;
 	     tok = strtok_r(NULL, ",", &save)) {
