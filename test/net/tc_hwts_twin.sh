@@ -50,14 +50,20 @@
 # clock.
 #
 # Bounds on the oc PHC's true error (phc_error every 100 ms over 20 s).
-# Measured (rms / max ns) in 11 runs of two_step and 20 of one_step, 3 and
-# 6 of them beside stress-ng --cpu 2 (no difference to be seen):
-#   two_step  10-22 / 25-43: every stamp exact to the 8 ns, two hops of
-#             800 ns + 100 ns * Exp(1) each way that the oc's envelope
+# Measured (rms / max ns) in 28 runs of two_step and 26 of one_step, 16 and
+# 8 of them beside stress-ng --cpu 2:
+#   two_step  idle 9-22 / 14-47: every stamp exact to the 8 ns, two hops
+#             of 800 ns + 100 ns * Exp(1) each way that the oc's envelope
 #             servo filters (a direct link, hwts_twin.sh: 3-7 / 7-17); the
-#             residences (0.1 ms on average, 14-49 ms at most beside
-#             stress-ng) are corrected to the stamps' 8 ns, and the tc's 40
-#             ppm cost under 5 ns on average.  Limits rms 40, max 100.
+#             residences (0.1 ms on average) are corrected to the stamps'
+#             8 ns, and the tc's 40 ppm of them is 4 ns.  Beside stress-ng
+#             9-43 / 18-89: the tc, not scheduled, holds a frame up to 3-59
+#             ms, and 40 ppm of 59 ms is 2.4 us in one correction (the oc
+#             logged a Sync offset of -2362 ns then): its servo, which
+#             seeks the shortest delays, takes in some 2-3 % of such a
+#             sample (an excursion of 40-60 ns), more after several.  A
+#             residence up to the tc's 100 ms limit is 4 us.  Limits rms
+#             100, max 250.
 #   one_step  101-417 / 189-772: the write-ahead error, from the PHC
 #             reading to the send (mean 0.9-1.5 us, max 2.2-68 us), is in no
 #             correction; it differs from Sync to Delay_Req by some hundreds
@@ -82,7 +88,7 @@ STAMPS=${STAMPS:-wire}
 command -v python3 >/dev/null || die "python3 missing"
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || die "nft missing (apt-get install nftables)"
 case $STAMPS in
-wire) LIM2_RMS=40 LIM2_MAX=100 LIM1_RMS=1000 LIM1_MAX=2000 ;;
+wire) LIM2_RMS=100 LIM2_MAX=250 LIM1_RMS=1000 LIM1_MAX=2000 ;;
 kernel) LIM2_RMS=20000 LIM2_MAX=100000 LIM1_RMS=20000 LIM1_MAX=100000 ;;
 *) die "STAMPS=$STAMPS: wire or kernel" ;;
 esac
@@ -252,9 +258,10 @@ session() {
 		[ $((lost * 100)) -le "${corr:-0}" ] ||
 			die "$eg: port $p: $lost corrections lost (unmatched, late, ts_missing, res_invalid) of $corr"
 	done
-	RES=$(summary "$tl" 2 mean)
+	RES=$(summary "$tl" 2 mean) RESMAX=$(summary "$tl" 2 max)
 	WA="$(summary "$tl" 2 wa_mean)/$(summary "$tl" 2 wa_max)"
 	[ "${RES%.*}" -gt 0 ] || die "$eg: residence mean $RES ns"
+	echo "$eg: the tc's residence towards the oc: mean $RES ns, max $RESMAX ns (its PHC's 40 ppm of that: $((${RESMAX%.*} / 25000)) ns)"
 
 	# the correctionField on the wire towards the oc
 	if [ -n "$cap" ]; then
