@@ -4,7 +4,6 @@
 # Source it; call net_init first.  Needs root and iproute2.
 
 PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
-T_TOOLS=$(cd "$(dirname "$0")/../tools" && pwd) # test/tools (tests live in test/*/)
 T_PIDS=""    # processes started in the background (run_in, run_bg)
 T_NS=""      # namespaces created (net_host)
 T_DIR=""
@@ -383,15 +382,16 @@ table_two_masters() {
 # minus the first every 100 ms of true time from FROM to TO (ns since the
 # epoch), from two PHC twins' logs (test/sim/phcdev.c, PHCDEV_LOG: lines
 # "T E F": PHC minus true time is E at T and grows at F ppb until the next)
-phc_error() { python3 "$T_TOOLS/twinlog.py" phc "$@"; }
+phc_error() { python3 "$(dirname "$0")/../tools/twinlog.py" phc "$@"; }
 
 # sys_error APP_LOG REF_LOG FROM TO: "n rms max mean" (ns) of an applet's
 # soft system clock (sys_clock soft: its "system clock (soft) true time
 # error" lines) against REF_LOG's PHC minus currentUtcOffset (37 s), or with
 # REF_LOG "-" against true UTC; tai_error LOG FROM TO: a twin's PHC against
-# TAI (true time + 37 s), every 100 ms (test/tools/twinlog.py)
-sys_error() { python3 "$T_TOOLS/twinlog.py" sys "$@"; }
-tai_error() { python3 "$T_TOOLS/twinlog.py" tai "$@"; }
+# TAI (true time + 37 s), every 100 ms (test/tools/twinlog.py; for tests
+# in test/*/)
+sys_error() { python3 "$(dirname "$0")/../tools/twinlog.py" sys "$@"; }
+tai_error() { python3 "$(dirname "$0")/../tools/twinlog.py" tai "$@"; }
 
 # twin_summary FIELD LOG: a number from a PHC twin's '# summary' or
 # '# onestep' line (its PHCDEV_LOG, written when the process ends)
