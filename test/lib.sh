@@ -393,6 +393,18 @@ phc_error() { python3 "$(dirname "$0")/../tools/twinlog.py" phc "$@"; }
 sys_error() { python3 "$(dirname "$0")/../tools/twinlog.py" sys "$@"; }
 tai_error() { python3 "$(dirname "$0")/../tools/twinlog.py" tai "$@"; }
 
+# twin_stamps STAMPS SEED: the PHC twin's stamp source for one process, an
+# environment assignment: STAMPS wire, the modelled wire (800 ns + 100 ns
+# x Exp(1) each way, exact whatever the load; set in both ends), else the
+# kernel's software stamps mapped into the PHC
+twin_stamps() {
+	if [ "$1" = wire ]; then
+		echo "PHCDEV_WIRE=delay=800,pdv=100,seed=$2"
+	else
+		echo "PHCDEV_KERNEL_STAMPS=1"
+	fi
+}
+
 # twin_summary FIELD LOG: a number from a PHC twin's '# summary' or
 # '# onestep' line (its PHCDEV_LOG, written when the process ends)
 twin_summary() { sed -n "s/^#.* $1 \([-0-9]*\).*/\1/p" "$2" | tail -1; }

@@ -65,14 +65,6 @@ net_host m
 net_host s
 net_link m s 1
 
-# wire SEED: the twin's stamp source for one process
-wire() {
-	if [ "$STAMPS" = wire ]; then
-		echo "PHCDEV_WIRE=delay=800,pdv=100,seed=$1"
-	else
-		echo "PHCDEV_KERNEL_STAMPS=1"
-	fi
-}
 GM_MODEL="offset=0,freq=-3000,seed=11"            # the master's PHC
 SL_MODEL="offset=400000,freq=12000,wander=1,seed=7" # the client's
 
@@ -138,7 +130,7 @@ unicast_master_table 1
 unicast_req_duration 60
 CFG
 gp=$T_DIR/a-gm.phc; pp=$T_DIR/a-ptp4l.phc; pl=$T_DIR/a-ptp4l.log
-run_in m "$T_DIR/a-gm.log" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$(wire 3)" \
+run_in m "$T_DIR/a-gm.log" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$(twin_stamps "$STAMPS" 3)" \
 	PHCDEV_MODEL="$GM_MODEL" PHCDEV_LOG="$gp" PHCDEV_TRACE="$gp.trace" \
 	"$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
 gpid=$LAST_PID
@@ -146,7 +138,7 @@ wait_for 15 "$T_DIR/a-gm.log" "assuming the grand master role" ||
 	die "a: gm did not start: $(cat "$T_DIR/a-gm.log")"
 grep -q "clock phc, hardware time stamping" "$T_DIR/a-gm.log" ||
 	die "a: gm not on its PHC with hardware stamps: $(head -3 "$T_DIR/a-gm.log")"
-run_ptp4l s "$pl" LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$(wire 4)" \
+run_ptp4l s "$pl" LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$(twin_stamps "$STAMPS" 4)" \
 	PHCDEV_MODEL="$SL_MODEL" PHCDEV_LOG="$pp" PHCDEV_TRACE="$pp.trace" \
 	-f "$T_DIR/ptp4l-client.cfg" -i pb1 -H -m -q
 wait_for 60 "$pl" "UNCALIBRATED to SLAVE" || {
@@ -213,12 +205,12 @@ logQueryInterval 0
 UDPv6 fd00::1:1
 CFG
 mp=$T_DIR/b-ptp4l.phc; op=$T_DIR/b-oc.phc; ml=$T_DIR/b-ptp4l.log; ol=$T_DIR/b-oc.log
-run_ptp4l m "$ml" LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$(wire 5)" \
+run_ptp4l m "$ml" LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$(twin_stamps "$STAMPS" 5)" \
 	PHCDEV_MODEL="$GM_MODEL" PHCDEV_LOG="$mp" PHCDEV_TRACE="$mp.trace" \
 	-f "$T_DIR/ptp4l-master.cfg" -i pa1 -H -m -q
 wait_for 20 "$ml" "assuming the grand master role" || die "b: ptp4l did not start: $(cat "$ml")"
 grep -q "selected /dev/ptp0 as PTP clock" "$ml" || die "b: ptp4l not on the twin's PHC: $(head -3 "$ml")"
-run_in s "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$(wire 6)" \
+run_in s "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 "$(twin_stamps "$STAMPS" 6)" \
 	PHCDEV_MODEL="$SL_MODEL" PHCDEV_LOG="$op" PHCDEV_TRACE="$op.trace" \
 	"$GLIBC" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
 opid=$LAST_PID

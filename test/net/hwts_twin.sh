@@ -87,11 +87,7 @@ session() {
 	name=$1 twostep=$2 stamps=$3 rlim=$4 mlim=$5 sysoff=$6 slim=$7
 	gl=$T_DIR/gm-$name.log; ol=$T_DIR/oc-$name.log
 	gp=$T_DIR/gm-$name.phc; op=$T_DIR/oc-$name.phc
-	if [ "$stamps" = wire ]; then
-		wg="PHCDEV_WIRE=delay=800,pdv=100,seed=3"; wo="PHCDEV_WIRE=delay=800,pdv=100,seed=4"
-	else
-		wg="PHCDEV_KERNEL_STAMPS=1"; wo=$wg
-	fi
+	wg=$(twin_stamps "$stamps" 3); wo=$(twin_stamps "$stamps" 4)
 	run_in gm "$gl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 "$wg" \
 		PHCDEV_MODEL="offset=0,tai=1,freq=-3000,seed=11" PHCDEV_LOG="$gp" PHCDEV_TRACE="$gp.trace" \
 		"$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q --twoStepFlag="$twostep"

@@ -97,14 +97,6 @@ net_init
 # gm: p1 fd00::9:1 -- lan1 br0 lan2 -- p2 fd00::9:2 :oc
 net_bridged gm oc
 
-# wire SEED: the twin's stamp source for one process
-wire() {
-	if [ "$STAMPS" = wire ]; then
-		echo "PHCDEV_WIRE=delay=800,pdv=100,seed=$1"
-	else
-		echo "PHCDEV_KERNEL_STAMPS=1"
-	fi
-}
 
 cat >"$T_DIR/gm.cfg" <<CFG
 [global]
@@ -167,7 +159,7 @@ session() {
 	eg=$1 rlim=$2 mlim=$3
 	gp=$T_DIR/gm-$eg.phc op=$T_DIR/oc-$eg.phc tp=$T_DIR/tc-$eg.phc
 	gl=$T_DIR/gm-$eg.log ol=$T_DIR/oc-$eg.log tl=$T_DIR/tc-$eg.log
-	run_in br "$tl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=lan1,lan2 PHCDEV_INDEX=2 "$(wire 5)" \
+	run_in br "$tl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=lan1,lan2 PHCDEV_INDEX=2 "$(twin_stamps "$STAMPS" 5)" \
 		PHCDEV_MODEL="$TC_MODEL" PHCDEV_LOG="$tp" PHCDEV_TRACE="$tp.trace" \
 		"$GLIBC" tc -i lan1 -i lan2 -H -m -q --tc_egress="$eg" --summary_interval=2 \
 		--uds_address=none
@@ -175,12 +167,12 @@ session() {
 	wait_for 15 "$tl" "transparent clock:" || die "$eg: tc did not start: $(cat "$tl")"
 	grep -q "transparent clock: $(echo "$eg" | tr _ -) egress, hardware time stamps, clock phc /dev/ptp2$" "$tl" ||
 		die "$eg: the tc is not on hardware stamps and its ports' PHC: $(cat "$tl")"
-	run_in gm "$gl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=p1 PHCDEV_INDEX=0 "$(wire 3)" \
+	run_in gm "$gl" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=p1 PHCDEV_INDEX=0 "$(twin_stamps "$STAMPS" 3)" \
 		PHCDEV_MODEL="offset=0,tai=1,freq=-3000,seed=11" PHCDEV_LOG="$gp" PHCDEV_TRACE="$gp.trace" \
 		"$GLIBC" gm -f "$T_DIR/gm.cfg" -i p1 -m -q
 	gpid=$LAST_PID
 	wait_for 15 "$gl" "assuming the grand master role" || die "$eg: gm did not start: $(cat "$gl")"
-	run_in oc "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=p2 PHCDEV_INDEX=1 "$(wire 4)" \
+	run_in oc "$ol" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=p2 PHCDEV_INDEX=1 "$(twin_stamps "$STAMPS" 4)" \
 		PHCDEV_MODEL="offset=400000,freq=12000,wander=1,seed=7" PHCDEV_LOG="$op" \
 		PHCDEV_TRACE="$op.trace" "$GLIBC" oc -f "$T_DIR/oc.cfg" -i p2 -m -q
 	opid=$LAST_PID
