@@ -189,7 +189,7 @@ static tmv_t sys_tick(struct gm_app *a, tmv_t now)
 	if (!a->ps.sys) {
 		return INT64_MAX;
 	}
-	if (!a->src_locked && a->tod) {
+	if (!a->src_locked) { /* ps.sys: opened with time_source tod only */
 		struct gm_status st;
 		gm_status(a->gm, &st);
 		a->src_locked = st.source == 0;

@@ -58,15 +58,11 @@ static int measure(struct port_setup *ps, const struct time_properties_ds *tp, t
 	}
 	if (s->said != (int)s->method + 1) {
 		s->said = (int)s->method + 1;
-		pr_notice("sys_sync: %s kept on the PHC, the best of %d readings of "
-			  "PTP_SYS_OFFSET%s every %.3f s",
+		pr_notice("sys_sync: %s kept on the PHC, the best of %d readings of %s every "
+			  "%.3f s",
 			  strcmp(s->clk->ops->name, "soft") ? "CLOCK_REALTIME"
 							    : "the soft system clock",
-			  s->n,
-			  s->method == SYSOFF_PRECISE	 ? "_PRECISE"
-			  : s->method == SYSOFF_EXTENDED ? "_EXTENDED"
-							 : "",
-			  (double)s->interval / 1e9);
+			  s->n, sysoff_method_name(s->method), (double)s->interval / 1e9);
 	}
 	/* the kernel read CLOCK_REALTIME: to the system clock's own scale
 	 * (the identity but for a soft clock) */

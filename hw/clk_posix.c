@@ -113,7 +113,8 @@ int clk_phc_fd(struct clk *c, const char **path)
 
 const char *sysoff_method_name(enum sysoff_method m)
 {
-	static const char *const name[] = { "precise", "extended", "basic" };
+	static const char *const name[] = { "PTP_SYS_OFFSET_PRECISE", "PTP_SYS_OFFSET_EXTENDED",
+					    "PTP_SYS_OFFSET" };
 	return m <= SYSOFF_BASIC ? name[m] : "?";
 }
 

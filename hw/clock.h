@@ -33,7 +33,8 @@ enum sysoff_method {
 	SYSOFF_BASIC,	 /* PTP_SYS_OFFSET: interleaved system and PHC x n */
 };
 
-/* "precise", "extended", "basic" */
+/* The ioctl of method m: "PTP_SYS_OFFSET_PRECISE", "PTP_SYS_OFFSET_EXTENDED",
+ * "PTP_SYS_OFFSET" */
 const char *sysoff_method_name(enum sysoff_method m);
 
 /*
