@@ -58,6 +58,10 @@ OCPID=$LAST_PID
 wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge within 60 s"; }
 converged=$(( $(date +%s) - start ))
 echo "converged after ${converged} s"
+# the steady state is what the oc logs from here on, however long the
+# session (tshark_decode.sh runs 20 s, and a slow start leaves less)
+lock_servo=$(grep -c "master offset" "$T_DIR/oc.log")
+lock_truth=$(grep -c "soft clock true time error" "$T_DIR/oc.log")
 if [ -n "$CAPTURE" ]; then
 	# management on the wire for tshark_decode.sh: unicast GETs to the oc
 	ip netns exec "$NS_gm" "$PTPBOX" pmc -6 --to fd00::1:2 -b 0 "GET DEFAULT_DATA_SET" \
@@ -69,18 +73,23 @@ wait_for 10 "$T_DIR/oc.log" "counters:" || die "oc printed no counters at exit"
 
 grep -q "UNCALIBRATED to SLAVE on MASTER_CLOCK_SELECTED" "$T_DIR/oc.log" || die "no SLAVE state"
 grep -q "selected best master clock" "$T_DIR/oc.log" || die "no BMCA line"
-# steady state, the last 15 servo lines: locked all along (s2: no step, no
-# relock) with rms |offset| under the 10 us lock bound.  A single software
-# time stamp can come late when the machine is busy (seen: 3 us beside two
-# CPU hogs, rms 0.2-1.2 us), and the servo's answer to it moves the clock:
-# single samples and the true error get a looser bound (50 us) than the
-# rms; the precision itself is the simulator's to prove.
-servo_lines "$T_DIR/oc.log" | tail -15 | awk '$2 != "s2" { bad = 1 } END { exit bad }' ||
-	die "servo left s2 in the steady state: $(servo_lines "$T_DIR/oc.log" | tail -15 | tr '\n' ' ')"
-set -- $(offset_stats "$T_DIR/oc.log" 15)
-echo "steady state over $1 Syncs: rms offset $2 ns, max |offset| $3 ns"
-[ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "steady state: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
-set -- $(truth_stats "$T_DIR/oc.log" 10)
+# steady state, the last 15 servo lines logged after convergence (at least
+# 5; the lines before it are the pull-in, which a window of the last 15
+# lines of a short session took in): locked all along (s2: no step, no
+# relock) with rms |offset| under the 10 us lock bound, leaving out the
+# worst sample, which only has to stay far from a step (200 us): see
+# steady_stats.  The servo's answer to such a sample moves the clock by a
+# fraction of it, within the true error's bounds.  The precision itself
+# is the simulator's to prove.
+steady() { servo_lines "$T_DIR/oc.log" | tail -n +$((lock_servo + 1)) | tail -15; }
+steady | awk '$2 != "s2" { bad = 1 } END { exit bad }' ||
+	die "servo left s2 in the steady state: $(steady | tr '\n' ' ')"
+set -- $(steady_stats "$T_DIR/oc.log" 15 "$lock_servo")
+echo "steady state over $1 Syncs: rms offset $2 ns without the worst, max |offset| $3 ns"
+[ "$1" -ge 5 ] || die "only $1 servo lines after convergence"
+[ "$2" -lt 10000 ] && [ "$3" -lt 200000 ] ||
+	die "steady state: rms $2 ns without the worst (limit 10 us), max $3 ns (limit 200 us): $(steady | tr '\n' ' ')"
+set -- $(truth_stats "$T_DIR/oc.log" 10 "$lock_truth")
 echo "soft clock true |time error| over the last $1 s: rms $2 ns, max $3 ns"
 [ "$1" -ge 5 ] || die "no true time error lines"
 [ "$2" -lt 10000 ] && [ "$3" -lt 50000 ] || die "true time error: rms $2 ns (limit 10 us), max $3 ns (limit 50 us)"
