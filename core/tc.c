@@ -51,11 +51,35 @@ struct tc_held {
 	uint8_t frame[TC_FRAME_MAX];
 };
 
+/* A Sync source's rate over the TC's clock (tc.h: syntonization) */
+struct tc_rate {
+	int used;
+	uint8_t domain;
+	uint8_t port_id[10]; /* sourcePortIdentity */
+	tmv_t heard;	     /* now at its last Sync: the least recent goes */
+	/* a two-step Sync waiting for its Follow_Up: sequenceId, destination
+	 * (a unicast master numbers each client's Syncs apart), ingress stamp
+	 * (ns), correctionField (scaled ns) */
+	int pend;
+	uint16_t pend_seq;
+	uint8_t pend_dst[16];
+	tmv_t pend_rx;
+	int64_t pend_corr;
+	/* the baseline's start: the master's time (origin + corrections) and
+	 * the ingress stamp, ns */
+	int have_ref;
+	tmv_t ref_master, ref_local;
+	double ratio; /* the master's rate over ours; 0: none measured yet */
+};
+
 struct tc {
 	struct tc_ops ops;
 	const struct config *cfg;
 	struct clock_identity id;
-	int n, mode;
+	int n, mode, syntonize;
+	struct tc_rate rate[TC_RATE_SOURCES];
+	double ratio_any; /* the last ratio measured, any source; 0: none */
+	uint64_t rate_n, rate_rejected;
 	char names[TC_MAX_PORTS][32];
 	struct tc_port_stats st[TC_MAX_PORTS + 1];
 	struct tc_event ev[TC_EVENTS];
@@ -335,6 +359,7 @@ struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, 
 	t->id = *id;
 	t->n = n_ports;
 	t->mode = cfg_int(cfg, OPT_tc_egress);
+	t->syntonize = cfg_int(cfg, OPT_tc_syntonize);
 	for (i = 0; i < n_ports; i++) {
 		snprintf(t->names[i], sizeof(t->names[i]), "%s", names[i]);
 	}
@@ -378,6 +403,179 @@ static int residence_of(tmv_t from, tmv_t to, tmv_t *res)
 	}
 	*res = to - from;
 	return 0;
+}
+
+/* ---- syntonization (tc.h): the grandmaster's rate over the TC's clock ---- */
+
+/* A frame's destination, to tell a unicast master's clients apart: the IP
+ * address, or the MAC for layer 2, zero-padded to 16 octets. */
+static void dst_of(const uint8_t *fr, const struct tc_frame *f, uint8_t d[16])
+{
+	memset(d, 0, 16);
+	if (f->ip == 4) {
+		memcpy(d, fr + f->ip_off + 16, 4);
+	} else if (f->ip == 6) {
+		memcpy(d, fr + f->ip_off + 24, 16);
+	} else {
+		memcpy(d, fr, 6);
+	}
+}
+
+/* The entry of the source (domainNumber, sourcePortIdentity) of the
+ * message at ptp; with add, a new one in a free or the least recently
+ * heard slot when there is none.  NULL: none (!add). */
+static struct tc_rate *rate_find(struct tc *t, const uint8_t *ptp, int add)
+{
+	struct tc_rate *r, *slot = NULL;
+	int i;
+
+	for (i = 0; i < TC_RATE_SOURCES; i++) {
+		r = &t->rate[i];
+		if (r->used && r->domain == ptp[4] && !memcmp(r->port_id, ptp + 20, 10)) {
+			return r;
+		}
+		if (!slot || (slot->used && (!r->used || r->heard < slot->heard))) {
+			slot = r;
+		}
+	}
+	if (!add) {
+		return NULL;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->used = 1;
+	slot->domain = ptp[4];
+	memcpy(slot->port_id, ptp + 20, 10);
+	return slot;
+}
+
+/* The master's time of a Sync: the Timestamp at ptp + 34 (origin or
+ * preciseOrigin) + corrections c1 + c2 (scaled ns) into *ns.  0, or -1 for
+ * a time no grandmaster has (seconds >= 2^33, nanoseconds >= 1e9, a
+ * correction of a second or more). */
+static int master_time(const uint8_t *ptp, int64_t c1, int64_t c2, tmv_t *ns)
+{
+	uint64_t sec = get_be48(ptp + 34);
+	uint32_t nsec = get_be32(ptp + 40);
+	const int64_t lim = (int64_t)1 << 46; /* 2^30 ns in scaled ns */
+
+	if (sec >= (1ULL << 33) || nsec >= 1000000000u || c1 <= -lim || c1 >= lim ||
+	    c2 <= -lim || c2 >= lim) {
+		return -1;
+	}
+	*ns = (tmv_t)sec * 1000000000 + nsec + (c1 + c2) / 65536;
+	return 0;
+}
+
+/* A Sync's master time against its ingress stamp (both ns): a ratio once
+ * the baseline from the last one is TC_RATE_BASE_NS or more, kept when
+ * within TC_RATE_MAX_PPB of 1 and smoothed (1/4 of each new one), counted
+ * and dropped otherwise; the baseline restarts here either way. */
+static void rate_point(struct tc *t, struct tc_rate *r, tmv_t master, tmv_t local)
+{
+	if (r->have_ref) {
+		double dl = (double)(local - r->ref_local);
+		double q, dev;
+
+		if (dl > 0 && dl < (double)TC_RATE_BASE_NS) {
+			return; /* keep the baseline's start */
+		}
+		q = dl > 0 ? (double)(master - r->ref_master) / dl : 0;
+		dev = q > 1 ? q - 1 : 1 - q;
+		if (dev * 1e9 <= TC_RATE_MAX_PPB) {
+			r->ratio = r->ratio ? r->ratio + (q - r->ratio) / 4 : q;
+			t->ratio_any = r->ratio;
+			t->rate_n++;
+		} else { /* a clock stepped, or no grandmaster's rate */
+			t->rate_rejected++;
+		}
+	}
+	r->have_ref = 1;
+	r->ref_master = master;
+	r->ref_local = local;
+}
+
+/* A Sync in, stamped rx_ts (ns): one point of its source's ratio, or
+ * (two-step) waiting for its Follow_Up. */
+static void rate_sync(struct tc *t, const uint8_t *fr, const struct tc_frame *f, tmv_t rx_ts,
+		      tmv_t now)
+{
+	const uint8_t *ptp = fr + f->ptp_off;
+	struct tc_rate *r;
+	tmv_t m;
+
+	if (!t->syntonize || f->ptp_len < 44) {
+		return;
+	}
+	r = rate_find(t, ptp, 1);
+	r->heard = now;
+	if (ptp[6] & PTP_TWO_STEP) {
+		r->pend = 1;
+		r->pend_seq = get_be16(ptp + 30);
+		dst_of(fr, f, r->pend_dst);
+		r->pend_rx = rx_ts;
+		r->pend_corr = (int64_t)get_be64(ptp + 8);
+	} else if (!master_time(ptp, (int64_t)get_be64(ptp + 8), 0, &m)) {
+		rate_point(t, r, m, rx_ts);
+	}
+}
+
+/* A Follow_Up in: the point of the two-step Sync it follows. */
+static void rate_follow_up(struct tc *t, const uint8_t *fr, const struct tc_frame *f)
+{
+	const uint8_t *ptp = fr + f->ptp_off;
+	struct tc_rate *r;
+	uint8_t d[16];
+	tmv_t m;
+
+	if (!t->syntonize || f->ptp_len < 44 || !(r = rate_find(t, ptp, 0)) || !r->pend ||
+	    r->pend_seq != get_be16(ptp + 30)) {
+		return;
+	}
+	dst_of(fr, f, d);
+	if (memcmp(d, r->pend_dst, 16)) {
+		return; /* another client's */
+	}
+	r->pend = 0;
+	if (!master_time(ptp, r->pend_corr, (int64_t)get_be64(ptp + 8), &m)) {
+		rate_point(t, r, m, r->pend_rx);
+	}
+}
+
+/* A residence res (ns, >= 0, on the TC's clock) of the event message
+ * named k in the grandmaster's time: times its Sync source's ratio, a
+ * Delay_Req's (or a source not yet measured) the last ratio of any source,
+ * 1 before any (or with tc_syntonize 0). */
+static tmv_t syntonized(const struct tc *t, const struct tc_key *k, tmv_t res)
+{
+	double q = t->ratio_any;
+	int i;
+
+	if (!t->syntonize || !q) {
+		return res;
+	}
+	for (i = 0; k->type == SYNC && i < TC_RATE_SOURCES; i++) {
+		const struct tc_rate *r = &t->rate[i];
+		if (r->used && r->ratio && r->domain == k->domain &&
+		    !memcmp(r->port_id, k->port_id, 10)) {
+			q = r->ratio;
+			break;
+		}
+	}
+	return (tmv_t)((double)res * q + 0.5);
+}
+
+int tc_rate_ratio(const struct tc *t, double *ppb, uint64_t *n, uint64_t *rejected)
+{
+	int on = t->syntonize && t->ratio_any;
+
+	*ppb = on ? (t->ratio_any - 1.0) * 1e9 : 0;
+	if (n) {
+		*n = t->rate_n;
+	}
+	if (rejected) {
+		*rejected = t->rate_rejected;
+	}
+	return on;
 }
 
 static void note_residence(struct tc_port_stats *s, tmv_t res)
@@ -462,8 +660,10 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 {
 	const uint8_t *ptp = fr + f->ptp_off;
 	uint8_t type = ptp[0] & 0x0f;
+	struct tc_key k;
 	int port;
 
+	key_of(&k, type, ptp, ptp + 20);
 	for (port = 1; port <= t->n; port++) {
 		struct tc_event *e;
 		tmv_t res = 0, tnow = 0;
@@ -482,6 +682,7 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 				t->st[port].res_invalid++;
 				continue;
 			}
+			res = syntonized(t, &k, res);
 			note_residence(&t->st[port], res);
 		}
 		id = conv ? forward(t, port, t->conv[conv - 1].frame, len, f, 0, 1)
@@ -502,7 +703,7 @@ static void on_event(struct tc *t, uint32_t out, const uint8_t *fr, size_t len,
 		e->port = port;
 		e->two_step = two_step;
 		e->conv = conv;
-		key_of(&e->key, type, ptp, ptp + 20);
+		e->key = k;
 		e->rx_ts = rx_ts;
 		e->written = two_step ? 0 : tnow;
 		e->expires = now + TC_EVENT_TTL_NS;
@@ -625,8 +826,14 @@ void tc_rx(struct tc *t, int port, const uint8_t *fr, size_t len, tmv_t rx_ts, t
 	if (rc == 0) {
 		type = fr[f.ptp_off] & 0x0f;
 		t->st[port].rx_msg[type]++;
+		if (type == FOLLOW_UP && !f.event) {
+			rate_follow_up(t, fr, &f);
+		}
 		if ((type == SYNC || type == DELAY_REQ) && f.event) {
 			if (rx_ts) {
+				if (type == SYNC) {
+					rate_sync(t, fr, &f, rx_ts, now);
+				}
 				on_event(t, out, fr, len, &f, rx_ts, now);
 				return;
 			}
@@ -697,6 +904,7 @@ void tc_tx_ts(struct tc *t, int id, tmv_t tx_ts, tmv_t now)
 				}
 			} else {
 				e->state = EV_DONE;
+				e->residence = syntonized(t, &e->key, e->residence);
 				note_residence(s, e->residence);
 				if (e->conv) {
 					send_follow_up(t, e);
@@ -771,6 +979,21 @@ void tc_log_summary(struct tc *t)
 		       (unsigned long long)s->dropped_unmatched, (unsigned long long)s->dropped_late,
 		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing,
 		       (unsigned long long)s->res_invalid);
+	}
+	if (t->syntonize) {
+		double ppb;
+		if (tc_rate_ratio(t, &ppb, NULL, NULL)) {
+			tc_log(t, LOG_INFO,
+			       "syntonized: grandmaster rate %+.3f ppm of ours (%llu measurements, "
+			       "%llu discarded)",
+			       ppb / 1000, (unsigned long long)t->rate_n,
+			       (unsigned long long)t->rate_rejected);
+		} else {
+			tc_log(t, LOG_INFO,
+			       "not yet syntonized: residences on our clock (%llu measurements "
+			       "discarded)",
+			       (unsigned long long)t->rate_rejected);
+		}
 	}
 }
 

@@ -36,6 +36,21 @@
  *     Follow_Up or Delay_Resp waiting for its event message's timestamp is
  *     held at most TC_HOLD_NS; later, or never matched, it is dropped and
  *     counted (OCP 7.10: Delay_Req and Delay_Resp must cross the same TC).
+ * Syntonization (tc_syntonize 1, the default): a residence measured on the
+ * TC's free-running clock is off by that clock's frequency error (40 ppm
+ * of a 50 ms residence: 2 us), so it is scaled by the rate ratio of the
+ * grandmaster over the TC's clock before it is written.  The ratio is
+ * measured from the Syncs the TC forwards: (originTimestamp, or the
+ * Follow_Up's preciseOriginTimestamp, + the correctionFields) against the
+ * Sync's ingress stamp, over TC_RATE_BASE_NS or more, per sourcePortIdentity
+ * and domain (TC_RATE_SOURCES, the least recently heard replaced), smoothed
+ * (1/4 of each new measurement).  A Sync's residence takes its source's
+ * ratio, a Delay_Req's the ratio last measured from any source (the
+ * grandmasters of a domain run at one rate).  A measurement beyond
+ * TC_RATE_MAX_PPB (a clock stepped, a source's clock free-running beyond
+ * what 1588 allows, a forged Sync) is counted and discarded, so nothing on
+ * the wire moves a correction by more than that fraction of the residence;
+ * until the first measurement the ratio is 1.
  * Announce, Signaling, Management and everything else pass unchanged
  * (a TC takes no part in negotiation, OCP 7.2).
  */
@@ -50,6 +65,10 @@
 #define TC_MAX_PORTS 16
 #define TC_FRAME_MAX 1522	 /* a tagged Ethernet frame without FCS */
 #define TC_HOLD_NS 100000000LL /* longest a Follow_Up/Delay_Resp waits, ns */
+#define TC_RATE_SOURCES 4	 /* Sync sources the rate ratio is kept for */
+#define TC_RATE_BASE_NS 4000000000LL /* shortest baseline of one ratio, ns */
+/* |rate ratio - 1| accepted, ppb: two clocks of 1588's +-100 ppm free run */
+#define TC_RATE_MAX_PPB 200000
 
 enum { TC_ONE_STEP = 0, TC_TWO_STEP = 1 }; /* tc_egress */
 
@@ -121,8 +140,16 @@ tmv_t tc_tick(struct tc *t, tmv_t now);
 const struct tc_port_stats *tc_port_stats(const struct tc *t, int port);
 
 /* One summary line per port at LOG_INFO (frames, corrected, residence
- * mean/max, write-ahead error mean/max, drops). */
+ * mean/max, write-ahead error mean/max, drops), and one of the rate ratio. */
 void tc_log_summary(struct tc *t);
+
+/* The rate ratio residences are scaled by now (grandmaster over the TC's
+ * clock) - 1, in ppb (positive: the grandmaster's clock runs faster) into
+ * *ppb, with the counts of ratio measurements taken and discarded (beyond
+ * TC_RATE_MAX_PPB) into *n and *rejected (either may be NULL).  Returns 1
+ * when a ratio is in use, 0 while none has been measured or tc_syntonize
+ * is 0 (*ppb = 0: residences as measured). */
+int tc_rate_ratio(const struct tc *t, double *ppb, uint64_t *n, uint64_t *rejected);
 
 /* Management GET of v->id as port `port` (1..n) answers it (clock-level
  * ids ignore port): DEFAULT_DATA_SET (numberPorts, twoStepFlag = two_step

@@ -1438,9 +1438,13 @@ static void jnum(FILE *f, double v, int dec)
 }
 
 /* tc/switch: "queue" {"frames", "mean_ns", "max_ns"} (send to departure),
- * "no_egress"; tc: "tc_egress", "ports" {NAME: the engine's counters}. */
+ * "no_egress"; tc: "tc_egress", "rate_ratio_ppb" (tc_rate_ratio: null when
+ * not syntonized), "rate_n", "rate_rejected", "ports" {NAME: the engine's
+ * counters}. */
 static void json_fwd(FILE *f, const struct node *n)
 {
+	uint64_t rn, rr;
+	double ppb;
 	int p;
 
 	fprintf(f, ",\"queue\":{\"frames\":%llu,\"mean_ns\":", (unsigned long long)n->q_n);
@@ -1451,8 +1455,15 @@ static void json_fwd(FILE *f, const struct node *n)
 	if (!n->tc) {
 		return;
 	}
-	fprintf(f, ",\"tc_egress\":\"%s\",\"ports\":{",
+	fprintf(f, ",\"tc_egress\":\"%s\",\"rate_ratio_ppb\":",
 		cfg_int(n->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two_step" : "one_step");
+	if (tc_rate_ratio(n->tc, &ppb, &rn, &rr)) {
+		jnum(f, ppb, 3);
+	} else {
+		fputs("null", f);
+	}
+	fprintf(f, ",\"rate_n\":%llu,\"rate_rejected\":%llu,\"ports\":{", (unsigned long long)rn,
+		(unsigned long long)rr);
 	for (p = 1; p <= n->n_ports; p++) {
 		const struct tc_port_stats *t = tc_port_stats(n->tc, p);
 		fprintf(f,
@@ -1640,6 +1651,7 @@ static void print_json(const struct sim *s, double wall)
 
 static void text_fwd(FILE *f, const struct node *n)
 {
+	double ppb = 0;
 	int p;
 
 	fprintf(f, "         queue: %llu frames, wait mean %.0f max %.0f ns%s%s\n",
@@ -1648,6 +1660,10 @@ static void text_fwd(FILE *f, const struct node *n)
 		!n->tc ? ""
 		: cfg_int(n->cfg, OPT_tc_egress) == TC_TWO_STEP ? "two_step"
 								: "one_step");
+	if (n->tc && tc_rate_ratio(n->tc, &ppb, NULL, NULL)) {
+		fprintf(f, "         residences scaled by the grandmaster's rate: %+.3f ppb of ours\n",
+			ppb);
+	}
 	for (p = 1; n->tc && p <= n->n_ports; p++) {
 		const struct tc_port_stats *t = tc_port_stats(n->tc, p);
 		fprintf(f,

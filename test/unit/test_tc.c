@@ -165,7 +165,10 @@ static uint32_t fk_egress(void *io, int in_port, const uint8_t *fr, size_t len)
 
 static const struct clock_identity fk_id = { { 0x02, 0, 0, 0, 0, 0x07, 0, 0x02 } };
 
-static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
+/* A TC on the fake with tc_egress mode and, when key is not NULL, key
+ * set to val. */
+static struct tc *fk_tc_with(struct fake *k, struct config **cfg, const char *mode,
+			     const char *key, const char *val)
 {
 	static const char *const names[] = { "lan1", "lan2" };
 	struct tc_ops ops;
@@ -180,10 +183,18 @@ static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
 	ops.egress = fk_egress;
 	*cfg = config_create(CFG_ROLE_ANY);
 	config_set(*cfg, "tc_egress", mode);
+	if (key) {
+		config_set(*cfg, key, val);
+	}
 	if (config_finish(*cfg, err, sizeof(err))) {
 		return NULL;
 	}
 	return tc_create(*cfg, &fk_id, 2, names, &ops, err, sizeof(err));
+}
+
+static struct tc *fk_tc(struct fake *k, struct config **cfg, const char *mode)
+{
+	return fk_tc_with(k, cfg, mode, NULL, NULL);
 }
 
 TEST(tc_one_step_writes_residence_ahead)
@@ -462,4 +473,102 @@ TEST(tc_invalid_residence_is_not_used)
 	CHECK_EQ(tc_port_stats(t, 2)->dropped_unmatched, 1);
 	tc_destroy(t);
 	config_destroy(cfg);
+}
+
+/* A PTP frame of ptp_frame() over IPv4 (no UDP checksum) from the port
+ * identity id_last, with originTimestamp sec.nsec. */
+static int timed_frame(uint8_t *fr, uint8_t type, uint16_t seq, int two_step, int id_last,
+		       uint64_t sec, uint32_t nsec)
+{
+	int n = ptp_frame(fr, 4, type, seq, two_step, id_last, 0);
+	struct tc_frame f;
+
+	tc_frame_parse(fr, (size_t)n, &f);
+	put_be16(fr + f.udp_off + 6, 0);
+	put_be48(fr + f.ptp_off + 34, sec);
+	put_be32(fr + f.ptp_off + 40, nsec);
+	return n;
+}
+
+/* Syntonization (tc.h): the TC's clock runs 100 ppm fast, so a residence
+ * of 50 ms on it is 49 995 000 ns of the grandmaster's.  Until a baseline
+ * of TC_RATE_BASE_NS the residence goes as measured; then Syncs and
+ * Delay_Reqs alike are scaled; a master's step is discarded, not followed;
+ * tc_syntonize 0 leaves residences as measured. */
+TEST(tc_syntonizes_residences_to_the_grandmaster)
+{
+	const tmv_t t0 = 5000000000LL, res = 50000000; /* TC clock, ns */
+	const double fast = 1.0001;		       /* TC's rate over the master's */
+	struct fake k;
+	struct config *cfg;
+	struct tc *t;
+	uint8_t fr[TC_FRAME_MAX];
+	uint64_t rn, rr;
+	double ppb;
+	int i, n, mode;
+
+	for (mode = 0; mode < 3; mode++) { /* one_step, two_step, syntonize 0 */
+		t = fk_tc_with(&k, &cfg, mode == 1 ? "two_step" : "one_step", "tc_syntonize",
+			       mode == 2 ? "0" : "1");
+		CHECK(t != NULL);
+		for (i = 0; i <= 5; i++) {
+			tmv_t rx = t0 + (tmv_t)(i * 1e9 * fast), want;
+			int64_t got;
+
+			k.n_sent = 0;
+			n = timed_frame(fr, SYNC, (uint16_t)i, mode == 1, 1, 1000 + (uint64_t)i, 0);
+			k.now = rx + res;
+			tc_rx(t, 1, fr, (size_t)n, rx, 0);
+			CHECK_EQ(k.n_sent, 1);
+			if (mode == 1) { /* the stamp, then the Follow_Up */
+				tc_tx_ts(t, k.sent[0].id, rx + res, 0);
+				n = timed_frame(fr, FOLLOW_UP, (uint16_t)i, 0, 1, 1000 + (uint64_t)i, 0);
+				tc_rx(t, 1, fr, (size_t)n, 0, 0);
+				CHECK_EQ(k.n_sent, 2);
+			}
+			got = correction_ns(k.sent[mode == 1].fr, k.sent[mode == 1].len) - 5;
+			/* a ratio from Sync 4 on (one-step: that Sync's own point;
+			 * two-step: Follow_Up 4 comes after its Sync's residence) */
+			want = mode < 2 && i >= 4 + (mode == 1) ? (tmv_t)(res / fast + 0.5) : res;
+			CHECK(got >= want - 1 && got <= want + 1);
+		}
+		CHECK_EQ(tc_rate_ratio(t, &ppb, &rn, &rr), mode < 2);
+		if (mode < 2) {
+			CHECK(ppb > -99990.1 && ppb < -99989.9);
+			CHECK_EQ(rn, 1);
+			CHECK_EQ(rr, 0);
+			/* a Delay_Req (another source) is scaled by the same ratio */
+			k.n_sent = 0;
+			n = timed_frame(fr, DELAY_REQ, 1, 0, 9, 0, 0);
+			k.now = t0 + 7000000000LL + res;
+			tc_rx(t, 2, fr, (size_t)n, t0 + 7000000000LL, 0);
+			if (mode == 1) {
+				tc_tx_ts(t, k.sent[0].id, k.now, 0);
+				n = ptp_frame(fr, 6, DELAY_RESP, 1, 0, 1, 9);
+				tc_rx(t, 1, fr, (size_t)n, 0, 0);
+			}
+			CHECK_EQ(k.n_sent, 1 + mode);
+			CHECK_EQ(correction_ns(k.sent[mode].fr, k.sent[mode].len) - 5,
+				 (int64_t)(res / fast + 0.5));
+			/* the master steps 1 s after 4 s: discarded, ratio kept */
+			for (i = 0; i < 2; i++) {
+				tmv_t rx = t0 + (tmv_t)((9 + 4 * i) * 1e9 * fast);
+				n = timed_frame(fr, SYNC, (uint16_t)(20 + i), mode == 1, 1,
+						1009 + 4 * (uint64_t)i + 1, 0);
+				tc_rx(t, 1, fr, (size_t)n, rx, 0);
+				if (mode == 1) {
+					n = timed_frame(fr, FOLLOW_UP, (uint16_t)(20 + i), 0, 1,
+							1009 + 4 * (uint64_t)i + 1, 0);
+					tc_rx(t, 1, fr, (size_t)n, 0, 0);
+				}
+			}
+			tc_rate_ratio(t, &ppb, &rn, &rr);
+			CHECK(ppb > -99990.1 && ppb < -99989.9);
+			CHECK_EQ(rr, 1);
+			/* the step's baseline restarted: the next 4 s are a ratio again */
+			CHECK_EQ(rn, 2);
+		}
+		tc_destroy(t);
+		config_destroy(cfg);
+	}
 }
