@@ -14,7 +14,9 @@
 # free-running oscillator 2 s behind, 40 ppm fast, 2 ppb/sqrt(s) random
 # walk, that the tc never adjusts: residence times are measured in its time
 # base (the tc holds a frame some 0.1 ms, so 40 ppm is 4 ns of it; the up
-# to 49 ms it held one beside stress-ng, 2 us, which it must not lose).
+# to 59 ms it held one beside stress-ng, 2.4 us) and scaled by the gm's
+# rate over it, which the tc measures from the Syncs (tc_syntonize 1):
+# its summary's ratio must be the twins' truth, -42.998 ppm, within 0.1.
 #
 # Stamps come from the twin's modelled wire (PHCDEV_WIRE in all three: 800
 # ns + 100 ns * Exp(1) per hop): the gm's and the oc's event datagrams carry
@@ -57,13 +59,13 @@
 #             servo filters (a direct link, hwts_twin.sh: 3-7 / 7-17); the
 #             residences (0.1 ms on average) are corrected to the stamps'
 #             8 ns, and the tc's 40 ppm of them is 4 ns.  Beside stress-ng
-#             9-43 / 18-89: the tc, not scheduled, holds a frame up to 3-59
-#             ms, and 40 ppm of 59 ms is 2.4 us in one correction (the oc
-#             logged a Sync offset of -2362 ns then): its servo, which
-#             seeks the shortest delays, takes in some 2-3 % of such a
-#             sample (an excursion of 40-60 ns), more after several.  A
-#             residence up to the tc's 100 ms limit is 4 us.  Limits rms
-#             100, max 250.
+#             9-43 / 18-89 before the tc was syntonized: the tc, not
+#             scheduled, holds a frame up to 3-59 ms, and 40 ppm of 59 ms
+#             was 2.4 us in one correction (the oc logged a Sync offset of
+#             -2362 ns then), of which its servo took in some 2-3 %.
+#             Syntonized, such a residence is off by the ratio's error
+#             (ppb: under 1 ns) but for the tc's first 4 s; measured 11 / 24
+#             idle, 17 / 31 beside stress-ng.  Limits rms 100, max 250.
 #   one_step  101-417 / 189-772: the write-ahead error, from the PHC
 #             reading to the send (mean 0.9-1.5 us, max 2.2-68 us), is in no
 #             correction; it differs from Sync to Delay_Req by some hundreds
@@ -254,6 +256,18 @@ session() {
 	WA="$(summary "$tl" 2 wa_mean)/$(summary "$tl" 2 wa_max)"
 	[ "${RES%.*}" -gt 0 ] || die "$eg: residence mean $RES ns"
 	echo "$eg: the tc's residence towards the oc: mean $RES ns, max $RESMAX ns (its PHC's 40 ppm of that: $((${RESMAX%.*} / 25000)) ns)"
+	# syntonized (tc_syntonize 1): the gm's PHC (3 ppm slow) over the
+	# tc's (40 ppm fast) is (1 - 3e-6) / (1 + 40e-6) - 1 = -42.998 ppm;
+	# both wander a few ppb, the stamps are exact: within 0.1 ppm, and no
+	# measurement discarded
+	syn=$(grep "syntonized: grandmaster rate" "$tl" | tail -1)
+	echo "$eg: ${syn#*]: }"
+	ppm=$(echo "$syn" | sed -n 's/.* rate \([-+0-9.]*\) ppm of ours .*/\1/p')
+	# (kernel stamps: figures only)
+	[ "$STAMPS" != wire ] ||
+		{ awk -v r="$ppm" 'BEGIN { exit !(r != "" && r > -43.098 && r < -42.898) }' &&
+			echo "$syn" | grep -q " 0 discarded)"; } ||
+		die "$eg: the tc's rate ratio, want -42.998 ppm within 0.1: $syn"
 
 	# the correctionField on the wire towards the oc
 	if [ -n "$cap" ]; then

@@ -318,9 +318,10 @@ echo "g8265-selection: $(py "$d/j" "'; '.join('%s %s' % (n, ' '.join('%s@%g' % (
 # (arrival to departure / to the send; send to departure) within 10 ns
 # (stamps: 8 ns truncation; free-running clocks up to 25 ppm), and no
 # frame is dropped, unmatched, or arrives with a bad UDP checksum.
-# Measured, seeds 1..3, both gm step modes, max|TE| (rms): two_step 36.9..40.7
-# ns (12.9..13.3); immediate send: one_step 36.1..62.9 ns, two_step
-# 37.8..56.5 ns; one_step 38.8..54.3 us (14.4..19.1 us); switches
+# Measured, seeds 1..3, both gm step modes, max|TE| (rms): two_step 37.4..54.4
+# ns (11.9..15.0); immediate send: one_step 37.8..55.0 ns, two_step
+# 37.8..58.4 ns (syntonized TCs: 25 ppm of 100 us is 2.5 ns, so over seeds
+# 12..41 the mean max|TE| is 44.7 ns either way, rms 13.8 / 13.6 without); one_step 38.8..54.3 us (14.4..19.1 us); switches
 # 40.8..64.4 us (14.6..17.8 us): bound 1..100 us.
 # A one-step Sync (gm twoStepFlag 0) through a two_step TC: the engine
 # writes its residence ahead (tc.h: the conversion to two-step of
