@@ -473,13 +473,16 @@ static int master_time(const uint8_t *ptp, int64_t c1, int64_t c2, tmv_t *ns)
 static void rate_point(struct tc *t, struct tc_rate *r, tmv_t master, tmv_t local)
 {
 	if (r->have_ref) {
-		double dl = (double)(local - r->ref_local);
+		/* unsigned: stamps from anywhere cannot overflow; the wrapped
+		 * difference of such is out of range below */
+		double dl = (double)(int64_t)((uint64_t)local - (uint64_t)r->ref_local);
+		double dm = (double)(int64_t)((uint64_t)master - (uint64_t)r->ref_master);
 		double q, dev;
 
 		if (dl > 0 && dl < (double)TC_RATE_BASE_NS) {
 			return; /* keep the baseline's start */
 		}
-		q = dl > 0 ? (double)(master - r->ref_master) / dl : 0;
+		q = dl > 0 ? dm / dl : 0;
 		dev = q > 1 ? q - 1 : 1 - q;
 		if (dev * 1e9 <= TC_RATE_MAX_PPB) {
 			r->ratio = r->ratio ? r->ratio + (q - r->ratio) / 4 : q;

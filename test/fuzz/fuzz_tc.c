@@ -3,7 +3,7 @@
  * libFuzzer harness for the transparent clock engine (core/tc.c): every
  * layer-2 frame a TC's ports receive is outside input, and so are the
  * timestamps its hardware hands back.  The input picks tc_egress
- * (one_step, two_step) and 2..4 ports, then runs steps (see the switch at
+ * (one_step, two_step), tc_syntonize and 2..4 ports, then runs steps (see the switch at
  * the end): a frame received (a port in or out of range, no receive
  * timestamp or one near the clock or anywhere, the ports the bridge sends
  * it to including the in-port and bits beyond the ports, sends that fail,
@@ -38,6 +38,9 @@
  * tc_frame_add_correction adds exactly its delta and changes only the
  * correctionField and the checksum, tc_frame_build makes a frame that
  * parses back with a checksum that verifies.
+ * With tc_syntonize 1 a residence written may differ from the one measured
+ * by the rate ratio (at most TC_RATE_MAX_PPB of it, rounded to the ns);
+ * with 0 it is exact.
  * Residences saturate at the correctionField's +/-2^63 (2^47 ns).
  * Build and run: test/fuzz/run.sh [SECONDS] tc
  */
@@ -87,7 +90,7 @@ struct sent_event {
 
 struct world {
 	struct tc *t;
-	int n, mode;
+	int n, mode, syn; /* tc_egress, tc_syntonize */
 	tmv_t now; /* monotonic; the TC clock is now + clk.offset */
 	struct fz_clk clk;
 	int phase;
@@ -153,6 +156,25 @@ static uint64_t scaled(tmv_t res)
 		return res > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN;
 	}
 	return (uint64_t)res * 65536u;
+}
+
+/* What tc.c may add to a correctionField (d, scaled ns) for a residence of
+ * res ns: exactly res * 2^16 with tc_syntonize 0; syntonized, res times a
+ * rate ratio within TC_RATE_MAX_PPB of 1, rounded to the ns (tc.h: nothing
+ * on the wire moves a correction further) */
+static int res_written(const struct world *w, uint64_t d, tmv_t res)
+{
+	int64_t ns, tol;
+
+	if (!w->syn) {
+		return d == scaled(res);
+	}
+	if (d % 65536 || res < 0 || res > TC_HOLD_NS) {
+		return 0;
+	}
+	ns = (int64_t)d / 65536;
+	tol = res * TC_RATE_MAX_PPB / 1000000000 + 1;
+	return ns >= res - tol && ns <= res + tol;
 }
 
 /* fr (len) equals c but for the correctionField and UDP checksum octets
@@ -239,7 +261,7 @@ static int residence_known(const struct world *w, uint64_t d)
 	int id;
 	for (id = 1; id <= w->next_id && id < MAX_IDS; id++) {
 		const struct sent_event *e = &w->ev[id];
-		if (e->two_step && e->done && e->tx_ts && scaled(e->tx_ts - e->rx_ts) == d) {
+		if (e->two_step && e->done && e->tx_ts && res_written(w, d, e->tx_ts - e->rx_ts)) {
 			return 1;
 		}
 	}
@@ -290,7 +312,10 @@ static void check_rx_send(struct world *w, int port, const uint8_t *fr, size_t l
 		} else { /* written ahead (two-step: nothing) */
 			tmv_t clk = clock_now(w);
 			tmv_t res = !two_step_event(w, c) && clk > w->rx_ts ? clk - w->rx_ts : 0;
-			put_be64(expect + corr, get_be64(expect + corr) + scaled(res));
+			uint64_t d = !res || !w->syn ? scaled(res) : corr_delta(c, fr);
+
+			FZ_CHECK(res_written(w, d, res));
+			put_be64(expect + corr, get_be64(expect + corr) + d);
 		}
 		check_expected(c, fr, len);
 	} else if (w->mode == TC_ONE_STEP || c->rc || c->f.event ||
@@ -321,11 +346,11 @@ static void check_stamp_send(struct world *w, int port, const uint8_t *fr, size_
 	FZ_CHECK(w->stamp_id >= 1 && w->stamp_id <= w->next_id && w->stamp_id < MAX_IDS);
 	e = &w->ev[w->stamp_id];
 	FZ_CHECK(w->stamp_ts && e->two_step && !e->done);
-	d = scaled(w->stamp_ts - e->rx_ts);
 	for (i = w->n_in - 1; i >= 0; i--) {
 		c = &w->in[i];
 		if (c->port != port && w->now < c->now + TC_HOLD_NS && !c->rc &&
-		    same_frame(c, fr, len) && checksum_kept(c, fr, len) && corr_delta(c, fr) == d) {
+		    same_frame(c, fr, len) && checksum_kept(c, fr, len) &&
+		    res_written(w, corr_delta(c, fr), w->stamp_ts - e->rx_ts)) {
 			return;
 		}
 	}
@@ -333,6 +358,9 @@ static void check_stamp_send(struct world *w, int port, const uint8_t *fr, size_
 	FZ_CHECK(e->conv && !e->follow_up && port == e->port);
 	e->follow_up = 1;
 	c = &w->in[e->in];
+	FZ_CHECK(len == c->len);
+	d = get_be64(fr + c->f.ptp_off + 8); /* the residence, checked here */
+	FZ_CHECK(res_written(w, d, w->stamp_ts - e->rx_ts));
 	memcpy(expect, c->fr, c->len);
 	ptp = expect + c->f.ptp_off;
 	ptp[0] = (uint8_t)((ptp[0] & 0xf0) | FOLLOW_UP);
@@ -395,18 +423,19 @@ static uint32_t egress_fz(void *io, int in_port, const uint8_t *fr, size_t len)
 	return w->mask;
 }
 
-static struct config *config_of(int mode)
+static struct config *config_of(int mode, int syn)
 {
-	static struct config *cfg[2];
+	static struct config *cfg[2][2];
 	char err[256];
 
-	if (!cfg[mode]) {
-		cfg[mode] = config_create(CFG_ROLE_ANY);
-		FZ_CHECK(cfg[mode] != NULL);
-		FZ_CHECK(!config_set(cfg[mode], "tc_egress", mode ? "two_step" : "one_step"));
-		FZ_CHECK(!config_finish(cfg[mode], err, sizeof(err)));
+	if (!cfg[mode][syn]) {
+		struct config *c = cfg[mode][syn] = config_create(CFG_ROLE_ANY);
+		FZ_CHECK(c != NULL);
+		FZ_CHECK(!config_set(c, "tc_egress", mode ? "two_step" : "one_step"));
+		FZ_CHECK(!config_set(c, "tc_syntonize", syn ? "1" : "0"));
+		FZ_CHECK(!config_finish(c, err, sizeof(err)));
 	}
-	return cfg[mode];
+	return cfg[mode][syn];
 }
 
 static void check_counters(struct world *w)
@@ -775,6 +804,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&w, 0, offsetof(struct world, ev));
 	w.mode = b & 1 ? TC_TWO_STEP : TC_ONE_STEP;
+	w.syn = !(b & 0x40);
 	w.n = 2 + (b >> 1) % 3;
 	w.now = 1 + (tmv_t)fz_u32(&in) * 1000;
 	fz_clk_init(&w.clk, &w.now);
@@ -783,11 +813,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops.eng.io = &w;
 	ops.send_frame = send_frame_fz;
 	ops.egress = egress_fz;
-	w.t = tc_create(config_of(w.mode == TC_TWO_STEP), &fz_id, w.n, names, &ops, err, sizeof(err));
+	w.t = tc_create(config_of(w.mode == TC_TWO_STEP, w.syn), &fz_id, w.n, names, &ops, err, sizeof(err));
 	FZ_CHECK(w.t != NULL);
 	if (b & 0x80) { /* port counts it refuses */
-		FZ_CHECK(!tc_create(config_of(0), &fz_id, 1, names, &ops, err, sizeof(err)));
-		FZ_CHECK(!tc_create(config_of(0), &fz_id, TC_MAX_PORTS + 1, names, &ops, err, sizeof(err)));
+		FZ_CHECK(!tc_create(config_of(0, 1), &fz_id, 1, names, &ops, err, sizeof(err)));
+		FZ_CHECK(!tc_create(config_of(0, 1), &fz_id, TC_MAX_PORTS + 1, names, &ops, err,
+				    sizeof(err)));
 	}
 	for (steps = 0; in.n && steps < MAX_STEPS; steps++) {
 		uint8_t op = fz_u8(&in);
