@@ -104,7 +104,9 @@ static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
 	struct tc_app *a = ctx;
 	const struct tc_port_stats *st[TC_MAX_PORTS];
 	const char *names[TC_MAX_PORTS];
-	int i;
+	uint64_t rn, rr;
+	double ppb;
+	int i, syn;
 
 	(void)now;
 	for (i = 0; i < a->n; i++) {
@@ -112,6 +114,10 @@ static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
 		names[i] = a->port[i + 1].name;
 	}
 	metrics_tc(m, a->n, names, st);
+	syn = tc_rate_ratio(a->tc, &ppb, &rn, &rr);
+	if (cfg_int(a->cfg, OPT_tc_syntonize)) {
+		metrics_tc_rate(m, syn, ppb, rn, rr);
+	}
 }
 
 static void die_usage(const char *msg)

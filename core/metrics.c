@@ -316,3 +316,21 @@ void metrics_tc(struct metrics_out *m, int n, const char *const *names,
 		}
 	}
 }
+
+void metrics_tc_rate(struct metrics_out *m, int syntonized, double ppb, uint64_t n,
+		     uint64_t discarded)
+{
+	metrics_set_iface(m, "");
+	if (syntonized) {
+		metrics_one(m, "ptpbox_tc_rate_ratio_ppb", "gauge",
+			    "Grandmaster's rate over the tc's clock - 1 (residences are scaled by "
+			    "it), ppb.",
+			    ppb);
+	}
+	metrics_head(m, "ptpbox_tc_rate_measurements_total", "counter",
+		     "Rate ratio measurements from the Syncs forwarded.");
+	metrics_u64(m, "ptpbox_tc_rate_measurements_total", NULL, n);
+	metrics_head(m, "ptpbox_tc_rate_discarded_total", "counter",
+		     "Rate ratio measurements discarded (beyond 200 ppm: a clock stepped).");
+	metrics_u64(m, "ptpbox_tc_rate_discarded_total", NULL, discarded);
+}

@@ -70,5 +70,11 @@ void metrics_sys(struct metrics_out *m, const char *role, const struct sysync_re
  * (its iface label) with counters *st[p]. */
 void metrics_tc(struct metrics_out *m, int n, const char *const *names,
 		const struct tc_port_stats *const *st);
+/* A tc's syntonization (tc_rate_ratio), without an iface label:
+ * ptpbox_tc_rate_ratio_ppb (the grandmaster's rate over the tc's clock - 1,
+ * ppb; only when syntonized), ptpbox_tc_rate_measurements_total and
+ * ptpbox_tc_rate_discarded_total (beyond TC_RATE_MAX_PPB). */
+void metrics_tc_rate(struct metrics_out *m, int syntonized, double ppb, uint64_t n,
+		     uint64_t discarded);
 
 #endif

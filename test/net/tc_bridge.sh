@@ -328,6 +328,14 @@ wait_for 5 "$T_DIR/tc.prom" '^ptpbox_tc_rx_malformed_total\{iface="lan1"\} 2$' &
 	grep -Eq '^ptpbox_tc_rx_messages_total\{iface="lan1",type="sync"\} [1-9][0-9]*$' "$T_DIR/tc.prom" ||
 	die "tc metrics_file: $(grep -E "corrected|malformed|type=\"sync" "$T_DIR/tc.prom")"
 echo "A: metrics_file: $(grep -E '^ptpbox_tc_corrected_total' "$T_DIR/tc.prom" | tr '\n' ' ')"
+# syntonized: gm and tc both on CLOCK_REALTIME, so the gm's rate over the
+# tc's clock is 1; software stamps leave it within a few ppm (4 s baselines)
+wait_for 10 "$T_DIR/tc.prom" '^ptpbox_tc_rate_ratio_ppb' ||
+	die "tc metrics_file: no rate ratio: $(grep rate "$T_DIR/tc.prom")"
+ratio=$(sed -n 's/^ptpbox_tc_rate_ratio_ppb{iface=""} //p' "$T_DIR/tc.prom")
+awk -v r="$ratio" 'BEGIN { exit !(r != "" && r > -10000 && r < 10000) }' ||
+	die "tc rate ratio $ratio ppb, want 0 within 10 ppm (both on CLOCK_REALTIME)"
+echo "A: metrics_file: ptpbox_tc_rate_ratio_ppb $ratio (truth 0)"
 if command -v pmc >/dev/null; then
 	ip netns exec "$NS_br" pmc -u -s "$T_DIR/tc.sock" -b 0 "GET DEFAULT_DATA_SET" "GET PORT_STATS_NP" \
 		>"$T_DIR/lpmc.out" 2>&1

@@ -288,6 +288,19 @@ TEST(metrics_tc_ports_and_escaping)
 		       "ptpbox_tc_rx_frames_total{iface=\"lan\\\\2\"} 20\n");
 	CHECK_STR(buf, "ptpbox_tc_residence_time_ns_total{iface=\"lan\\\"1\"} 1500.5\n");
 	CHECK_STR(buf, "# TYPE ptpbox_tc_residence_max_ns gauge\n");
+	/* syntonization: the ratio only once measured, no iface label */
+	metrics_init(&m, buf, sizeof(buf), "");
+	metrics_tc(&m, 2, names, st);
+	metrics_tc_rate(&m, 0, 0, 0, 3);
+	CHECK(exposition_check(buf, why, sizeof(why)) > 40);
+	CHECK(!strstr(buf, "ptpbox_tc_rate_ratio_ppb"));
+	CHECK_STR(buf, "ptpbox_tc_rate_discarded_total{iface=\"\"} 3\n");
+	metrics_init(&m, buf, sizeof(buf), "");
+	metrics_tc_rate(&m, 1, -42998.25, 7, 0);
+	CHECK(exposition_check(buf, why, sizeof(why)) > 0);
+	CHECK_STR(buf, "# TYPE ptpbox_tc_rate_ratio_ppb gauge\n"
+		       "ptpbox_tc_rate_ratio_ppb{iface=\"\"} -42998.25\n");
+	CHECK_STR(buf, "ptpbox_tc_rate_measurements_total{iface=\"\"} 7\n");
 }
 
 TEST(metrics_truncation_is_safe)
