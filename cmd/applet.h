@@ -59,6 +59,7 @@ struct port_rx {
 
 struct port_setup {
 	const char *applet;    /* "gm", "oc" */
+	enum cfg_role role;
 	struct config *cfg;
 	const char *iface;
 	struct clk *clock;
@@ -82,6 +83,10 @@ struct port_setup {
 	struct port_rx *rx;	     /* batched receive; NULL: one at a time */
 	struct udp_in rx1;	     /* the one at a time, into rxbuf */
 	struct port_sys *sys;	     /* sys_sync: the system clock kept on the PHC, or NULL */
+	struct auth_db *sad;	     /* sa_file's associations, NULL: no authentication */
+	struct auth_port *auth;	     /* the port's (spp, active_key_id), or NULL */
+	int argc;		     /* the command line, for re-reading the */
+	char **argv;		     /* configuration on SIGHUP */
 	uint8_t rxbuf[PTP_MSG_MAX_LEN + 64];
 };
 
@@ -101,6 +106,22 @@ const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
+
+/*
+ * Authentication (1588-2019 16.14, core/auth.h) from a configuration:
+ * nothing (*db and *ap NULL) when spp is -1; otherwise sa_file read and
+ * parsed, and the port's SA spp with key active_key_id, its replay table
+ * bounded to max_streams streams.  0, or -1 with the reason in err
+ * ("FILE:LINE: ..." for the file's errors, where spp or active_key_id
+ * was set for theirs).
+ */
+int auth_from_config(const struct config *cfg, unsigned max_streams, struct auth_db **db,
+		     struct auth_port **ap, char *err, size_t errlen);
+/* SIGHUP: read the configuration and sa_file again and take their
+ * sa_file, spp and active_key_id (keys are rolled this way); on any error
+ * the keys in use stay, and the error is logged.  The log line says what
+ * is in force. */
+void port_auth_reload(struct port_setup *ps);
 
 /*
  * Batched sending and receiving (the gm: thousands of datagrams a second):
@@ -254,6 +275,7 @@ struct mgmt_agent {
 	tmv_t refused_said;	  /* last "SET refused" log line, monotonic ns */
 	char user_description[MGMT_TEXT_MAX];
 	int mcast;		  /* mgmt_multicast: answer requests to the group */
+	int get_unauth;		  /* mgmt_get_unauthenticated (with spp set) */
 	uint64_t rx, rx_bad, rate_dropped, set_refused, tx_err;
 	uint64_t not_unicast; /* multicast requests where the profile is unicast */
 };
@@ -269,8 +291,13 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 void mgmt_agent_close(struct mgmt_agent *a);
 /* Answer what waits on the UNIX socket (port_wait() said PORT_MGMT). */
 void mgmt_agent_uds(struct mgmt_agent *a);
-/* Answer a MANAGEMENT message received on the general port from `from`. */
-void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from);
+/* Answer a MANAGEMENT message received on the general port from `from`.
+ * With authentication on the port (spp): one without a valid
+ * AUTHENTICATION TLV (authenticated 0) is counted (auth_missing) and
+ * dropped, but a GET where mgmt_get_unauthenticated is 1; answers carry
+ * the TLV.  1588-2019 16.14. */
+void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from,
+		    int authenticated);
 /*
  * The management UNIX datagram socket of any applet: uds_address `path`
  * ("" = /var/run/ptpbox-APPLET, "none" = no socket), its path written to
