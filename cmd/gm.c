@@ -76,10 +76,11 @@ static void tx_ts(void *eng, int id, tmv_t ts, tmv_t now)
 	gm_tx_ts(eng, id, ts, now);
 }
 
-static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *from)
+static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *from,
+		    int authenticated)
 {
 	struct gm_app *a = container_of(io, struct gm_app, ps);
-	mgmt_agent_udp(&a->agent, m, from);
+	mgmt_agent_udp(&a->agent, m, from, authenticated);
 }
 
 static int mgmt_get(void *ctx, struct mgmt_value *v)
@@ -401,6 +402,7 @@ int gm_main(int argc, char **argv)
 		}
 		if (applet_reload) {
 			applet_reload = 0;
+			port_auth_reload(&a->ps);
 			if (!a->tod) {
 				read_source_state(a, 0);
 			}

@@ -62,6 +62,7 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 	ps->mgmt_fd = -1;
 
 	a->mcast = cfg_int(ps->cfg, OPT_mgmt_multicast);
+	a->get_unauth = cfg_int(ps->cfg, OPT_mgmt_get_unauthenticated);
 	r = a->mcast ? udp_join_mcast(ps->udp, ps->iface) : 0;
 	if (r) {
 		snprintf(err, errlen, "%s: joining the PTP multicast group: %s", ps->iface,
@@ -244,7 +245,8 @@ static int rate_ok(struct mgmt_agent *a, const struct net_addr *from, tmv_t now)
 	return take(b, a->rate, now) && take(&a->all, a->rate * MGMT_ALL_RATE, now);
 }
 
-void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from)
+void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from,
+		    int authenticated)
 {
 	uint8_t tbuf[PTP_MSG_MAX_LEN], out[PTP_MSG_MAX_LEN];
 	struct mgmt_self self;
@@ -267,6 +269,12 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		a->rx_bad++;
 		return;
 	}
+	/* with an SA on the port, only what is authenticated, or a GET
+	 * where the configuration allows it (1588-2019 16.14.1) */
+	if (a->ps->auth && !authenticated && (r.action != MGMT_GET || !a->get_unauth)) {
+		a->ps->cnt->auth_missing++;
+		return;
+	}
 	/* SET and COMMAND from the network: only when allowed and from the
 	 * ACL; the answer says NOT_SUPPORTED (mgmt_answer) */
 	self = self_of(a, a->allow_remote && net_acl_match(&a->acl, from));
@@ -286,6 +294,9 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		return;
 	}
 	len = msg_pack(&resp, out, sizeof(out));
+	if (len >= 0 && a->ps->auth) {
+		len = auth_port_sign(a->ps->auth, out, (size_t)len, sizeof(out));
+	}
 	/* unicast to the requester's address and source port (linuxptp's
 	 * pmc listens on 320, ours on an ephemeral port) */
 	if (len < 0 || udp_send_raw(a->ps->udp, 0, out, (size_t)len, from)) {
@@ -385,6 +396,10 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_UC_TABLE_FULL] = n->uc_full;
 		r[REF_UC_CANCEL_IGNORED] = n->uc_cancel_ignored;
 		r[REF_UC_IDENTITY] = n->uc_identity;
+		r[REF_AUTH_MISSING] = n->auth_missing;
+		r[REF_AUTH_BAD_ICV] = n->auth_bad_icv;
+		r[REF_AUTH_UNKNOWN_KEY] = n->auth_unknown_key;
+		r[REF_AUTH_REPLAY] = n->auth_replay;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

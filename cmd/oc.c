@@ -83,10 +83,11 @@ static void tx_ts(void *eng, int id, tmv_t ts, tmv_t now)
 	oc_tx_ts(eng, id, ts, now);
 }
 
-static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *from)
+static void mgmt_rx(void *io, const struct ptp_msg *m, const struct net_addr *from,
+		    int authenticated)
 {
 	struct oc_app *a = container_of(io, struct oc_app, ps);
-	mgmt_agent_udp(&a->agent, m, from);
+	mgmt_agent_udp(&a->agent, m, from, authenticated);
 }
 
 static int mgmt_get(void *ctx, struct mgmt_value *v)
@@ -400,6 +401,7 @@ int oc_main(int argc, char **argv)
 		}
 		if (applet_reload) {
 			applet_reload = 0;
+			port_auth_reload(&a->ps);
 			read_lockout(a);
 		}
 		/* a Delay_Req sent by the tick above: take its stamp early */

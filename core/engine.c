@@ -39,6 +39,9 @@ int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 	uint8_t buf[PTP_MSG_MAX_LEN];
 	int n = msg_pack(m, buf, sizeof(buf)), r;
 
+	if (n >= 0 && ops->auth) {
+		n = auth_port_sign(ops->auth, buf, (size_t)n, sizeof(buf));
+	}
 	if (n < 0) {
 		cnt->tx_err++;
 		return n;
@@ -56,9 +59,35 @@ int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8
 		size_t len, uint8_t domain, const struct port_identity *self,
 		const struct net_addr *from, struct ptp_msg *m)
 {
+	int authed = 0;
+
+	if (ops->auth) {
+		/* believe nothing before the ICV holds (1588-2019 16.14.3) */
+		int r = auth_check(ops->auth, buf, len);
+		if (r == -EPROTO) {
+			cnt->rx_bad++;
+			return -EBADMSG;
+		}
+		authed = r > 0;
+		/* management goes to the agent either way: it answers an
+		 * unauthenticated GET where mgmt_get_unauthenticated says so */
+		if (!authed && (buf[0] & 0x0f) != MANAGEMENT) {
+			if (r == -ENOMSG) {
+				cnt->auth_missing++;
+			} else if (r == -EKEYREJECTED) {
+				cnt->auth_unknown_key++;
+			} else {
+				cnt->auth_bad_icv++;
+			}
+			return -EACCES;
+		}
+	}
 	if (msg_unpack(buf, len, m)) {
 		cnt->rx_bad++;
 		return -EBADMSG;
+	}
+	if (authed) {
+		m->n_tlv--; /* the AUTHENTICATION TLV, checked last above */
 	}
 	/* a domain is (sdoId, domainNumber) (1588-2019 7.1.4); ours have
 	 * sdoId 0 (OCP 7.8) */
@@ -69,10 +98,15 @@ int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8
 	if (!clock_id_cmp(&m->hdr.sourcePortIdentity.clockIdentity, &self->clockIdentity)) {
 		return -ELOOP;
 	}
+	if (authed && auth_replay_check(ops->auth, &m->hdr.sourcePortIdentity,
+					m->hdr.messageType, m->hdr.sequenceId)) {
+		cnt->auth_replay++;
+		return -EACCES;
+	}
 	cnt->rx_msg[m->hdr.messageType & 0x0f]++;
 	if (m->hdr.messageType == MANAGEMENT) {
 		if (ops->mgmt) {
-			ops->mgmt(ops->io, m, from);
+			ops->mgmt(ops->io, m, from, authed);
 		}
 		return -EAGAIN;
 	}

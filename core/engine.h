@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <syslog.h> /* LOG_ERR..LOG_DEBUG, constants only */
 
+#include "auth.h"
 #include "clock.h"
 #include "msg.h"
 #include "netaddr.h"
@@ -45,8 +46,15 @@ struct eng_ops {
 	 * address of transport (TRANS_UDP_IPV4/6).  0 or -EINVAL. */
 	int (*addr_parse)(void *io, int transport, const char *text, struct net_addr *a);
 	/* A MANAGEMENT message for the management agent; NULL: counted and
-	 * dropped. */
-	void (*mgmt)(void *io, const struct ptp_msg *m, const struct net_addr *from);
+	 * dropped.  authenticated: it carried a valid AUTHENTICATION TLV of
+	 * the port's SA (always 0 when auth is NULL); the agent decides what
+	 * an unauthenticated request may do. */
+	void (*mgmt)(void *io, const struct ptp_msg *m, const struct net_addr *from,
+		     int authenticated);
+	/* 1588-2019 16.14 (core/auth.h): when set, every message sent
+	 * carries the AUTHENTICATION TLV and every message received without
+	 * a valid one is counted and dropped before the engine sees it */
+	struct auth_port *auth;
 	struct clk *clk; /* the clock the engine reads and disciplines */
 	void *io;	 /* the adapter's context, first argument of the ops */
 	int log_level;	 /* lines above this syslog level are not formatted */
@@ -77,6 +85,10 @@ struct eng_counters {
 	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity */
 	uint64_t uc_acl, uc_budget, uc_full, uc_cancel_ignored; /* gm: grantor */
 	uint64_t uc_identity; /* gm: REQUEST from an address holding another port's grants */
+	/* authentication (1588-2019 16.14), messages dropped: no
+	 * AUTHENTICATION TLV (or not last), ICV wrong or TLV malformed, keyID
+	 * not in the SA, sequenceId replayed */
+	uint64_t auth_missing, auth_bad_icv, auth_unknown_key, auth_replay;
 };
 
 /* Format and log a line through ops->log when level <= ops->log_level. */
@@ -89,16 +101,20 @@ void eng_log(const struct eng_ops *ops, int level, const char *fmt, ...)
 void eng_msg_init(struct ptp_msg *m, uint8_t type, uint8_t domain,
 		  const struct port_identity *port, uint16_t seq, int8_t log);
 
-/* Pack m and send it through ops->send from port 1; counts tx_msg/tx_err.
- * Returns the id (want_ts) or 0, or -errno. */
+/* Pack m (with the AUTHENTICATION TLV when ops->auth) and send it through
+ * ops->send from port 1; counts tx_msg/tx_err.  Returns the id (want_ts) or
+ * 0, or -errno. */
 int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 		 const struct ptp_msg *m, const struct net_addr *to, int want_ts);
 
 /* A datagram received by a port of domain whose identity is self: 0 with *m
  * (TLV values point into buf) for the engine, or -EBADMSG (malformed,
- * counted in rx_bad), -EXDEV (other domainNumber, or an sdoId other than
- * 0: 1588-2019 7.1.4, OCP 7.8; counted), -ELOOP (our own
- * message), -EAGAIN (MANAGEMENT, handed to ops->mgmt). */
+ * counted in rx_bad), -EACCES (ops->auth set and no valid AUTHENTICATION
+ * TLV, or a replayed sequenceId: counted in auth_*), -EXDEV (other
+ * domainNumber, or an sdoId other than 0: 1588-2019 7.1.4, OCP 7.8;
+ * counted), -ELOOP (our own message), -EAGAIN (MANAGEMENT, handed to
+ * ops->mgmt, authenticated or not: the agent decides).  An authenticated
+ * message reaches the engine without its AUTHENTICATION TLV. */
 int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8_t *buf,
 		size_t len, uint8_t domain, const struct port_identity *self,
 		const struct net_addr *from, struct ptp_msg *m);

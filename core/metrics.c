@@ -118,6 +118,14 @@ static const struct {
 	  CNT(uc_cancel_ignored) },
 	{ 'g', "denied_identity_total",
 	  "Requests denied: the address holds grants of another portIdentity.", CNT(uc_identity) },
+	{ 0, "auth_missing_total", "Messages without an AUTHENTICATION TLV, dropped.",
+	  CNT(auth_missing) },
+	{ 0, "auth_bad_icv_total", "Messages whose ICV or AUTHENTICATION TLV is wrong, dropped.",
+	  CNT(auth_bad_icv) },
+	{ 0, "auth_unknown_key_total", "Messages signed with a key not in the SA, dropped.",
+	  CNT(auth_unknown_key) },
+	{ 0, "auth_replay_total", "Authenticated messages with a replayed sequenceId, dropped.",
+	  CNT(auth_replay) },
 };
 
 void metrics_counters(struct metrics_out *m, const char *role, const struct eng_counters *c)

@@ -154,6 +154,10 @@ enum mgmt_refusal {
 	REF_UC_CANCEL_IGNORED,	 /* gm: CANCEL not from the grant's holder */
 	REF_UC_IDENTITY,	 /* gm: REQUEST from an address holding another
 				  * portIdentity's grants */
+	REF_AUTH_MISSING,	 /* no AUTHENTICATION TLV (1588-2019 16.14) */
+	REF_AUTH_BAD_ICV,	 /* ICV wrong or TLV malformed */
+	REF_AUTH_UNKNOWN_KEY,	 /* keyID not in the SA */
+	REF_AUTH_REPLAY,	 /* sequenceId not after the last accepted */
 	MGMT_REFUSALS
 };
 
