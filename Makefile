@@ -28,7 +28,7 @@ ifeq ($(STATIC),1)
 # run per client and message at scale, which stay -O2
 PB_CFLAGS += -fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-sections \
 	     -fdata-sections
-PB_LDFLAGS := -static -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--gc-sections
+PB_LDFLAGS := -static -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64 -Wl,--gc-sections
 OPT := -Os
 HOT := core/gm.c core/unicast.c core/msg.c core/tlv.c core/engine.c hw/udp.c cmd/common.c \
        cmd/gm.c

@@ -92,6 +92,10 @@ struct pmc {
 	struct clock_identity target; /* the clock followed */
 	int have_target, send_err;
 	uint64_t answers;
+	/* -f with spp: requests over UDP signed, answers taken only with a
+	 * valid AUTHENTICATION TLV (1588-2019 16.14) */
+	struct auth_db *sad;
+	struct auth_port *auth;
 };
 
 /* ---- output: one block per response, text like linuxptp or JSON ---- */
@@ -543,6 +547,9 @@ static int send_request(struct pmc *p, const struct pmc_cmd *c)
 	h.zero_len = p->zero_len;
 	h.unicast = p->unicast;
 	n = pmc_build_request(&h, c, out, sizeof(out));
+	if (n >= 0 && p->auth && p->transport != TRANS_UDS) {
+		n = auth_port_sign(p->auth, out, (size_t)n, sizeof(out));
+	}
 	if (n < 0 || sendto(p->fd, out, (size_t)n, 0, (struct sockaddr *)&p->dst, p->dstlen) < 0) {
 		p->send_err = n < 0 ? -n : errno;
 		if (!p->wait) { /* --wait-sync: the clock may not be up yet */
@@ -592,9 +599,22 @@ static void receive_one(struct pmc *p, int fd)
 	struct ptp_msg m;
 	struct mgmt_req r;
 	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	int i;
+	int i, authed = 0;
 
-	if (n < 0 || msg_unpack(buf, (size_t)n, &m) || mgmt_parse(&m, &r)) {
+	if (n < 0) {
+		return;
+	}
+	if (p->auth && p->transport != TRANS_UDS) {
+		if (auth_check(p->auth, buf, (size_t)n) < 0) {
+			return; /* not from a holder of the key */
+		}
+		authed = 1;
+	}
+	if (msg_unpack(buf, (size_t)n, &m)) {
+		return;
+	}
+	m.n_tlv -= authed; /* the AUTHENTICATION TLV, last */
+	if (mgmt_parse(&m, &r)) {
 		return;
 	}
 	if (r.action != MGMT_RESPONSE && r.action != MGMT_ACKNOWLEDGE) {
@@ -1033,6 +1053,10 @@ int pmc_main(int argc, char **argv)
 			snprintf(sv, sizeof(sv), "%s", cfg_str(c, OPT_uds_address));
 			server = sv;
 		}
+		if (auth_from_config(c, 64, &p->sad, &p->auth, err, sizeof(err))) {
+			config_destroy(c);
+			return die(err);
+		}
 		config_destroy(c);
 	}
 	p->transport = transport < 0 ? TRANS_UDP_IPV4 : transport;
@@ -1093,6 +1117,8 @@ int pmc_main(int argc, char **argv)
 		if (p->transport == TRANS_UDS && p->local[0]) {
 			unlink(p->local);
 		}
+		auth_port_destroy(p->auth);
+		auth_db_free(p->sad);
 		return rc;
 	}
 	interactive = first_cmd >= argc;
@@ -1188,5 +1214,7 @@ int pmc_main(int argc, char **argv)
 	if (p->transport == TRANS_UDS && p->local[0]) {
 		unlink(p->local);
 	}
+	auth_port_destroy(p->auth);
+	auth_db_free(p->sad);
 	return rc;
 }

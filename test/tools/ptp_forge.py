@@ -15,6 +15,10 @@
 #             a number)
 #             sync1:DELTA_NS  (a one-step Sync DELTA_NS off now; PORT 319)
 #             announce:UTC_OFFSET:CLOCK_CLASS:GM_ID
+#       --auth SPP:KEYID:ALG:HEXKEY[:bad]  with the AUTHENTICATION TLV
+#       (1588-2019 16.14.3; ALG SHA256-128, SHA256, AES128, AES256), its
+#       ICV computed here from the clause (hmac, cryptography's CMAC): an
+#       implementation independent of ptpbox's; ":bad" flips an ICV bit
 #   ptp_forge.py malformed IFACE SECONDS RATE SEED SRC,DST,DMAC...
 #       random bytes, truncated headers, bad versions, lengths and TLV
 #       lengths, to ports 319 and 320 of each SRC,DST,DMAC triple in turn
@@ -106,6 +110,29 @@ def mgmt_get(mid, seq, clk=bytes.fromhex("0a0b0c0d0e0f1011")):
     return header(0xD, len(body), clk, 1, seq, 4) + body
 
 
+def sign(msg, auth):
+    # 16.14.3 immediate processing: tlvType 0x8009, lengthField, spp,
+    # secParamIndicator 0, keyID, ICV over the whole message (messageLength
+    # counting the TLV) up to the ICV; correctionField included
+    f = auth.split(":")
+    spp, keyid, alg, key = int(f[0]), int(f[1]), f[2].upper(), bytes.fromhex(f[3])
+    icv_len = 32 if alg == "SHA256" else 16
+    tlvhdr = struct.pack(">HHBBI", 0x8009, 6 + icv_len, spp, 0, keyid)
+    m = msg[:2] + struct.pack(">H", len(msg) + len(tlvhdr) + icv_len) + msg[4:] + tlvhdr
+    if alg.startswith("SHA256"):
+        import hashlib, hmac
+        icv = hmac.new(key, m, hashlib.sha256).digest()[:icv_len]
+    else:
+        from cryptography.hazmat.primitives import cmac
+        from cryptography.hazmat.primitives.ciphers import algorithms
+        c = cmac.CMAC(algorithms.AES(key))
+        c.update(m)
+        icv = c.finalize()
+    if len(f) > 4 and f[4] == "bad":
+        icv = bytes([icv[0] ^ 1]) + icv[1:]
+    return m + icv
+
+
 def csum(data):
     if len(data) % 2:
         data += b"\0"
@@ -179,6 +206,8 @@ def cmd_send(a):
     for i in range(count):
         pace(i, rate, t0)
         pkt = message(spec, clk, portnum, (seq0 + i) & 0xFFFF, target)
+        if "--auth" in opts:
+            pkt = sign(pkt, opts["--auth"])
         sent += r.send(mac(dmac), src, dst, 320 if int(port) == 320 else 319, int(port), pkt)
     print("sent", sent)
     print("send_errors", r.errors)
