@@ -106,6 +106,18 @@ loadgen: $(B)/loadgen
 
 .PHONY: loadgen
 
+# the CPU cost per ICV of the authentication primitives (core/crypto.c) for
+# test/bench/auth_cpu.sh: linked against the library, so with crypto.o as
+# the binary has it (-Os in the static build, -O2 with STATIC=0)
+$(B)/obj/test/bench/auth_cpu.o: OPT := -O2
+
+$(B)/auth_cpu: $(B)/obj/test/bench/auth_cpu.o $(B)/libptpbox.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+auth_cpu: $(B)/auth_cpu
+
+.PHONY: auth_cpu
+
 # the kernel twin of a NIC with a PTP hardware clock (test/sim/phcdev.c),
 # an LD_PRELOAD library for the dynamic glibc build:
 # make CC=gcc STATIC=0 B=build-glibc build-glibc/phcdev.so

@@ -227,14 +227,15 @@ static const uint8_t aes_sbox[256] = {
 	0x8c, 0xa1, 0x89, 0x0d, 0xbf, 0xe6, 0x42, 0x68, 0x41, 0x99, 0x2d, 0x0f, 0xb0, 0x54, 0xbb, 0x16,
 };
 
-/* 4.2.1 xtime(): multiplication by x ({02}) modulo m(x) = x^8 + x^4 + x^3 +
- * x + 1, without a branch on the data */
-static inline uint8_t xtime(uint8_t b)
+/* 4.2.1 xtime() on the four octets of a word at once: multiplication by x
+ * ({02}) modulo m(x) = x^8 + x^4 + x^3 + x + 1, without a branch on the
+ * data */
+static inline uint32_t xtime4(uint32_t w)
 {
-	return (uint8_t)((b << 1) ^ (0x1b & -(b >> 7)));
+	return ((w & 0x7f7f7f7f) << 1) ^ (((w >> 7) & 0x01010101) * 0x1b);
 }
 
-/* 5.2 SubWord() */
+/* 5.2 SubWord(): 5.1.1 SubBytes on the four octets of a word */
 static uint32_t sub_word(uint32_t w)
 {
 	return (uint32_t)aes_sbox[w >> 24] << 24 | (uint32_t)aes_sbox[(w >> 16) & 0xff] << 16 |
@@ -259,8 +260,8 @@ int aes_setkey(struct aes *a, const uint8_t *key, size_t keylen)
 		uint32_t t = a->rk[i - 1];
 		if (i % nk == 0) {
 			/* SubWord(RotWord(temp)) ^ Rcon[i / Nk] */
-			t = sub_word(t << 8 | t >> 24) ^ (uint32_t)rcon << 24;
-			rcon = xtime(rcon);
+			t = sub_word(rotr(t, 24)) ^ (uint32_t)rcon << 24;
+			rcon = (uint8_t)xtime4(rcon);
 		} else if (nk > 6 && i % nk == 4) {
 			t = sub_word(t);
 		}
@@ -269,45 +270,41 @@ int aes_setkey(struct aes *a, const uint8_t *key, size_t keylen)
 	return 0;
 }
 
-/* 5.1.4 AddRoundKey: the state is the 16 octets in input order, s[4c + r]
- * being row r of column c; column c takes word w[4 round + c] */
-static void add_round_key(uint8_t s[16], const uint32_t *w)
-{
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		s[i] ^= (uint8_t)(w[i >> 2] >> (24 - 8 * (i & 3)));
-	}
-}
-
 void aes_encrypt(const struct aes *a, const uint8_t in[16], uint8_t out[16])
 {
-	uint8_t s[16], t[16];
-	int round, i, c;
+	const uint32_t *w = a->rk;
+	uint32_t s[4], t[4];
+	int round, c;
 
-	memcpy(s, in, 16);
-	add_round_key(s, a->rk);
-	for (round = 1; round <= a->nr; round++) {
-		/* 5.1.1 SubBytes and 5.1.2 ShiftRows together: row r rotates left
-		 * by r, s'[4c + r] = s[4 ((c + r) mod 4) + r] = s[5 (4c + r) mod 16] */
-		for (i = 0; i < 16; i++) {
-			t[i] = aes_sbox[s[(5 * i) & 15]];
-		}
-		if (round == a->nr) {
-			memcpy(s, t, 16);
-		} else {
-			/* 5.1.3 MixColumns: s'0 = {02}a0 ^ {03}a1 ^ a2 ^ a3 and
-			 * rotations, = a0 ^ x ^ xtime(a0 ^ a1) with x = a0^a1^a2^a3 */
-			for (c = 0; c < 16; c += 4) {
-				uint8_t x = t[c] ^ t[c + 1] ^ t[c + 2] ^ t[c + 3];
-				for (i = 0; i < 4; i++) {
-					s[c + i] = t[c + i] ^ x ^ xtime(t[c + i] ^ t[c + ((i + 1) & 3)]);
-				}
-			}
-		}
-		add_round_key(s, a->rk + 4 * round);
+	/* the state as its four columns (3.4), column c = octets 4c..4c+3 of
+	 * the input, row 0 in the high bits; 5.1.4 AddRoundKey with w[0..3] */
+	for (c = 0; c < 4; c++) {
+		s[c] = get_be32(in + 4 * c) ^ w[c];
 	}
-	memcpy(out, s, 16);
+	for (round = 1; round <= a->nr; round++) {
+		w += 4;
+		for (c = 0; c < 4; c++) {
+			/* 5.1.1 SubBytes and 5.1.2 ShiftRows: row r of column c
+			 * comes from column c + r mod 4 */
+			t[c] = sub_word((s[c] & 0xff000000) | (s[(c + 1) & 3] & 0xff0000) |
+					 (s[(c + 2) & 3] & 0xff00) | (s[(c + 3) & 3] & 0xff));
+		}
+		for (c = 0; c < 4; c++) {
+			if (round < a->nr) {
+				/* 5.1.3 MixColumns: a'_r = {02}a_r ^ {03}a_r+1 ^
+				 * a_r+2 ^ a_r+3 = xtime(a_r ^ a_r+1) ^ a_r+1 ^
+				 * a_r+2 ^ a_r+3 (indices mod 4); a_r+k of every row
+				 * at once is the column rotated left by k octets */
+				uint32_t r8 = rotr(t[c], 24);
+				t[c] = xtime4(t[c] ^ r8) ^ r8 ^ rotr(t[c], 16) ^ rotr(t[c], 8);
+			}
+			/* 5.1.4 AddRoundKey */
+			s[c] = t[c] ^ w[c];
+		}
+	}
+	for (c = 0; c < 4; c++) {
+		put_be32(out + 4 * c, s[c]);
+	}
 	crypto_wipe(s, sizeof(s));
 	crypto_wipe(t, sizeof(t));
 }
