@@ -35,7 +35,8 @@ int applet_missing(int argc, char **argv);
 
 /* A message sent with want_ts whose transmit timestamp has not come yet:
  * in slot key % PORT_TXQ_LEN, key the number of event datagrams sent
- * before it (SOF_TIMESTAMPING_OPT_ID counts the same way). */
+ * before it (SOF_TIMESTAMPING_OPT_ID counts the same way); its first 64
+ * octets kept (header, body, the start of a TLV) to check the match. */
 struct port_txq {
 	int used, id;
 	long long key;
@@ -106,6 +107,9 @@ const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
+/* The authentication counters, one line (before the engine that owns
+ * ps->cnt is destroyed); nothing without spp. */
+void port_log_auth(const struct port_setup *ps);
 
 /*
  * Authentication (1588-2019 16.14, core/auth.h) from a configuration:

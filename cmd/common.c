@@ -188,13 +188,11 @@ static int io_send(void *io, int port, int event, const struct net_addr *to, con
 	 * check of a key's match), and an entry is overwritten when stamps
 	 * stop coming (the engine counts those as missing at its deadline) */
 	q = &ps->txq[ps->tx_key & (PORT_TXQ_LEN - 1)];
-	q->used = len <= sizeof(q->bytes);
+	q->used = 1;
 	q->id = ps->next_id;
 	q->key = ps->tx_key++;
 	q->len = len;
-	if (q->used) {
-		memcpy(q->bytes, buf, len);
-	}
+	memcpy(q->bytes, buf, len < sizeof(q->bytes) ? len : sizeof(q->bytes));
 	ps->next_id = (ps->next_id + 1) & 0x7fffffff;
 	return q->id;
 }
@@ -244,13 +242,13 @@ static void txts_match(struct port_setup *ps, const uint8_t *pkt, size_t n, tmv_
 	if (key >= 0) {
 		q = &ps->txq[(key + ps->key_off) & (PORT_TXQ_LEN - 1)];
 		if (!q->used || q->key != key + ps->key_off ||
-		    !udp_txts_match(pkt, n, q->bytes, q->len)) {
+		    !udp_txts_match(pkt, n, q->bytes, q->len, sizeof(q->bytes))) {
 			q = NULL;
 		}
 	}
 	for (i = 1; !q && i <= PORT_TXQ_LEN; i++) {
 		struct port_txq *c = &ps->txq[(ps->tx_key - i) & (PORT_TXQ_LEN - 1)];
-		if (c->used && udp_txts_match(pkt, n, c->bytes, c->len)) {
+		if (c->used && udp_txts_match(pkt, n, c->bytes, c->len, sizeof(c->bytes))) {
 			q = c;
 			ps->ts_scanned++;
 			if (key >= 0) {

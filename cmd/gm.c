@@ -409,6 +409,7 @@ int gm_main(int argc, char **argv)
 		}
 	}
 	gm_log_summary(a->gm);
+	port_log_auth(&a->ps);
 	if (a->out_fd >= 0) {
 		/* no pulses from a clock that nobody steers any more */
 		pps_perout_stop(a->out_fd, (unsigned)cfg_int(a->ps.cfg, OPT_pps_out_channel));

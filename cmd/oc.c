@@ -418,6 +418,7 @@ int oc_main(int argc, char **argv)
 	rc = a->wo.on && !a->wo.daemon && !a->in_sync ? 1 : 0;
 	oc_stop(a->oc, mono_now());
 	oc_log_counters(a->oc);
+	port_log_auth(&a->ps);
 	metrics_file_stop(&a->metrics);
 	oc_destroy(a->oc);
 	mgmt_agent_close(&a->agent);

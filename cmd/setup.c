@@ -456,6 +456,19 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 	install_stop_handlers();
 }
 
+void port_log_auth(const struct port_setup *ps)
+{
+	const struct eng_counters *c = ps->cnt;
+
+	if (ps->auth && c) {
+		pr_info("port 1 (%s): authentication spp %d: dropped missing %llu bad_icv %llu "
+			"unknown_key %llu replay %llu",
+			ps->iface, auth_port_sa(ps->auth)->spp, (unsigned long long)c->auth_missing,
+			(unsigned long long)c->auth_bad_icv, (unsigned long long)c->auth_unknown_key,
+			(unsigned long long)c->auth_replay);
+	}
+}
+
 void port_teardown(struct port_setup *ps)
 {
 	port_sys_close(ps);
@@ -466,16 +479,6 @@ void port_teardown(struct port_setup *ps)
 	if (ps->ts_scanned) {
 		pr_info("transmit stamps matched by content, not by key: %llu",
 			(unsigned long long)ps->ts_scanned);
-	}
-	if (ps->auth) {
-		const struct eng_counters *c = ps->cnt;
-		pr_info("port 1 (%s): authentication spp %d: dropped missing %llu bad_icv %llu "
-			"unknown_key %llu replay %llu",
-			ps->iface, auth_port_sa(ps->auth)->spp,
-			(unsigned long long)(c ? c->auth_missing : 0),
-			(unsigned long long)(c ? c->auth_bad_icv : 0),
-			(unsigned long long)(c ? c->auth_unknown_key : 0),
-			(unsigned long long)(c ? c->auth_replay : 0));
 	}
 	auth_port_destroy(ps->auth);
 	auth_db_free(ps->sad); /* wipes the keys */

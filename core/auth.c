@@ -636,18 +636,23 @@ static int grow(struct auth_port *ap)
 }
 
 int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uint8_t type,
-		      uint16_t seq)
+		      uint16_t tlv, uint16_t seq)
 {
 	struct auth_stream *s;
-	uint16_t w = ap->sa->seqid_window, d;
+	uint16_t w = ap->sa->seqid_window, resume = w, d;
 	uint8_t k[11];
 
 	if (!w || (type != SYNC && type != FOLLOW_UP && type != SIGNALING)) {
 		return 0;
 	}
+	if (type == SIGNALING) {
+		/* numbered by other counters (a GRANT echoes its REQUEST,
+		 * CANCELs have their own; to many clients): newer is enough */
+		w = 32767;
+	}
 	memcpy(k, src->clockIdentity.id, 8);
 	put_be16(k + 8, src->portNumber);
-	k[10] = type;
+	k[10] = (uint8_t)(type | (type == SIGNALING ? (tlv & 0x0f) << 4 : 0));
 	if (ap->n >= ap->cap / 4 * 3 && ap->cap < ap->cap_max && grow(ap)) {
 		return 0; /* out of memory: the ICV still held */
 	}
@@ -667,7 +672,7 @@ int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uin
 		/* a resumption: the one refused before, and this within W
 		 * after it */
 		uint16_t c = (uint16_t)(seq - s->candidate);
-		if (!(s->flags & STREAM_CANDIDATE) || c < 1 || c > w) {
+		if (!(s->flags & STREAM_CANDIDATE) || c < 1 || c > resume) {
 			s->candidate = seq;
 			s->flags |= STREAM_CANDIDATE;
 			return -EALREADY;

@@ -169,11 +169,10 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len);
  * of its stream, or the stream is new; refused otherwise (counted replay).
  * A refused message that is newer (1..32767 after) or of a restarted
  * source is remembered: the stream resynchronises when the next one
- * follows it within W, so losing more than W messages in a row, or a peer's
- * restart, costs one message.  Returns 0 or -EALREADY (the caller counts
- * auth_replay).
+ * follows it within seqid_window, so losing more than W messages in a row, or a peer's
+ * restart, costs one message.  Returns 0 or -EALREADY.
  */
 int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uint8_t type,
-		      uint16_t seq);
+		      uint16_t tlv, uint16_t seq);
 
 #endif

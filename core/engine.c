@@ -98,8 +98,8 @@ int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8
 	if (!clock_id_cmp(&m->hdr.sourcePortIdentity.clockIdentity, &self->clockIdentity)) {
 		return -ELOOP;
 	}
-	if (authed && auth_replay_check(ops->auth, &m->hdr.sourcePortIdentity,
-					m->hdr.messageType, m->hdr.sequenceId)) {
+	if (authed && auth_replay_check(ops->auth, &m->hdr.sourcePortIdentity, m->hdr.messageType,
+					m->n_tlv ? m->tlv[0].tlvType : 0, m->hdr.sequenceId)) {
 		cnt->auth_replay++;
 		return -EACCES;
 	}

@@ -307,10 +307,10 @@ int udp_event_rcvbuf(const struct udp *u)
 	return u->rcvbuf;
 }
 
-int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen)
+int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen, size_t kept)
 {
 	return pktlen >= msglen &&
-	       !memcmp((const char *)pkt + pktlen - msglen, msg, msglen);
+	       !memcmp((const char *)pkt + pktlen - msglen, msg, msglen < kept ? msglen : kept);
 }
 
 int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a)

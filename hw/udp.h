@@ -104,8 +104,11 @@ int udp_recv_batch(struct udp *u, int event, int txts, struct udp_in *in, int n)
  * not force it). */
 int udp_event_rcvbuf(const struct udp *u);
 
-/* True when pkt (a transmit stamp's packet) ends with the msglen octets at msg. */
-int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen);
+/* True when pkt (a transmit stamp's packet, pktlen octets) ends with a
+ * message of msglen octets whose first min(msglen, kept) octets are those
+ * at msg (a message signed with an AUTHENTICATION TLV is longer than what
+ * the queue keeps of it). */
+int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msglen, size_t kept);
 
 /* Parse a textual address for transport; a link-local IPv6 address gets
  * iface as its scope.  0 or -EINVAL. */

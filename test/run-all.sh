@@ -112,6 +112,7 @@ suite net-gm-tod net_suite test/net/gm_tod.sh
 suite net-hwts-twin net_suite test/net/hwts_twin.sh
 suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh
 suite net-hostile net_suite test/net/hostile.sh
+suite net-auth net_suite test/net/auth.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh
 suite net-tc-hwts-twin net_suite test/net/tc_hwts_twin.sh
@@ -127,6 +128,7 @@ suite interop-ptpd net_suite test/interop/ptpd.sh
 asan_suite() { (PTPBOX="$PWD/build-asan/ptpbox" && export PTPBOX && net_suite "$@"); }
 suite net-gm-oc-variants-asan asan_suite test/net/gm_oc_variants.sh
 suite net-mgmt-asan asan_suite test/net/mgmt.sh
+suite net-auth-asan asan_suite test/net/auth.sh
 suite no-leftovers no_leftovers
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

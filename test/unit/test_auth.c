@@ -329,30 +329,40 @@ TEST(auth_replay_window)
 		return;
 	}
 	b.portNumber = 2;
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 65534), 0); /* a new stream */
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 65535), 0);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 1), 0);	       /* wraps, one lost */
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 1), -EALREADY);      /* duplicate */
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0), -EALREADY);      /* older */
-	CHECK_EQ(auth_replay_check(ap, &a, FOLLOW_UP, 1), 0);	       /* another stream */
-	CHECK_EQ(auth_replay_check(ap, &b, SYNC, 1), 0);	       /* another source */
-	CHECK_EQ(auth_replay_check(ap, &a, ANNOUNCE, 1), 0);	       /* not checked */
-	CHECK_EQ(auth_replay_check(ap, &a, ANNOUNCE, 1), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 65534), 0); /* a new stream */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 65535), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 1), 0);	       /* wraps, one lost */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 1), -EALREADY);      /* duplicate */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 0), -EALREADY);      /* older */
+	CHECK_EQ(auth_replay_check(ap, &a, FOLLOW_UP, 0, 1), 0);	       /* another stream */
+	CHECK_EQ(auth_replay_check(ap, &b, SYNC, 0, 1), 0);	       /* another source */
+	CHECK_EQ(auth_replay_check(ap, &a, ANNOUNCE, 0, 1), 0);	       /* not checked */
+	CHECK_EQ(auth_replay_check(ap, &a, ANNOUNCE, 0, 1), 0);
 	/* 10 lost in a row: the first after them refused, the stream resumes
 	 * with the next one */
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 12), -EALREADY);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 13), 0);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 14), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 12), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 13), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 14), 0);
 	/* a replayed old one between genuine ones never resumes anything */
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 5), -EALREADY);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 15), 0);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 5), -EALREADY);
-	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 16), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 5), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 15), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 5), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), 0);
+	/* Signaling: numbers jump (one counter for many peers), only a
+	 * repeated or older one is a replay; GRANTs and CANCELs apart */
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 500), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 600), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 6, 3), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 6, 3), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 600), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 550), -EALREADY);
+	/* two old ones far apart resume nothing */
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 100), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 200), -EALREADY);
 	/* a peer restarted from 0: one message lost, then followed */
-	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 500), 0);
-	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 0), -EALREADY);
-	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 1), 0);
-	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 2), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 0), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 1), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 2), 0);
 	auth_port_destroy(ap);
 	auth_db_free(db);
 }
@@ -373,11 +383,11 @@ TEST(auth_replay_table_grows_and_is_bounded)
 	 * first 1000 (in the table) a replay when repeated */
 	for (i = 0; i < 3000; i++) {
 		put_be32(p.clockIdentity.id, (uint32_t)i);
-		CHECK_EQ(auth_replay_check(ap, &p, SYNC, 7), 0);
+		CHECK_EQ(auth_replay_check(ap, &p, SYNC, 0, 7), 0);
 	}
 	for (i = 0; i < 1000; i++) {
 		put_be32(p.clockIdentity.id, (uint32_t)i);
-		refused += auth_replay_check(ap, &p, SYNC, 7) == -EALREADY;
+		refused += auth_replay_check(ap, &p, SYNC, 0, 7) == -EALREADY;
 	}
 	CHECK_EQ(refused, 1000);
 	auth_port_destroy(ap);
