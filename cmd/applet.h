@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../core/config.h"
 #include "../core/ds.h"
@@ -225,6 +226,30 @@ tmv_t metrics_file_tick(struct metrics_file *f, tmv_t now);
 void metrics_file_stop(struct metrics_file *f);
 
 /*
+ * Files made where others may write too (cmd/files.c).  file_kind: "a
+ * regular file", "a symbolic link", "a FIFO", "a directory", ... for a
+ * st_mode.  uds_bind: bind the AF_UNIX socket fd to path, never following
+ * a link and never removing anything but a stale socket: a path that does
+ * not exist is bound; a socket nobody listens on (ECONNREFUSED) is removed
+ * and the path bound; anything else there (a file, link, FIFO, directory,
+ * a socket a running process answers on) is left alone and refused.  The
+ * file is made with mode 0777 & ~mask (umask(mask) around bind; mask -1:
+ * the process's umask).  0 with *u the socket file bound, 1 refused, -1
+ * failed (bind, lstat, a path of 108 octets or more); err: "WHAT PATH:
+ * reason".  uds_unlink removes u's file only while it is still that socket
+ * (same device and inode), then forgets it.
+ */
+struct uds_file {
+	char path[108]; /* "": none */
+	dev_t dev;
+	ino_t ino;
+};
+const char *file_kind(mode_t mode);
+int uds_bind(int fd, const char *path, int mask, struct uds_file *u, const char *what,
+	     char *err, size_t errlen);
+void uds_unlink(struct uds_file *u);
+
+/*
  * Management agent (1588-2019 15) shared by gm and oc.  Requests come from
  * the network (receive() hands MANAGEMENT messages to mgmt_agent_udp():
  * unicast or the primary multicast group on the general port, domain
@@ -242,7 +267,7 @@ struct mgmt_agent {
 	struct mgmt_ops app; /* the applet's (engine's) data sets */
 	struct mgmt_ops ops; /* app, then the common ids: what mgmt_answer() calls */
 	int uds_fd;
-	char uds_path[108];
+	struct uds_file uds;
 	double rate;	     /* requests/s a source may send, 0: no limit */
 	struct mgmt_bucket {  /* token buckets: one per recent source ... */
 		struct net_addr addr;
@@ -258,14 +283,14 @@ struct mgmt_agent {
 	uint64_t not_unicast; /* multicast requests where the profile is unicast */
 };
 
-/* Open the agent: join the multicast group, bind the UNIX socket (a stale
- * file at the path is replaced).  get/set are the applet's (see struct
+/* Open the agent: join the multicast group, bind the UNIX socket (see
+ * mgmt_uds_open).  get/set are the applet's (see struct
  * mgmt_ops); ids they answer -MERR_NOT_SUPPORTED go to the common handlers
  * below.  0, or -1 with a message in err. */
 int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
 		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
 		    size_t errlen);
-/* Close the socket and remove its file. */
+/* Close the socket and remove its file (uds_unlink). */
 void mgmt_agent_close(struct mgmt_agent *a);
 /* Answer what waits on the UNIX socket (port_wait() said PORT_MGMT). */
 void mgmt_agent_uds(struct mgmt_agent *a);
@@ -273,12 +298,13 @@ void mgmt_agent_uds(struct mgmt_agent *a);
 void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct net_addr *from);
 /*
  * The management UNIX datagram socket of any applet: uds_address `path`
- * ("" = /var/run/ptpbox-APPLET, "none" = no socket), its path written to
- * where (wlen octets, >= 108); a stale socket file is replaced.  The fd,
- * -1 for no socket (none, or the default path cannot be bound: warned,
- * as an initramfs without /var/run), -2 with a message in err.
+ * ("" = /var/run/ptpbox-APPLET, "none" = no socket), bound by uds_bind
+ * with mode 0660 into *u.  The fd, -1 for no socket (none, or the default
+ * path cannot be bound: warned, as an initramfs without /var/run), -2 with
+ * a message in err (also when something other than a stale socket is at
+ * the path, the default one too).
  */
-int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen, char *err,
+int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
 		  size_t errlen);
 struct mgmt_uds_cnt {
 	uint64_t rx, rx_bad, other_domain, tx_err;
