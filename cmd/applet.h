@@ -203,17 +203,22 @@ void install_stop_handlers(void);
 /*
  * metrics_file (gm, oc, tc): the applet's metrics (core/metrics.h, made by
  * fill(ctx, m, now) with now monotonic ns) written every
- * 2^summary_interval s to PATH.tmp and renamed to PATH, so that a reader
- * (node_exporter's textfile collector) never sees half a file.  The first
- * file is written at start: when that fails the applet stops with the key,
- * where it was set, the path and the reason (exit EXIT_RUNTIME); a later
- * failure is logged once until a write works again.  The file is removed
- * at a clean exit.  label: the iface label of every sample.
+ * 2^summary_interval s to a new PATH.XXXXXX (random, O_EXCL|O_NOFOLLOW)
+ * and renamed to PATH, so that a reader (node_exporter's textfile
+ * collector) never sees half a file; PATH must be a regular file or
+ * nothing (a link, FIFO, directory, ... there is refused, left alone).
+ * The first file is written at start: when that fails the applet stops
+ * with the key, where it was set, the path and the reason (exit
+ * EXIT_RUNTIME); a later failure is logged once until a write works
+ * again.  The file is removed at a clean exit if it is still the one
+ * written last.  label: the iface label of every sample.
  */
 typedef void (*metrics_fill_fn)(void *ctx, struct metrics_out *m, tmv_t now);
 struct metrics_file {
-	char path[136], tmp[140], label[96]; /* path "": no metrics_file */
+	char path[136], tmp[144], label[96]; /* path "": no metrics_file */
 	tmv_t period, next;		     /* ns; next: monotonic, INT64_MAX: off */
+	dev_t dev;			     /* the file written last */
+	ino_t ino;
 	int failing;
 	metrics_fill_fn fill;
 	void *ctx;
