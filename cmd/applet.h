@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../core/config.h"
 #include "../core/ds.h"
@@ -227,17 +228,22 @@ void install_stop_handlers(void);
 /*
  * metrics_file (gm, oc, tc): the applet's metrics (core/metrics.h, made by
  * fill(ctx, m, now) with now monotonic ns) written every
- * 2^summary_interval s to PATH.tmp and renamed to PATH, so that a reader
- * (node_exporter's textfile collector) never sees half a file.  The first
- * file is written at start: when that fails the applet stops with the key,
- * where it was set, the path and the reason (exit EXIT_RUNTIME); a later
- * failure is logged once until a write works again.  The file is removed
- * at a clean exit.  label: the iface label of every sample.
+ * 2^summary_interval s to a new PATH.XXXXXX (random, O_EXCL|O_NOFOLLOW)
+ * and renamed to PATH, so that a reader (node_exporter's textfile
+ * collector) never sees half a file; PATH must be a regular file or
+ * nothing (a link, FIFO, directory, ... there is refused, left alone).
+ * The first file is written at start: when that fails the applet stops
+ * with the key, where it was set, the path and the reason (exit
+ * EXIT_RUNTIME); a later failure is logged once until a write works
+ * again.  The file is removed at a clean exit if it is still the one
+ * written last.  label: the iface label of every sample.
  */
 typedef void (*metrics_fill_fn)(void *ctx, struct metrics_out *m, tmv_t now);
 struct metrics_file {
-	char path[136], tmp[140], label[96]; /* path "": no metrics_file */
+	char path[136], tmp[144], label[96]; /* path "": no metrics_file */
 	tmv_t period, next;		     /* ns; next: monotonic, INT64_MAX: off */
+	dev_t dev;			     /* the file written last */
+	ino_t ino;
 	int failing;
 	metrics_fill_fn fill;
 	void *ctx;
@@ -248,6 +254,30 @@ void metrics_file_start(struct metrics_file *f, const struct config *cfg, const 
 /* Write when due; returns the next deadline (monotonic ns, INT64_MAX: off). */
 tmv_t metrics_file_tick(struct metrics_file *f, tmv_t now);
 void metrics_file_stop(struct metrics_file *f);
+
+/*
+ * Files made where others may write too (cmd/files.c).  file_kind: "a
+ * regular file", "a symbolic link", "a FIFO", "a directory", ... for a
+ * st_mode.  uds_bind: bind the AF_UNIX socket fd to path, never following
+ * a link and never removing anything but a stale socket: a path that does
+ * not exist is bound; a socket nobody listens on (ECONNREFUSED) is removed
+ * and the path bound; anything else there (a file, link, FIFO, directory,
+ * a socket a running process answers on) is left alone and refused.  The
+ * file is made with mode 0777 & ~mask (umask(mask) around bind; mask -1:
+ * the process's umask).  0 with *u the socket file bound, 1 refused, -1
+ * failed (bind, lstat, a path of 108 octets or more); err: "WHAT PATH:
+ * reason".  uds_unlink removes u's file only while it is still that socket
+ * (same device and inode), then forgets it.
+ */
+struct uds_file {
+	char path[108]; /* "": none */
+	dev_t dev;
+	ino_t ino;
+};
+const char *file_kind(mode_t mode);
+int uds_bind(int fd, const char *path, int mask, struct uds_file *u, const char *what,
+	     char *err, size_t errlen);
+void uds_unlink(struct uds_file *u);
 
 /*
  * Management agent (1588-2019 15) shared by gm and oc.  Requests come from
@@ -267,7 +297,7 @@ struct mgmt_agent {
 	struct mgmt_ops app; /* the applet's (engine's) data sets */
 	struct mgmt_ops ops; /* app, then the common ids: what mgmt_answer() calls */
 	int uds_fd;
-	char uds_path[108];
+	struct uds_file uds;
 	double rate;	     /* requests/s a source may send, 0: no limit */
 	struct mgmt_bucket {  /* token buckets: one per recent source ... */
 		struct net_addr addr;
@@ -284,14 +314,14 @@ struct mgmt_agent {
 	uint64_t not_unicast; /* multicast requests where the profile is unicast */
 };
 
-/* Open the agent: join the multicast group, bind the UNIX socket (a stale
- * file at the path is replaced).  get/set are the applet's (see struct
+/* Open the agent: join the multicast group, bind the UNIX socket (see
+ * mgmt_uds_open).  get/set are the applet's (see struct
  * mgmt_ops); ids they answer -MERR_NOT_SUPPORTED go to the common handlers
  * below.  0, or -1 with a message in err. */
 int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void *, struct mgmt_value *),
 		    int (*set)(void *, const struct mgmt_value *, int), void *ctx, char *err,
 		    size_t errlen);
-/* Close the socket and remove its file. */
+/* Close the socket and remove its file (uds_unlink). */
 void mgmt_agent_close(struct mgmt_agent *a);
 /* Answer what waits on the UNIX socket (port_wait() said PORT_MGMT). */
 void mgmt_agent_uds(struct mgmt_agent *a);
@@ -304,12 +334,13 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		    int authenticated);
 /*
  * The management UNIX datagram socket of any applet: uds_address `path`
- * ("" = /var/run/ptpbox-APPLET, "none" = no socket), its path written to
- * where (wlen octets, >= 108); a stale socket file is replaced.  The fd,
- * -1 for no socket (none, or the default path cannot be bound: warned,
- * as an initramfs without /var/run), -2 with a message in err.
+ * ("" = /var/run/ptpbox-APPLET, "none" = no socket), bound by uds_bind
+ * with mode 0660 into *u.  The fd, -1 for no socket (none, or the default
+ * path cannot be bound: warned, as an initramfs without /var/run), -2 with
+ * a message in err (also when something other than a stale socket is at
+ * the path, the default one too).
  */
-int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen, char *err,
+int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
 		  size_t errlen);
 struct mgmt_uds_cnt {
 	uint64_t rx, rx_bad, other_domain, tx_err;

@@ -69,7 +69,7 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 			 strerror(-r));
 		return -1;
 	}
-	a->uds_fd = mgmt_uds_open(path, ps->applet, a->uds_path, sizeof(a->uds_path), err, errlen);
+	a->uds_fd = mgmt_uds_open(path, ps->applet, &a->uds, err, errlen);
 	if (a->uds_fd == -2) {
 		a->uds_fd = -1;
 		return -1;
@@ -78,45 +78,32 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 	return 0;
 }
 
-int mgmt_uds_open(const char *path, const char *applet, char *where, size_t wlen, char *err,
+int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
 		  size_t errlen)
 {
-	struct sockaddr_un sun;
-	int fd;
+	char where[128];
+	int fd, r;
 
+	memset(u, 0, sizeof(*u));
 	if (!strcmp(path, "none")) {
 		return -1;
 	}
-	if (!*path) {
-		snprintf(where, wlen, "/var/run/ptpbox-%s", applet);
-	} else if (strlen(path) >= sizeof(sun.sun_path) || strlen(path) >= wlen) {
-		snprintf(err, errlen, "uds_address %s: longer than %zu octets", path,
-			 sizeof(sun.sun_path) - 1);
-		return -2;
-	} else {
-		snprintf(where, wlen, "%s", path);
-	}
+	snprintf(where, sizeof(where), *path ? "%s" : "/var/run/ptpbox-%s", *path ? path : applet);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));
 		return -2;
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, where, strlen(where));
-	unlink(where); /* a stale socket of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		int e = errno;
+	r = uds_bind(fd, where, 0117, u, *path ? "uds_address" : "management socket", err,
+		     errlen); /* mode 0660 */
+	if (r) {
 		close(fd);
-		if (!*path) { /* the default path (no /var/run in an initramfs) */
-			pr_warning("management socket %s: %s; running without it (set uds_address)",
-				   where, strerror(e));
+		if (r < 0 && !*path) { /* the default path (no /var/run in an initramfs) */
+			pr_warning("%s; running without it (set uds_address)", err);
 			return -1;
 		}
-		snprintf(err, errlen, "uds_address %s: %s", where, strerror(e));
 		return -2;
 	}
-	chmod(where, 0660);
 	return fd;
 }
 
@@ -129,7 +116,7 @@ void mgmt_agent_close(struct mgmt_agent *a)
 		(unsigned long long)a->tx_err, (unsigned long long)a->not_unicast);
 	if (a->uds_fd >= 0) {
 		close(a->uds_fd);
-		unlink(a->uds_path);
+		uds_unlink(&a->uds);
 		a->uds_fd = -1;
 		a->ps->mgmt_fd = -1;
 	}

@@ -72,7 +72,7 @@ struct pmc {
 	int fd, mfd; /* request socket; multicast listener (UDP) */
 	struct sockaddr_storage dst;
 	socklen_t dstlen;
-	char local[108];
+	struct uds_file local; /* our UNIX socket (-u) */
 	uint8_t boundary_hops, domain, transport_specific;
 	int zero_len, json, unicast;
 	struct port_identity self;
@@ -663,39 +663,35 @@ static void receive_one(struct pmc *p, int fd)
 
 /* ---- transports ---- */
 
-static int open_uds(struct pmc *p, const char *server, const char *local)
+/* Our socket: `local` (-i), else /var/run/ptpbox-pmc.PID, else (no /var/run:
+ * an initramfs, tests) /tmp/ptpbox-pmc.PID; bound by uds_bind.  0, or -1
+ * with a message in err. */
+static int open_uds(struct pmc *p, const char *server, const char *local, char *err,
+		    size_t errlen)
 {
-	struct sockaddr_un *sun = (struct sockaddr_un *)&p->dst, me;
+	struct sockaddr_un *sun = (struct sockaddr_un *)&p->dst;
+	char path[108];
 
 	p->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (p->fd < 0) {
-		return -errno;
+		snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));
+		return -1;
 	}
-	memset(&me, 0, sizeof(me));
-	me.sun_family = AF_UNIX;
-	if (local) {
-		snprintf(p->local, sizeof(p->local), "%s", local);
-	} else {
-		snprintf(p->local, sizeof(p->local), "/var/run/ptpbox-pmc.%d", (int)getpid());
-	}
-	memcpy(me.sun_path, p->local, strlen(p->local));
-	unlink(p->local);
-	if (bind(p->fd, (struct sockaddr *)&me, sizeof(me)) && !local) {
-		/* no /var/run (initramfs, tests): the temporary directory */
-		snprintf(p->local, sizeof(p->local), "/tmp/ptpbox-pmc.%d", (int)getpid());
-		memset(me.sun_path, 0, sizeof(me.sun_path));
-		memcpy(me.sun_path, p->local, strlen(p->local));
-		if (bind(p->fd, (struct sockaddr *)&me, sizeof(me))) {
-			p->local[0] = 0;
-			return -errno;
+	snprintf(path, sizeof(path), "/var/run/ptpbox-pmc.%d", (int)getpid());
+	if (uds_bind(p->fd, local ? local : path, -1, &p->local, "UNIX socket", err, errlen)) {
+		if (local) {
+			return -1;
 		}
-	} else if (!p->local[0]) {
-		return -errno;
+		snprintf(path, sizeof(path), "/tmp/ptpbox-pmc.%d", (int)getpid());
+		if (uds_bind(p->fd, path, -1, &p->local, "UNIX socket", err, errlen)) {
+			return -1;
+		}
 	}
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	if (strlen(server) >= sizeof(sun->sun_path)) {
-		return -ENAMETOOLONG;
+		snprintf(err, errlen, "UNIX socket %s: %s", server, strerror(ENAMETOOLONG));
+		return -1;
 	}
 	memcpy(sun->sun_path, server, strlen(server));
 	p->dstlen = sizeof(*sun);
@@ -1085,10 +1081,9 @@ int pmc_main(int argc, char **argv)
 		server = "/var/run/ptpbox-oc"; /* the slave clock, up or not yet */
 	}
 	if (p->transport == TRANS_UDS) {
-		int r = open_uds(p, server ? server : default_server(),
-				 iface);
-		if (r) {
-			fprintf(stderr, "pmc: UNIX socket %s: %s\n", p->local[0] ? p->local : "", strerror(-r));
+		if (open_uds(p, server ? server : default_server(), iface, err, sizeof(err))) {
+			fprintf(stderr, "pmc: %s\n", err);
+			uds_unlink(&p->local);
 			return EXIT_RUNTIME;
 		}
 	} else if (open_udp(p, iface ? iface : to ? NULL : "eth0", to, err, sizeof(err))) {
@@ -1114,8 +1109,8 @@ int pmc_main(int argc, char **argv)
 		if (p->mfd >= 0) {
 			close(p->mfd);
 		}
-		if (p->transport == TRANS_UDS && p->local[0]) {
-			unlink(p->local);
+		if (p->transport == TRANS_UDS) {
+			uds_unlink(&p->local);
 		}
 		auth_port_destroy(p->auth);
 		auth_db_free(p->sad);
@@ -1211,8 +1206,8 @@ int pmc_main(int argc, char **argv)
 	if (p->mfd >= 0) {
 		close(p->mfd);
 	}
-	if (p->transport == TRANS_UDS && p->local[0]) {
-		unlink(p->local);
+	if (p->transport == TRANS_UDS) {
+		uds_unlink(&p->local);
 	}
 	auth_port_destroy(p->auth);
 	auth_db_free(p->sad);

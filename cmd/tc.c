@@ -92,7 +92,7 @@ struct tc_app {
 	char table[48]; /* nftables table installed, "" none */
 	struct clock_identity identity;
 	int mgmt_fd;		 /* management UNIX socket, -1 none */
-	char mgmt_path[108];
+	struct uds_file mgmt_uds;
 	int mgmt_port;		 /* the port answering the request at hand */
 	struct mgmt_uds_cnt mgmt_cnt;
 	struct metrics_file metrics;
@@ -786,8 +786,8 @@ int tc_main(int argc, char **argv)
 	/* before the socket and the nftables rules: it may stop the tc */
 	metrics_file_start(&a->metrics, a->cfg, "tc", "", fill_metrics, a);
 	install_stop_handlers();
-	a->mgmt_fd = mgmt_uds_open(cfg_str(a->cfg, OPT_uds_address), "tc", a->mgmt_path,
-				   sizeof(a->mgmt_path), err, sizeof(err));
+	a->mgmt_fd = mgmt_uds_open(cfg_str(a->cfg, OPT_uds_address), "tc", &a->mgmt_uds, err,
+				   sizeof(err));
 	if (a->mgmt_fd == -2) {
 		fprintf(stderr, "tc: %s\n", err);
 		rc = EXIT_RUNTIME;
@@ -908,7 +908,7 @@ out:
 			(unsigned long long)a->mgmt_cnt.other_domain,
 			(unsigned long long)a->mgmt_cnt.tx_err);
 		close(a->mgmt_fd);
-		unlink(a->mgmt_path);
+		uds_unlink(&a->mgmt_uds);
 	}
 	tc_destroy(a->tc);
 	for (i = 1; i <= a->n; i++) {

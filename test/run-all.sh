@@ -62,6 +62,7 @@ suite unit-valgrind valgrind_unit
 suite cross sh test/cross/run.sh
 suite cli sh test/cli/cli.sh
 suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
+suite cli-files sh test/cli/files.sh
 suite conformance sh test/checks/conformance.sh
 suite man sh test/checks/man.sh
 suite packaging sh test/checks/packaging.sh

@@ -165,7 +165,7 @@ if [ "$(id -u)" = 0 ] && can PTPBOX_SKIP_SOCKETS "bad metrics_file"; then
 	printf '[global]\nmetrics_file %s\n' "$d/no/such/dir/gm.prom" >"$d/m.cfg"
 	"$PTPBOX" gm -f "$d/m.cfg" -i lo -S --clock=soft --clockIdentity=020000.0000.000001 \
 		--uds_address=none 2>"$d/e" >/dev/null; r=$?
-	[ $r -eq 3 ] && grep -q "^gm: $d/m.cfg:2: metrics_file $d/no/such/dir/gm.prom: $d/no/such/dir/gm.prom.tmp: No such file or directory$" "$d/e" &&
+	[ $r -eq 3 ] && grep -q "^gm: $d/m.cfg:2: metrics_file $d/no/such/dir/gm.prom: $d/no/such/dir/gm.prom.XXXXXX: No such file or directory$" "$d/e" &&
 		ok || ko "bad metrics_file: exit $r, $(cat "$d/e")"
 	"$PTPBOX" gm -i lo -S --clock=soft --clockIdentity=020000.0000.000001 --uds_address=none \
 		--metrics_file="$d/no/x.prom" 2>"$d/e" >/dev/null; r=$?
