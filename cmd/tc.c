@@ -77,6 +77,8 @@ struct fdb_ent {
 
 struct tc_app {
 	struct config *cfg;
+	struct auth_db *sad;	/* sa_file, with spp set: on-path processing */
+	struct auth_port *auth;
 	struct clk *clk;
 	struct tc *tc;
 	int n;
@@ -769,8 +771,13 @@ int tc_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	a->tx_timeout = (tmv_t)cfg_int(a->cfg, OPT_tx_timestamp_timeout) * 1000000;
+	if (auth_from_config(a->cfg, 1, &a->sad, &a->auth, err, sizeof(err))) {
+		fprintf(stderr, "tc: %s\n", err);
+		return EXIT_USAGE;
+	}
 
 	memset(&ops, 0, sizeof(ops));
+	ops.eng.auth = a->auth;
 	ops.eng.log = io_log;
 	ops.eng.clk = a->clk;
 	ops.eng.io = a;
@@ -911,6 +918,8 @@ out:
 		uds_unlink(&a->mgmt_uds);
 	}
 	tc_destroy(a->tc);
+	auth_port_destroy(a->auth);
+	auth_db_free(a->sad); /* wipes the keys */
 	for (i = 1; i <= a->n; i++) {
 		pkt_close(a->port[i].pkt);
 	}

@@ -584,6 +584,13 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len)
 	return at;
 }
 
+int auth_tlv_at(const uint8_t *buf, size_t len)
+{
+	size_t mlen;
+	int at = last_tlv(buf, len, &mlen);
+	return at >= 0 && get_be16(buf + at) == TLV_AUTHENTICATION ? at : -1;
+}
+
 int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len)
 {
 	const struct auth_key *key;

@@ -137,6 +137,11 @@ int auth_sign(const struct auth_sa *sa, const struct auth_key *key, uint8_t *buf
 /* auth_sign() with the port's SA and active key. */
 int auth_port_sign(const struct auth_port *ap, uint8_t *buf, size_t len, size_t cap);
 
+/* The offset of the AUTHENTICATION TLV that ends the message in buf (len
+ * octets), or -1 when it has none (a transparent clock must not change
+ * such a message in a way an end point cannot leave out of the ICV). */
+int auth_tlv_at(const uint8_t *buf, size_t len);
+
 /*
  * Recompute the ICV of an authenticated message in place after an on-path
  * change (a transparent clock wrote correctionField): the TLV must be the

@@ -283,6 +283,8 @@ void metrics_tc(struct metrics_out *m, int n, const char *const *names,
 		  TCS(dropped_late), 0 },
 		{ "residence_invalid_total", "Residence times outside 0..100 ms: message dropped.",
 		  TCS(res_invalid), 0 },
+		{ "auth_dropped_total", "With an SA: PTP without a valid AUTHENTICATION TLV, dropped.",
+		  TCS(auth_dropped), 0 },
 		{ "residences_total", "Event messages out of the port with a residence time.",
 		  TCS(res_n), 0 },
 		{ "residence_time_ns_total", "Sum of their residence times, ns (mean: its rate / "

@@ -539,7 +539,7 @@ const char *const mgmt_tc_stat_names[MGMT_TC_STATS] = {
 	"rx_frames",	     "tx_frames",	  "corrected",	       "rx_malformed",
 	"tx_err",	     "tx_ts_missing",	  "dropped_unmatched", "dropped_late",
 	"residence_invalid", "residence_n",	     "residence_mean_ns", "residence_max_ns",  "writeahead_n",
-	"writeahead_mean_ns", "writeahead_max_ns",
+	"writeahead_mean_ns", "writeahead_max_ns", "auth_dropped",
 };
 
 /* ptpbox TC_PORT_STATS_NP (Integer64: two's complement on the wire) */

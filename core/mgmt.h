@@ -205,6 +205,7 @@ enum mgmt_tc_stat {
 	TCS_WRITEAHEAD_N,	/* one-step: write-ahead errors measured */
 	TCS_WRITEAHEAD_MEAN_NS, /* transmit timestamp - time written */
 	TCS_WRITEAHEAD_MAX_NS,
+	TCS_AUTH_DROPPED,	/* with an SA: PTP without a valid AUTHENTICATION TLV */
 	MGMT_TC_STATS
 };
 

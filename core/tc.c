@@ -590,6 +590,19 @@ static void note_residence(struct tc_port_stats *s, tmv_t res)
 	}
 }
 
+/* On-path processing (1588-2019 16.14) of a message the TC changed: with
+ * an SA, its ICV computed again; then the UDP checksum made to verify as
+ * it did before the changes (was: udp_csum() of the frame then). */
+static void resign(struct tc *t, uint8_t *fr, const struct tc_frame *f, uint16_t was)
+{
+	if (t->ops.eng.auth) {
+		auth_resign(auth_port_sa(t->ops.eng.auth), fr + f->ptp_off, f->ptp_len);
+	}
+	if (f->ip) {
+		udp_csum_set(fr, f, was);
+	}
+}
+
 /* Send a copy of frame (parsed as f) out of port, correctionField + add
  * ns.  Returns the id, or -errno (counted). */
 static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
@@ -602,6 +615,9 @@ static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
 	if (add) { /* 0..TC_HOLD_NS (residence_of) */
 		tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
 		s->corrected++;
+	}
+	if (add) {
+		resign(t, t->scratch, f, f->ip ? udp_csum(t->scratch, f) : 0);
 	}
 	id = t->ops.send_frame(t->ops.eng.io, port, t->scratch, len, want_ts);
 	if (id < 0) {
@@ -640,6 +656,11 @@ static int convert_slot(struct tc *t, const uint8_t *fr, size_t len, const struc
 {
 	int i;
 
+	/* an authenticated Sync: only a TC holding the SA may change more
+	 * than correctionField */
+	if (!t->ops.eng.auth && auth_tlv_at(fr + f->ptp_off, f->ptp_len) >= 0) {
+		return 0;
+	}
 	for (i = 0; i < TC_CONV; i++) {
 		struct tc_conv *c = &t->conv[i];
 		if (!c->used) {
@@ -648,7 +669,7 @@ static int convert_slot(struct tc *t, const uint8_t *fr, size_t len, const struc
 			c->f = *f;
 			memcpy(c->frame, fr, len);
 			c->frame[f->ptp_off + 6] |= PTP_TWO_STEP;
-			udp_csum_set(c->frame, f, f->ip ? udp_csum(fr, f) : 0);
+			resign(t, c->frame, f, f->ip ? udp_csum(fr, f) : 0);
 			return i + 1;
 		}
 	}
@@ -731,8 +752,8 @@ static void send_follow_up(struct tc *t, struct tc_event *e)
 	if (c->f.ip) {
 		put_be16(c->frame + c->f.udp_off, 320);
 		put_be16(c->frame + c->f.udp_off + 2, 320);
-		udp_csum_set(c->frame, &c->f, was);
 	}
+	resign(t, c->frame, &c->f, was);
 	forward(t, e->port, c->frame, c->len, &c->f, 0, 0);
 	t->st[e->port].corrected++;
 	c->used = 0;
@@ -826,6 +847,11 @@ void tc_rx(struct tc *t, int port, const uint8_t *fr, size_t len, tmv_t rx_ts, t
 	out &= ((2u << t->n) - 1) & ~1u;
 	t->st[port].rx_frames++;
 	rc = tc_frame_parse(fr, len, &f);
+	/* a TC holding an SA forwards only what it can vouch for */
+	if (rc == 0 && t->ops.eng.auth && auth_check(t->ops.eng.auth, fr + f.ptp_off, f.ptp_len) < 0) {
+		t->st[port].auth_dropped++;
+		return;
+	}
 	if (rc == 0) {
 		type = fr[f.ptp_off] & 0x0f;
 		t->st[port].rx_msg[type]++;
@@ -973,7 +999,8 @@ void tc_log_summary(struct tc *t)
 		tc_log(t, LOG_INFO,
 		       "port %d (%s): rx %llu tx %llu corrected %llu residence mean %.0f max %.0f ns "
 		       "(%llu) write-ahead error mean %.0f max %.0f ns (%llu) bad %llu "
-		       "unmatched %llu late %llu tx_err %llu ts_missing %llu res_invalid %llu",
+		       "unmatched %llu late %llu tx_err %llu ts_missing %llu res_invalid %llu "
+		       "auth_dropped %llu",
 		       p, t->names[p - 1], (unsigned long long)s->rx_frames,
 		       (unsigned long long)s->tx_frames, (unsigned long long)s->corrected,
 		       s->res_n ? s->res_sum / (double)s->res_n : 0.0, s->res_max,
@@ -981,7 +1008,7 @@ void tc_log_summary(struct tc *t)
 		       s->wa_max, (unsigned long long)s->wa_n, (unsigned long long)s->rx_bad,
 		       (unsigned long long)s->dropped_unmatched, (unsigned long long)s->dropped_late,
 		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing,
-		       (unsigned long long)s->res_invalid);
+		       (unsigned long long)s->res_invalid, (unsigned long long)s->auth_dropped);
 	}
 	if (t->syntonize) {
 		double ppb;
@@ -1061,6 +1088,7 @@ int tc_mgmt_get(struct tc *t, struct mgmt_value *v, int port)
 		c[TCS_DROPPED_UNMATCHED] = (int64_t)st->dropped_unmatched;
 		c[TCS_DROPPED_LATE] = (int64_t)st->dropped_late;
 		c[TCS_RESIDENCE_INVALID] = (int64_t)st->res_invalid;
+		c[TCS_AUTH_DROPPED] = (int64_t)st->auth_dropped;
 		c[TCS_RESIDENCE_N] = (int64_t)st->res_n;
 		c[TCS_RESIDENCE_MEAN_NS] = st->res_n ? round_ns(st->res_sum / (double)st->res_n) : 0;
 		c[TCS_RESIDENCE_MAX_NS] = round_ns(st->res_max);

@@ -53,6 +53,16 @@
  * until the first measurement the ratio is 1.
  * Announce, Signaling, Management and everything else pass unchanged
  * (a TC takes no part in negotiation, OCP 7.2).
+ * Authentication (1588-2019 16.14): a message with an AUTHENTICATION TLV
+ * crosses with it intact; its ICV still holds where the end points' SA
+ * has allow_mutable 1 (correctionField left out).  With an SA of its own
+ * (ops.eng.auth: sa_file, spp) the TC is on the path's trust: a PTP
+ * message without a valid TLV of that SA is dropped and counted, and the
+ * ICV of every message it changes is computed again after the change
+ * (on-path processing), so the end points can keep correctionField in the
+ * ICV (allow_mutable 0).  Without an SA, an authenticated one-step Sync is
+ * never turned two-step (that changes more than correctionField): its
+ * residence is written ahead.
  */
 #ifndef PTPBOX_TC_H
 #define PTPBOX_TC_H
@@ -101,6 +111,9 @@ struct tc_port_stats {
 					    * stepped, bad stamp): one-step event
 					    * dropped, two-step Follow_Up/Delay_Resp
 					    * dropped as unmatched */
+	uint64_t auth_dropped;		   /* with an SA: no valid AUTHENTICATION
+					    * TLV of it (missing, bad ICV, unknown
+					    * key), dropped */
 	/* residence time of event messages leaving this port, ns */
 	uint64_t res_n;
 	double res_sum, res_max;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/auth.h"
 #include "../../core/config.h"
 #include "../../core/mgmt.h"
 #include "../../core/msg.h"
@@ -164,6 +165,7 @@ static uint32_t fk_egress(void *io, int in_port, const uint8_t *fr, size_t len)
 }
 
 static const struct clock_identity fk_id = { { 0x02, 0, 0, 0, 0, 0x07, 0, 0x02 } };
+static struct auth_port *fk_auth; /* the TC's SA (ops.eng.auth), NULL: none */
 
 /* A TC on the fake with tc_egress mode and, when key is not NULL, key
  * set to val. */
@@ -179,6 +181,7 @@ static struct tc *fk_tc_with(struct fake *k, struct config **cfg, const char *mo
 	memset(&ops, 0, sizeof(ops));
 	ops.eng.clk = &k->clk;
 	ops.eng.io = k;
+	ops.eng.auth = fk_auth;
 	ops.send_frame = fk_send;
 	ops.egress = fk_egress;
 	*cfg = config_create(CFG_ROLE_ANY);
@@ -571,4 +574,115 @@ TEST(tc_syntonizes_residences_to_the_grandmaster)
 		tc_destroy(t);
 		config_destroy(cfg);
 	}
+}
+
+/* A frame as ptp_frame() with the PTP message signed by ap. */
+static int signed_frame(uint8_t *out, uint8_t type, uint16_t seq, int two_step,
+			struct auth_port *ap)
+{
+	uint8_t fr[TC_FRAME_MAX], buf[256];
+	struct tc_frame f;
+	struct net_addr s = test_addr6(1), d = test_addr6(2);
+	int n = ptp_frame(fr, 6, type, seq, two_step, 1, 0);
+
+	tc_frame_parse(fr, (size_t)n, &f);
+	memcpy(buf, fr + f.ptp_off, f.ptp_len);
+	n = auth_port_sign(ap, buf, f.ptp_len, sizeof(buf));
+	return tc_frame_build(out, mac_b, mac_a, &s, &d, type < 8, buf, (size_t)n);
+}
+
+/* The PTP message of a frame the TC sent verifies with ap (and its UDP
+ * checksum holds). */
+static int verifies(const uint8_t *fr, size_t len, struct auth_port *ap)
+{
+	struct tc_frame f;
+	return !tc_frame_parse(fr, len, &f) && tc_frame_udp_ok(fr, &f) &&
+	       auth_check(ap, fr + f.ptp_off, f.ptp_len) > 0;
+}
+
+TEST(tc_authenticated_messages_on_the_path)
+{
+	static const char mut_text[] = "spp 1\nallow_mutable 1\n1 AES128 0123456789abcdef\n";
+	static const char fix_text[] = "spp 1\nallow_mutable 0\n1 AES128 0123456789abcdef\n";
+	char err[256];
+	struct auth_db *mdb = auth_db_parse(mut_text, strlen(mut_text), "m", err, sizeof(err));
+	struct auth_db *fdb = auth_db_parse(fix_text, strlen(fix_text), "f", err, sizeof(err));
+	struct auth_port *mut = auth_port_create(mdb, 1, 1, 16, err, sizeof(err));
+	struct auth_port *fix = auth_port_create(fdb, 1, 1, 16, err, sizeof(err));
+	struct fake k;
+	struct config *cfg;
+	struct tc *t;
+	uint8_t fr[TC_FRAME_MAX];
+	int n;
+
+	CHECK(mut && fix);
+	if (!mut || !fix) {
+		return;
+	}
+	/* a TC without an SA: the end points' allow_mutable 1 keeps the ICV
+	 * good through its correction; allow_mutable 0 does not */
+	fk_auth = NULL;
+	t = fk_tc(&k, &cfg, "one_step");
+	k.now = 1000000 + 4000;
+	n = signed_frame(fr, SYNC, 3, 0, mut);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5 + 4000);
+	CHECK(verifies(k.sent[0].fr, k.sent[0].len, mut));
+	n = signed_frame(fr, SYNC, 4, 0, fix);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK(!verifies(k.sent[1].fr, k.sent[1].len, fix));
+	tc_destroy(t);
+	config_destroy(cfg);
+	/* two_step without an SA: an authenticated one-step Sync is not made
+	 * two-step (that would break its ICV), its residence written ahead */
+	t = fk_tc(&k, &cfg, "two_step");
+	k.now = 1000000 + 3000;
+	n = signed_frame(fr, SYNC, 5, 0, mut);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5 + 3000);
+	CHECK(verifies(k.sent[0].fr, k.sent[0].len, mut));
+	tc_destroy(t);
+	config_destroy(cfg);
+
+	/* a TC holding the SA (allow_mutable 0): corrected messages are
+	 * signed again, the one-step Sync made two-step and its Follow_Up
+	 * too; a message without the TLV or with a bad one is dropped */
+	fk_auth = fix;
+	t = fk_tc(&k, &cfg, "one_step");
+	k.now = 1000000 + 4000;
+	n = signed_frame(fr, SYNC, 6, 0, fix);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(correction_ns(k.sent[0].fr, k.sent[0].len), 5 + 4000);
+	CHECK(verifies(k.sent[0].fr, k.sent[0].len, fix));
+	n = ptp_frame(fr, 6, SYNC, 7, 0, 1, 0);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	n = signed_frame(fr, ANNOUNCE, 8, 0, mut); /* another key's ICV */
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK_EQ(tc_port_stats(t, 1)->auth_dropped, 2);
+	n = signed_frame(fr, ANNOUNCE, 9, 0, fix); /* unchanged, still good */
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 2);
+	CHECK(!memcmp(k.sent[1].fr, fr, (size_t)n));
+	tc_destroy(t);
+	config_destroy(cfg);
+	t = fk_tc(&k, &cfg, "two_step");
+	n = signed_frame(fr, SYNC, 10, 0, fix);
+	tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+	CHECK_EQ(k.n_sent, 1);
+	CHECK(k.sent[0].fr[14 + 40 + 8 + 6] & 0x02); /* twoStepFlag */
+	CHECK(verifies(k.sent[0].fr, k.sent[0].len, fix));
+	tc_tx_ts(t, k.sent[0].id, 1000000 + 2000, 0);
+	CHECK_EQ(k.n_sent, 2); /* the TC's Follow_Up */
+	CHECK_EQ(correction_ns(k.sent[1].fr, k.sent[1].len), 2000);
+	CHECK(verifies(k.sent[1].fr, k.sent[1].len, fix));
+	tc_destroy(t);
+	config_destroy(cfg);
+	fk_auth = NULL;
+	auth_port_destroy(mut);
+	auth_port_destroy(fix);
+	auth_db_free(mdb);
+	auth_db_free(fdb);
 }
