@@ -42,7 +42,7 @@ static const char pmc_usage[] =
 	" -b [num]  boundary hops, default 1\n"
 	" -d [num]  domain number, default 0\n"
 	" -f [file] read configuration from 'file' (domainNumber, uds_address,\n"
-	"           network_transport)\n"
+	"           network_transport; sa_file, spp, active_key_id: signed requests)\n"
 	" -h        prints this message and exits\n"
 	" -i [dev]  interface device to use, default 'eth0'\n"
 	"           for network and '/var/run/ptpbox-pmc.$pid' for UDS.\n"
