@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "masks.h"
 #include "ptpsim.h"
 #include "udp.h"
@@ -77,6 +78,8 @@ struct node {
 	int idx;
 	const struct node_spec *spec;
 	struct config *cfg;
+	struct auth_db *sad;	 /* sa_file with spp set: authentication */
+	struct auth_port *auth;
 	struct sim_clock clock;
 	struct rng ts_rng;
 	struct stamp_cfg stamp;
@@ -797,10 +800,49 @@ static void node_setup_fwd(struct sim *s, struct node *n)
 	n->ops.clk = &n->clock.clk;
 	n->ops.io = n;
 	n->ops.log_level = s->log_level;
+	n->ops.auth = n->auth;
 	n->tops.eng = n->ops;
 	n->tops.send_frame = op_send_frame;
 	n->tops.egress = op_egress;
 	node_samples(s, n);
+}
+
+/* sa_file/spp/active_key_id of the node's configuration (1588-2019
+ * 16.14, core/auth.h): its engine's messages signed and checked as by the
+ * applets.  A relative sa_file is relative to the node's config file. */
+static void node_auth(struct node *n)
+{
+	const char *path = cfg_str(n->cfg, OPT_sa_file);
+	char full[512], text[16384], err[512];
+	const char *slash = strrchr(n->spec->config, '/');
+	size_t len;
+	FILE *f;
+
+	if (cfg_int(n->cfg, OPT_spp) < 0) {
+		return;
+	}
+	if (path[0] != '/' && slash) {
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - n->spec->config),
+			 n->spec->config, path);
+	} else {
+		snprintf(full, sizeof(full), "%s", path);
+	}
+	f = fopen(full, "r");
+	if (!f) {
+		die("node %s: sa_file %s: %s", n->spec->name, full, strerror(errno));
+	}
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	n->sad = auth_db_parse(text, len, full, err, sizeof(err));
+	if (!n->sad) {
+		die("node %s: %s", n->spec->name, err);
+	}
+	n->auth = auth_port_create(n->sad, cfg_int(n->cfg, OPT_spp),
+				   (uint32_t)cfg_ll(n->cfg, OPT_active_key_id), 4096, err, sizeof(err));
+	if (!n->auth) {
+		die("node %s: %s", n->spec->name, err);
+	}
+	n->ops.auth = n->auth;
 }
 
 static void node_setup(struct sim *s, int i)
@@ -844,6 +886,7 @@ static void node_setup(struct sim *s, int i)
 	if (config_finish(n->cfg, err, sizeof(err))) {
 		die("node %s: %s", sp->name, err);
 	}
+	node_auth(n);
 	if (sp->kind == NODE_TC) {
 		node_setup_fwd(s, n);
 		return;
@@ -900,6 +943,7 @@ static void node_setup(struct sim *s, int i)
 	n->ops.clk = &n->clock.clk;
 	n->ops.io = n;
 	n->ops.log_level = s->log_level;
+	n->ops.auth = n->auth;
 
 	node_samples(s, n);
 }
@@ -1914,6 +1958,8 @@ int main(int argc, char **argv)
 			node_kill(n);
 		}
 		config_destroy(n->cfg);
+		auth_port_destroy(n->auth);
+		auth_db_free(n->sad);
 		free(n->te);
 		free(n->fadj);
 		free(n->ferr);

@@ -13,6 +13,10 @@
 #    the same with plain switches; failover-tc): the oc's true |TE| per
 #    tc_egress and gm step mode, each TC's residence and write-ahead error
 #    against the simulator's truth
+#  - authentication (auth-chain, auth-chain-mutable): gm - 2 TCs - oc with
+#    every message signed, TCs holding the keys or not: the oc's true |TE|
+#    is the same as without, and TCs without the keys under allow_mutable 0
+#    keep the oc from locking
 #  - determinism: the same seed gives the same output, another seed not
 top=$(cd "$(dirname "$0")/../.." && pwd)
 PTPSIM=${PTPSIM:-$top/build/ptpsim}
@@ -491,6 +495,30 @@ for x in json csv log tc; do
 	cmp -s "$d/a.$x" "$d/b.$x" && ok || ko "seed 7 twice: $x output differs"
 	cmp -s "$d/a.$x" "$d/c.$x" && ko "seeds 7 and 8: same $x output" || ok
 done
+
+# ---- authentication (1588-2019 16.14): gm - TC1 - TC2 - oc, every
+# message signed and checked.  allow_mutable 0 with TCs that hold the
+# keys (they sign again what they correct), allow_mutable 1 with TCs that
+# do not: the oc's true time error is the same as without authentication
+# (--set spp=-1), and a chain whose TCs change what the ICV covers without
+# the keys never locks (every corrected message dropped) ----
+oc_te() { py "$1" "'%.1f %.1f %s' % (j['nodes']['oc']['rms_te_ns'], j['nodes']['oc']['max_abs_te_ns'], j['nodes']['oc']['converged_s'])"; }
+for sc in auth-chain auth-chain-mutable; do
+	"$PTPSIM" "$S/$sc.sim" --duration 400 --json >"$d/a.json" &&
+		"$PTPSIM" "$S/$sc.sim" --duration 400 --json --set spp=-1 >"$d/n.json" ||
+		ko "$sc: ptpsim failed"
+	a=$(oc_te "$d/a.json") n=$(oc_te "$d/n.json")
+	echo "$sc: oc rms max|TE| converged: authenticated $a, without $n"
+	[ "$a" = "$n" ] && ok || ko "$sc: authentication changed the oc's time error: $a vs $n"
+	set -- $a
+	awk -v r="$1" -v m="$2" 'BEGIN { exit !(r < 30 && m < 100) }' && ok ||
+		ko "$sc: oc rms $1 max $2 ns (limits 30, 100)"
+done
+sed -e 's/auth-sa-mutable.cfg/auth-sa-fixed.cfg/' -e "s|^config  *|config $S/|" \
+	"$S/auth-chain-mutable.sim" >"$d/nokeys.sim"
+"$PTPSIM" "$d/nokeys.sim" --duration 100 --json >"$d/k.json" || ko "nokeys: ptpsim failed"
+[ "$(py "$d/k.json" "j['nodes']['oc']['converged_s']")" = None ] && ok ||
+	ko "allow_mutable 0 through TCs without the keys: the oc converged (are messages checked?)"
 
 # ---- command line and scenario errors ----
 printf '[global]\nduration 10\n[node oc]\nconfig %s/ref-oc.cfg\naddress 127.1.0.2\nbogus 1\n' "$S" >"$d/bad.sim"
