@@ -41,13 +41,14 @@ cflags="-O1 -g -fsanitize=fuzzer-no-link $san"
 make -s -j"$(nproc 2>/dev/null || echo 4)" CC=clang STATIC=0 B="$out" CFLAGS="$cflags" \
 	"$out/libptpbox.a" "$out/obj/cmd/pmc_cmd.o" "$out/obj/cmd/ppsmon.o" \
 	"$out/obj/cmd/te_report.o" "$out/obj/cmd/common.o" "$out/obj/cmd/mgmt_agent.o" \
-	"$out/obj/cmd/sysclock.o"
+	"$out/obj/cmd/sysclock.o" "$out/obj/cmd/files.o"
 
 # what each harness links besides the library
 extra() {
 	case $1 in
 	pmc) echo "$out/obj/cmd/pmc_cmd.o" ;;
-	mgmt) echo "$out/obj/cmd/mgmt_agent.o $out/obj/cmd/common.o $out/obj/cmd/sysclock.o" ;;
+	mgmt) echo "$out/obj/cmd/mgmt_agent.o $out/obj/cmd/common.o $out/obj/cmd/sysclock.o" \
+		"$out/obj/cmd/files.o" ;;
 	ppsmon) echo "$out/obj/cmd/ppsmon.o $out/obj/cmd/te_report.o $out/obj/cmd/common.o" \
 		"$out/obj/cmd/sysclock.o" ;;
 	esac
