@@ -106,9 +106,12 @@ static void read_source_state(struct gm_app *a, int at_start)
 	FILE *f;
 
 	if (*path && (f = fopen(path, "r"))) {
-		if (fscanf(f, "%31s %15s", word, num) < 1) {
+		char line[128];
+		const char *p = line;
+		if (!fgets(line, sizeof(line), f) || !str_word(&p, word, sizeof(word))) {
 			strcpy(word, "locked");
 		}
+		str_word(&p, num, sizeof(num));
 		fclose(f);
 	}
 	snprintf(at, sizeof(at), "%s:1 (class)", path);

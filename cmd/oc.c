@@ -119,7 +119,8 @@ static void read_lockout(struct oc_app *a)
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
 			char addr[64];
-			if (sscanf(line, "%63s", addr) != 1 || addr[0] == '#') {
+			const char *p = line;
+			if (!str_word(&p, addr, sizeof(addr)) || addr[0] == '#') {
 				continue;
 			}
 			if (n == CFG_MAX_TABLE_ENTRIES ||

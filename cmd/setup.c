@@ -15,6 +15,7 @@
 
 #include "../hw/log.h"
 #include "../hw/hwtstamp.h"
+#include "../core/util.h"
 #include "applet.h"
 
 static void die_usage(const char *applet, const char *msg, const char *usage)
@@ -45,17 +46,7 @@ int eui48_usable(const uint8_t mac[6])
 
 int parse_clock_id(const char *s, struct clock_identity *id)
 {
-	unsigned v[8];
-	int i;
-	if (sscanf(s, "%2x%2x%2x.%2x%2x.%2x%2x%2x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &v[6], &v[7]) != 8 ||
-	    strlen(s) != 18) {
-		return -EINVAL;
-	}
-	for (i = 0; i < 8; i++) {
-		id->id[i] = (uint8_t)v[i];
-	}
-	return 0;
+	return hex_pattern(s, "hhhhhh.hhhh.hhhhhh", id->id) == 8 ? 0 : -EINVAL;
 }
 
 struct clk *clock_from_config(const struct config *cfg, int hw_ts, const char *iface, char *err,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "util.h"
 #include "wire.h"
 
 /* 1588-2019 16.14.4 integrity algorithms, by linuxptp's sa_file names */
@@ -45,15 +46,6 @@ __attribute__((format(printf, 2, 3))) static int fail(struct sa_parse *p, const 
 		va_end(ap);
 	}
 	return -EINVAL;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static int b64val(int c)
@@ -119,7 +111,7 @@ static int key_value(struct sa_parse *p, const char *v, uint8_t *out, size_t cap
 			return -1;
 		}
 		for (i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)v[i]), lo = hexval((unsigned char)v[i + 1]);
+			int hi = hex_digit((unsigned char)v[i]), lo = hex_digit((unsigned char)v[i + 1]);
 			if (hi < 0 || lo < 0) {
 				fail(p, "key HEX:%s: not a hexadecimal digit at %zu", v, i);
 				return -1;

@@ -618,9 +618,11 @@ static int table_entry(struct config *c, const struct entry *e, const char *at, 
 		/* "ADDRESS [localPriority]": localPriority 1..255 (G.8265.1
 		 * 6.7.2 list of grandmasters; G.8275.2 localPriority), 128 */
 		char addr[CFG_ADDR_LEN], extra[32];
-		int n = sscanf(e->value, "%63s %31s", addr, extra);
+		const char *v = e->value;
 		double prio = 128;
-		if (n == 2 && (parse_num(INT, extra, &prio) || prio < 1 || prio > 255)) {
+		str_word(&v, addr, sizeof(addr));
+		if (str_word(&v, extra, sizeof(extra)) &&
+		    (parse_num(INT, extra, &prio) || prio < 1 || prio > 255)) {
 			seterr(err, errlen, "%s: %s %s: localPriority %s out of range, allowed 1..255",
 			       at, e->key, e->value, extra);
 			return -EINVAL;

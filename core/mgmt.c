@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mgmt.h"
+#include "util.h"
 #include "netaddr.h"
 #include "tlv.h"
 #include "wire.h"
@@ -836,8 +837,6 @@ const char *port_address_str(const struct port_address *a, char *buf, size_t len
 
 int port_address_parse(const char *s, struct port_address *a)
 {
-	unsigned m[6];
-	char tail;
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET6, s, a->address) == 1) {
 		a->networkProtocol = 2;
@@ -849,14 +848,9 @@ int port_address_parse(const char *s, struct port_address *a)
 		a->addressLength = 4;
 		return 0;
 	}
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
-		   &tail) == 6) {
-		int i;
+	if (hex_pattern(s, "hh:hh:hh:hh:hh:hh", a->address) == 6) {
 		a->networkProtocol = 3;
 		a->addressLength = 6;
-		for (i = 0; i < 6; i++) {
-			a->address[i] = (uint8_t)m[i];
-		}
 		return 0;
 	}
 	return -EINVAL;

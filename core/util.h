@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The struct that embeds member m (an ops-first handle) at pointer p. */
@@ -22,5 +23,19 @@ static inline char *str_trim(char *s)
 	}
 	return s;
 }
+
+/* The next white-space separated word at *s into out (cap octets, cut to
+ * fit and NUL-terminated): its length, 0 when there is none; *s is
+ * advanced past it.  (No sscanf: its engine costs 4 KB of binary.) */
+size_t str_word(const char **s, char *out, size_t cap);
+
+/* The value of hexadecimal digit c, or -1. */
+int hex_digit(int c);
+
+/* Octets from text s in the form of pattern pat, where each 'h' is one
+ * hexadecimal digit (two make an octet, in order) and every other
+ * character must be itself, to the end of both ("hh:hh:hh:hh:hh:hh", a
+ * MAC; "hhhhhh.hhhh.hhhhhh", a clockIdentity).  The octet count, or -1. */
+int hex_pattern(const char *s, const char *pat, uint8_t *out);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../core/config.h"
+#include "../../core/util.h"
 #include "../../core/netaddr.h"
 #include "test.h"
 
@@ -246,4 +247,26 @@ TEST(config_mgmt_acl_checked_and_matched)
 	/* an empty list matches nothing */
 	CHECK_EQ(net_acl_parse("", &acl), 0);
 	CHECK(!net_acl_match(&acl, &a));
+}
+
+TEST(util_words_and_hex_patterns)
+{
+	const char *s = "  fd00::1  200\tx\n";
+	char w[8];
+	uint8_t o[8];
+
+	CHECK_EQ(str_word(&s, w, sizeof(w)), 8); /* cut to fit */
+	CHECK(!strcmp(w, "fd00::1"));
+	CHECK_EQ(str_word(&s, w, sizeof(w)), 3);
+	CHECK(!strcmp(w, "200"));
+	CHECK_EQ(str_word(&s, w, sizeof(w)), 1);
+	CHECK_EQ(str_word(&s, w, sizeof(w)), 0);
+	CHECK_EQ(hex_pattern("001122.fFfe.33445a", "hhhhhh.hhhh.hhhhhh", o), 8);
+	CHECK(o[0] == 0x00 && o[2] == 0x22 && o[3] == 0xff && o[4] == 0xfe && o[7] == 0x5a);
+	CHECK_EQ(hex_pattern("001122.fffe.33445", "hhhhhh.hhhh.hhhhhh", o), -1);
+	CHECK_EQ(hex_pattern("001122.fffe.3344556", "hhhhhh.hhhh.hhhhhh", o), -1);
+	CHECK_EQ(hex_pattern("001122-fffe.334455", "hhhhhh.hhhh.hhhhhh", o), -1);
+	CHECK_EQ(hex_pattern("02:00:0g:00:00:01", "hh:hh:hh:hh:hh:hh", o), -1);
+	CHECK_EQ(hex_pattern("02:00:00:00:00:01", "hh:hh:hh:hh:hh:hh", o), 6);
+	CHECK(o[0] == 2 && o[5] == 1);
 }
