@@ -251,11 +251,11 @@ TEST(config_mgmt_acl_checked_and_matched)
 
 TEST(util_words_and_hex_patterns)
 {
-	const char *s = "  fd00::1  200\tx\n";
+	const char *s = "  fd00::10:1  200\tx\n";
 	char w[8];
 	uint8_t o[8];
 
-	CHECK_EQ(str_word(&s, w, sizeof(w)), 8); /* cut to fit */
+	CHECK_EQ(str_word(&s, w, sizeof(w)), 10); /* cut to fit */
 	CHECK(!strcmp(w, "fd00::1"));
 	CHECK_EQ(str_word(&s, w, sizeof(w)), 3);
 	CHECK(!strcmp(w, "200"));
