@@ -599,7 +599,7 @@ static void receive_one(struct pmc *p, int fd)
 	struct ptp_msg m;
 	struct mgmt_req r;
 	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	int i, authed = 0;
+	int i;
 
 	if (n < 0) {
 		return;
@@ -608,12 +608,15 @@ static void receive_one(struct pmc *p, int fd)
 		if (auth_check(p->auth, buf, (size_t)n) < 0) {
 			return; /* not from a holder of the key */
 		}
-		authed = 1;
 	}
 	if (msg_unpack(buf, (size_t)n, &m)) {
 		return;
 	}
-	m.n_tlv -= authed; /* the AUTHENTICATION TLV, last */
+	/* the AUTHENTICATION TLV, last: checked above, or (no keys here) an
+	 * answer signed for those who hold them */
+	if (m.n_tlv > 1 && m.tlv[m.n_tlv - 1].tlvType == TLV_AUTHENTICATION) {
+		m.n_tlv--;
+	}
 	if (mgmt_parse(&m, &r)) {
 		return;
 	}

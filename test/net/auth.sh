@@ -9,9 +9,10 @@
 #    lacks, and a replay of an authenticated CANCEL (signed here by an
 #    independent implementation, test/tools/ptp_forge.py --auth) are each
 #    counted in PORT_REFUSALS_NP and change nothing: no gap in the Syncs;
-#  - pmc -f with the SA is answered; pmc without it is not (exit 3), nor
-#    a SET even when signed unless allow_remote_mgmt; with
-#    mgmt_get_unauthenticated 1 an unsigned GET is answered;
+#  - pmc -f with the SA is answered; pmc without it is not (exit 3); a SET
+#    from an address in mgmt_acl (anyone can forge it) is taken signed
+#    only; with mgmt_get_unauthenticated 1 (the gm) an unsigned GET is
+#    answered, an unsigned SET still not;
 #  - SIGHUP re-reads sa_file: a new active_key_id takes effect, a file
 #    without the active key is refused and the old keys stay.
 . "$(dirname "$0")/../lib.sh"
@@ -42,6 +43,9 @@ time_stamping software
 clock CLOCK_REALTIME
 sa_file $T_DIR/sa.cfg
 uds_address $T_DIR/gm.sock
+mgmt_get_unauthenticated 1
+allow_remote_mgmt 1
+mgmt_acl fd00::1:2
 [pa1]
 spp 1
 active_key_id 1
@@ -57,6 +61,8 @@ unicast_master_table 1
 unicast_req_duration 60
 sa_file $T_DIR/sa.cfg
 uds_address $T_DIR/oc.sock
+allow_remote_mgmt 1
+mgmt_acl fd00::1:1
 [unicast_master_table]
 table_id 1
 logQueryInterval 0
@@ -132,11 +138,25 @@ $PMC "GET DEFAULT_DATA_SET" >"$T_DIR/pmc2.out" 2>&1
 rc=$?
 [ $rc = 3 ] || die "unsigned GET: exit $rc, want 3 (no answer): $(cat "$T_DIR/pmc2.out")"
 grep -q clockIdentity "$T_DIR/pmc2.out" && die "unsigned GET answered"
-# SET signed but allow_remote_mgmt 0: NOT_SUPPORTED, nothing changed
+# SET from an address in mgmt_acl (allow_remote_mgmt 1): the address is
+# anyone's to forge, so unsigned it is refused; signed it is taken
+$PMC "SET PRIORITY2 77" >"$T_DIR/pmc3.out" 2>&1
+$PMC -f "$T_DIR/pmc.cfg" "GET PRIORITY2" >"$T_DIR/pmc4.out" 2>&1
+grep -q "priority2 *128" "$T_DIR/pmc4.out" || die "unsigned SET from mgmt_acl taken: $(cat "$T_DIR/pmc3.out" "$T_DIR/pmc4.out")"
 $PMC -f "$T_DIR/pmc.cfg" "SET PRIORITY2 77" >"$T_DIR/pmc3.out" 2>&1
 $PMC -f "$T_DIR/pmc.cfg" "GET PRIORITY2" >"$T_DIR/pmc4.out" 2>&1
-grep -q "priority2 *128" "$T_DIR/pmc4.out" || die "SET without allow_remote_mgmt: $(cat "$T_DIR/pmc3.out" "$T_DIR/pmc4.out")"
-echo "management: signed GET answered, unsigned GET unanswered (exit 3), signed SET refused (allow_remote_mgmt 0)"
+grep -q "priority2 *77" "$T_DIR/pmc4.out" || die "signed SET from mgmt_acl refused: $(cat "$T_DIR/pmc3.out" "$T_DIR/pmc4.out")"
+$PMC -f "$T_DIR/pmc.cfg" "SET PRIORITY2 128" >/dev/null 2>&1
+# the gm has mgmt_get_unauthenticated 1: an unsigned GET is answered, an
+# unsigned SET still not
+GPMC="ip netns exec $NS_oc $PTPBOX pmc -6 --to fd00::1:1 -b 0 --timeout 1000"
+$GPMC "GET PRIORITY1" >"$T_DIR/pmc5.out" 2>&1 || die "gm: unsigned GET with mgmt_get_unauthenticated 1: $(cat "$T_DIR/pmc5.out")"
+grep -q "priority1 *128" "$T_DIR/pmc5.out" || die "gm: GET PRIORITY1: $(cat "$T_DIR/pmc5.out")"
+$GPMC "SET PRIORITY1 100" >"$T_DIR/pmc5.out" 2>&1
+$GPMC "GET PRIORITY1" >"$T_DIR/pmc5.out" 2>&1
+grep -q "priority1 *128" "$T_DIR/pmc5.out" || die "gm: an unsigned SET was taken: $(cat "$T_DIR/pmc5.out")"
+echo "gm with mgmt_get_unauthenticated 1: unsigned GET answered, unsigned SET not"
+echo "management: signed GET answered, unsigned GET unanswered (exit 3); from mgmt_acl's address an unsigned SET refused, a signed one taken"
 
 # forged at the oc, from the gm's address and portIdentity: what each
 # would do if believed is to end the Syncs (CANCEL) or move the clock
@@ -153,8 +173,8 @@ nap 3
 $PMC -f "$T_DIR/pmc.cfg" "GET PORT_REFUSALS_NP" >"$T_DIR/ref.out" 2>&1 || die "PORT_REFUSALS_NP: $(cat "$T_DIR/ref.out")"
 ref() { sed -n "s/^[[:space:]]*$1[[:space:]]*\([0-9]*\)/\1/p" "$T_DIR/ref.out" | head -1; }
 missing=$(ref auth_missing) bad=$(ref auth_bad_icv) unknown=$(ref auth_unknown_key)
-echo "oc refused: auth_missing $missing (>= 3 with the unsigned pmc), auth_bad_icv $bad, auth_unknown_key $unknown"
-[ "${missing:-0}" -ge 3 ] && [ "${bad:-0}" -ge 2 ] && [ "${unknown:-0}" -ge 1 ] ||
+echo "oc refused: auth_missing $missing (>= 4 with the unsigned pmc GET and SET), auth_bad_icv $bad, auth_unknown_key $unknown"
+[ "${missing:-0}" -ge 4 ] && [ "${bad:-0}" -ge 2 ] && [ "${unknown:-0}" -ge 1 ] ||
 	die "refusals not counted: $(cat "$T_DIR/ref.out")"
 # the genuine Syncs never stopped: at least 2 servo lines per 3 s
 lines1=$(grep -c "master offset" "$T_DIR/oc.log")
