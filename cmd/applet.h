@@ -108,6 +108,10 @@ const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);
+/* Logging as cfg says (logging_level, verbose, use_syslog, message_tag),
+ * the command line's -m (verbose 1), -q (quiet) and -l (level >= 0)
+ * winning; returns the level in force. */
+int log_from_config(const struct config *cfg, const char *tag, int verbose, int quiet, int level);
 /* The authentication counters, one line (before the engine that owns
  * ps->cnt is destroyed); nothing without spp. */
 void port_log_auth(const struct port_setup *ps);

@@ -317,12 +317,25 @@ void port_auth_reload(struct port_setup *ps)
 	config_destroy(cfg);
 }
 
+int log_from_config(const struct config *cfg, const char *tag, int verbose, int quiet, int level)
+{
+	struct log_cfg lc;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.tag = tag;
+	lc.level = level >= 0 ? level : cfg_int(cfg, OPT_logging_level);
+	lc.verbose = verbose >= 0 ? verbose : cfg_int(cfg, OPT_verbose);
+	lc.use_syslog = quiet ? 0 : cfg_int(cfg, OPT_use_syslog);
+	lc.message_tag = *cfg_str(cfg, OPT_message_tag) ? cfg_str(cfg, OPT_message_tag) : NULL;
+	log_setup(&lc);
+	return lc.level;
+}
+
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage)
 {
 	const char *iface, *e;
 	char err[512];
-	struct log_cfg lc;
 	int verbose, quiet, level;
 	struct udp_cfg uc;
 	struct cmdline cl;
@@ -353,15 +366,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 			  usage);
 	}
 
-	memset(&lc, 0, sizeof(lc));
-	lc.tag = applet;
-	lc.level = level >= 0 ? level : cfg_int(ps->cfg, OPT_logging_level);
-	lc.verbose = verbose >= 0 ? verbose : cfg_int(ps->cfg, OPT_verbose);
-	lc.use_syslog = quiet ? 0 : cfg_int(ps->cfg, OPT_use_syslog);
-	lc.message_tag = *cfg_str(ps->cfg, OPT_message_tag) ? cfg_str(ps->cfg, OPT_message_tag)
-							     : NULL;
-	log_setup(&lc);
-	ps->log_level = lc.level;
+	ps->log_level = log_from_config(ps->cfg, applet, verbose, quiet, level);
 
 	ps->transport = cfg_int(ps->cfg, OPT_network_transport);
 	if (ps->transport == TRANS_L2) {

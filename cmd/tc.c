@@ -607,7 +607,7 @@ int tc_main(int argc, char **argv)
 	const char *phc_path;
 	char err[512], nftbuf[PATH_MAX];
 	struct tc_ops ops;
-	struct log_cfg lc;
+	int log_level;
 	tmv_t summary = 0, next_summary = INT64_MAX;
 
 	if (!a) {
@@ -702,14 +702,7 @@ int tc_main(int argc, char **argv)
 		return 0;
 	}
 
-	memset(&lc, 0, sizeof(lc));
-	lc.tag = "tc";
-	lc.level = level >= 0 ? level : cfg_int(a->cfg, OPT_logging_level);
-	lc.verbose = verbose >= 0 ? verbose : cfg_int(a->cfg, OPT_verbose);
-	lc.use_syslog = quiet ? 0 : cfg_int(a->cfg, OPT_use_syslog);
-	lc.message_tag = *cfg_str(a->cfg, OPT_message_tag) ? cfg_str(a->cfg, OPT_message_tag)
-							   : NULL;
-	log_setup(&lc);
+	log_level = log_from_config(a->cfg, "tc", verbose, quiet, level);
 
 	hw = cfg_int(a->cfg, OPT_time_stamping) == TS_HARDWARE;
 	if (!strcmp(config_profile_name(a->cfg), "g8265.1")) {
@@ -781,7 +774,7 @@ int tc_main(int argc, char **argv)
 	ops.eng.log = io_log;
 	ops.eng.clk = a->clk;
 	ops.eng.io = a;
-	ops.eng.log_level = lc.level;
+	ops.eng.log_level = log_level;
 	ops.send_frame = io_send_frame;
 	ops.egress = io_egress;
 	tc_identity(a);
