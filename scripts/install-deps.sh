@@ -15,6 +15,26 @@ missing_of() {
 	echo "$m"
 }
 
+# apt-get ARGS, waiting for another apt or dpkg (a machine just booted runs
+# its own updates): the locks are retried for up to APT_LOCK_WAIT seconds
+# (600), saying so, before giving up
+apt_locked() {
+	_w=0
+	while :; do
+		_out=$(apt-get -o DPkg::Lock::Timeout=10 "$@" 2>&1) && { [ -n "$_out" ] && echo "$_out"; return 0; }
+		if ! echo "$_out" | grep -q "Could not get lock\|Unable to lock\|is held by process"; then
+			echo "$_out" >&2
+			return 1
+		fi
+		[ $_w -ge "${APT_LOCK_WAIT:-600}" ] && { echo "$_out" >&2
+			echo "install-deps: another apt or dpkg held its lock for ${_w} s: giving up" >&2
+			return 1; }
+		[ $_w = 0 ] && echo "install-deps: another apt or dpkg holds its lock; waiting (at most ${APT_LOCK_WAIT:-600} s)" >&2
+		sleep 10
+		_w=$((_w + 20))
+	done
+}
+
 updated=0
 install() {
 	[ -z "$1" ] && return 0
@@ -22,7 +42,7 @@ install() {
 		echo "install-deps: missing$1 (run as root on Debian/Ubuntu)" >&2
 		exit 1
 	fi
-	echo "install-deps: installing$1"
+	echo "install-deps: installing$1 (apt-get, as root)"
 	export DEBIAN_FRONTEND=noninteractive
 	# tshark asks whether non-root users may capture: answer no, no prompt
 	echo "wireshark-common wireshark-common/install-setuid boolean false" |
@@ -32,15 +52,16 @@ install() {
 	for a in $(echo "$1" | tr ' ' '\n' | sed -n 's/^[^:]*:\(.*\)$/\1/p' | sort -u); do
 		[ "$a" = "$(dpkg --print-architecture)" ] && continue
 		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		echo "install-deps: adding the dpkg architecture $a (for$(echo "$1" | tr ' ' '\n' | grep ":$a\$" | tr '\n' ' ' | sed 's/^/ /'))"
 		dpkg --add-architecture "$a"
 		updated=0
 	done
 	# one list that fails to download (a mirror in sync) leaves the others
 	# usable: the install says whether what we need is there
-	[ $updated = 1 ] || { apt-get update -qq ||
+	[ $updated = 1 ] || { apt_locked update -qq ||
 		echo "install-deps: apt-get update reported errors; installing from the lists it has" >&2
 		updated=1; }
-	apt-get install -y -qq --no-install-recommends $1 >/dev/null
+	apt_locked install -y -qq --no-install-recommends $1 >/dev/null
 }
 
 pkgs="make gcc libc6-dev musl-tools uthash-dev linux-libc-dev"
@@ -69,7 +90,7 @@ if [ "$what" = test ]; then
 	# must not prefer its own applets to the stubs in PATH, as the static
 	# one does): unpacked to BUSYBOX_STATIC, not installed
 	if [ ! -x "$BUSYBOX_STATIC" ]; then
-		echo "install-deps: unpacking busybox-static to $BUSYBOX_STATIC"
+		echo "install-deps: unpacking busybox-static to $BUSYBOX_STATIC (a file, not installed)"
 		t=$(mktemp -d)
 		(cd "$t" && apt-get download -qq busybox-static >/dev/null 2>&1 &&
 			dpkg-deb -x busybox-static_*.deb x && mkdir -p "$(dirname "$BUSYBOX_STATIC")" &&

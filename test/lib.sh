@@ -103,6 +103,17 @@ net_init() {
 	[ "$(id -u)" = 0 ] || die "network tests need root (ip netns)"
 	command -v ip >/dev/null || die "iproute2 missing"
 	[ -x "$PTPBOX" ] || die "$PTPBOX not built"
+	# one network test or benchmark at a time on this machine (timing):
+	# the lock run-all.sh's net_suite holds for it, else taken here
+	if [ -z "$PTPBOX_NET_LOCKED" ]; then
+		exec 8>/tmp/ptpbox-net.lock
+		flock -w 1800 8 || die "another network test held /tmp/ptpbox-net.lock for 30 min"
+		PTPBOX_NET_LOCKED=1
+		export PTPBOX_NET_LOCKED
+	fi
+	# run-all.sh checks what its own tests leave (namespaces pbt-PID-*,
+	# veths pbtPID*), not a neighbour's: the PIDs of its tests
+	[ -n "$PTPBOX_RUN_DIR" ] && echo "$T_MAIN" >>"$PTPBOX_RUN_DIR/tests"
 	trap net_cleanup EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT

@@ -5,16 +5,44 @@
 # qemu-user, cli, network (namespaces), tshark decoding, interop with
 # linuxptp and ptpd.  Installs what it needs as root.
 # Ends with "N passed, N failed" counting suites.
-# Usage: test/run-all.sh [--no-install] [--no-build]
+# Usage: test/run-all.sh [--no-install] [--no-build] [SUITE...]   (--help: the suites)
 cd "$(dirname "$0")/.." || exit 1
 install=1
 build=1
+only=""
+list=0
 for a in "$@"; do
 	case $a in
 	--no-install) install=0 ;;
 	--no-build) build=0 ;;
-	*) echo "usage: test/run-all.sh [--no-install] [--no-build]" >&2; exit 1 ;;
+	-h | --help | --list) list=1 ;;
+	-*) echo "usage: test/run-all.sh [--no-install] [--no-build] [SUITE...] (--help lists them)" >&2
+		exit 1 ;;
+	*) only="$only $a" ;;
 	esac
+done
+if [ $list = 1 ]; then
+	cat <<'EOF'
+usage: test/run-all.sh [--no-install] [--no-build] [SUITE...]
+Installs what the tests need (scripts/install-deps.sh test: Debian packages,
+the dpkg architectures arm64 and armhf for the cross builds, a static busybox
+in /usr/local/lib/ptpbox-test), builds, then runs the SUITEs named (default:
+all, about 35 minutes on 2 cores), ending with "N passed, N failed".
+Network suites take /tmp/ptpbox-net.lock one at a time and check that they
+left nothing of theirs behind.  Suites (seconds on this project's machine):
+EOF
+	awk '/^suite / { d = "?"; if (match($0, /# [0-9]+ s$/)) d = substr($0, RSTART + 2, RLENGTH - 4)
+		printf "  %-32s %5s\n", $2, d }' "$0"
+	exit 0
+fi
+# what this run's tests start carries PTPBOX_RUN_ID; PTPBOX_RUN_DIR lists
+# their PIDs (no_leftovers)
+PTPBOX_RUN_ID=$$.$(date +%s%N)
+PTPBOX_RUN_DIR=$(mktemp -d /tmp/ptpbox-run.XXXXXX) || exit 1
+export PTPBOX_RUN_ID PTPBOX_RUN_DIR
+trap 'rm -rf "$PTPBOX_RUN_DIR"' EXIT
+for n in $only; do
+	grep -q "^suite $n " "$0" || { echo "run-all.sh: no suite $n (--help lists them)" >&2; exit 1; }
 done
 [ $install = 1 ] && { scripts/install-deps.sh test || exit 1; }
 if [ $build = 1 ]; then
@@ -30,6 +58,9 @@ failed=0
 failed_names=""
 suite() {
 	name=$1; shift
+	if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then
+		return 0
+	fi
 	echo "=== $name"
 	start=$(date +%s)
 	if "$@"; then
@@ -73,14 +104,32 @@ suite cli-todenc sh test/cli/todenc.sh
 suite fuzz sh test/fuzz/run.sh -d 20
 suite sim sh test/sim/sim.sh
 # tests remove what they create: no namespace, root-namespace veth or
-# process of theirs is left (zombies have ended; their parent reaps them)
+# process of theirs is left (zombies have ended; their parent reaps them).
+# Only this run's: the namespaces (pbt-PID-*) and veths (pbtPID*) of the
+# tests whose PID they listed in $PTPBOX_RUN_DIR/tests, and the processes
+# that carry this run's PTPBOX_RUN_ID in their environment; a ptp4l,
+# capture or other checkout's test beside this run is none of them
 no_leftovers() {
-	left=$(ip netns list 2>/dev/null | awk '/^pbt-/ { print $1 }')
-	veths=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^pbt[0-9]/ { sub(/@.*/, "", $2); print $2 }')
-	procs=$( (pgrep -x ptpbox; pgrep -x loadgen; pgrep -x ptp4l; pgrep -x ptpd; pgrep -x tshark; pgrep -x dumpcap; pgrep -f test/tools/ptypair.py) |
-		while read -r p; do grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
+	left="" veths="" procs=""
+	for t in $(cat "$PTPBOX_RUN_DIR/tests" 2>/dev/null); do
+		left="$left$(ip netns list 2>/dev/null | awk -v p="pbt-$t-" 'index($1, p) == 1 { printf " %s", $1 }')"
+		veths="$veths$(ip -o link show 2>/dev/null | awk -F': ' -v p="pbt$t" '
+			index($2, p) == 1 && substr($2, length(p) + 1, 1) ~ /[a-z]/ { sub(/@.*/, "", $2); printf " %s", $2 }')"
+	done
+	for e in $(grep -lzx "PTPBOX_RUN_ID=$PTPBOX_RUN_ID" /proc/[0-9]*/environ 2>/dev/null); do
+		p=${e#/proc/}; p=${p%/environ}
+		# this script and what it runs now (its subshells) are not left
+		a=$p
+		while [ -n "$a" ] && [ "$a" -gt 1 ] && [ "$a" != $$ ]; do
+			a=$(sed -n 's/^.*) . \([0-9]*\) .*/\1/p' "/proc/$a/stat" 2>/dev/null)
+		done
+		# gone meanwhile (a short-lived process of this check) or ours
+		[ -z "$a" ] || [ "$a" = $$ ] && continue
+		_st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$p/status" 2>/dev/null)
+		[ -n "$_st" ] && [ "$_st" != Z ] && procs="$procs $p"
+	done
 	[ -z "$left$veths$procs" ] && return 0
-	echo "left behind: namespaces [$left] veths [$veths] processes [$procs]"
+	echo "left behind: namespaces [$left ] veths [$veths ] processes [$procs ]"
 	for p in $procs; do echo "  $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
 	return 1
 }
@@ -90,8 +139,9 @@ no_leftovers() {
 # run beside them waits instead of counting their namespaces as its own
 net_suite() {
 	(
-		flock 9 || exit 1
-		sh "$@"
+		# a run inside a network test (neighbours.sh) has its lock
+		[ -n "$PTPBOX_NET_LOCKED" ] || flock 9 || exit 1
+		PTPBOX_NET_LOCKED=1 sh "$@"
 		rc=$?
 		no_leftovers || rc=1
 		exit $rc
@@ -114,6 +164,7 @@ suite net-hwts-twin net_suite test/net/hwts_twin.sh
 suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh
 suite net-hostile net_suite test/net/hostile.sh
 suite net-auth net_suite test/net/auth.sh
+suite net-neighbours net_suite test/net/neighbours.sh
 suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
 suite net-tc-bridge net_suite test/net/tc_bridge.sh
 suite net-tc-hwts-twin net_suite test/net/tc_hwts_twin.sh
