@@ -350,8 +350,15 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		const uint8_t *g = t->lastGmPhaseChange;
 		f_int(s, "master_offset", t->master_offset);
 		f_int(s, "ingress_time", t->ingress_time);
-		snprintf(b, sizeof(b), "%+.9f", t->cumulativeScaledRateOffset / 2199023255552.0);
-		f_raw(s, "cumulativeScaledRateOffset", b, b);
+		{
+			/* linuxptp's text keeps the sign; JSON (RFC 8259 6) has
+			 * no leading '+' */
+			double ratio = t->cumulativeScaledRateOffset / 2199023255552.0;
+			char j[48];
+			snprintf(b, sizeof(b), "%+.9f", ratio);
+			snprintf(j, sizeof(j), "%.9f", ratio);
+			f_raw(s, "cumulativeScaledRateOffset", b, j);
+		}
 		f_int(s, "scaledLastGmPhaseChange", t->scaledLastGmPhaseChange);
 		f_int(s, "gmTimeBaseIndicator", t->gmTimeBaseIndicator);
 		snprintf(b, sizeof(b), "0x%04x'%016" PRIx64 ".%04x", get_be16(g), get_be64(g + 2),
@@ -553,14 +560,22 @@ static int send_request(struct pmc *p, const struct pmc_cmd *c)
 	if (n < 0 || sendto(p->fd, out, (size_t)n, 0, (struct sockaddr *)&p->dst, p->dstlen) < 0) {
 		p->send_err = n < 0 ? -n : errno;
 		if (!p->wait) { /* --wait-sync: the clock may not be up yet */
-			fprintf(stderr, "pmc: send: %s\n", strerror(p->send_err));
+			if (p->transport == TRANS_UDS &&
+			    (p->send_err == ENOENT || p->send_err == ECONNREFUSED)) {
+				fprintf(stderr, "pmc: UNIX socket %s: %s: no clock there (is it running? "
+						"its uds_address; -s PATH)\n",
+					((struct sockaddr_un *)&p->dst)->sun_path, strerror(p->send_err));
+			} else {
+				fprintf(stderr, "pmc: send: %s\n", strerror(p->send_err));
+			}
 		}
-		return -1;
+		return -2;
 	}
 	return 0;
 }
 
-/* One command line: 0 sent, 1 handled locally (help, blank), -1 bad. */
+/* One command line: 0 sent, 1 handled locally (help, blank), -1 bad, -2
+ * not sent (said why). */
 static int do_command(struct pmc *p, const char *line)
 {
 	static const char *const acts[] = { "GET", "SET", "RESPONSE", "COMMAND" };
@@ -584,7 +599,7 @@ static int do_command(struct pmc *p, const char *line)
 		fflush(stdout);
 	}
 	if (send_request(p, &c)) {
-		return -1;
+		return -2;
 	}
 	p->seq_of[p->n_sent] = p->seq++;
 	p->text_of[p->n_sent] = strdup(line);
@@ -1121,9 +1136,12 @@ int pmc_main(int argc, char **argv)
 	}
 	interactive = first_cmd >= argc;
 	for (i = first_cmd; i < argc; i++) {
-		if (do_command(p, argv[i]) < 0) {
+		int r = do_command(p, argv[i]);
+		if (r == -2) {
+			rc = EXIT_RUNTIME; /* no answer can come */
+		} else if (r < 0) {
 			fprintf(stderr, "bad command: %s\n", argv[i]);
-			rc = EXIT_USAGE;
+			rc = rc ? rc : EXIT_USAGE;
 		}
 	}
 	deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
@@ -1187,7 +1205,7 @@ int pmc_main(int argc, char **argv)
 				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
 				continue;
 			}
-			if (line[0] && do_command(p, line) < 0) {
+			if (line[0] && do_command(p, line) == -1) {
 				fprintf(stderr, "bad command: %s\n", line);
 			}
 			linger_until = 0;
@@ -1200,6 +1218,12 @@ int pmc_main(int argc, char **argv)
 			rc = rc ? rc : EXIT_RUNTIME;
 		}
 		free(p->text_of[i]);
+	}
+	if (p->n_sent && !p->n_answered && p->transport != TRANS_UDS && !p->unicast) {
+		/* OCP 6 / 7.13, G.8265.1 A.6: every message unicast */
+		fprintf(stderr, "pmc: nothing answered the multicast request: clocks of the "
+				"ocp-dc and g8265.1 profiles answer unicast only (--to ADDR, or "
+				"mgmt_multicast 1 on the clock)\n");
 	}
 	if (!rc && p->bad) {
 		rc = EXIT_RUNTIME;

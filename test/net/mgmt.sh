@@ -167,6 +167,30 @@ assert t["unicast_masters"][0]["state"] == "HAVE_SYDY", t
 print("json: offsetFromMaster", objs[0]["data"]["offsetFromMaster"], "master", t["unicast_masters"][0]["address"])
 PY
 
+# every id each clock answers, as JSON, through a strict parser (RFC 8259:
+# no NaN, Infinity, leading '+' or trailing garbage); ids a clock does not
+# support answer an error object, which must parse too
+ids=$("$PTPBOX" pmc -u -s /nonexistent help 2>/dev/null | awk '/^\t/ { print $1 }')
+[ -n "$ids" ] || die "pmc help listed no ids"
+for who in gm oc; do
+	if [ $who = gm ]; then sock=$T_DIR/gm.sock ns=$GM; else sock=$T_DIR/oc.sock ns=$OC; fi
+	: >"$T_DIR/all.$who.json"
+	for id in $ids; do
+		$ns "$PTPBOX" pmc --json -u -b 0 -s "$sock" --timeout 500 "GET $id" >>"$T_DIR/all.$who.json" 2>/dev/null
+	done
+	python3 - "$T_DIR/all.$who.json" "$who" <<'PY' || die "$who: JSON not strict: $(head -c 600 "$T_DIR/all.$who.json")"
+import json, sys
+def no_const(c):
+    raise ValueError("not JSON: " + c)
+n = 0
+for line in open(sys.argv[1]):
+    json.loads(line, parse_constant=no_const)
+    n += 1
+assert n >= 20, n
+print("%s: %d answers of every GET, each strict JSON" % (sys.argv[2], n))
+PY
+done
+
 # 6. G.8265.1 lock-out by management: the oc leaves its only master, then
 #    takes it back when the list is cleared
 $OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "SET UNICAST_MASTER_LOCKOUT_NP fd00::1:1" | grep -q "address  *2 fd00::1:1" ||
