@@ -87,6 +87,24 @@ struct env_side {
 	double sign;
 };
 
+/* The wander estimate (see env_wander_*): the free-running phase as block
+ * minima of the two envelopes every tau0 s, averaged in pairs into blocks of
+ * tau0 2^L s; per level the mean square of the blocks' second difference. */
+#define ENV_LVL 10	   /* levels: tau0 .. 512 tau0 */
+#define ENV_LVL_AVG 32.0   /* blocks the mean square averages over */
+#define ENV_LVL_MIN 8	   /* blocks before a level counts */
+#define ENV_NOISE_MIN 1.0  /* ns^2: the least noise of level 0 (whole-ns values) */
+#define ENV_HADAMARD 0.55  /* E[D^2] = 0.55 w^2 tau^3 under a random walk w */
+
+struct env_lvl {
+	double p[2];	 /* the last two block phases, ns (newest in p[1]) */
+	int np;		 /* of them valid (0..2) */
+	double acc;	 /* the first of a pair, for the next level */
+	int nacc;
+	double ms;	 /* mean square second difference, ns^2 */
+	int count;	 /* second differences seen (capped) */
+};
+
 struct env {
 	struct servo servo;
 	struct env_dir fwd, rev;
@@ -109,6 +127,15 @@ struct env {
 	int hist_n, hist_head;
 	double hist_age;	  /* hold_age of the last entry, s */
 	int have_hold;
+	double wander_hint;	  /* servo_wander: > 0 fixed, 0 estimated */
+	double wander_est;	  /* the last estimate, ppb/sqrt(s) (0: none yet) */
+	int wander_lvl;		  /* the level it came from */
+	int wander_new;		  /* a level's mean square moved since */
+	struct env_lvl lvl[ENV_LVL];
+	double tau0;		  /* s: level 0's block */
+	tmv_t blk_t;		  /* local start of the block, ns */
+	double blk_a, blk_b;	  /* block minima of the two sides, ns */
+	int blk_on;
 	struct env_side sa, sb; /* scratch, 8 KB */
 };
 
@@ -136,8 +163,11 @@ static void env_set_adj(struct env *e, tmv_t t, double adj)
 	e->last_adj = adj;
 }
 
+static void env_lvl_break(struct env *e);
+
 static void env_forget(struct env *e, tmv_t t, double adj)
 {
+	env_lvl_break(e);
 	e->fwd.n = e->rev.n = 0;
 	e->nbp = 0;
 	e->bp[0] = (struct env_bp){ t, 0, adj };
@@ -302,9 +332,170 @@ static void env_reject(struct env_side *s, double f, double beta)
 	}
 }
 
+/* ---- the wander estimate ----
+ * The free-running clock's phase x0 + f t (the servo's own steering C(t)
+ * taken out) is seen in each tau0-long block as half the difference of the
+ * two directions' minima: p = (min(a - C) - min(b + C)) / 2.  A second
+ * difference D = p(k+2) - 2 p(k+1) + p(k) of blocks of tau s removes the
+ * phase and the frequency; under a frequency random walk of w ppb/sqrt(s)
+ * E[D^2] = 0.55 w^2 tau^3 (the integral of the squared kernel, for block
+ * means), plus 6 s^2 of the blocks' measurement noise s^2, which averaging
+ * blocks in pairs halves from one level to the next: level 0, where noise
+ * dominates, measures it, N(L) = ms(0) / 2^L.  A frequency ramp r (drift, a
+ * temperature swing) adds r^2 tau^4: its equivalent wander grows with tau,
+ * so the level used is the one nearest half the window (the model error
+ * the window meets) among those where the random walk stands 3x above the
+ * noise (by 8 sd of the mean square); none such: the prior, 1 ppb/sqrt(s),
+ * until the longer levels have data.  Squared differences above 16 x the mean square are clipped (a
+ * software stamp's outlier is not wander). */
+static void env_lvl_add(struct env *e, int L, double p)
+{
+	struct env_lvl *l = &e->lvl[L];
+
+	if (l->np == 2) {
+		double d = p - 2 * l->p[1] + l->p[0], d2 = d * d;
+		if (l->count >= 4 && d2 > 16 * l->ms) {
+			d2 = 16 * l->ms;
+		}
+		l->count += l->count < 1000;
+		l->ms += (d2 - l->ms) / fmin(l->count, ENV_LVL_AVG);
+		e->wander_new = 1;
+		l->p[0] = l->p[1];
+		l->p[1] = p;
+	} else {
+		l->p[l->np++] = p;
+	}
+	if (L + 1 < ENV_LVL) {
+		if (l->nacc) {
+			env_lvl_add(e, L + 1, 0.5 * (l->acc + p));
+			l->nacc = 0;
+		} else {
+			l->acc = p;
+			l->nacc = 1;
+		}
+	}
+}
+
+/* The phase series broke (C reset, a gap): start the chains again, keep
+ * the mean squares. */
+static void env_lvl_break(struct env *e)
+{
+	int L;
+
+	for (L = 0; L < ENV_LVL; L++) {
+		e->lvl[L].np = 0;
+		e->lvl[L].nacc = 0;
+	}
+	e->blk_on = 0;
+}
+
+/* One point of a side (sign +1: a - C, -1: b + C) at local time t. */
+static void env_blk_point(struct env *e, tmv_t t, double v, double sign)
+{
+	double r;
+
+	if (!e->have_f || !e->servo.locked_once) {
+		return; /* no frequency to take out of a block yet */
+	}
+	if (!e->blk_on) {
+		e->blk_on = 1;
+		e->blk_t = t;
+		e->blk_a = e->blk_b = INFINITY;
+	}
+	if (t < e->blk_t) {
+		return;
+	}
+	if (t >= e->blk_t + (tmv_t)(e->tau0 * 1e9)) {
+		if ((double)(t - e->blk_t) * 1e-9 >= 2 * e->tau0 || !isfinite(e->blk_a) || !isfinite(e->blk_b)) {
+			env_lvl_break(e); /* a block without one of the sides */
+			env_blk_point(e, t, v, sign);
+			return;
+		}
+		env_lvl_add(e, 0, 0.5 * (e->blk_a - e->blk_b));
+		e->blk_t += (tmv_t)(e->tau0 * 1e9);
+		e->blk_a = e->blk_b = INFINITY;
+	}
+	/* the frequency's drift within the block taken out */
+	r = v - sign * e->f * (double)(t - e->blk_t) * 1e-9;
+	if (sign > 0) {
+		e->blk_a = fmin(e->blk_a, r);
+	} else {
+		e->blk_b = fmin(e->blk_b, r);
+	}
+}
+
+/* 1 when level L's mean square stands above its noise by 8 sd (the mean
+ * square's relative sd is sqrt(2 / n) over n blocks, Gaussian; n counted
+ * up to ENV_LVL_AVG only, for heavier tails). */
+static int env_lvl_signal(const struct env *e, int L)
+{
+	const struct env_lvl *l = &e->lvl[L];
+	double noise = fmax(e->lvl[0].ms, ENV_NOISE_MIN) / (double)(1 << L);
+
+	return l->count >= ENV_LVL_MIN &&
+	       l->ms > noise * (1 + 8 * sqrt(2 / fmin(l->count, ENV_LVL_AVG)));
+}
+
+/* Level L's mean square above its noise, ns^2. */
+static double env_lvl_excess(const struct env *e, int L)
+{
+	return e->lvl[L].ms - fmax(e->lvl[0].ms, ENV_NOISE_MIN) / (double)(1 << L);
+}
+
+/* The wander estimate, ppb/sqrt(s), 0 while there is none. */
+static double env_wander_estimate(struct env *e)
+{
+	double best = 0, bestd = INFINITY, half = 0.5 * e->window;
+	int L;
+
+	for (L = 1; L < ENV_LVL; L++) {
+		double tau = e->tau0 * (double)(1 << L);
+		double dist = fmax(tau / half, half / tau);
+		/* signal at this level and at the next, grown there by 2x at
+		 * least (a random walk's grows 8x a level, a ramp's 16x, noise
+		 * halves): one level's chance excess, or noise correlated over
+		 * a few blocks (its excess stays flat), is not wander */
+		if (!env_lvl_signal(e, L) || (L + 1 < ENV_LVL && (!env_lvl_signal(e, L + 1) ||
+								  env_lvl_excess(e, L + 1) <
+									  2 * env_lvl_excess(e, L))) ||
+		    dist >= bestd) {
+			continue;
+		}
+		bestd = dist;
+		e->wander_lvl = L;
+	}
+	if (e->wander_lvl > 0 && bestd < INFINITY) {
+		/* pooled with the neighbours that carry signal too, each by its
+		 * blocks: w^2 = sum (ms - noise) n / sum 0.55 tau^3 n */
+		double num = 0, den = 0;
+		for (L = e->wander_lvl - 1; L <= e->wander_lvl + 1; L++) {
+			double tau = e->tau0 * (double)(1 << L), n = fmin(e->lvl[L].count, 2 * ENV_LVL_AVG);
+			if (L < 1 || L >= ENV_LVL || !env_lvl_signal(e, L)) {
+				continue;
+			}
+			num += env_lvl_excess(e, L) * n;
+			den += ENV_HADAMARD * tau * tau * tau * n;
+		}
+		best = sqrt(num / den);
+	}
+	return best;
+}
+
 static void env_window(struct env *e)
 {
 	double beta = e->beta > 0 ? e->beta : 1000;
+
+	if (!(e->wander_hint > 0) && e->wander_new) {
+		double w = env_wander_estimate(e);
+		e->wander_new = 0;
+		if (w > 0) {
+			e->wander_est = w;
+		}
+		/* hysteresis: the window moves when the estimate is 1.3x off */
+		if (w > 0 && (w > 1.3 * e->wander || 1.3 * w < e->wander)) {
+			e->wander = fmax(w, 0.001);
+		}
+	}
 	double w = 2.0 * pow(beta * e->interval / e->wander, 0.4);
 
 	w = fmax(w, 8 * e->interval);
@@ -327,8 +518,10 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	if (!m->ms_valid) {
 		/* a one-way phase: both directions are the offset */
 		env_push(&e->rev, now, -(double)m->offset + env_c(e, now));
+		env_blk_point(e, now, -(double)m->offset + env_c(e, now), -1);
 	}
 	env_push(&e->fwd, now, (double)(m->ms_valid ? m->ms : m->offset) - env_c(e, now));
+	env_blk_point(e, now, (double)(m->ms_valid ? m->ms : m->offset) - env_c(e, now), 1);
 	env_prune(&e->fwd, now - (tmv_t)(e->window * 1e9));
 	env_prune(&e->rev, now - (tmv_t)(e->window * 1e9));
 	if (!e->rev.n) {
@@ -413,6 +606,7 @@ static void env_delay(struct servo *s, tmv_t t3, tmv_t sm)
 
 	if (e->nbp && t3 >= e->bp[0].t) {
 		env_push(&e->rev, t3, (double)sm + env_c(e, t3));
+		env_blk_point(e, t3, (double)sm + env_c(e, t3), -1);
 	}
 }
 
@@ -421,6 +615,14 @@ static void env_sync_interval(struct servo *s, double interval_s)
 	struct env *e = container_of(s, struct env, servo);
 
 	e->interval = interval_s > 0 ? interval_s : 1;
+	if (fmax(2 * e->interval, 1) != e->tau0) {
+		int L;
+		e->tau0 = fmax(2 * e->interval, 1);
+		for (L = 0; L < ENV_LVL; L++) {
+			e->lvl[L].count = 0;
+		}
+		env_lvl_break(e);
+	}
 	env_window(e);
 }
 
@@ -449,7 +651,10 @@ static double env_holdover_drift(struct servo *s)
 	}
 	d = (n * sxy - sx * sy) / (n * sxx - sx * sx);
 	span = (n - 1) * ENV_DRIFT_STEP;
-	return fabs(d) < 4 * e->wander * sqrt(1.2 / span) ? 0 : d;
+	/* the bar is the hint (1 ppb/sqrt(s) by default), not the estimate: a
+	 * real ramp raises the estimated wander (its equivalent at the window)
+	 * and would hide itself; a lower one lets the servo's settling pass */
+	return fabs(d) < 4 * (e->wander_hint > 0 ? e->wander_hint : 1) * sqrt(1.2 / span) ? 0 : d;
 }
 
 /* The mean adjustment, brought forward by the drift over its lag. */
@@ -465,8 +670,24 @@ static double env_holdover_ppb(struct servo *s)
 static void env_reset(struct servo *s)
 {
 	struct env *e = container_of(s, struct env, servo);
+	env_lvl_break(e);
 	e->fwd.n = e->rev.n = 0;
 	e->f_span = 0.5 * e->window; /* a new path's window must grow to that */
+}
+
+static void env_info(struct servo *s, struct servo_info *i)
+{
+	struct env *e = container_of(s, struct env, servo);
+
+	i->wander = e->wander;
+	i->wander_est = e->wander_est;
+	i->window_s = e->window;
+	i->beta_ns = e->beta;
+	i->shape = 1;
+	/* the window's two errors at their balance (env_window): the envelope's
+	 * beta T / W and the wander's w W^1.5 / 4 */
+	i->predicted_ns = e->beta * e->interval / e->window + 0.25 * e->wander * pow(e->window, 1.5);
+	i->estimator = 0;
 }
 
 static void env_destroy(struct servo *s)
@@ -482,6 +703,7 @@ static const struct servo_ops env_ops = {
 	env_holdover_drift,
 	env_reset,
 	env_destroy,
+	env_info,
 };
 
 struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb, double wander)
@@ -492,8 +714,10 @@ struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb
 		return NULL;
 	}
 	servo_init(&e->servo, &env_ops, c);
+	e->wander_hint = wander > 0 ? wander : 0;
 	e->wander = wander > 0 ? wander : 1;
 	e->interval = 1;
+	e->tau0 = 2;
 	env_window(e);
 	env_forget(e, 0, freq_ppb);
 	e->nbp = 0; /* the first sample sets the time origin */
