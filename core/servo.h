@@ -53,7 +53,8 @@ struct servo_info {
 	double wander_est; /* ppb/sqrt(s): the online estimate (0: none yet) */
 	double window_s;   /* s: the window */
 	double beta_ns;	   /* ns: the delay's spread above the floor */
-	double shape;	   /* the delay's shape: 1 exponential (a sharp floor), more: softer */
+	double shape;	   /* the delay's shape: sd / mean above the floor (~1 exponential, a
+			    * sharp floor; Gamma(8) ~0.55, a soft one) */
 	double predicted_ns; /* ns: the rms error the window should give */
 	int estimator;	   /* 0 minimum-delay envelope, 1 mean (least squares) */
 };

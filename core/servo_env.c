@@ -61,6 +61,8 @@
 #define ENV_GAP_MIN_NS 20.0 /* below this a low point is never an outlier */
 #define ENV_REJECT_MAX 4     /* most points below the envelope left out */
 #define ENV_MAX 256 /* points per direction */
+#define ENV_SHAPE_LO 0.72 /* shape_r below: a soft floor, the means estimate the phase */
+#define ENV_SHAPE_HI 0.80 /* above: a sharp one, the envelope */
 #define ENV_BP 16   /* remembered adjustment changes, for C(t) of a past t3 */
 
 struct env_pt {
@@ -127,6 +129,8 @@ struct env {
 	int hist_n, hist_head;
 	double hist_age;	  /* hold_age of the last entry, s */
 	int have_hold;
+	double shape_r;	 /* sd / mean of the residuals above the envelope (1: exponential) */
+	int use_mean;	 /* the phase from the sides' means, not their floors */
 	double wander_hint;	  /* servo_wander: > 0 fixed, 0 estimated */
 	double wander_est;	  /* the last estimate, ppb/sqrt(s) (0: none yet) */
 	int wander_lvl;		  /* the level it came from */
@@ -267,17 +271,21 @@ static double env_slope(const struct env_side *a, const struct env_side *b, int 
 
 /* Mean residual above the envelope A0 (ns), unbiased for exponential
  * delay: the minimum itself is one of the n. */
-static double env_excess(const struct env_side *s, double f, double floor)
+static double env_excess(const struct env_side *s, double f, double floor, double *sd)
 {
-	double sum = 0;
+	double sum = 0, sum2 = 0;
 	int k;
 
+	*sd = 0;
 	if (s->n < 2) {
 		return -1;
 	}
 	for (k = 0; k < s->n; k++) {
-		sum += s->v[k] - s->sign * f * s->dt[k] - floor;
+		double r = s->v[k] - s->sign * f * s->dt[k] - floor;
+		sum += r;
+		sum2 += r * r;
 	}
+	*sd = sqrt(fmax(0, (sum2 - sum * sum / s->n) / (s->n - 1)));
 	return sum / (s->n - 1);
 }
 
@@ -560,13 +568,25 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	a0 = env_floor(sa, f, &at);
 	b0 = env_floor(sb, f, &at);
 	x = 0.5 * (a0 - b0) + env_c(e, now);
-	out->offset_ns = x;
 	if (sa->n >= 4 && sb->n >= 4) {
-		double ba = env_excess(sa, f, a0), bb = env_excess(sb, f, b0);
+		double sda, sdb, ba = env_excess(sa, f, a0, &sda), bb = env_excess(sb, f, b0, &sdb);
 		double beta = 0.5 * (ba + bb);
 		e->beta = e->beta > 0 ? e->beta + (beta - e->beta) / 16 : beta;
+		if (beta > 0) {
+			double r = 0.5 * (sda + sdb) / beta;
+			e->shape_r = e->shape_r > 0 ? e->shape_r + (r - e->shape_r) / 64 : r;
+			/* hysteresis between the two estimators */
+			if (e->use_mean ? e->shape_r > ENV_SHAPE_HI : e->shape_r < ENV_SHAPE_LO) {
+				e->use_mean = !e->use_mean;
+			}
+		}
+		if (e->use_mean) {
+			/* the means of the two sides (the excess is over n - 1) */
+			x += 0.5 * (ba * (sa->n - 1) / sa->n - bb * (sb->n - 1) / sb->n);
+		}
 		env_window(e);
 	}
+	out->offset_ns = x;
 	if (servo_step_due(s, x)) {
 		out->step_ns = servo_step_ns(x); /* saturated: x may exceed int64 */
 		out->adj_ppb = servo_clamp(s, -f);
@@ -683,11 +703,11 @@ static void env_info(struct servo *s, struct servo_info *i)
 	i->wander_est = e->wander_est;
 	i->window_s = e->window;
 	i->beta_ns = e->beta;
-	i->shape = 1;
+	i->shape = e->shape_r;
 	/* the window's two errors at their balance (env_window): the envelope's
 	 * beta T / W and the wander's w W^1.5 / 4 */
 	i->predicted_ns = e->beta * e->interval / e->window + 0.25 * e->wander * pow(e->window, 1.5);
-	i->estimator = 0;
+	i->estimator = e->use_mean;
 }
 
 static void env_destroy(struct servo *s)

@@ -259,3 +259,26 @@ TEST(servo_env_estimates_wander)
 		}
 	}
 }
+
+/* The delay's shape: exponential queueing keeps the envelope, Gamma(8) of
+ * the same mean (several queues in a row, a soft floor) the means. */
+TEST(servo_env_classifies_delay_shape)
+{
+	struct servo_common_cfg cc = { 0, 20000, 900000000, 0, 0 };
+	int shape, seed;
+
+	for (shape = 1; shape <= 8; shape += 7) {
+		for (seed = 1; seed <= 3; seed++) {
+			struct servo *s = servo_env_create(&cc, 0, 0);
+			struct world w = { .x = 1e8, .f_osc = -50000, .beta = 400, .rw = 1,
+					   .shape = shape, .rng = (uint64_t)seed };
+			struct servo_info i;
+
+			simulate(&w, s, 0.125, 300, 0);
+			servo_info(s, &i);
+			CHECK_EQ(i.estimator, shape == 8);
+			CHECK(shape == 8 ? i.shape < 0.72 : i.shape > 0.8);
+			servo_destroy(s);
+		}
+	}
+}
