@@ -87,6 +87,9 @@ struct env_side {
 	double dt[ENV_MAX], v[ENV_MAX], mean_dt;
 	int n;
 	double sign;
+	/* the points that can be the floor for f within a bracket (env_slope) */
+	double cdt[ENV_MAX], cv[ENV_MAX];
+	int nc;
 };
 
 /* The wander estimate (see env_wander_*): the free-running phase as block
@@ -235,32 +238,80 @@ static double env_floor(const struct env_side *s, double f, double *at)
 	return best;
 }
 
-/* Maximum-likelihood f (ppb) of the two sides, see the top. */
-/* The subgradient of G at f (see the top). */
-static double env_grad(const struct env_side *a, const struct env_side *b, double f)
+/* The dt of the floor at f among the candidates (env_cand). */
+static double env_cfloor_at(const struct env_side *s, double f)
+{
+	double best = INFINITY, at = 0;
+	int k;
+
+	for (k = 0; k < s->nc; k++) {
+		double r = s->cv[k] - s->sign * f * s->cdt[k];
+		if (r < best) {
+			best = r;
+			at = s->cdt[k];
+		}
+	}
+	return at;
+}
+
+/* The subgradient of G at f (see the top); cand: over the candidates. */
+static double env_grad(const struct env_side *a, const struct env_side *b, double f, int cand)
 {
 	double at, g;
 
+	if (cand) {
+		return a->n * (env_cfloor_at(a, f) - a->mean_dt) -
+		       b->n * (env_cfloor_at(b, f) - b->mean_dt);
+	}
 	env_floor(a, f, &at);
 	g = a->n * (at - a->mean_dt);
 	env_floor(b, f, &at);
 	return g - b->n * (at - b->mean_dt);
 }
 
-/* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-6 ppb:
- * within 1000 ppb of the last estimate when that brackets the root, else
- * over +-1e7 ppb. */
-static double env_slope(const struct env_side *a, const struct env_side *b, int have, double last)
+/* Keep the points of a side that can be its floor for some f within d of
+ * f0: r(f) = r(f0) -+ d |dt|, so those with r(f0) - d |dt| not above the
+ * least r(f0) + d |dt|.  Few (those within ~2 d W of the floor): the
+ * bisection then runs over them only. */
+static void env_cand(struct env_side *s, double f0, double d)
 {
-	double lo = -1e7, hi = 1e7;
+	double m = INFINITY;
+	int k;
 
-	if (have && env_grad(a, b, last - 1000) < 0 && env_grad(a, b, last + 1000) >= 0) {
-		lo = last - 1000;
-		hi = last + 1000;
+	for (k = 0; k < s->n; k++) {
+		m = fmin(m, s->v[k] - s->sign * f0 * s->dt[k] + d * fabs(s->dt[k]));
 	}
-	while (hi - lo > 1e-6) {
+	s->nc = 0;
+	for (k = 0; k < s->n; k++) {
+		if (s->v[k] - s->sign * f0 * s->dt[k] - d * fabs(s->dt[k]) <= m) {
+			s->cdt[s->nc] = s->dt[k];
+			s->cv[s->nc++] = s->v[k];
+		}
+	}
+}
+
+/* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-4 ppb
+ * (over a 100 s window 10 ps): within 0.5, 8, 128 or 2048 ppb of the last
+ * estimate, the first that brackets the root (the estimate moves little
+ * from one sample to the next), else over +-1e7 ppb. */
+static double env_slope(struct env_side *a, struct env_side *b, int have, double last)
+{
+	double lo = -1e7, hi = 1e7, d;
+	int cand = 0;
+
+	for (d = 0.5; have && d < 4096; d *= 16) {
+		if (env_grad(a, b, last - d, 0) < 0 && env_grad(a, b, last + d, 0) >= 0) {
+			lo = last - d;
+			hi = last + d;
+			env_cand(a, last, d);
+			env_cand(b, last, d);
+			cand = 1;
+			break;
+		}
+	}
+	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
-		if (env_grad(a, b, mid) < 0) {
+		if (env_grad(a, b, mid, cand) < 0) {
 			lo = mid;
 		} else {
 			hi = mid;
