@@ -32,7 +32,7 @@
  * Window.  The points of the last W seconds: the envelope's error
  * ~ beta T / W (T the sample interval) falls with W, the model error from
  * the frequency's random walk (wander w, ppb/sqrt(s)) grows as w W^1.5;
- * the sum is least near W = k (beta T / w)^0.4.  beta is measured (the
+ * the sum is least near W = k (beta T / w)^0.4 (at least 4 T).  beta is measured (the
  * mean residual above the envelope), T from sync_interval(), w is
  * servo_wander.  Until a window spans half its length the frequency of
  * the last full window is kept (a master switch, a step, a restart).
@@ -557,7 +557,7 @@ static void env_window(struct env *e)
 	}
 	double w = 2.0 * pow(beta * e->interval / e->wander, 0.4);
 
-	w = fmax(w, 8 * e->interval);
+	w = fmax(w, 4 * e->interval);
 	w = fmin(w, (ENV_MAX - 1) * e->interval);
 	e->window = w;
 	e->tau = fmax(w / 4, e->interval);
