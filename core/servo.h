@@ -46,6 +46,19 @@ struct servo_out {
 
 struct servo;
 
+/* What a servo believes (servo_info; the envelope servo's, zeros for the
+ * others): for the debug log line, the metrics and SERVO_STATE_NP. */
+struct servo_info {
+	double wander;	   /* ppb/sqrt(s): the frequency random walk the window is sized for */
+	double wander_est; /* ppb/sqrt(s): the online estimate (0: none yet) */
+	double window_s;   /* s: the window */
+	double beta_ns;	   /* ns: the delay's spread above the floor */
+	double shape;	   /* the delay's shape: sd / mean above the floor (~1 exponential, a
+			    * sharp floor; Gamma(8) ~0.55, a soft one) */
+	double predicted_ns; /* ns: the rms error the window should give */
+	int estimator;	   /* 0 minimum-delay envelope, 1 mean (least squares) */
+};
+
 struct servo_ops {
 	/* Feed one Sync measurement; fills *out.  Returns the state. */
 	enum servo_state (*sample)(struct servo *s, const struct servo_meas *m,
@@ -67,6 +80,8 @@ struct servo_ops {
 	 * frequency estimate and the lock. */
 	void (*reset)(struct servo *s);
 	void (*destroy)(struct servo *s);
+	/* What the servo believes now; NULL: nothing to tell. */
+	void (*info)(struct servo *s, struct servo_info *i);
 };
 
 /* What every servo shares (set by servo_init / servo_from_config). */
@@ -122,7 +137,8 @@ struct servo *servo_linreg_create(const struct servo_common_cfg *c, double freq_
 /* Envelope servo (core/servo_env.c): maximum-likelihood phase and
  * frequency from the minimum-delay envelope of each direction over an
  * adaptive window.  wander: the oscillator's frequency random walk,
- * ppb/sqrt(s), for the window length.  NULL when out of memory. */
+ * ppb/sqrt(s), for the window length; 0: estimated from the measurements
+ * (servo_wander 0, the default).  NULL when out of memory. */
 struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb, double wander);
 
 /* Feed a Sync measurement; applies the step thresholds' lock bookkeeping
@@ -149,6 +165,15 @@ static inline double servo_holdover_ppb(struct servo *s)
 static inline double servo_holdover_drift(struct servo *s)
 {
 	return s->ops->holdover_drift ? s->ops->holdover_drift(s) : 0;
+}
+
+/* Fills *i (zeros for a servo without an estimate of its world). */
+static inline void servo_info(struct servo *s, struct servo_info *i)
+{
+	*i = (struct servo_info){ 0 };
+	if (s->ops->info) {
+		s->ops->info(s, i);
+	}
 }
 
 static inline void servo_reset(struct servo *s)

@@ -32,7 +32,7 @@
  * Window.  The points of the last W seconds: the envelope's error
  * ~ beta T / W (T the sample interval) falls with W, the model error from
  * the frequency's random walk (wander w, ppb/sqrt(s)) grows as w W^1.5;
- * the sum is least near W = k (beta T / w)^0.4.  beta is measured (the
+ * the sum is least near W = k (beta T / w)^0.4 (at least 4 T).  beta is measured (the
  * mean residual above the envelope), T from sync_interval(), w is
  * servo_wander.  Until a window spans half its length the frequency of
  * the last full window is kept (a master switch, a step, a restart).
@@ -61,6 +61,8 @@
 #define ENV_GAP_MIN_NS 20.0 /* below this a low point is never an outlier */
 #define ENV_REJECT_MAX 4     /* most points below the envelope left out */
 #define ENV_MAX 256 /* points per direction */
+#define ENV_SHAPE_LO 0.72 /* shape_r below: a soft floor, the means estimate the phase */
+#define ENV_SHAPE_HI 0.80 /* above: a sharp one, the envelope */
 #define ENV_BP 16   /* remembered adjustment changes, for C(t) of a past t3 */
 
 struct env_pt {
@@ -85,6 +87,27 @@ struct env_side {
 	double dt[ENV_MAX], v[ENV_MAX], mean_dt;
 	int n;
 	double sign;
+	/* the points that can be the floor for f within a bracket (env_slope) */
+	double cdt[ENV_MAX], cv[ENV_MAX];
+	int nc;
+};
+
+/* The wander estimate (see env_wander_*): the free-running phase as block
+ * minima of the two envelopes every tau0 s, averaged in pairs into blocks of
+ * tau0 2^L s; per level the mean square of the blocks' second difference. */
+#define ENV_LVL 10	   /* levels: tau0 .. 512 tau0 */
+#define ENV_LVL_AVG 32.0   /* blocks the mean square averages over */
+#define ENV_LVL_MIN 8	   /* blocks before a level counts */
+#define ENV_NOISE_MIN 1.0  /* ns^2: the least noise of level 0 (whole-ns values) */
+#define ENV_HADAMARD 0.55  /* E[D^2] = 0.55 w^2 tau^3 under a random walk w */
+
+struct env_lvl {
+	double p[2];	 /* the last two block phases, ns (newest in p[1]) */
+	int np;		 /* of them valid (0..2) */
+	double acc;	 /* the first of a pair, for the next level */
+	int nacc;
+	double ms;	 /* mean square second difference, ns^2 */
+	int count;	 /* second differences seen (capped) */
 };
 
 struct env {
@@ -109,6 +132,17 @@ struct env {
 	int hist_n, hist_head;
 	double hist_age;	  /* hold_age of the last entry, s */
 	int have_hold;
+	double shape_r;	 /* sd / mean of the residuals above the envelope (1: exponential) */
+	int use_mean;	 /* the phase from the sides' means, not their floors */
+	double wander_hint;	  /* servo_wander: > 0 fixed, 0 estimated */
+	double wander_est;	  /* the last estimate, ppb/sqrt(s) (0: none yet) */
+	int wander_lvl;		  /* the level it came from */
+	int wander_new;		  /* a level's mean square moved since */
+	struct env_lvl lvl[ENV_LVL];
+	double tau0;		  /* s: level 0's block */
+	tmv_t blk_t;		  /* local start of the block, ns */
+	double blk_a, blk_b;	  /* block minima of the two sides, ns */
+	int blk_on;
 	struct env_side sa, sb; /* scratch, 8 KB */
 };
 
@@ -136,8 +170,11 @@ static void env_set_adj(struct env *e, tmv_t t, double adj)
 	e->last_adj = adj;
 }
 
+static void env_lvl_break(struct env *e);
+
 static void env_forget(struct env *e, tmv_t t, double adj)
 {
+	env_lvl_break(e);
 	e->fwd.n = e->rev.n = 0;
 	e->nbp = 0;
 	e->bp[0] = (struct env_bp){ t, 0, adj };
@@ -201,32 +238,80 @@ static double env_floor(const struct env_side *s, double f, double *at)
 	return best;
 }
 
-/* Maximum-likelihood f (ppb) of the two sides, see the top. */
-/* The subgradient of G at f (see the top). */
-static double env_grad(const struct env_side *a, const struct env_side *b, double f)
+/* The dt of the floor at f among the candidates (env_cand). */
+static double env_cfloor_at(const struct env_side *s, double f)
+{
+	double best = INFINITY, at = 0;
+	int k;
+
+	for (k = 0; k < s->nc; k++) {
+		double r = s->cv[k] - s->sign * f * s->cdt[k];
+		if (r < best) {
+			best = r;
+			at = s->cdt[k];
+		}
+	}
+	return at;
+}
+
+/* The subgradient of G at f (see the top); cand: over the candidates. */
+static double env_grad(const struct env_side *a, const struct env_side *b, double f, int cand)
 {
 	double at, g;
 
+	if (cand) {
+		return a->n * (env_cfloor_at(a, f) - a->mean_dt) -
+		       b->n * (env_cfloor_at(b, f) - b->mean_dt);
+	}
 	env_floor(a, f, &at);
 	g = a->n * (at - a->mean_dt);
 	env_floor(b, f, &at);
 	return g - b->n * (at - b->mean_dt);
 }
 
-/* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-6 ppb:
- * within 1000 ppb of the last estimate when that brackets the root, else
- * over +-1e7 ppb. */
-static double env_slope(const struct env_side *a, const struct env_side *b, int have, double last)
+/* Keep the points of a side that can be its floor for some f within d of
+ * f0: r(f) = r(f0) -+ d |dt|, so those with r(f0) - d |dt| not above the
+ * least r(f0) + d |dt|.  Few (those within ~2 d W of the floor): the
+ * bisection then runs over them only. */
+static void env_cand(struct env_side *s, double f0, double d)
 {
-	double lo = -1e7, hi = 1e7;
+	double m = INFINITY;
+	int k;
 
-	if (have && env_grad(a, b, last - 1000) < 0 && env_grad(a, b, last + 1000) >= 0) {
-		lo = last - 1000;
-		hi = last + 1000;
+	for (k = 0; k < s->n; k++) {
+		m = fmin(m, s->v[k] - s->sign * f0 * s->dt[k] + d * fabs(s->dt[k]));
 	}
-	while (hi - lo > 1e-6) {
+	s->nc = 0;
+	for (k = 0; k < s->n; k++) {
+		if (s->v[k] - s->sign * f0 * s->dt[k] - d * fabs(s->dt[k]) <= m) {
+			s->cdt[s->nc] = s->dt[k];
+			s->cv[s->nc++] = s->v[k];
+		}
+	}
+}
+
+/* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-4 ppb
+ * (over a 100 s window 10 ps): within 0.5, 8, 128 or 2048 ppb of the last
+ * estimate, the first that brackets the root (the estimate moves little
+ * from one sample to the next), else over +-1e7 ppb. */
+static double env_slope(struct env_side *a, struct env_side *b, int have, double last)
+{
+	double lo = -1e7, hi = 1e7, d;
+	int cand = 0;
+
+	for (d = 0.5; have && d < 4096; d *= 16) {
+		if (env_grad(a, b, last - d, 0) < 0 && env_grad(a, b, last + d, 0) >= 0) {
+			lo = last - d;
+			hi = last + d;
+			env_cand(a, last, d);
+			env_cand(b, last, d);
+			cand = 1;
+			break;
+		}
+	}
+	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
-		if (env_grad(a, b, mid) < 0) {
+		if (env_grad(a, b, mid, cand) < 0) {
 			lo = mid;
 		} else {
 			hi = mid;
@@ -237,17 +322,21 @@ static double env_slope(const struct env_side *a, const struct env_side *b, int 
 
 /* Mean residual above the envelope A0 (ns), unbiased for exponential
  * delay: the minimum itself is one of the n. */
-static double env_excess(const struct env_side *s, double f, double floor)
+static double env_excess(const struct env_side *s, double f, double floor, double *sd)
 {
-	double sum = 0;
+	double sum = 0, sum2 = 0;
 	int k;
 
+	*sd = 0;
 	if (s->n < 2) {
 		return -1;
 	}
 	for (k = 0; k < s->n; k++) {
-		sum += s->v[k] - s->sign * f * s->dt[k] - floor;
+		double r = s->v[k] - s->sign * f * s->dt[k] - floor;
+		sum += r;
+		sum2 += r * r;
 	}
+	*sd = sqrt(fmax(0, (sum2 - sum * sum / s->n) / (s->n - 1)));
 	return sum / (s->n - 1);
 }
 
@@ -302,12 +391,173 @@ static void env_reject(struct env_side *s, double f, double beta)
 	}
 }
 
+/* ---- the wander estimate ----
+ * The free-running clock's phase x0 + f t (the servo's own steering C(t)
+ * taken out) is seen in each tau0-long block as half the difference of the
+ * two directions' minima: p = (min(a - C) - min(b + C)) / 2.  A second
+ * difference D = p(k+2) - 2 p(k+1) + p(k) of blocks of tau s removes the
+ * phase and the frequency; under a frequency random walk of w ppb/sqrt(s)
+ * E[D^2] = 0.55 w^2 tau^3 (the integral of the squared kernel, for block
+ * means), plus 6 s^2 of the blocks' measurement noise s^2, which averaging
+ * blocks in pairs halves from one level to the next: level 0, where noise
+ * dominates, measures it, N(L) = ms(0) / 2^L.  A frequency ramp r (drift, a
+ * temperature swing) adds r^2 tau^4: its equivalent wander grows with tau,
+ * so the level used is the one nearest half the window (the model error
+ * the window meets) among those where the random walk stands 3x above the
+ * noise (by 8 sd of the mean square); none such: the prior, 1 ppb/sqrt(s),
+ * until the longer levels have data.  Squared differences above 16 x the mean square are clipped (a
+ * software stamp's outlier is not wander). */
+static void env_lvl_add(struct env *e, int L, double p)
+{
+	struct env_lvl *l = &e->lvl[L];
+
+	if (l->np == 2) {
+		double d = p - 2 * l->p[1] + l->p[0], d2 = d * d;
+		if (l->count >= 4 && d2 > 16 * l->ms) {
+			d2 = 16 * l->ms;
+		}
+		l->count += l->count < 1000;
+		l->ms += (d2 - l->ms) / fmin(l->count, ENV_LVL_AVG);
+		e->wander_new = 1;
+		l->p[0] = l->p[1];
+		l->p[1] = p;
+	} else {
+		l->p[l->np++] = p;
+	}
+	if (L + 1 < ENV_LVL) {
+		if (l->nacc) {
+			env_lvl_add(e, L + 1, 0.5 * (l->acc + p));
+			l->nacc = 0;
+		} else {
+			l->acc = p;
+			l->nacc = 1;
+		}
+	}
+}
+
+/* The phase series broke (C reset, a gap): start the chains again, keep
+ * the mean squares. */
+static void env_lvl_break(struct env *e)
+{
+	int L;
+
+	for (L = 0; L < ENV_LVL; L++) {
+		e->lvl[L].np = 0;
+		e->lvl[L].nacc = 0;
+	}
+	e->blk_on = 0;
+}
+
+/* One point of a side (sign +1: a - C, -1: b + C) at local time t. */
+static void env_blk_point(struct env *e, tmv_t t, double v, double sign)
+{
+	double r;
+
+	if (!e->have_f || !e->servo.locked_once) {
+		return; /* no frequency to take out of a block yet */
+	}
+	if (!e->blk_on) {
+		e->blk_on = 1;
+		e->blk_t = t;
+		e->blk_a = e->blk_b = INFINITY;
+	}
+	if (t < e->blk_t) {
+		return;
+	}
+	if (t >= e->blk_t + (tmv_t)(e->tau0 * 1e9)) {
+		if ((double)(t - e->blk_t) * 1e-9 >= 2 * e->tau0 || !isfinite(e->blk_a) || !isfinite(e->blk_b)) {
+			env_lvl_break(e); /* a block without one of the sides */
+			env_blk_point(e, t, v, sign);
+			return;
+		}
+		env_lvl_add(e, 0, 0.5 * (e->blk_a - e->blk_b));
+		e->blk_t += (tmv_t)(e->tau0 * 1e9);
+		e->blk_a = e->blk_b = INFINITY;
+	}
+	/* the frequency's drift within the block taken out */
+	r = v - sign * e->f * (double)(t - e->blk_t) * 1e-9;
+	if (sign > 0) {
+		e->blk_a = fmin(e->blk_a, r);
+	} else {
+		e->blk_b = fmin(e->blk_b, r);
+	}
+}
+
+/* 1 when level L's mean square stands above its noise by 8 sd (the mean
+ * square's relative sd is sqrt(2 / n) over n blocks, Gaussian; n counted
+ * up to ENV_LVL_AVG only, for heavier tails). */
+static int env_lvl_signal(const struct env *e, int L)
+{
+	const struct env_lvl *l = &e->lvl[L];
+	double noise = fmax(e->lvl[0].ms, ENV_NOISE_MIN) / (double)(1 << L);
+
+	return l->count >= ENV_LVL_MIN &&
+	       l->ms > noise * (1 + 8 * sqrt(2 / fmin(l->count, ENV_LVL_AVG)));
+}
+
+/* Level L's mean square above its noise, ns^2. */
+static double env_lvl_excess(const struct env *e, int L)
+{
+	return e->lvl[L].ms - fmax(e->lvl[0].ms, ENV_NOISE_MIN) / (double)(1 << L);
+}
+
+/* The wander estimate, ppb/sqrt(s), 0 while there is none. */
+static double env_wander_estimate(struct env *e)
+{
+	double best = 0, bestd = INFINITY, half = 0.5 * e->window;
+	int L;
+
+	for (L = 1; L < ENV_LVL; L++) {
+		double tau = e->tau0 * (double)(1 << L);
+		double dist = fmax(tau / half, half / tau);
+		/* signal at this level and at the next, grown there by 2x at
+		 * least (a random walk's grows 8x a level, a ramp's 16x, noise
+		 * halves): one level's chance excess, or noise correlated over
+		 * a few blocks (its excess stays flat), is not wander */
+		if (!env_lvl_signal(e, L) || (L + 1 < ENV_LVL && (!env_lvl_signal(e, L + 1) ||
+								  env_lvl_excess(e, L + 1) <
+									  2 * env_lvl_excess(e, L))) ||
+		    dist >= bestd) {
+			continue;
+		}
+		bestd = dist;
+		e->wander_lvl = L;
+	}
+	if (e->wander_lvl > 0 && bestd < INFINITY) {
+		/* pooled with the neighbours that carry signal too, each by its
+		 * blocks: w^2 = sum (ms - noise) n / sum 0.55 tau^3 n */
+		double num = 0, den = 0;
+		for (L = e->wander_lvl - 1; L <= e->wander_lvl + 1; L++) {
+			double tau = e->tau0 * (double)(1 << L), n = fmin(e->lvl[L].count, 2 * ENV_LVL_AVG);
+			if (L < 1 || L >= ENV_LVL || !env_lvl_signal(e, L)) {
+				continue;
+			}
+			num += env_lvl_excess(e, L) * n;
+			den += ENV_HADAMARD * tau * tau * tau * n;
+		}
+		best = sqrt(num / den);
+	}
+	return best;
+}
+
 static void env_window(struct env *e)
 {
 	double beta = e->beta > 0 ? e->beta : 1000;
+
+	if (!(e->wander_hint > 0) && e->wander_new) {
+		double w = env_wander_estimate(e);
+		e->wander_new = 0;
+		if (w > 0) {
+			e->wander_est = w;
+		}
+		/* hysteresis: the window moves when the estimate is 1.3x off */
+		if (w > 0 && (w > 1.3 * e->wander || 1.3 * w < e->wander)) {
+			e->wander = fmax(w, 0.001);
+		}
+	}
 	double w = 2.0 * pow(beta * e->interval / e->wander, 0.4);
 
-	w = fmax(w, 8 * e->interval);
+	w = fmax(w, 4 * e->interval);
 	w = fmin(w, (ENV_MAX - 1) * e->interval);
 	e->window = w;
 	e->tau = fmax(w / 4, e->interval);
@@ -327,8 +577,10 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	if (!m->ms_valid) {
 		/* a one-way phase: both directions are the offset */
 		env_push(&e->rev, now, -(double)m->offset + env_c(e, now));
+		env_blk_point(e, now, -(double)m->offset + env_c(e, now), -1);
 	}
 	env_push(&e->fwd, now, (double)(m->ms_valid ? m->ms : m->offset) - env_c(e, now));
+	env_blk_point(e, now, (double)(m->ms_valid ? m->ms : m->offset) - env_c(e, now), 1);
 	env_prune(&e->fwd, now - (tmv_t)(e->window * 1e9));
 	env_prune(&e->rev, now - (tmv_t)(e->window * 1e9));
 	if (!e->rev.n) {
@@ -367,13 +619,25 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 	a0 = env_floor(sa, f, &at);
 	b0 = env_floor(sb, f, &at);
 	x = 0.5 * (a0 - b0) + env_c(e, now);
-	out->offset_ns = x;
 	if (sa->n >= 4 && sb->n >= 4) {
-		double ba = env_excess(sa, f, a0), bb = env_excess(sb, f, b0);
+		double sda, sdb, ba = env_excess(sa, f, a0, &sda), bb = env_excess(sb, f, b0, &sdb);
 		double beta = 0.5 * (ba + bb);
 		e->beta = e->beta > 0 ? e->beta + (beta - e->beta) / 16 : beta;
+		if (beta > 0) {
+			double r = 0.5 * (sda + sdb) / beta;
+			e->shape_r = e->shape_r > 0 ? e->shape_r + (r - e->shape_r) / 64 : r;
+			/* hysteresis between the two estimators */
+			if (e->use_mean ? e->shape_r > ENV_SHAPE_HI : e->shape_r < ENV_SHAPE_LO) {
+				e->use_mean = !e->use_mean;
+			}
+		}
+		if (e->use_mean) {
+			/* the means of the two sides (the excess is over n - 1) */
+			x += 0.5 * (ba * (sa->n - 1) / sa->n - bb * (sb->n - 1) / sb->n);
+		}
 		env_window(e);
 	}
+	out->offset_ns = x;
 	if (servo_step_due(s, x)) {
 		out->step_ns = servo_step_ns(x); /* saturated: x may exceed int64 */
 		out->adj_ppb = servo_clamp(s, -f);
@@ -413,6 +677,7 @@ static void env_delay(struct servo *s, tmv_t t3, tmv_t sm)
 
 	if (e->nbp && t3 >= e->bp[0].t) {
 		env_push(&e->rev, t3, (double)sm + env_c(e, t3));
+		env_blk_point(e, t3, (double)sm + env_c(e, t3), -1);
 	}
 }
 
@@ -421,6 +686,14 @@ static void env_sync_interval(struct servo *s, double interval_s)
 	struct env *e = container_of(s, struct env, servo);
 
 	e->interval = interval_s > 0 ? interval_s : 1;
+	if (fmax(2 * e->interval, 1) != e->tau0) {
+		int L;
+		e->tau0 = fmax(2 * e->interval, 1);
+		for (L = 0; L < ENV_LVL; L++) {
+			e->lvl[L].count = 0;
+		}
+		env_lvl_break(e);
+	}
 	env_window(e);
 }
 
@@ -449,7 +722,10 @@ static double env_holdover_drift(struct servo *s)
 	}
 	d = (n * sxy - sx * sy) / (n * sxx - sx * sx);
 	span = (n - 1) * ENV_DRIFT_STEP;
-	return fabs(d) < 4 * e->wander * sqrt(1.2 / span) ? 0 : d;
+	/* the bar is the hint (1 ppb/sqrt(s) by default), not the estimate: a
+	 * real ramp raises the estimated wander (its equivalent at the window)
+	 * and would hide itself; a lower one lets the servo's settling pass */
+	return fabs(d) < 4 * (e->wander_hint > 0 ? e->wander_hint : 1) * sqrt(1.2 / span) ? 0 : d;
 }
 
 /* The mean adjustment, brought forward by the drift over its lag. */
@@ -465,8 +741,24 @@ static double env_holdover_ppb(struct servo *s)
 static void env_reset(struct servo *s)
 {
 	struct env *e = container_of(s, struct env, servo);
+	env_lvl_break(e);
 	e->fwd.n = e->rev.n = 0;
 	e->f_span = 0.5 * e->window; /* a new path's window must grow to that */
+}
+
+static void env_info(struct servo *s, struct servo_info *i)
+{
+	struct env *e = container_of(s, struct env, servo);
+
+	i->wander = e->wander;
+	i->wander_est = e->wander_est;
+	i->window_s = e->window;
+	i->beta_ns = e->beta;
+	i->shape = e->shape_r;
+	/* the window's two errors at their balance (env_window): the envelope's
+	 * beta T / W and the wander's w W^1.5 / 4 */
+	i->predicted_ns = e->beta * e->interval / e->window + 0.25 * e->wander * pow(e->window, 1.5);
+	i->estimator = e->use_mean;
 }
 
 static void env_destroy(struct servo *s)
@@ -482,6 +774,7 @@ static const struct servo_ops env_ops = {
 	env_holdover_drift,
 	env_reset,
 	env_destroy,
+	env_info,
 };
 
 struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb, double wander)
@@ -492,8 +785,10 @@ struct servo *servo_env_create(const struct servo_common_cfg *c, double freq_ppb
 		return NULL;
 	}
 	servo_init(&e->servo, &env_ops, c);
+	e->wander_hint = wander > 0 ? wander : 0;
 	e->wander = wander > 0 ? wander : 1;
 	e->interval = 1;
+	e->tau0 = 2;
 	env_window(e);
 	env_forget(e, 0, freq_ppb);
 	e->nbp = 0; /* the first sample sets the time origin */

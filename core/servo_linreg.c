@@ -196,6 +196,7 @@ static const struct servo_ops lr_ops = {
 	NULL,
 	lr_reset,
 	lr_destroy,
+	NULL,
 };
 
 /* freq_ppb: the clock's frequency adjustment now; held until two samples

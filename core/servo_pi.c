@@ -147,6 +147,7 @@ static const struct servo_ops pi_ops = {
 	NULL,
 	pi_reset,
 	pi_destroy,
+	NULL,
 };
 
 struct servo *servo_pi_create(const struct servo_pi_cfg *cfg, const struct servo_common_cfg *c,

@@ -11,8 +11,16 @@
 #  - CPU per sample: test/bench/servo_cpu.c, built here against
 #    build/libptpbox.a, each servo in a synthetic world at 1 s and 1/8 s
 # Usage: test/bench/servo.sh [SAMPLES]   (servo_cpu samples, 200000)
+#        test/bench/servo.sh --matrix [servo_matrix.py options]: the world
+#        matrix of issue 25 instead (test/bench/servo_matrix.py, a markdown
+#        table; docs/servo-matrix.md)
 # (SEEDS="1 2 3" and CC=cc from the environment; after make && make sim)
 top=$(cd "$(dirname "$0")/../.." && pwd)
+if [ "$1" = --matrix ]; then
+	shift
+	[ -x "$top/build/ptpsim" ] || make -s -C "$top" sim >/dev/null || exit 1
+	exec python3 "$top/test/bench/servo_matrix.py" "$@"
+fi
 PTPSIM=${PTPSIM:-$top/build/ptpsim}
 LIB=$top/build/libptpbox.a
 S=$top/test/sim/scenarios

@@ -380,7 +380,7 @@ static void link_xmit(struct sim *s, int from, int to, struct pkt *p)
 	}
 	p->from_node = from;
 	memset(&e, 0, sizeof(e));
-	e.t = s->now + (tmv_t)llround(link_delay(d));
+	e.t = s->now + (tmv_t)llround(link_delay(d, (double)s->now * 1e-9));
 	e.type = EV_RX;
 	e.node = to;
 	e.pkt = p;
@@ -1925,6 +1925,10 @@ int main(int argc, char **argv)
 			const char *to = s->sc.node[d ? l->a : l->b].name;
 			snprintf(name, sizeof(name), "link:%s>%s", from, to);
 			rng_init(&l->dir[d].rng, s->sc.seed, name);
+			snprintf(name, sizeof(name), "flap:%s-%s", s->sc.node[l->a].name,
+				 s->sc.node[l->b].name);
+			rng_init(&l->dir[d].flap_rng, s->sc.seed, name);
+			l->dir[d].flap_t = l->dir[d].p3 * rng_exp(&l->dir[d].flap_rng);
 			if (l->dir[d].trace) {
 				l->dir[d].trace_pos = rng_next(&l->dir[d].rng) % l->dir[d].trace->n;
 			}

@@ -135,7 +135,12 @@ tmv_t stamp_take(const struct stamp_cfg *s, struct rng *r, struct sim_clock *c, 
 
 /* ---- links (ptpsim_model.c) ---- */
 
-enum pdv_kind { PDV_NONE, PDV_EXP, PDV_GAMMA, PDV_UNIFORM, PDV_TRACE };
+enum pdv_kind {
+	PDV_NONE, PDV_EXP, PDV_GAMMA, PDV_UNIFORM, PDV_TRACE,
+	PDV_LOGNORMAL, /* links only: p1 median, p2 log sigma, p3 outlier probability, p4 max */
+	PDV_BIMODAL,   /* links only: p1 exp mean, p2 extra ns on the other route, p3 mean dwell s */
+	PDV_LOAD,      /* links only: p1 service ns, p2..p3 utilisation min..max, p4 period s */
+};
 
 struct pdv_trace {
 	char path[SIM_PATH_LEN];
@@ -147,7 +152,11 @@ struct link_dir {
 	double delay_ns; /* fixed one-way delay */
 	enum pdv_kind pdv;
 	double p1, p2; /* exp: mean; gamma: shape, mean; uniform: min, max */
+	double p3, p4; /* lognormal, bimodal, load (enum pdv_kind) */
 	struct pdv_trace *trace;
+	struct rng flap_rng; /* bimodal: the route's flips, the same both ways */
+	double flap_t;	     /* bimodal: time of the next flip, s */
+	int flap_alt;	     /* bimodal: on the other route */
 	size_t trace_pos;
 	double loss;	    /* probability */
 	unsigned drop_mask; /* messageTypes dropped (bit 1 << type), ACT_DROP */
@@ -161,8 +170,8 @@ struct link {
 	struct link_dir dir[2];
 };
 
-/* One-way delay of the next packet, ns (>= 0). */
-double link_delay(struct link_dir *d);
+/* One-way delay of the next packet sent at t_s (simulated s), ns (>= 0). */
+double link_delay(struct link_dir *d, double t_s);
 
 /* A delay distribution of a tc or switch (queue, processing): pdv none,
  * exp, gamma or uniform as for links. */

@@ -301,11 +301,33 @@ static double dist_draw(enum pdv_kind kind, double p1, double p2, struct rng *r)
 	}
 }
 
-double link_delay(struct link_dir *d)
+double link_delay(struct link_dir *d, double t_s)
 {
 	double v = d->delay_ns;
 
-	if (d->pdv == PDV_TRACE) {
+	if (d->pdv == PDV_LOGNORMAL) {
+		/* a host or a shared medium: lognormal, now and then much more */
+		v += d->p1 * exp(d->p2 * rng_normal(&d->rng));
+		if (d->p3 > 0 && rng_uniform(&d->rng) < d->p3) {
+			v += d->p4 * rng_uniform(&d->rng);
+		}
+	} else if (d->pdv == PDV_BIMODAL) {
+		/* a route that flaps: a two-state Markov chain of mean dwell p3,
+		 * drawn from a stream both directions share, so both flip at once */
+		while (t_s >= d->flap_t) {
+			d->flap_alt = !d->flap_alt;
+			d->flap_t += d->p3 * rng_exp(&d->flap_rng);
+		}
+		v += d->p1 * rng_exp(&d->rng) + (d->flap_alt ? d->p2 : 0);
+	} else if (d->pdv == PDV_LOAD) {
+		/* an M/M/1 queue whose utilisation follows a cycle (a day of
+		 * traffic): no wait with probability 1 - rho, else Exp with mean
+		 * service / (1 - rho) */
+		double rho = d->p2 + (d->p3 - d->p2) * 0.5 * (1 - cos(2 * M_PI * t_s / d->p4));
+		if (rng_uniform(&d->rng) < rho) {
+			v += d->p1 / (1 - rho) * rng_exp(&d->rng);
+		}
+	} else if (d->pdv == PDV_TRACE) {
 		if (d->trace && d->trace->n) {
 			v += d->trace->v[d->trace_pos];
 			d->trace_pos = (d->trace_pos + 1) % d->trace->n;

@@ -421,7 +421,9 @@ static int link_dir_key(struct parser *p, struct link_dir *d, const char *key, c
 	if (!strcmp(key, "pdv")) {
 		if (n < 2) {
 			return perr(p, "pdv: expected none | exp MEAN | gamma SHAPE MEAN | "
-				       "uniform MIN MAX | trace FILE");
+				       "uniform MIN MAX | lognormal MEDIAN SIGMA [P MAX] | "
+				       "bimodal MEAN EXTRA DWELL | load SERVICE RHO_MIN RHO_MAX PERIOD | "
+				       "trace FILE");
 		}
 		if (!strcmp(w[1], "none") && n == 2) {
 			d->pdv = PDV_NONE;
@@ -441,12 +443,35 @@ static int link_dir_key(struct parser *p, struct link_dir *d, const char *key, c
 			return num_range(p, "pdv uniform MIN", w[2], 0, 1e12, &d->p1) ||
 			       num_range(p, "pdv uniform MAX", w[3], d->p1, 1e12, &d->p2);
 		}
+		if (!strcmp(w[1], "lognormal") && (n == 4 || n == 6)) {
+			d->pdv = PDV_LOGNORMAL;
+			d->p3 = d->p4 = 0;
+			return num_range(p, "pdv lognormal MEDIAN", w[2], 0, 1e12, &d->p1) ||
+			       num_range(p, "pdv lognormal SIGMA", w[3], 0, 10, &d->p2) ||
+			       (n == 6 && (num_range(p, "pdv lognormal OUTLIER_P", w[4], 0, 1, &d->p3) ||
+					   num_range(p, "pdv lognormal OUTLIER_MAX", w[5], 0, 1e12, &d->p4)));
+		}
+		if (!strcmp(w[1], "bimodal") && n == 5) {
+			d->pdv = PDV_BIMODAL;
+			return num_range(p, "pdv bimodal MEAN", w[2], 0, 1e12, &d->p1) ||
+			       num_range(p, "pdv bimodal EXTRA", w[3], 0, 1e12, &d->p2) ||
+			       num_range(p, "pdv bimodal DWELL", w[4], 1e-3, 1e9, &d->p3);
+		}
+		if (!strcmp(w[1], "load") && n == 6) {
+			d->pdv = PDV_LOAD;
+			return num_range(p, "pdv load SERVICE", w[2], 0, 1e12, &d->p1) ||
+			       num_range(p, "pdv load RHO_MIN", w[3], 0, 0.99, &d->p2) ||
+			       num_range(p, "pdv load RHO_MAX", w[4], d->p2, 0.99, &d->p3) ||
+			       num_range(p, "pdv load PERIOD", w[5], 1e-3, 1e9, &d->p4);
+		}
 		if (!strcmp(w[1], "trace") && n == 3) {
 			d->pdv = PDV_TRACE;
 			return load_trace(p, w[2], &d->trace);
 		}
 		return perr(p, "pdv %s: expected none | exp MEAN | gamma SHAPE MEAN | "
-			       "uniform MIN MAX | trace FILE",
+			       "uniform MIN MAX | lognormal MEDIAN SIGMA [P MAX] | "
+			       "bimodal MEAN EXTRA DWELL | load SERVICE RHO_MIN RHO_MAX PERIOD | "
+			       "trace FILE",
 			    w[1]);
 	}
 	return perr(p, "%s: unknown key in a [link] section", w[0]);

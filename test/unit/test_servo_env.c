@@ -16,6 +16,8 @@ struct world {
 	double adj;   /* adjustment in effect, ppb */
 	double beta;  /* mean queueing delay, ns */
 	double outlier_prob, outlier_ns;
+	double rw;    /* frequency random walk, ppb/sqrt(s) (0: none) */
+	int shape;    /* queueing delay Gamma(shape) of mean beta (0, 1: exponential) */
 	uint64_t rng;
 	int steps;
 	double sum2, max_abs; /* TE statistics from `from` on */
@@ -29,9 +31,21 @@ static double uni(struct world *w)
 	return ((double)(w->rng >> 11) + 0.5) / 9007199254740992.0;
 }
 
+/* N(0, 1), Box-Muller */
+static double gauss(struct world *w)
+{
+	double u = uni(w), v = uni(w);
+	return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
 static double delay(struct world *w)
 {
-	double d = 1000 - w->beta * log(uni(w));
+	double d = 1000;
+	int k, n = w->shape > 1 ? w->shape : 1;
+
+	for (k = 0; k < n; k++) { /* Gamma(n): the sum of n exponentials */
+		d -= w->beta / n * log(uni(w));
+	}
 	if (w->outlier_prob > 0 && uni(w) < w->outlier_prob) {
 		d += w->outlier_ns;
 	}
@@ -43,6 +57,9 @@ static void run_for(struct world *w, double dt)
 {
 	w->x += (w->f_osc + w->adj) * dt;
 	w->now += dt;
+	if (w->rw > 0) {
+		w->f_osc += w->rw * sqrt(dt) * gauss(w);
+	}
 }
 
 /* seconds of Sync + Delay_Req at interval T; statistics of the true
@@ -211,4 +228,57 @@ TEST(servo_env_external_frequency_and_reset)
 	CHECK_EQ(w.steps, 1); /* no second step */
 	CHECK(w.max_abs < 100);
 	servo_destroy(s);
+}
+
+/* servo_wander 0: the wander is estimated from the measurements; a random
+ * walk of 1, 10 and 100 ppb/sqrt(s) is recovered within 30 % (two seeds
+ * each, 1 and 1/8 s intervals). */
+static double wander_of(double rw, double T, uint64_t seed)
+{
+	struct servo_common_cfg cc = { 0, 20000, 900000000, 0, 0 };
+	struct servo *s = servo_env_create(&cc, 0, 0);
+	struct world w = { .x = 1e8, .f_osc = -50000, .beta = 200, .rw = rw, .rng = seed };
+	struct servo_info i;
+
+	simulate(&w, s, T, 3000, 0);
+	servo_info(s, &i);
+	servo_destroy(s);
+	return i.wander_est;
+}
+
+TEST(servo_env_estimates_wander)
+{
+	static const double rw[] = { 1, 10, 100 };
+	int k, seed;
+
+	for (k = 0; k < 3; k++) {
+		for (seed = 1; seed <= 2; seed++) {
+			double a = wander_of(rw[k], 1.0, seed), b = wander_of(rw[k], 0.125, seed);
+			CHECK(a > 0.7 * rw[k] && a < 1.3 * rw[k]);
+			CHECK(b > 0.7 * rw[k] && b < 1.3 * rw[k]);
+		}
+	}
+}
+
+/* The delay's shape: exponential queueing keeps the envelope, Gamma(8) of
+ * the same mean (several queues in a row, a soft floor) the means. */
+TEST(servo_env_classifies_delay_shape)
+{
+	struct servo_common_cfg cc = { 0, 20000, 900000000, 0, 0 };
+	int shape, seed;
+
+	for (shape = 1; shape <= 8; shape += 7) {
+		for (seed = 1; seed <= 3; seed++) {
+			struct servo *s = servo_env_create(&cc, 0, 0);
+			struct world w = { .x = 1e8, .f_osc = -50000, .beta = 400, .rw = 1,
+					   .shape = shape, .rng = (uint64_t)seed };
+			struct servo_info i;
+
+			simulate(&w, s, 0.125, 300, 0);
+			servo_info(s, &i);
+			CHECK_EQ(i.estimator, shape == 8);
+			CHECK(shape == 8 ? i.shape < 0.72 : i.shape > 0.8);
+			servo_destroy(s);
+		}
+	}
 }
