@@ -37,6 +37,8 @@ struct master {
 	int8_t log_announce;
 	tmv_t last_announce;
 	struct fm_window win;
+	/* flow watchdogs: when each last asked again for a stopped flow */
+	tmv_t kick[UC_NSVC];
 };
 
 struct stat_acc {
@@ -426,6 +428,84 @@ static void check_announce_timeouts(struct oc *o, tmv_t now)
 	}
 }
 
+/*
+ * Flow watchdogs (issue 24): a granted flow that stopped -- no Announce, no
+ * complete Sync (selected master), no Delay_Resp to our Delay_Req
+ * (selected master) for FLOW_PERIODS granted intervals, FLOW_MIN at least
+ * -- is asked for again at once rather than at the renewal: a CANCEL
+ * forged in our name at the master, a master that restarted and forgot
+ * our grant, a grant that ended early.  A renewal of a grant the master
+ * still holds changes nothing there (1588-2019 16.1.4.1); denials back off
+ * as usual (G.8265.1 6.6).  Announce is watched ahead of its receipt
+ * timeout (3 intervals), so a master whose grant was cancelled in our name
+ * is served again before it is disqualified.
+ */
+#define FLOW_PERIODS 2
+#define FLOW_MIN (NS_PER_SEC / 2)
+
+/* When svc's flow from mm counts as stopped (ns), INT64_MAX: not watched */
+static tmv_t flow_deadline(const struct oc *o, const struct master *mm, int svc, tmv_t now)
+{
+	tmv_t last, lim;
+
+	if (!uc_req_granted(&mm->req, svc, now)) {
+		return INT64_MAX;
+	}
+	if (svc == UC_ANNOUNCE) {
+		if (!mm->have_announce) {
+			return INT64_MAX;
+		}
+		last = mm->last_announce;
+	} else if (o->selected < 0 || mm != &o->m[o->selected]) {
+		return INT64_MAX;
+	} else if (svc == UC_SYNC) {
+		last = mm->sync_seen;
+	} else if (mm->dreq_unanswered) {
+		last = mm->dreq_unanswered;
+	} else {
+		return INT64_MAX;
+	}
+	last = last > mm->kick[svc] ? last : mm->kick[svc];
+	last = last > mm->req.svc[svc].granted_at ? last : mm->req.svc[svc].granted_at;
+	lim = FLOW_PERIODS * log2_interval_ns(mm->req.svc[svc].logInterMessagePeriod);
+	return last + (lim < FLOW_MIN ? FLOW_MIN : lim);
+}
+
+static void check_flows(struct oc *o, tmv_t now)
+{
+	static const char *const what[UC_NSVC] = { "Announce", "Sync", "Delay_Resp" };
+	int i, svc;
+
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		for (svc = 0; svc < UC_NSVC; svc++) {
+			if (now < flow_deadline(o, mm, svc, now)) {
+				continue;
+			}
+			mm->kick[svc] = now;
+			if (uc_req_lost(&mm->req, svc, now)) {
+				oc_log(o, LOG_NOTICE,
+				       "port 1 (%s): master %s: no %s for %d granted intervals: "
+				       "asking again",
+				       o->port.iface, mm->name, what[svc], FLOW_PERIODS);
+			}
+		}
+	}
+}
+
+static tmv_t flows_deadline(const struct oc *o, tmv_t now)
+{
+	tmv_t t = INT64_MAX;
+	int i, svc;
+
+	for (i = 0; i < o->n_masters; i++) {
+		for (svc = 0; svc < UC_NSVC; svc++) {
+			t = eng_min(t, flow_deadline(o, &o->m[i], svc, now));
+		}
+	}
+	return t;
+}
+
 static tmv_t announce_deadline(const struct oc *o)
 {
 	tmv_t t = INT64_MAX;
@@ -692,13 +772,22 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
 			struct tlv *a = msg_add_tlv(&ack, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
 			struct tlv_unicast body;
-			uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
+			int again = uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
 			if (a) {
 				a->u.uc = body;
 				acks++;
 			}
-			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s", o->port.iface,
-			       mm->name, type);
+			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s%s", o->port.iface,
+			       mm->name, type, again ? ": asking again" : "");
+		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
+			/* the master acknowledges a CANCEL we did not send: one
+			 * forged in our name ended our grant there */
+			if (uc_req_acked(&mm->req, &t->u.uc, now)) {
+				oc_log(o, LOG_NOTICE,
+				       "port 1 (%s): master %s acknowledged a CANCEL of %s we did "
+				       "not send: asking again",
+				       o->port.iface, mm->name, type);
+			}
 		}
 	}
 	if (acks) {
@@ -943,6 +1032,7 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	}
 	check_announce_timeouts(o, now);
 	check_ptsf(o, now);
+	check_flows(o, now);
 	if (now >= o->sync_gap_at) {
 		hold_frequency(o, now);
 	}
@@ -978,6 +1068,7 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	}
 	next = eng_min(next, announce_deadline(o));
 	next = eng_min(next, ptsf_deadline(o));
+	next = eng_min(next, flows_deadline(o, now));
 	next = eng_min(next, o->sync_gap_at);
 	next = eng_min(next, o->hold_next);
 	if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&

@@ -756,6 +756,8 @@ void uc_req_init(struct uc_requester *r, const struct uc_requester_cfg *cfg, tmv
 	for (i = 0; i < UC_NSVC; i++) {
 		r->svc[i].next_req = now;
 		r->svc[i].logInterMessagePeriod = cfg->logInterMessagePeriod[i];
+		/* long ago */
+		r->svc[i].last_req = r->svc[i].cancel_sent = r->svc[i].granted_at = INT64_MIN / 2;
 	}
 }
 
@@ -787,6 +789,7 @@ static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig, tm
 	/* the answer is taken until the next request (16.1.4.1: a GRANT or a
 	 * denial answers a REQUEST; none is expected otherwise) */
 	r->svc[svc].answer_by = now + r->cfg.retry;
+	r->svc[svc].last_req = now;
 	if (t) {
 		t->u.uc.messageType = uc_svc_msgtype(svc);
 		t->u.uc.logInterMessagePeriod = r->cfg.logInterMessagePeriod[svc];
@@ -828,6 +831,7 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 				added++;
 			}
 			s->cancel_pending = 0;
+			s->cancel_sent = now;
 		}
 		if (!s->wanted) {
 			continue;
@@ -911,6 +915,7 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	}
 	s->state = UC_GRANTED;
 	s->failures = 0;
+	s->granted_at = now;
 	s->logInterMessagePeriod = g->logInterMessagePeriod;
 	s->durationField = g->durationField;
 	dur = (tmv_t)g->durationField * NS_PER_SEC;
@@ -925,29 +930,59 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	return UC_EV_GRANTED;
 }
 
-void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
-		      struct tlv_unicast *ack)
+/* Ask for s again at once, or when the retry interval since the last
+ * request ends (G.8265.1 6.6 spaces requests; a stream of forged CANCELs
+ * or ACKNOWLEDGE_CANCELs then makes no stream of requests).  1: now. */
+static int ask_again(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
+{
+	s->state = UC_IDLE;
+	if (now - s->last_req < r->cfg.retry) {
+		s->next_req = s->last_req + r->cfg.retry;
+		return 0;
+	}
+	s->next_req = now;
+	return 1;
+}
+
+int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		     struct tlv_unicast *ack)
 {
 	int svc = uc_msgtype_svc(c->messageType);
+	struct uc_req_svc *s;
+
 	memset(ack, 0, sizeof(*ack));
 	ack->messageType = c->messageType;
 	if (svc < 0 || r->svc[svc].state == UC_IDLE) {
-		return; /* acknowledged (16.1.4.4), nothing held to stop */
+		return 0; /* acknowledged (16.1.4.4), nothing held to stop */
 	}
-	r->svc[svc].state = UC_IDLE;
-	r->svc[svc].answer_by = 0;
-	r->svc[svc].next_req = now + r->cfg.retry;
+	s = &r->svc[svc];
+	s->answer_by = 0;
+	if (!s->wanted) {
+		s->state = UC_IDLE;
+		return 0;
+	}
+	/* 16.1.4.3: the grantor stops; nothing keeps us from asking again
+	 * (and a CANCEL forged in the master's name costs a round trip) */
+	return ask_again(r, s, now);
 }
 
-void uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
+int uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
 {
 	struct uc_req_svc *s = &r->svc[svc];
 	if (!s->wanted || s->state != UC_GRANTED) {
-		return;
+		return 0;
 	}
-	s->state = UC_IDLE;
 	s->failures = 0;
-	s->next_req = now;
+	return ask_again(r, s, now);
+}
+
+int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now)
+{
+	int svc = uc_msgtype_svc(a->messageType);
+	if (svc < 0 || now - r->svc[svc].cancel_sent < r->cfg.retry) {
+		return 0; /* the answer to our CANCEL */
+	}
+	return uc_req_lost(r, svc, now);
 }
 
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now)

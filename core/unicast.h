@@ -189,6 +189,9 @@ struct uc_req_svc {
 	int cancel_pending;	      /* send CANCEL at next poll */
 	tmv_t answer_by;	      /* ns: a GRANT/denial is expected until
 				       * then (0: no request outstanding) */
+	tmv_t last_req;		      /* ns: the last REQUEST sent */
+	tmv_t cancel_sent;	      /* ns: the last CANCEL sent */
+	tmv_t granted_at;	      /* ns: the last GRANT taken */
 };
 
 struct uc_requester_cfg {
@@ -238,16 +241,27 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
 
 /* A CANCEL from the master (address and portIdentity checked by the
- * caller): a service held or asked for goes idle and is asked for again
- * after the retry interval.  Fills ack (an ACKNOWLEDGE_CANCEL body), sent
- * in any case (16.1.4.4). */
-void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
-		      struct tlv_unicast *ack);
+ * caller): a service held or asked for goes idle and, when still wanted,
+ * is asked for again at once (a master that cannot serve denies, and the
+ * usual back-off follows; a forged CANCEL costs one round trip).  Fills
+ * ack (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).  Returns
+ * 1 when a request goes out now. */
+int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		     struct tlv_unicast *ack);
 
-/* The master's messages of svc stopped although the grant runs (e.g. an
- * Announce receipt timeout: it restarted and forgot us): ask again now and
- * then every retry interval, instead of waiting for the renewal. */
-void uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
+/* The master's messages of svc stopped although the grant runs (a CANCEL
+ * forged in our name at the master, a master that restarted and forgot
+ * us, a grant that ended early): ask again now and then every retry
+ * interval, instead of waiting for the renewal; not twice within a retry
+ * interval (the request goes out when it ends).  Returns 1 when a request
+ * goes out now. */
+int uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
+
+/* An ACKNOWLEDGE_CANCEL from the master (address and portIdentity checked
+ * by the caller): one that answers no CANCEL of ours (none sent within the
+ * retry interval) means a CANCEL in our name ended the grant at the
+ * master: uc_req_lost().  Returns 1 when a request goes out now. */
+int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now);
 
 /* Granted and not expired. */
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now);

@@ -376,10 +376,17 @@ TEST(requester_cancel_when_dropped_and_after_master_cancel)
 	uc_req_want(&r, UC_DELAY_RESP, 1, 3 * S);
 	CHECK_EQ(poll_types(&r, 3 * S, &sig, &ev), 1);
 	uc_req_grant(&r, &g, 3 * S);
-	uc_req_cancelled(&r, &g, 4 * S, &ack);
+	/* the master's CANCEL: asked again at once (issue 24: a forged one
+	 * used to cost the retry interval; a master that cannot serve denies) */
+	CHECK_EQ(uc_req_cancelled(&r, &g, 4 * S, &ack), 1);
 	CHECK_EQ(ack.messageType, DELAY_RESP);
 	CHECK(!uc_req_granted(&r, UC_DELAY_RESP, 4 * S));
-	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	uc_req_grant(&r, &g, 4 * S + S / 10);
+	/* within a retry interval of that request: at its end */
+	CHECK_EQ(uc_req_cancelled(&r, &g, 4 * S + S / 2, &ack), 0);
+	CHECK_EQ(poll_types(&r, 4 * S + S / 2, &sig, &ev), 0);
 	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
 }
 
@@ -798,4 +805,76 @@ TEST(grantor_per_address_budget)
 TEST(grantor_client_record_size)
 {
 	CHECK(sizeof(struct uc_client) <= 128);
+}
+
+/* An ACKNOWLEDGE_CANCEL that answers no CANCEL of ours: a CANCEL forged
+ * in our name ended the grant at the master; ask again at once, and not
+ * more than once a retry interval however many come. */
+TEST(requester_asks_again_after_an_acknowledge_cancel_it_did_not_cause)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { SYNC, -4, 60, 0 }, ack = { SYNC, 0, 0, 0 };
+	struct ptp_msg sig;
+	int ev, i;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &g, S / 10), UC_EV_GRANTED);
+	CHECK_EQ(uc_req_acked(&r, &ack, 10 * S), 1);
+	CHECK(!uc_req_granted(&r, UC_SYNC, 10 * S));
+	CHECK_EQ(poll_types(&r, 10 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[0].u.uc.messageType, SYNC);
+	CHECK_EQ(uc_req_grant(&r, &g, 10 * S + S / 100), UC_EV_GRANTED);
+	/* a stream of them: one request per retry interval */
+	for (i = 1; i < 10; i++) {
+		CHECK_EQ(uc_req_acked(&r, &ack, 10 * S + i * S / 10), 0);
+		CHECK_EQ(poll_types(&r, 10 * S + i * S / 10, &sig, &ev), 0);
+	}
+	CHECK_EQ(poll_types(&r, 11 * S, &sig, &ev), 1);
+	/* the answer to our own CANCEL changes nothing */
+	uc_req_grant(&r, &g, 11 * S + S / 100);
+	uc_req_want(&r, UC_SYNC, 0, 20 * S);
+	CHECK_EQ(poll_types(&r, 20 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_CANCEL_UNICAST_TRANSMISSION);
+	CHECK_EQ(uc_req_acked(&r, &ack, 20 * S + S / 100), 0);
+	CHECK_EQ(poll_types(&r, 25 * S, &sig, &ev), 0);
+	/* wanted again, then an ACKNOWLEDGE_CANCEL that is ours (within the
+	 * retry interval of the CANCEL) is no loss either */
+	uc_req_want(&r, UC_SYNC, 1, 20 * S + S / 2);
+	CHECK_EQ(poll_types(&r, 20 * S + S / 2, &sig, &ev), 1);
+	uc_req_grant(&r, &g, 20 * S + S / 2 + 1);
+	CHECK_EQ(uc_req_acked(&r, &ack, 20 * S + S / 2 + 2), 0);
+	CHECK(uc_req_granted(&r, UC_SYNC, 21 * S));
+}
+
+/* A lost flow is asked for again at once, but a denial then backs off
+ * as usual (G.8265.1 6.6) */
+TEST(requester_lost_flow_then_denials_back_off)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { SYNC, -4, 60, 0 }, deny = { SYNC, -4, 0, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	poll_types(&r, 0, &sig, &ev);
+	uc_req_grant(&r, &g, S / 10);
+	CHECK_EQ(uc_req_lost(&r, UC_SYNC, 5 * S), 1);
+	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 5 * S + 1), UC_EV_DENIED);
+	CHECK_EQ(uc_req_lost(&r, UC_SYNC, 5 * S + 2), 0); /* not held: nothing */
+	/* 1 s after each denial (G.8265.1 6.6) */
+	CHECK_EQ(poll_types(&r, 6 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 6 * S + 1, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 6 * S + 2), UC_EV_DENIED);
+	CHECK_EQ(poll_types(&r, 7 * S + 2, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 7 * S + 3), UC_EV_DENIED | UC_EV_GAVE_UP);
+	/* the third: 60 s */
+	CHECK_EQ(poll_types(&r, 67 * S + 2, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 67 * S + 3, &sig, &ev), 1);
 }
