@@ -385,6 +385,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_UC_TABLE_FULL] = n->uc_full;
 		r[REF_UC_CANCEL_IGNORED] = n->uc_cancel_ignored;
 		r[REF_UC_IDENTITY] = n->uc_identity;
+		r[REF_UTC_OFFSET_HELD] = n->utc_offset_held;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

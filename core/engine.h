@@ -74,9 +74,13 @@ struct eng_counters {
 	/* negotiation answers and requests refused (PORT_REFUSALS_NP) */
 	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out */
 	uint64_t uc_refused;		 /* oc: grant other than asked */
-	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity */
+	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity
+					  * (Signaling; Announce while the master's
+					  * is not silent) */
 	uint64_t uc_acl, uc_budget, uc_full, uc_cancel_ignored; /* gm: grantor */
 	uint64_t uc_identity; /* gm: REQUEST from an address holding another port's grants */
+	uint64_t utc_offset_held; /* oc: Announces whose currentUtcOffset change was
+				   * held (outside a leap second, too few agreeing) */
 };
 
 /* Format and log a line through ops->log when level <= ops->log_level. */

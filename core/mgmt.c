@@ -491,7 +491,7 @@ const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
 	"rx_malformed",	      "rx_other_domain",  "rx_unknown_source", "mgmt_malformed",
 	"mgmt_rate_limited",  "mgmt_set_refused", "unexpected_grant",  "refused_grant",
 	"wrong_sender",	      "acl_rejected",	  "budget_denied",     "table_full_denied",
-	"cancels_ignored",    "identity_denied",
+	"cancels_ignored",    "identity_denied",  "utc_offset_held",
 };
 
 /* ptpbox's counter TLVs: portIdentity, then n 64-bit counters in network

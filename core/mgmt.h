@@ -149,11 +149,14 @@ enum mgmt_refusal {
 	REF_UC_REFUSED_GRANT,	 /* oc: another interval, duration out of range */
 	REF_UC_WRONG_SENDER,	 /* oc: master's address, not its portIdentity */
 	REF_UC_ACL,		 /* gm: requester outside unicast_acl */
-	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps */
+	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps or
+				  * max_client_pps */
 	REF_UC_TABLE_FULL,	 /* gm: unicast_max_clients reached */
 	REF_UC_CANCEL_IGNORED,	 /* gm: CANCEL not from the grant's holder */
 	REF_UC_IDENTITY,	 /* gm: REQUEST from an address holding another
 				  * portIdentity's grants */
+	REF_UTC_OFFSET_HELD,	 /* oc: Announces whose currentUtcOffset change
+				  * was held (outside a leap second) */
 	MGMT_REFUSALS
 };
 

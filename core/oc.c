@@ -39,7 +39,17 @@ struct master {
 	struct fm_window win;
 	/* flow watchdogs: when each last asked again for a stopped flow */
 	tmv_t kick[UC_NSVC];
+	/* a currentUtcOffset change (with its valid and PTP timescale
+	 * flags) held until UTC_AGREE Announces agree: the value, how many
+	 * in a row, since when */
+	struct time_properties_ds utc_next;
+	int utc_n;
+	tmv_t utc_since;
 };
+
+/* Announces in a row, over UTC_AGREE - 1 intervals, that take a change of
+ * currentUtcOffset outside a leap second */
+#define UTC_AGREE 3
 
 struct stat_acc {
 	int n;
@@ -522,14 +532,129 @@ static tmv_t announce_deadline(const struct oc *o)
 	return t;
 }
 
+/* The offset master_to_local() takes off: the fields it uses */
+static int same_utc(const struct time_properties_ds *a, const struct time_properties_ds *b)
+{
+	return a->currentUtcOffset == b->currentUtcOffset &&
+	       a->currentUtcOffsetValid == b->currentUtcOffsetValid &&
+	       a->ptpTimescale == b->ptpTimescale;
+}
+
+/* A leap second as announced (1588-2019 8.2.4.4/8.2.4.5, 9.4: leap61 or
+ * leap59 set in the Announces before it, the offset one more or one less
+ * at the end of a UTC day): our clock reads within 2 Announce intervals
+ * (2 s at least) of a UTC midnight. */
+static int leap_now(struct oc *o, const struct master *mm, const struct time_properties_ds *nt)
+{
+	const struct time_properties_ds *ot = &mm->tp;
+	tmv_t t = 0, w = 2 * log2_interval_ns(mm->log_announce), tod;
+
+	if (nt->currentUtcOffsetValid != ot->currentUtcOffsetValid ||
+	    nt->ptpTimescale != ot->ptpTimescale ||
+	    !((ot->leap61 && nt->currentUtcOffset == ot->currentUtcOffset + 1) ||
+	      (ot->leap59 && nt->currentUtcOffset == ot->currentUtcOffset - 1))) {
+		return 0;
+	}
+	if (clk_gettime(o->clock, &t)) {
+		return 0;
+	}
+	if (!o->clock->utc_timescale) {
+		t -= (tmv_t)ot->currentUtcOffset * NS_PER_SEC; /* TAI to UTC */
+	}
+	tod = t % (86400 * NS_PER_SEC);
+	w = w < 2 * NS_PER_SEC ? 2 * NS_PER_SEC : w;
+	return tod < w || tod > 86400 * NS_PER_SEC - w;
+}
+
+/*
+ * The master's currentUtcOffset (and its valid and ptpTimescale flags: all
+ * master_to_local() uses) from Announce nt.  A change at a leap second is
+ * taken at once; any other is held, the clock keeping time on the offset
+ * it has, until UTC_AGREE Announces in a row over UTC_AGREE - 1 Announce
+ * intervals (70 %: OCP 7.12's tolerance) carry the new value: one forged
+ * Announce, or a burst of them between two genuine ones, never moves the
+ * clock (a currentUtcOffset 0 used to put it 37 s off).  1588-2019 9.3.4
+ * and 9.4 only say the timePropertiesDS follows E_best's Announce; when it
+ * does is the implementation's (OCP 7.14: "currentUtcOffset of E_best,
+ * after running BMCA"), and a real change outside a leap second is a
+ * master's reconfiguration, which 3 Announces' delay costs nothing.
+ * Returns 1 when nt's offset fields were replaced by the held ones.
+ */
+static int guard_utc(struct oc *o, struct master *mm, struct time_properties_ds *nt, tmv_t now)
+{
+	tmv_t span = (UTC_AGREE - 1) * log2_interval_ns(mm->log_announce) * 7 / 10;
+
+	if (!mm->have_announce || same_utc(nt, &mm->tp)) {
+		mm->utc_n = 0; /* the value held breaks a run */
+		return 0;
+	}
+	if (leap_now(o, mm, nt)) {
+		oc_log(o, LOG_NOTICE, "port 1 (%s): master %s: leap second, currentUtcOffset %d -> %d",
+		       o->port.iface, mm->name, mm->tp.currentUtcOffset, nt->currentUtcOffset);
+		mm->utc_n = 0;
+		return 0;
+	}
+	if (mm->utc_n && same_utc(nt, &mm->utc_next)) {
+		mm->utc_n++;
+	} else {
+		mm->utc_next = *nt;
+		mm->utc_n = 1;
+		mm->utc_since = now;
+	}
+	if (mm->utc_n >= UTC_AGREE && now - mm->utc_since >= span) {
+		oc_log(o, LOG_NOTICE,
+		       "port 1 (%s): master %s: currentUtcOffset %d%s -> %d%s, %d Announces agree",
+		       o->port.iface, mm->name, mm->tp.currentUtcOffset,
+		       mm->tp.currentUtcOffsetValid ? "" : " (not valid)", nt->currentUtcOffset,
+		       nt->currentUtcOffsetValid ? "" : " (not valid)", mm->utc_n);
+		mm->utc_n = 0;
+		return 0;
+	}
+	o->cnt.utc_offset_held++;
+	if (mm->utc_n == 1) {
+		oc_log(o, LOG_WARNING,
+		       "port 1 (%s): master %s announces currentUtcOffset %d%s%s outside a leap "
+		       "second: keeping %d until %d Announces agree",
+		       o->port.iface, mm->name, nt->currentUtcOffset,
+		       nt->currentUtcOffsetValid ? "" : " (not valid)",
+		       nt->ptpTimescale ? "" : " (ARB timescale)", mm->tp.currentUtcOffset,
+		       UTC_AGREE);
+	}
+	nt->currentUtcOffset = mm->tp.currentUtcOffset;
+	nt->currentUtcOffsetValid = mm->tp.currentUtcOffsetValid;
+	nt->ptpTimescale = mm->tp.ptpTimescale;
+	return 1;
+}
+
 static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
 {
 	char pid[32];
 	int was = mm->c.qualified, changed;
 	struct bmca_ds old = mm->c.ds;
+	struct time_properties_ds nt;
 
 	if (m->body.announce.stepsRemoved >= 255) {
 		return; /* 9.3.2.5 d) */
+	}
+	if (mm->have_announce && port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender)) {
+		/* Another portIdentity at the master's address: a new
+		 * foreign master record (9.3.2.5) only once the one we have
+		 * has been silent for announceReceiptTimeout (it is no longer
+		 * qualified then); until then it is a forger's, and taking it
+		 * would make the genuine Syncs wrong_sender (16.1: the master
+		 * is a port, not an address). */
+		char was_id[32];
+		if (now - mm->last_announce <=
+		    (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce)) {
+			o->cnt.uc_wrong_sender++;
+			return;
+		}
+		oc_log(o, LOG_NOTICE, "port 1 (%s): master %s: portIdentity %s -> %s (silent)",
+		       o->port.iface, mm->name, port_id_str(&mm->c.ds.sender, was_id),
+		       port_id_str(&m->hdr.sourcePortIdentity, pid));
+		mm->have_announce = 0;
+		mm->win.n = 0;
+		mm->c.qualified = was = 0;
 	}
 	mm->unreachable_said = 0;
 	if (!mm->have_announce) {
@@ -537,14 +662,16 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 		       port_id_str(&m->hdr.sourcePortIdentity, pid));
 	}
 	bmca_ds_from_announce(&mm->c.ds, m, &o->pid);
-	tpds_from_announce(&mm->tp, m);
-	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
+	tpds_from_announce(&nt, m);
 	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
 				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
 				   : m->hdr.logMessageInterval;
 	if (mm->log_announce < -7 || mm->log_announce > 7) {
 		mm->log_announce = 0;
 	}
+	guard_utc(o, mm, &nt, now);
+	mm->tp = nt;
+	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
 	mm->last_announce = now;
 	mm->have_announce = 1;
 	mm->c.qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
@@ -1101,12 +1228,13 @@ void oc_log_counters(struct oc *o)
 	oc_log(o, LOG_INFO,
 	       "port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
 	       "%llu tx_ts_missing %llu rx_ts_missing %llu unexpected_grant %llu "
-	       "refused_grant %llu wrong_sender %llu",
+	       "refused_grant %llu wrong_sender %llu utc_offset_held %llu",
 	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
 	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
 	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing,
 	       (unsigned long long)o->cnt.rx_ts_missing, (unsigned long long)o->cnt.uc_unexpected, (unsigned long long)o->cnt.uc_refused,
-	       (unsigned long long)o->cnt.uc_wrong_sender);
+	       (unsigned long long)o->cnt.uc_wrong_sender,
+	       (unsigned long long)o->cnt.utc_offset_held);
 }
 
 /* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only

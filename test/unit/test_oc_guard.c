@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The oc engine (core/oc.c) against forged messages (issue 24): a flow
- * stopped by a CANCEL forged in the oc's name is asked for again at once.
- * The test plays the master at 10.0.0.1 with crafted messages. */
+/* The oc engine (core/oc.c) against forged messages (issue 24): a master's
+ * portIdentity and currentUtcOffset are not changed by one Announce, and a
+ * flow stopped by a CANCEL forged in the oc's name is asked for again at
+ * once.  The test plays the master at 10.0.0.1 with crafted messages. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -240,6 +241,135 @@ static struct oc *oc_selected_master(struct ofake *k, struct config **cfg)
 	grant_all(k, o, 3 * S + S / 100); /* Sync, Delay_Resp */
 	announce(o, 1, 37, F_DEF, 4 * S);
 	return o;
+}
+
+/* An Announce from the master's address as another port: dropped while
+ * the master's own are not silent for announceReceiptTimeout (it used to
+ * replace the master's identity, and the genuine Syncs were then dropped as
+ * wrong_sender); taken as a new foreign master after that */
+TEST(oc_announce_of_another_port_at_the_master_address)
+{
+	struct ofake k;
+	struct config *cfg;
+	struct oc *o = oc_selected_master(&k, &cfg);
+	struct mgmt_value v;
+	tmv_t t;
+
+	CHECK(o != NULL);
+	if (!o) {
+		config_destroy(cfg);
+		return;
+	}
+	CHECK_EQ(oc_selected(o), 0);
+	for (t = 4 * S + S / 4; t < 7 * S; t += S / 4) {
+		announce(o, 2, 37, F_DEF, t);
+		if (t % S == 0) {
+			announce(o, 1, 37, F_DEF, t);
+		}
+	}
+	CHECK_EQ(oc_counters(o)->uc_wrong_sender, 11);
+	memset(&v, 0, sizeof(v));
+	v.id = MID_PARENT_DATA_SET;
+	oc_mgmt_get(o, &v, 7 * S);
+	CHECK_EQ(v.u.pds.parentPortIdentity.portNumber, 1);
+	CHECK_EQ(oc_selected(o), 0);
+	/* the master's port 1 silent from 6 s: after announceReceiptTimeout
+	 * (3 s) it is no longer qualified and port 2 is a new foreign master,
+	 * selected once qualified */
+	oc_tick(o, 9 * S);
+	announce(o, 2, 37, F_DEF, 9 * S);
+	CHECK_EQ(oc_counters(o)->uc_wrong_sender, 12);
+	oc_tick(o, 9 * S + S / 10);
+	CHECK_EQ(oc_selected(o), -1);
+	announce(o, 2, 37, F_DEF, 9 * S + S / 2);
+	CHECK_STR(k.log, "portIdentity 020000.0000.000001-1 -> 020000.0000.000001-2 (silent)");
+	announce(o, 2, 37, F_DEF, 10 * S);
+	oc_mgmt_get(o, &v, 10 * S);
+	CHECK_EQ(v.u.pds.parentPortIdentity.portNumber, 2);
+	CHECK_EQ(oc_selected(o), 0);
+	oc_destroy(o);
+	config_destroy(cfg);
+}
+
+/* currentUtcOffset 0 in one Announce, in a burst of three between two
+ * genuine ones, and in a stream beside them: held, counted, the offset in
+ * force stays; three in a row over two intervals take a real change */
+TEST(oc_utc_offset_change_held_until_announces_agree)
+{
+	struct ofake k;
+	struct config *cfg;
+	struct oc *o = oc_selected_master(&k, &cfg);
+	tmv_t t;
+
+	CHECK(o != NULL);
+	if (!o) {
+		config_destroy(cfg);
+		return;
+	}
+	CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 37);
+	announce(o, 1, 0, F_DEF, 4 * S + S / 2);
+	CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 37);
+	CHECK_EQ(oc_counters(o)->utc_offset_held, 1);
+	CHECK_STR(k.log, "announces currentUtcOffset 0 outside a leap second: keeping 37 until 3 "
+			 "Announces agree");
+	/* a burst: three in 20 ms */
+	announce(o, 1, 37, F_DEF, 5 * S);
+	announce(o, 1, 0, F_DEF, 5 * S + S / 100);
+	announce(o, 1, 0, F_DEF, 5 * S + 2 * S / 100);
+	announce(o, 1, 0, F_DEF, 5 * S + 3 * S / 100);
+	CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 37);
+	/* a stream of 10/s beside the genuine 1/s */
+	for (t = 6 * S; t < 10 * S; t += S / 10) {
+		announce(o, 1, t % S == 0 ? 37 : 0, F_DEF, t);
+		CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 37);
+	}
+	CHECK_EQ(oc_counters(o)->utc_offset_held, 4 + 36);
+	/* the timescale alone (ARB: no offset taken off): held too */
+	announce(o, 1, 37, FLAG_UTC_OFFSET_VALID, 10 * S);
+	CHECK_EQ(oc_time_properties(o)->ptpTimescale, 1);
+	CHECK_EQ(oc_counters(o)->utc_offset_held, 41);
+	/* a real change: 3 Announces of 36, a second apart */
+	announce(o, 1, 36, F_DEF, 11 * S);
+	announce(o, 1, 36, F_DEF, 12 * S);
+	CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 37);
+	announce(o, 1, 36, F_DEF, 13 * S);
+	CHECK_EQ(oc_time_properties(o)->currentUtcOffset, 36);
+	CHECK_STR(k.log, "currentUtcOffset 37 -> 36, 3 Announces agree");
+	CHECK_EQ(k.steps, 0);
+	oc_destroy(o);
+	config_destroy(cfg);
+}
+
+/* A leap second (leap61 announced, the offset one more at a UTC
+ * midnight): taken at once; the same change at noon is held */
+TEST(oc_leap_second_taken_at_once)
+{
+	int midnight;
+
+	for (midnight = 0; midnight <= 1; midnight++) {
+		struct ofake k;
+		struct config *cfg;
+		struct oc *o = oc_selected_master(&k, &cfg);
+		tmv_t day = (tmv_t)86400 * S * 20000; /* a UTC midnight */
+
+		CHECK(o != NULL);
+		if (!o) {
+			config_destroy(cfg);
+			continue;
+		}
+		k.reading = day - S / 2 - (midnight ? 0 : 12 * 3600 * S);
+		announce(o, 1, 37, F_DEF | FLAG_LEAP61, 5 * S);
+		CHECK_EQ(oc_time_properties(o)->leap61, 1);
+		k.reading += S;
+		announce(o, 1, 38, F_DEF, 6 * S);
+		CHECK_EQ(oc_time_properties(o)->currentUtcOffset, midnight ? 38 : 37);
+		if (midnight) {
+			CHECK_STR(k.log, "leap second, currentUtcOffset 37 -> 38");
+		}
+		CHECK_EQ(oc_counters(o)->utc_offset_held, !midnight);
+		oc_destroy(o);
+		config_destroy(cfg);
+	}
 }
 
 /* The master serves: an Announce and a one-step Sync each second from t0
