@@ -45,6 +45,7 @@ struct master {
 	struct time_properties_ds utc_next;
 	int utc_n;
 	tmv_t utc_since;
+	tmv_t utc_said; /* the last warning about it (one a minute) */
 };
 
 /* Announces in a row, over UTC_AGREE - 1 intervals, that take a change of
@@ -611,7 +612,8 @@ static int guard_utc(struct oc *o, struct master *mm, struct time_properties_ds 
 		return 0;
 	}
 	o->cnt.utc_offset_held++;
-	if (mm->utc_n == 1) {
+	if (mm->utc_n == 1 && (!mm->utc_said || now - mm->utc_said >= 60 * NS_PER_SEC)) {
+		mm->utc_said = now;
 		oc_log(o, LOG_WARNING,
 		       "port 1 (%s): master %s announces currentUtcOffset %d%s%s outside a leap "
 		       "second: keeping %d until %d Announces agree",
