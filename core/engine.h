@@ -72,7 +72,8 @@ struct eng_counters {
 	uint64_t rx_ts_missing;		 /* oc: Sync of its master without a receive
 					  * timestamp, dropped */
 	/* negotiation answers and requests refused (PORT_REFUSALS_NP) */
-	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out */
+	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out;
+					  * Signaling for another port */
 	uint64_t uc_refused;		 /* oc: grant other than asked */
 	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity
 					  * (Signaling; Announce while the master's

@@ -145,7 +145,8 @@ enum mgmt_refusal {
 	REF_MGMT_MALFORMED,	 /* management requests that do not parse */
 	REF_MGMT_RATE_LIMITED,	 /* over mgmt_rate_limit (per source, all) */
 	REF_MGMT_SET_REFUSED,	 /* SET/COMMAND from the network not allowed */
-	REF_UC_UNEXPECTED_GRANT, /* oc: GRANT/denial with no request out */
+	REF_UC_UNEXPECTED_GRANT, /* oc: GRANT/denial with no request out, or
+				  * Signaling for another port */
 	REF_UC_REFUSED_GRANT,	 /* oc: another interval, duration out of range */
 	REF_UC_WRONG_SENDER,	 /* oc: master's address, not its portIdentity */
 	REF_UC_ACL,		 /* gm: requester outside unicast_acl */

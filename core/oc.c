@@ -840,6 +840,17 @@ static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct ne
 	}
 }
 
+/* 13.12.1: a Signaling message is for the port its targetPortIdentity
+ * names; all ones (clockIdentity and portNumber each) stand for any */
+static int for_us(const struct oc *o, const struct port_identity *t)
+{
+	static const struct clock_identity all = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						     0xff } };
+	return (!clock_id_cmp(&t->clockIdentity, &all) ||
+		!clock_id_cmp(&t->clockIdentity, &o->pid.clockIdentity)) &&
+	       (t->portNumber == 0xffff || t->portNumber == o->pid.portNumber);
+}
+
 static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
 			 tmv_t now)
 {
@@ -849,6 +860,13 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 
 	if (!mm) {
 		o->cnt.rx_unknown_src++;
+		return;
+	}
+	if (!for_us(o, &m->body.signaling.targetPortIdentity)) {
+		/* e.g. the master's denial of a REQUEST forged from our
+		 * address as another port: it answers no request of ours, and
+		 * taking it would count a failure (G.8265.1 6.6 back-off) */
+		o->cnt.uc_unexpected++;
 		return;
 	}
 	/* 16.1: negotiation is between two ports: once the master's

@@ -114,6 +114,16 @@ static struct port_identity master_pid(uint16_t pn)
 	return p;
 }
 
+/* The oc's portIdentity: 04:00:00:00:00:00:00:00, port 1 */
+static struct port_identity oc_pid(void)
+{
+	struct port_identity p;
+	memset(&p, 0, sizeof(p));
+	p.clockIdentity.id[0] = 0x04;
+	p.portNumber = 1;
+	return p;
+}
+
 static struct oc *oc_new(struct ofake *k, struct config **cfg)
 {
 	char path[64] = "/tmp/ptpbox-ocg-XXXXXX", err[256] = "";
@@ -200,6 +210,7 @@ static void grant_all(struct ofake *k, struct oc *o, tmv_t now)
 	msg_init(&g, SIGNALING);
 	g.hdr.flagField = FLAG_UNICAST;
 	g.hdr.sourcePortIdentity = master_pid(1);
+	g.body.signaling.targetPortIdentity = oc_pid();
 	for (i = 0; i < k->sig.n_tlv; i++) {
 		const struct tlv *t = &k->sig.tlv[i];
 		if (t->tlvType == TLV_REQUEST_UNICAST_TRANSMISSION) {
@@ -222,6 +233,7 @@ static void signal_tlv(struct oc *o, uint16_t type, uint8_t msgtype, tmv_t now)
 	msg_init(&m, SIGNALING);
 	m.hdr.flagField = FLAG_UNICAST;
 	m.hdr.sourcePortIdentity = master_pid(1);
+	m.body.signaling.targetPortIdentity = oc_pid();
 	t = msg_add_tlv(&m, type);
 	t->u.uc.messageType = msgtype;
 	deliver(o, &m, now);
@@ -465,6 +477,44 @@ TEST(oc_asks_again_when_the_sync_flow_stops)
 	oc_tick(o, 5 * S + S / 100);
 	CHECK_EQ(k.req[UC_SYNC], sync0 + 1);
 	CHECK_STR(k.log, "master 10.0.0.1: no Sync for 2 granted intervals: asking again");
+	oc_destroy(o);
+	config_destroy(cfg);
+}
+
+/* The master's answer to a REQUEST forged from the oc's address as another
+ * port (its targetPortIdentity that port's) is not the oc's: a denial of
+ * it while the oc's own request is out must not count as a failure */
+TEST(oc_drops_signaling_for_another_port)
+{
+	struct ofake k;
+	struct config *cfg;
+	struct oc *o = oc_selected_master(&k, &cfg);
+	struct ptp_msg m;
+	struct tlv *t;
+	uint64_t unexpected;
+
+	CHECK(o != NULL);
+	if (!o) {
+		config_destroy(cfg);
+		return;
+	}
+	/* a request of Sync out (the watchdog at 5.01 s) */
+	oc_tick(o, 5 * S + S / 100);
+	CHECK(k.sig.n_tlv > 0);
+	unexpected = oc_counters(o)->uc_unexpected;
+	msg_init(&m, SIGNALING);
+	m.hdr.flagField = FLAG_UNICAST;
+	m.hdr.sourcePortIdentity = master_pid(1);
+	m.body.signaling.targetPortIdentity = oc_pid();
+	m.body.signaling.targetPortIdentity.portNumber = 2;
+	t = msg_add_tlv(&m, TLV_GRANT_UNICAST_TRANSMISSION);
+	t->u.uc.messageType = SYNC;
+	deliver(o, &m, 5 * S + S / 50);
+	CHECK_EQ(oc_counters(o)->uc_unexpected, unexpected + 1);
+	CHECK(strstr(k.log, "denied SYNC") == NULL);
+	/* the real answer is still taken */
+	grant_all(&k, o, 5 * S + S / 20);
+	CHECK_EQ(oc_counters(o)->uc_unexpected, unexpected + 1);
 	oc_destroy(o);
 	config_destroy(cfg);
 }
