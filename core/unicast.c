@@ -932,16 +932,11 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 
 /* Ask for s again at once, or when the retry interval since the last
  * request ends (G.8265.1 6.6 spaces requests; a stream of forged CANCELs
- * or ACKNOWLEDGE_CANCELs then makes no stream of requests).  1: now. */
-static int ask_again(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
+ * or ACKNOWLEDGE_CANCELs then makes no stream of requests). */
+static void ask_again(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
 {
 	s->state = UC_IDLE;
-	if (now - s->last_req < r->cfg.retry) {
-		s->next_req = s->last_req + r->cfg.retry;
-		return 0;
-	}
-	s->next_req = now;
-	return 1;
+	s->next_req = now - s->last_req < r->cfg.retry ? s->last_req + r->cfg.retry : now;
 }
 
 int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
@@ -963,7 +958,8 @@ int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t 
 	}
 	/* 16.1.4.3: the grantor stops; nothing keeps us from asking again
 	 * (and a CANCEL forged in the master's name costs a round trip) */
-	return ask_again(r, s, now);
+	ask_again(r, s, now);
+	return 1;
 }
 
 int uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
@@ -973,7 +969,8 @@ int uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
 		return 0;
 	}
 	s->failures = 0;
-	return ask_again(r, s, now);
+	ask_again(r, s, now);
+	return 1;
 }
 
 int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now)

@@ -243,9 +243,10 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 /* A CANCEL from the master (address and portIdentity checked by the
  * caller): a service held or asked for goes idle and, when still wanted,
  * is asked for again at once (a master that cannot serve denies, and the
- * usual back-off follows; a forged CANCEL costs one round trip).  Fills
- * ack (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).  Returns
- * 1 when a request goes out now. */
+ * usual back-off follows; a forged CANCEL costs one round trip), or at
+ * the end of the retry interval when a request went out within it.
+ * Fills ack (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).
+ * Returns 1 when it is asked for again. */
 int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
 		     struct tlv_unicast *ack);
 
@@ -253,14 +254,14 @@ int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t 
  * forged in our name at the master, a master that restarted and forgot
  * us, a grant that ended early): ask again now and then every retry
  * interval, instead of waiting for the renewal; not twice within a retry
- * interval (the request goes out when it ends).  Returns 1 when a request
- * goes out now. */
+ * interval (the request goes out when it ends).  Returns 1 when svc was
+ * held (and is asked for again), 0 when it was not. */
 int uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
 
 /* An ACKNOWLEDGE_CANCEL from the master (address and portIdentity checked
  * by the caller): one that answers no CANCEL of ours (none sent within the
  * retry interval) means a CANCEL in our name ended the grant at the
- * master: uc_req_lost().  Returns 1 when a request goes out now. */
+ * master: uc_req_lost(), and its value. */
 int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now);
 
 /* Granted and not expired. */
