@@ -395,6 +395,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_AUTH_BAD_ICV] = n->auth_bad_icv;
 		r[REF_AUTH_UNKNOWN_KEY] = n->auth_unknown_key;
 		r[REF_AUTH_REPLAY] = n->auth_replay;
+		r[REF_UTC_OFFSET_HELD] = n->utc_offset_held;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

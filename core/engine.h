@@ -80,15 +80,20 @@ struct eng_counters {
 	uint64_t rx_ts_missing;		 /* oc: Sync of its master without a receive
 					  * timestamp, dropped */
 	/* negotiation answers and requests refused (PORT_REFUSALS_NP) */
-	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out */
+	uint64_t uc_unexpected;		 /* oc: GRANT/denial, no request out;
+					  * Signaling for another port */
 	uint64_t uc_refused;		 /* oc: grant other than asked */
-	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity */
+	uint64_t uc_wrong_sender;	 /* oc: master's address, other portIdentity
+					  * (Signaling; Announce while the master's
+					  * is not silent) */
 	uint64_t uc_acl, uc_budget, uc_full, uc_cancel_ignored; /* gm: grantor */
 	uint64_t uc_identity; /* gm: REQUEST from an address holding another port's grants */
 	/* authentication (1588-2019 16.14), messages dropped: no
 	 * AUTHENTICATION TLV (or not last), ICV wrong or TLV malformed, keyID
 	 * not in the SA, sequenceId replayed */
 	uint64_t auth_missing, auth_bad_icv, auth_unknown_key, auth_replay;
+	uint64_t utc_offset_held; /* oc: Announces whose currentUtcOffset change was
+				   * held (outside a leap second, too few agreeing) */
 };
 
 /* Format and log a line through ops->log when level <= ops->log_level. */

@@ -498,6 +498,7 @@ static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net
 {
 	struct ptp_msg reply;
 	int8_t held[UC_NSVC]; /* interval of each grant held before, or 0x7f */
+	uint64_t taken = uc_grantor_stats(g->grantor)->taken_over;
 	int i;
 
 	for (i = 0; i < UC_NSVC; i++) {
@@ -507,6 +508,13 @@ static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net
 	msg_init_port(g, &reply, SIGNALING, m->hdr.sequenceId, 0x7f);
 	reply.body.signaling.targetPortIdentity = m->hdr.sourcePortIdentity;
 	if (uc_grantor_signaling(g->grantor, from, m, now, &reply) > 0) {
+		if (uc_grantor_stats(g->grantor)->taken_over != taken) {
+			char a[64], pid[32];
+			gm_log(g, LOG_NOTICE,
+			       "port 1 (%s): %s: its holder fell silent, the address is %s's now",
+			       g->port.iface, net_addr_str(from, a, sizeof(a)),
+			       port_id_str(&m->hdr.sourcePortIdentity, pid));
+		}
 		log_grants(g, from, &reply, held, now);
 		eng_send_msg(&g->ops, &g->cnt, 0, &reply, from, 0);
 	}
@@ -522,6 +530,9 @@ static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net
 		g->rx_ungranted_dreq++;
 		return;
 	}
+	/* the holder's Delay_Req stream is its liveness: another portIdentity
+	 * may not take the address while it flows (core/unicast.h) */
+	uc_client_heard(c, &m->hdr.sourcePortIdentity, now);
 	if (!rx_ts) {
 		g->cnt.tx_ts_missing++;
 		return;
@@ -564,13 +575,14 @@ static void summary(struct gm *g)
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
-	       "budget %llu acl %llu identity %llu cancels_ignored %llu pps %.0f "
-	       "bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu late %llu",
+	       "budget %llu acl %llu identity %llu takeovers %llu cancels_ignored %llu "
+	       "pps %.0f bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu late %llu",
 	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 	       (unsigned long long)s->granted, (unsigned long long)s->denied,
 	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
 	       (unsigned long long)s->denied_budget, (unsigned long long)s->rejected_acl,
-	       (unsigned long long)s->denied_identity, (unsigned long long)s->cancels_ignored,
+	       (unsigned long long)s->denied_identity, (unsigned long long)s->taken_over,
+	       (unsigned long long)s->cancels_ignored,
 	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
 	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late,
@@ -773,6 +785,16 @@ static int grantor_from_config(struct gm *g)
 	cfg_range(g->cfg, OPT_unicast_req_duration, &lo, &hi);
 	gc.min_duration = (uint32_t)lo;
 	gc.max_duration = (uint32_t)hi;
+	/* max_granted_duration: a grant lasts no longer (1588-2019 16.1.4.1.3,
+	 * OCP 7.13.2: the granted durationField need not be the one asked);
+	 * it bounds what one forged REQUEST costs */
+	if (gc.max_duration > (uint32_t)cfg_int(g->cfg, OPT_max_granted_duration)) {
+		gc.max_duration = (uint32_t)cfg_int(g->cfg, OPT_max_granted_duration);
+	}
+	if (gc.max_duration < gc.min_duration) {
+		gc.max_duration = gc.min_duration;
+	}
+	gc.client_pps = cfg_int(g->cfg, OPT_max_client_pps);
 	net_acl_parse(cfg_str(g->cfg, OPT_unicast_acl), &gc.acl); /* checked by config */
 	gc.max_pps = cfg_int(g->cfg, OPT_max_tx_rate_pps);
 	gc.sync_msgs = g->dds.twoStepFlag ? 2 : 1;

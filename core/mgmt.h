@@ -145,11 +145,13 @@ enum mgmt_refusal {
 	REF_MGMT_MALFORMED,	 /* management requests that do not parse */
 	REF_MGMT_RATE_LIMITED,	 /* over mgmt_rate_limit (per source, all) */
 	REF_MGMT_SET_REFUSED,	 /* SET/COMMAND from the network not allowed */
-	REF_UC_UNEXPECTED_GRANT, /* oc: GRANT/denial with no request out */
+	REF_UC_UNEXPECTED_GRANT, /* oc: GRANT/denial with no request out, or
+				  * Signaling for another port */
 	REF_UC_REFUSED_GRANT,	 /* oc: another interval, duration out of range */
 	REF_UC_WRONG_SENDER,	 /* oc: master's address, not its portIdentity */
 	REF_UC_ACL,		 /* gm: requester outside unicast_acl */
-	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps */
+	REF_UC_BUDGET,		 /* gm: would exceed max_tx_rate_pps or
+				  * max_client_pps */
 	REF_UC_TABLE_FULL,	 /* gm: unicast_max_clients reached */
 	REF_UC_CANCEL_IGNORED,	 /* gm: CANCEL not from the grant's holder */
 	REF_UC_IDENTITY,	 /* gm: REQUEST from an address holding another
@@ -158,6 +160,8 @@ enum mgmt_refusal {
 	REF_AUTH_BAD_ICV,	 /* ICV wrong or TLV malformed */
 	REF_AUTH_UNKNOWN_KEY,	 /* keyID not in the SA */
 	REF_AUTH_REPLAY,	 /* sequenceId not after the last accepted */
+	REF_UTC_OFFSET_HELD,	 /* oc: Announces whose currentUtcOffset change
+				  * was held (outside a leap second) */
 	MGMT_REFUSALS
 };
 

@@ -37,7 +37,20 @@ struct master {
 	int8_t log_announce;
 	tmv_t last_announce;
 	struct fm_window win;
+	/* flow watchdogs: when each last asked again for a stopped flow */
+	tmv_t kick[UC_NSVC];
+	/* a currentUtcOffset change (with its valid and PTP timescale
+	 * flags) held until UTC_AGREE Announces agree: the value, how many
+	 * in a row, since when */
+	struct time_properties_ds utc_next;
+	int utc_n;
+	tmv_t utc_since;
+	tmv_t utc_said; /* the last warning about it (one a minute) */
 };
+
+/* Announces in a row, over UTC_AGREE - 1 intervals, that take a change of
+ * currentUtcOffset outside a leap second */
+#define UTC_AGREE 3
 
 struct stat_acc {
 	int n;
@@ -426,6 +439,84 @@ static void check_announce_timeouts(struct oc *o, tmv_t now)
 	}
 }
 
+/*
+ * Flow watchdogs (issue 24): a granted flow that stopped -- no Announce, no
+ * complete Sync (selected master), no Delay_Resp to our Delay_Req
+ * (selected master) for FLOW_PERIODS granted intervals, FLOW_MIN at least
+ * -- is asked for again at once rather than at the renewal: a CANCEL
+ * forged in our name at the master, a master that restarted and forgot
+ * our grant, a grant that ended early.  A renewal of a grant the master
+ * still holds changes nothing there (1588-2019 16.1.4.1); denials back off
+ * as usual (G.8265.1 6.6).  Announce is watched ahead of its receipt
+ * timeout (3 intervals), so a master whose grant was cancelled in our name
+ * is served again before it is disqualified.
+ */
+#define FLOW_PERIODS 2
+#define FLOW_MIN (NS_PER_SEC / 2)
+
+/* When svc's flow from mm counts as stopped (ns), INT64_MAX: not watched */
+static tmv_t flow_deadline(const struct oc *o, const struct master *mm, int svc, tmv_t now)
+{
+	tmv_t last, lim;
+
+	if (!uc_req_granted(&mm->req, svc, now)) {
+		return INT64_MAX;
+	}
+	if (svc == UC_ANNOUNCE) {
+		if (!mm->have_announce) {
+			return INT64_MAX;
+		}
+		last = mm->last_announce;
+	} else if (o->selected < 0 || mm != &o->m[o->selected]) {
+		return INT64_MAX;
+	} else if (svc == UC_SYNC) {
+		last = mm->sync_seen;
+	} else if (mm->dreq_unanswered) {
+		last = mm->dreq_unanswered;
+	} else {
+		return INT64_MAX;
+	}
+	last = last > mm->kick[svc] ? last : mm->kick[svc];
+	last = last > mm->req.svc[svc].granted_at ? last : mm->req.svc[svc].granted_at;
+	lim = FLOW_PERIODS * log2_interval_ns(mm->req.svc[svc].logInterMessagePeriod);
+	return last + (lim < FLOW_MIN ? FLOW_MIN : lim);
+}
+
+static void check_flows(struct oc *o, tmv_t now)
+{
+	static const char *const what[UC_NSVC] = { "Announce", "Sync", "Delay_Resp" };
+	int i, svc;
+
+	for (i = 0; i < o->n_masters; i++) {
+		struct master *mm = &o->m[i];
+		for (svc = 0; svc < UC_NSVC; svc++) {
+			if (now < flow_deadline(o, mm, svc, now)) {
+				continue;
+			}
+			mm->kick[svc] = now;
+			if (uc_req_lost(&mm->req, svc, now)) {
+				oc_log(o, LOG_NOTICE,
+				       "port 1 (%s): master %s: no %s for %d granted intervals: "
+				       "asking again",
+				       o->port.iface, mm->name, what[svc], FLOW_PERIODS);
+			}
+		}
+	}
+}
+
+static tmv_t flows_deadline(const struct oc *o, tmv_t now)
+{
+	tmv_t t = INT64_MAX;
+	int i, svc;
+
+	for (i = 0; i < o->n_masters; i++) {
+		for (svc = 0; svc < UC_NSVC; svc++) {
+			t = eng_min(t, flow_deadline(o, &o->m[i], svc, now));
+		}
+	}
+	return t;
+}
+
 static tmv_t announce_deadline(const struct oc *o)
 {
 	tmv_t t = INT64_MAX;
@@ -442,14 +533,130 @@ static tmv_t announce_deadline(const struct oc *o)
 	return t;
 }
 
+/* The offset master_to_local() takes off: the fields it uses */
+static int same_utc(const struct time_properties_ds *a, const struct time_properties_ds *b)
+{
+	return a->currentUtcOffset == b->currentUtcOffset &&
+	       a->currentUtcOffsetValid == b->currentUtcOffsetValid &&
+	       a->ptpTimescale == b->ptpTimescale;
+}
+
+/* A leap second as announced (1588-2019 8.2.4.4/8.2.4.5, 9.4: leap61 or
+ * leap59 set in the Announces before it, the offset one more or one less
+ * at the end of a UTC day): our clock reads within 2 Announce intervals
+ * (2 s at least) of a UTC midnight. */
+static int leap_now(struct oc *o, const struct master *mm, const struct time_properties_ds *nt)
+{
+	const struct time_properties_ds *ot = &mm->tp;
+	tmv_t t = 0, w = 2 * log2_interval_ns(mm->log_announce), tod;
+
+	if (nt->currentUtcOffsetValid != ot->currentUtcOffsetValid ||
+	    nt->ptpTimescale != ot->ptpTimescale ||
+	    !((ot->leap61 && nt->currentUtcOffset == ot->currentUtcOffset + 1) ||
+	      (ot->leap59 && nt->currentUtcOffset == ot->currentUtcOffset - 1))) {
+		return 0;
+	}
+	if (clk_gettime(o->clock, &t)) {
+		return 0;
+	}
+	if (!o->clock->utc_timescale) {
+		t -= (tmv_t)ot->currentUtcOffset * NS_PER_SEC; /* TAI to UTC */
+	}
+	tod = t % (86400 * NS_PER_SEC);
+	w = w < 2 * NS_PER_SEC ? 2 * NS_PER_SEC : w;
+	return tod < w || tod > 86400 * NS_PER_SEC - w;
+}
+
+/*
+ * The master's currentUtcOffset (and its valid and ptpTimescale flags: all
+ * master_to_local() uses) from Announce nt.  A change at a leap second is
+ * taken at once; any other is held, the clock keeping time on the offset
+ * it has, until UTC_AGREE Announces in a row over UTC_AGREE - 1 Announce
+ * intervals (70 %: OCP 7.12's tolerance) carry the new value: one forged
+ * Announce, or a burst of them between two genuine ones, never moves the
+ * clock (a currentUtcOffset 0 used to put it 37 s off).  1588-2019 9.3.4
+ * and 9.4 only say the timePropertiesDS follows E_best's Announce; when it
+ * does is the implementation's (OCP 7.14: "currentUtcOffset of E_best,
+ * after running BMCA"), and a real change outside a leap second is a
+ * master's reconfiguration, which 3 Announces' delay costs nothing.
+ * Returns 1 when nt's offset fields were replaced by the held ones.
+ */
+static int guard_utc(struct oc *o, struct master *mm, struct time_properties_ds *nt, tmv_t now)
+{
+	tmv_t span = (UTC_AGREE - 1) * log2_interval_ns(mm->log_announce) * 7 / 10;
+
+	if (!mm->have_announce || same_utc(nt, &mm->tp)) {
+		mm->utc_n = 0; /* the value held breaks a run */
+		return 0;
+	}
+	if (leap_now(o, mm, nt)) {
+		oc_log(o, LOG_NOTICE, "port 1 (%s): master %s: leap second, currentUtcOffset %d -> %d",
+		       o->port.iface, mm->name, mm->tp.currentUtcOffset, nt->currentUtcOffset);
+		mm->utc_n = 0;
+		return 0;
+	}
+	if (mm->utc_n && same_utc(nt, &mm->utc_next)) {
+		mm->utc_n++;
+	} else {
+		mm->utc_next = *nt;
+		mm->utc_n = 1;
+		mm->utc_since = now;
+	}
+	if (mm->utc_n >= UTC_AGREE && now - mm->utc_since >= span) {
+		oc_log(o, LOG_NOTICE,
+		       "port 1 (%s): master %s: currentUtcOffset %d%s -> %d%s, %d Announces agree",
+		       o->port.iface, mm->name, mm->tp.currentUtcOffset,
+		       mm->tp.currentUtcOffsetValid ? "" : " (not valid)", nt->currentUtcOffset,
+		       nt->currentUtcOffsetValid ? "" : " (not valid)", mm->utc_n);
+		mm->utc_n = 0;
+		return 0;
+	}
+	o->cnt.utc_offset_held++;
+	if (mm->utc_n == 1 && (!mm->utc_said || now - mm->utc_said >= 60 * NS_PER_SEC)) {
+		mm->utc_said = now;
+		oc_log(o, LOG_WARNING,
+		       "port 1 (%s): master %s announces currentUtcOffset %d%s%s outside a leap "
+		       "second: keeping %d until %d Announces agree",
+		       o->port.iface, mm->name, nt->currentUtcOffset,
+		       nt->currentUtcOffsetValid ? "" : " (not valid)",
+		       nt->ptpTimescale ? "" : " (ARB timescale)", mm->tp.currentUtcOffset,
+		       UTC_AGREE);
+	}
+	nt->currentUtcOffset = mm->tp.currentUtcOffset;
+	nt->currentUtcOffsetValid = mm->tp.currentUtcOffsetValid;
+	nt->ptpTimescale = mm->tp.ptpTimescale;
+	return 1;
+}
+
 static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m, tmv_t now)
 {
 	char pid[32];
 	int was = mm->c.qualified, changed;
 	struct bmca_ds old = mm->c.ds;
+	struct time_properties_ds nt;
 
 	if (m->body.announce.stepsRemoved >= 255) {
 		return; /* 9.3.2.5 d) */
+	}
+	if (mm->have_announce && port_id_cmp(&m->hdr.sourcePortIdentity, &mm->c.ds.sender)) {
+		/* Another portIdentity at the master's address: a new
+		 * foreign master record (9.3.2.5) only once the one we have
+		 * has been silent for announceReceiptTimeout (it is no longer
+		 * qualified then); until then it is a forger's, and taking it
+		 * would make the genuine Syncs wrong_sender (16.1: the master
+		 * is a port, not an address). */
+		char was_id[32];
+		if (now - mm->last_announce <=
+		    (tmv_t)o->announce_timeout * log2_interval_ns(mm->log_announce)) {
+			o->cnt.uc_wrong_sender++;
+			return;
+		}
+		oc_log(o, LOG_NOTICE, "port 1 (%s): master %s: portIdentity %s -> %s (silent)",
+		       o->port.iface, mm->name, port_id_str(&mm->c.ds.sender, was_id),
+		       port_id_str(&m->hdr.sourcePortIdentity, pid));
+		mm->have_announce = 0;
+		mm->win.n = 0;
+		mm->c.qualified = was = 0;
 	}
 	mm->unreachable_said = 0;
 	if (!mm->have_announce) {
@@ -457,14 +664,16 @@ static void on_announce(struct oc *o, struct master *mm, const struct ptp_msg *m
 		       port_id_str(&m->hdr.sourcePortIdentity, pid));
 	}
 	bmca_ds_from_announce(&mm->c.ds, m, &o->pid);
-	tpds_from_announce(&mm->tp, m);
-	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
+	tpds_from_announce(&nt, m);
 	mm->log_announce = mm->req.svc[UC_ANNOUNCE].state == UC_GRANTED
 				   ? mm->req.svc[UC_ANNOUNCE].logInterMessagePeriod
 				   : m->hdr.logMessageInterval;
 	if (mm->log_announce < -7 || mm->log_announce > 7) {
 		mm->log_announce = 0;
 	}
+	guard_utc(o, mm, &nt, now);
+	mm->tp = nt;
+	mm->sync_uncertain = !!(m->hdr.flagField & FLAG_SYNC_UNCERTAIN);
 	mm->last_announce = now;
 	mm->have_announce = 1;
 	mm->c.qualified = fm_window_add(&mm->win, now, mm->log_announce) || was;
@@ -631,6 +840,17 @@ static void on_delay_resp(struct oc *o, const struct ptp_msg *m, const struct ne
 	}
 }
 
+/* 13.12.1: a Signaling message is for the port its targetPortIdentity
+ * names; all ones (clockIdentity and portNumber each) stand for any */
+static int for_us(const struct oc *o, const struct port_identity *t)
+{
+	static const struct clock_identity all = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						     0xff } };
+	return (!clock_id_cmp(&t->clockIdentity, &all) ||
+		!clock_id_cmp(&t->clockIdentity, &o->pid.clockIdentity)) &&
+	       (t->portNumber == 0xffff || t->portNumber == o->pid.portNumber);
+}
+
 static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net_addr *from,
 			 tmv_t now)
 {
@@ -640,6 +860,13 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 
 	if (!mm) {
 		o->cnt.rx_unknown_src++;
+		return;
+	}
+	if (!for_us(o, &m->body.signaling.targetPortIdentity)) {
+		/* e.g. the master's denial of a REQUEST forged from our
+		 * address as another port: it answers no request of ours, and
+		 * taking it would count a failure (G.8265.1 6.6 back-off) */
+		o->cnt.uc_unexpected++;
 		return;
 	}
 	/* 16.1: negotiation is between two ports: once the master's
@@ -692,13 +919,22 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 		} else if (t->tlvType == TLV_CANCEL_UNICAST_TRANSMISSION) {
 			struct tlv *a = msg_add_tlv(&ack, TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION);
 			struct tlv_unicast body;
-			uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
+			int again = uc_req_cancelled(&mm->req, &t->u.uc, now, &body);
 			if (a) {
 				a->u.uc = body;
 				acks++;
 			}
-			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s", o->port.iface,
-			       mm->name, type);
+			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s%s", o->port.iface,
+			       mm->name, type, again ? ": asking again" : "");
+		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
+			/* the master acknowledges a CANCEL we did not send: one
+			 * forged in our name ended our grant there */
+			if (uc_req_acked(&mm->req, &t->u.uc, now)) {
+				oc_log(o, LOG_NOTICE,
+				       "port 1 (%s): master %s acknowledged a CANCEL of %s we did "
+				       "not send: asking again",
+				       o->port.iface, mm->name, type);
+			}
 		}
 	}
 	if (acks) {
@@ -943,6 +1179,7 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	}
 	check_announce_timeouts(o, now);
 	check_ptsf(o, now);
+	check_flows(o, now);
 	if (now >= o->sync_gap_at) {
 		hold_frequency(o, now);
 	}
@@ -978,6 +1215,7 @@ tmv_t oc_tick(struct oc *o, tmv_t now)
 	}
 	next = eng_min(next, announce_deadline(o));
 	next = eng_min(next, ptsf_deadline(o));
+	next = eng_min(next, flows_deadline(o, now));
 	next = eng_min(next, o->sync_gap_at);
 	next = eng_min(next, o->hold_next);
 	if (o->selected >= 0 && uc_req_granted(&o->m[o->selected].req, UC_DELAY_RESP, now) &&
@@ -1010,12 +1248,13 @@ void oc_log_counters(struct oc *o)
 	oc_log(o, LOG_INFO,
 	       "port 1 (%s): counters: bad %llu other_domain %llu unknown_source %llu tx_err "
 	       "%llu tx_ts_missing %llu rx_ts_missing %llu unexpected_grant %llu "
-	       "refused_grant %llu wrong_sender %llu",
+	       "refused_grant %llu wrong_sender %llu utc_offset_held %llu",
 	       o->port.iface, (unsigned long long)o->cnt.rx_bad,
 	       (unsigned long long)o->cnt.rx_other_domain, (unsigned long long)o->cnt.rx_unknown_src,
 	       (unsigned long long)o->cnt.tx_err, (unsigned long long)o->cnt.tx_ts_missing,
 	       (unsigned long long)o->cnt.rx_ts_missing, (unsigned long long)o->cnt.uc_unexpected, (unsigned long long)o->cnt.uc_refused,
-	       (unsigned long long)o->cnt.uc_wrong_sender);
+	       (unsigned long long)o->cnt.uc_wrong_sender,
+	       (unsigned long long)o->cnt.utc_offset_held);
 }
 
 /* Management GET (1588-2019 15.5.3) from the oc's data sets; a slave-only

@@ -40,7 +40,8 @@ int uc_msgtype_svc(uint8_t messageType)
  * entry per client, keyed by the client's earliest deadline: a
  * transmission of Announce or Sync, or an expiry.  A client with no active
  * grant left has the key INT64_MIN and is freed by the next
- * uc_grantor_due().
+ * uc_grantor_due(); a reserved one (its grants cancelled) is kept until the
+ * end of its grace period, its key.
  */
 #define UC_CHUNK_LOG 10
 #define UC_CHUNK (1u << UC_CHUNK_LOG)
@@ -122,7 +123,28 @@ static void sift_down(struct uc_grantor *g, uint32_t i)
 	heap_set(g, i, e);
 }
 
-/* The client's earliest deadline (ns), INT64_MIN when it holds no grant. */
+/* How long holder c may be silent and keep its address (ns): UC_GRACE_NS,
+ * or UC_GRACE_PERIODS of the longest interval it was granted.  Its
+ * watchdogs (core/oc.c) ask again within two intervals of a stopped flow,
+ * so a holder alive asks well within this after its grants were cancelled
+ * in its name. */
+static tmv_t grace(const struct uc_client *c)
+{
+	tmv_t t = UC_GRACE_NS;
+	int i;
+
+	for (i = 0; i < UC_NSVC; i++) {
+		if (c->grant[i].durationField) {
+			tmv_t p = UC_GRACE_PERIODS *
+				  log2_interval_ns(c->grant[i].logInterMessagePeriod);
+			t = p > t ? p : t;
+		}
+	}
+	return t;
+}
+
+/* The client's earliest deadline (ns): INT64_MIN when it holds no grant
+ * (freed at once), the end of its grace period when reserved. */
 static tmv_t deadline(const struct uc_client *c)
 {
 	tmv_t d = INT64_MAX;
@@ -136,7 +158,10 @@ static tmv_t deadline(const struct uc_client *c)
 			d = t < d ? t : d;
 		}
 	}
-	return any ? d : INT64_MIN;
+	if (!any) {
+		return c->reserved ? c->heard + grace(c) : INT64_MIN;
+	}
+	return d;
 }
 
 /* The entry at i changed from the key old: move it up or down. */
@@ -263,6 +288,53 @@ static int client_idle(const struct uc_client *c)
 		}
 	}
 	return 1;
+}
+
+static int live(const struct uc_grant *gt, tmv_t now)
+{
+	return gt->active && now < gt->expires;
+}
+
+/*
+ * Whether c's portIdentity keeps its address against another one asking
+ * (16.1: a grant is a contract between two ports; the address alone is
+ * all an off-path forger needs to send from, so it decides nothing):
+ *  - holding Delay_Resp: while its Delay_Req (or Signaling) keeps coming,
+ *    within the grace period;
+ *  - holding Announce or Sync only: until they expire (renewals, its only
+ *    sign of life, come shortly before the end);
+ *  - holding nothing after a CANCEL (its own, or a forger's in its name):
+ *    for the grace period after it was last heard.
+ * 1588-2019 16.1.4.1.3 lets a grantor deny any request; denying the
+ * newcomer keeps the service of the port that has it.
+ */
+static int holder_alive(const struct uc_client *c, tmv_t now)
+{
+	int any = live(&c->grant[UC_ANNOUNCE], now) || live(&c->grant[UC_SYNC], now) ||
+		  live(&c->grant[UC_DELAY_RESP], now);
+
+	if (any && !live(&c->grant[UC_DELAY_RESP], now)) {
+		return 1;
+	}
+	if (!any && !c->reserved) {
+		return 0;
+	}
+	return now - c->heard < grace(c);
+}
+
+/* The holder of c's address fell silent: the address is port pid's now;
+ * what the old port still held ends. */
+static void take_over(struct uc_grantor *g, struct uc_client *c, const struct port_identity *pid)
+{
+	int i;
+
+	for (i = 0; i < UC_NSVC; i++) {
+		grant_end(g, c, i);
+	}
+	memset(c->grant, 0, sizeof(c->grant));
+	c->portIdentity = *pid;
+	c->reserved = 0;
+	g->st.taken_over++;
 }
 
 /* A new client record for from, indexed and scheduled (idle); NULL when
@@ -412,6 +484,9 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 		return 0;
 	}
 	c = find_client(g, from);
+	if (c && !port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
+		c->heard = now; /* the holder speaks (or a forger in its name) */
+	}
 	for (i = 0; i < sig->n_tlv; i++) {
 		const struct tlv *t = &sig->tlv[i];
 		struct tlv *out;
@@ -427,15 +502,20 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 				gr.durationField = 0; /* shutting down */
 				ok = 0;
 			}
-			if (ok && c && !client_idle(c) &&
-			    port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
-				/* the address holds grants for another port:
-				 * a forger must not take them over (and then
-				 * cancel them); a client that changed its
-				 * identity is served once its grants expire */
-				g->st.denied_identity++;
-				gr.durationField = 0;
-				ok = 0;
+			if (ok && c && port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
+				if (holder_alive(c, now)) {
+					/* the address is another port's, and
+					 * that port is alive (or reserved): a
+					 * forger must not take it over (and then
+					 * cancel or starve it) */
+					g->st.denied_identity++;
+					gr.durationField = 0;
+					ok = 0;
+				} else {
+					/* its holder fell silent: a client that
+					 * changed its identity is served */
+					take_over(g, c, &sig->hdr.sourcePortIdentity);
+				}
 			}
 			if (ok && !c) {
 				if (g->n_clients >= g->cfg.max_clients) {
@@ -461,6 +541,24 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 					ok = 0;
 				}
 			}
+			if (ok && g->cfg.client_pps > 0) {
+				/* max_client_pps: what one address may cost,
+				 * with its other grants (16.1.4.1.3: the
+				 * grantor may deny) */
+				int64_t mine = grant_pps(g, svc, gr.logInterMessagePeriod);
+				int k;
+				for (k = 0; k < UC_NSVC; k++) {
+					if (k != svc && c->grant[k].active) {
+						mine += grant_pps(g, k,
+								  c->grant[k].logInterMessagePeriod);
+					}
+				}
+				if (mine > (int64_t)(g->cfg.client_pps * 65536.0)) {
+					g->st.denied_budget++;
+					gr.durationField = 0;
+					ok = 0;
+				}
+			}
 			if (ok) {
 				struct uc_grant *gt = &c->grant[svc];
 				int was = gt->active;
@@ -470,6 +568,8 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 				g->committed += grant_pps(g, svc, gr.logInterMessagePeriod);
 
 				c->portIdentity = sig->hdr.sourcePortIdentity;
+				c->heard = now;
+				c->reserved = 0;
 				gt->active = 1;
 				gt->cancels = 0;
 				gt->logInterMessagePeriod = gr.logInterMessagePeriod;
@@ -506,7 +606,11 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 			 * its address and its portIdentity */
 			if (c && svc >= 0 &&
 			    !port_id_cmp(&c->portIdentity, &sig->hdr.sourcePortIdentity)) {
+				/* the address stays this port's for the grace
+				 * period: the CANCEL may be a forger's in its
+				 * name, and the port then asks again */
 				grant_end(g, c, svc);
+				c->reserved = 1;
 			} else {
 				g->st.cancels_ignored++;
 			}
@@ -526,7 +630,7 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 			}
 		}
 	}
-	if (c && client_idle(c)) {
+	if (c && client_idle(c) && !(c->reserved && now - c->heard < grace(c))) {
 		free_client(g, c);
 	} else if (c) {
 		reschedule(g, c);
@@ -547,7 +651,13 @@ int uc_grantor_due(struct uc_grantor *g, tmv_t now, struct uc_client **client, i
 			}
 		}
 		if (client_idle(c)) {
-			free_client(g, c);
+			if (c->reserved && now - c->heard < grace(c)) {
+				/* heard again since it was scheduled */
+				g->heap[0].when = deadline(c);
+				sift_down(g, 0);
+			} else {
+				free_client(g, c);
+			}
 			continue;
 		}
 		/* the earlier of a due Announce and a due Sync; the other
@@ -646,6 +756,8 @@ void uc_req_init(struct uc_requester *r, const struct uc_requester_cfg *cfg, tmv
 	for (i = 0; i < UC_NSVC; i++) {
 		r->svc[i].next_req = now;
 		r->svc[i].logInterMessagePeriod = cfg->logInterMessagePeriod[i];
+		/* long ago */
+		r->svc[i].last_req = r->svc[i].cancel_sent = r->svc[i].granted_at = INT64_MIN / 2;
 	}
 }
 
@@ -677,6 +789,7 @@ static void add_request(struct uc_requester *r, int svc, struct ptp_msg *sig, tm
 	/* the answer is taken until the next request (16.1.4.1: a GRANT or a
 	 * denial answers a REQUEST; none is expected otherwise) */
 	r->svc[svc].answer_by = now + r->cfg.retry;
+	r->svc[svc].last_req = now;
 	if (t) {
 		t->u.uc.messageType = uc_svc_msgtype(svc);
 		t->u.uc.logInterMessagePeriod = r->cfg.logInterMessagePeriod[svc];
@@ -718,6 +831,7 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 				added++;
 			}
 			s->cancel_pending = 0;
+			s->cancel_sent = now;
 		}
 		if (!s->wanted) {
 			continue;
@@ -801,6 +915,7 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	}
 	s->state = UC_GRANTED;
 	s->failures = 0;
+	s->granted_at = now;
 	s->logInterMessagePeriod = g->logInterMessagePeriod;
 	s->durationField = g->durationField;
 	dur = (tmv_t)g->durationField * NS_PER_SEC;
@@ -815,29 +930,56 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	return UC_EV_GRANTED;
 }
 
-void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
-		      struct tlv_unicast *ack)
+/* Ask for s again at once, or when the retry interval since the last
+ * request ends (G.8265.1 6.6 spaces requests; a stream of forged CANCELs
+ * or ACKNOWLEDGE_CANCELs then makes no stream of requests). */
+static void ask_again(struct uc_requester *r, struct uc_req_svc *s, tmv_t now)
+{
+	s->state = UC_IDLE;
+	s->next_req = now - s->last_req < r->cfg.retry ? s->last_req + r->cfg.retry : now;
+}
+
+int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		     struct tlv_unicast *ack)
 {
 	int svc = uc_msgtype_svc(c->messageType);
+	struct uc_req_svc *s;
+
 	memset(ack, 0, sizeof(*ack));
 	ack->messageType = c->messageType;
 	if (svc < 0 || r->svc[svc].state == UC_IDLE) {
-		return; /* acknowledged (16.1.4.4), nothing held to stop */
+		return 0; /* acknowledged (16.1.4.4), nothing held to stop */
 	}
-	r->svc[svc].state = UC_IDLE;
-	r->svc[svc].answer_by = 0;
-	r->svc[svc].next_req = now + r->cfg.retry;
+	s = &r->svc[svc];
+	s->answer_by = 0;
+	if (!s->wanted) {
+		s->state = UC_IDLE;
+		return 0;
+	}
+	/* 16.1.4.3: the grantor stops; nothing keeps us from asking again
+	 * (and a CANCEL forged in the master's name costs a round trip) */
+	ask_again(r, s, now);
+	return 1;
 }
 
-void uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
+int uc_req_lost(struct uc_requester *r, int svc, tmv_t now)
 {
 	struct uc_req_svc *s = &r->svc[svc];
 	if (!s->wanted || s->state != UC_GRANTED) {
-		return;
+		return 0;
 	}
-	s->state = UC_IDLE;
 	s->failures = 0;
-	s->next_req = now;
+	ask_again(r, s, now);
+	return 1;
+}
+
+int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now)
+{
+	int svc = uc_msgtype_svc(a->messageType);
+	if (svc < 0 || now - r->svc[svc].cancel_sent < r->cfg.retry) {
+		return 0; /* the answer to our CANCEL */
+	}
+	return uc_req_lost(r, svc, now);
 }
 
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now)

@@ -8,6 +8,16 @@
  * clients cost O(log n) per message and about 150 octets each.  A full
  * table denies new clients and keeps serving the ones it has.
  *
+ * An address belongs to one portIdentity at a time (16.1 negotiates
+ * between two ports).  Without authentication anyone can forge either, so
+ * a new portIdentity only gets an address whose holder is gone: the
+ * holder's liveness is what comes with its portIdentity (Signaling, and
+ * its Delay_Req stream while it holds Delay_Resp).  A REQUEST of another
+ * portIdentity is denied while the holder is alive (holder_alive() in
+ * unicast.c); a holder whose grants were cancelled, by itself or in its
+ * name, keeps the address reserved for a grace period, in which its own
+ * REQUEST is granted at once.
+ *
  * Requester (oc): per master and per message type a small state machine
  * (idle -> requested -> granted) that renews early enough to retry twice
  * before the grant expires (1588 A.9.4.2), waits at least 1 s after a denial
@@ -49,6 +59,9 @@ struct uc_grantor_cfg {
 				       * (Announce, Sync, Follow_Up, Delay_Resp);
 				       * 0: no budget */
 	int sync_msgs;		      /* packets per Sync: 2 two-step, 1 one-step */
+	double client_pps;	      /* max_client_pps: packets/s one address's
+				       * grants may commit the grantor to (the
+				       * per-address budget); 0: none */
 	uint64_t hash_seed;	      /* varies the client index's hash (the
 				       * caller's random bits, or 0) */
 };
@@ -64,19 +77,30 @@ struct uc_grant {
 	uint8_t cancels : 3; /* CANCELs the grantor sent for it (closing) */
 };
 
-/* A client: 120 octets, in records that never move while it exists (the
+/* A client: 128 octets, in records that never move while it exists (the
  * address is kept as its octets; uc_client_addr() makes the net_addr to
- * send to).  The last four fields are the grantor's own. */
+ * send to).  The fields from in_use on are the grantor's own. */
 struct uc_client {
 	struct uc_grant grant[UC_NSVC];
 	struct port_identity portIdentity; /* requester's sourcePortIdentity */
 	uint8_t key[17];		   /* family + address octets */
 	uint8_t in_use;
+	uint8_t reserved;  /* its last grant ended by a CANCEL: the address
+			    * stays its own for the grace period */
 	uint32_t scope_id; /* IPv6 link-local: the interface */
 	uint32_t idx;	   /* record index */
 	uint32_t next;	   /* hash chain or free list: index + 1, 0 ends */
 	uint32_t heap_pos; /* its entry in the schedule */
+	tmv_t heard;	   /* ns: last Signaling or Delay_Req with its
+			    * portIdentity (its liveness) */
 };
+
+/* The grace period (ns) of a holder: it may be silent this long and keep
+ * its address (a reserved one, or one holding Delay_Resp, whose Delay_Req
+ * stream is its sign of life): UC_GRACE_NS, or UC_GRACE_PERIODS of its
+ * longest granted interval when that is longer. */
+#define UC_GRACE_NS (10 * NS_PER_SEC)
+#define UC_GRACE_PERIODS 4
 
 /* The address of client c (port 0: the sender sets 319 or 320). */
 void uc_client_addr(const struct uc_client *c, struct net_addr *a);
@@ -86,7 +110,10 @@ struct uc_grantor_stats {
 	uint64_t cancels_ignored; /* CANCEL not from the grant's holder */
 	uint64_t rejected_acl;	  /* Signaling from outside unicast_acl, unanswered */
 	uint64_t denied_budget;	  /* would exceed max_tx_rate_pps */
-	uint64_t denied_identity; /* address holds grants of another portIdentity */
+	uint64_t denied_identity; /* address holds grants of another portIdentity
+				   * that is alive, or is reserved for it */
+	uint64_t taken_over;	  /* a new portIdentity at an address whose holder
+				   * fell silent (its grants ended) */
 	uint64_t cancel_acked;	  /* grants our CANCEL ended by ACKNOWLEDGE_CANCEL */
 };
 
@@ -124,6 +151,15 @@ tmv_t uc_grantor_next(const struct uc_grantor *g);
 struct uc_client *uc_grantor_holder(struct uc_grantor *g, const struct net_addr *addr, int svc,
 				    tmv_t now);
 
+/* A message of c's (a Delay_Req) from port pid at now: c's sign of life
+ * when pid is c's portIdentity. */
+static inline void uc_client_heard(struct uc_client *c, const struct port_identity *pid, tmv_t now)
+{
+	if (!port_id_cmp(&c->portIdentity, pid)) {
+		c->heard = now;
+	}
+}
+
 int uc_grantor_clients(const struct uc_grantor *g);
 const struct uc_grantor_stats *uc_grantor_stats(const struct uc_grantor *g);
 
@@ -153,6 +189,9 @@ struct uc_req_svc {
 	int cancel_pending;	      /* send CANCEL at next poll */
 	tmv_t answer_by;	      /* ns: a GRANT/denial is expected until
 				       * then (0: no request outstanding) */
+	tmv_t last_req;		      /* ns: the last REQUEST sent */
+	tmv_t cancel_sent;	      /* ns: the last CANCEL sent */
+	tmv_t granted_at;	      /* ns: the last GRANT taken */
 };
 
 struct uc_requester_cfg {
@@ -202,16 +241,28 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
 
 /* A CANCEL from the master (address and portIdentity checked by the
- * caller): a service held or asked for goes idle and is asked for again
- * after the retry interval.  Fills ack (an ACKNOWLEDGE_CANCEL body), sent
- * in any case (16.1.4.4). */
-void uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
-		      struct tlv_unicast *ack);
+ * caller): a service held or asked for goes idle and, when still wanted,
+ * is asked for again at once (a master that cannot serve denies, and the
+ * usual back-off follows; a forged CANCEL costs one round trip), or at
+ * the end of the retry interval when a request went out within it.
+ * Fills ack (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).
+ * Returns 1 when it is asked for again. */
+int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
+		     struct tlv_unicast *ack);
 
-/* The master's messages of svc stopped although the grant runs (e.g. an
- * Announce receipt timeout: it restarted and forgot us): ask again now and
- * then every retry interval, instead of waiting for the renewal. */
-void uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
+/* The master's messages of svc stopped although the grant runs (a CANCEL
+ * forged in our name at the master, a master that restarted and forgot
+ * us, a grant that ended early): ask again now and then every retry
+ * interval, instead of waiting for the renewal; not twice within a retry
+ * interval (the request goes out when it ends).  Returns 1 when svc was
+ * held (and is asked for again), 0 when it was not. */
+int uc_req_lost(struct uc_requester *r, int svc, tmv_t now);
+
+/* An ACKNOWLEDGE_CANCEL from the master (address and portIdentity checked
+ * by the caller): one that answers no CANCEL of ours (none sent within the
+ * retry interval) means a CANCEL in our name ended the grant at the
+ * master: uc_req_lost(), and its value. */
+int uc_req_acked(struct uc_requester *r, const struct tlv_unicast *a, tmv_t now);
 
 /* Granted and not expired. */
 int uc_req_granted(const struct uc_requester *r, int svc, tmv_t now);

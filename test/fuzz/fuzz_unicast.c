@@ -48,6 +48,7 @@ static void census_one(struct uc_client *c, void *arg)
 {
 	struct census *s = arg;
 	const struct world *w = s->w;
+	int64_t mine = 0;
 	int i, alive = 0;
 
 	s->clients++;
@@ -58,6 +59,7 @@ static void census_one(struct uc_client *c, void *arg)
 			continue;
 		}
 		s->committed += pps_of(w, i, gt->logInterMessagePeriod);
+		mine += pps_of(w, i, gt->logInterMessagePeriod);
 		/* granted as asked, within the ranges (G.8265.1 Annex A) */
 		FZ_CHECK(gt->logInterMessagePeriod >= w->gc.min_log[i] &&
 			 gt->logInterMessagePeriod <= w->gc.max_log[i]);
@@ -70,8 +72,12 @@ static void census_one(struct uc_client *c, void *arg)
 			FZ_CHECK(uc_grantor_holder(w->g, &ca, i, w->now) == c);
 		}
 	}
-	/* a client with nothing left is freed */
-	FZ_CHECK(alive);
+	/* a client with nothing left is freed, unless its grants were
+	 * cancelled: then the address stays its own for a while */
+	FZ_CHECK(alive || c->reserved);
+	FZ_CHECK(c->heard <= w->now);
+	/* the per-address budget */
+	FZ_CHECK(w->gc.client_pps <= 0 || mine <= (int64_t)(w->gc.client_pps * 65536.0));
 }
 
 static void check_grantor(struct world *w)
@@ -259,6 +265,7 @@ static uint8_t pick_type(uint8_t b)
 static void setup(struct world *w, struct fz_in *in)
 {
 	struct uc_requester_cfg rc;
+	uint8_t b;
 	int i;
 
 	memset(w, 0, sizeof(*w));
@@ -273,7 +280,10 @@ static void setup(struct world *w, struct fz_in *in)
 	if (fz_u8(in) & 1) {
 		net_acl_parse("fd00::/126 10.0.0.0/30 fd00::100", &w->gc.acl);
 	}
-	w->gc.max_pps = (fz_u8(in) % 16) * 8;
+	b = fz_u8(in); /* the upper bits are the per-address budget's: older
+			* inputs keep their meaning */
+	w->gc.max_pps = (b % 16) * 8;
+	w->gc.client_pps = ((b >> 4) % 8) * 16;
 	w->gc.sync_msgs = fz_u8(in) % 3;
 	w->g = uc_grantor_create(&w->gc);
 	FZ_CHECK(w->g);

@@ -21,14 +21,36 @@
 #      answers, the flooder 20/s;
 #  (7) malformed datagrams (random, truncated, bad versions, lengths and
 #      TLV lengths) to ports 319 and 320 of both, 2000/s for 5 s: both run
-#      on, the oc stays SLAVE, the "bad" counters count them.
+#      on, the oc stays SLAVE, the "bad" counters count them;
+#  (8) a REQUEST from the oc's address as another port, then its CANCEL:
+#      denied, ignored;
+# and the attacks of issue 24 (each failed with the binaries of 43c0106:
+# run one alone with HOSTILE_ONLY="N ...", steps 1..8 always run):
+#  (9) CANCEL(SYNC) and CANCEL(DELAY_RESP) at the gm with the oc's address
+#      and portIdentity (learnt by GET), just after the oc renewed: the oc
+#      asks again at once on the gm's ACKNOWLEDGE_CANCEL; at most 3 s
+#      without a Sync on the wire (was: until its next renewal, 7 s here);
+#  (10) grant squatting: CANCEL of all three grants in the oc's name, then
+#      REQUEST(ANNOUNCE, 86400 s) from its address as port 2, renewed every
+#      2 s for 18 s: the gm keeps the address the oc's (denied on
+#      identity, no takeover), the oc is never denied; <= 3 s without a
+#      Sync (was: the oc denied 3 times, waiting 60 s, no Sync for good);
+#  (11) Announces from the gm's address with its clockIdentity as port 2,
+#      20/s for 5 s: dropped (wrong_sender); the oc's parentPortIdentity
+#      stays port 1 and its servo lines keep coming, <= 3 s apart (was:
+#      the genuine Syncs dropped as wrong_sender);
+#  (12) Announces with currentUtcOffset 0 from the gm's address and
+#      portIdentity: one, a burst of 3 in 40 ms, 10/s for 3 s: held and
+#      counted (utc_offset_held), the oc's currentUtcOffset stays 37 and no
+#      servo offset reaches 1 ms (was: 37 s).
 # Through all of it the oc stays SLAVE, its servo in s2 and locked again
 # after each attack.  Forged packets are whole frames from a packet socket
 # (test/tools/ptp_forge.py) with the victim's source address; the
 # attacker's own frames are kept out of the capture, and the counters or
 # the answers prove that they arrived.
 # HOSTILE_KNOWN=1 adds attacks the product does not withstand yet
-# (expected to fail until fixed; see the end of the script).
+# (expected to fail until fixed; see the end of the script): a forged
+# one-step Sync, a GET flood from many addresses.
 . "$(dirname "$0")/../lib.sh"
 net_init
 command -v dumpcap >/dev/null && command -v tshark >/dev/null ||
@@ -113,6 +135,8 @@ OCP=$LAST_PID
 wait_locked 60 "$T_DIR/oc.log" 3 || { cat "$T_DIR/oc.log"; die "oc did not converge"; }
 
 now() { date +%s.%N; }
+# want N: step N of issue 24 runs (all unless HOSTILE_ONLY lists some)
+want() { [ -z "$HOSTILE_ONLY" ] || case " $HOSTILE_ONLY " in *" $1 "*) true ;; *) false ;; esac; }
 STATE_RE="port 1 \(br0\): [A-Z_]+ to [A-Z_]+ on "
 grep -E "$STATE_RE" "$T_DIR/oc.log" | tail -1 | grep -q "to SLAVE on" || die "oc not SLAVE"
 STATES=$(grep -cE "$STATE_RE" "$T_DIR/oc.log")
@@ -150,7 +174,9 @@ uds() { $OCX "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "$@"; }
 # which is answered to anyone
 GM_ID=$($ATK "$PTPBOX" pmc -6 --to fd00::9:1 -b 0 'GET DEFAULT_DATA_SET' | awk '/clockIdentity/ { print $2 }')
 [ -n "$GM_ID" ] || die "GET DEFAULT_DATA_SET from the gm"
-echo "converged; the attacker learnt the gm's clockIdentity $GM_ID by GET"
+OC_ID=$($ATK "$PTPBOX" pmc -6 --to fd00::9:3 -b 0 'GET DEFAULT_DATA_SET' | awk '/clockIdentity/ { print $2 }')
+[ -n "$OC_ID" ] || die "GET DEFAULT_DATA_SET from the oc"
+echo "converged; the attacker learnt the clockIdentities by GET: gm $GM_ID, oc $OC_ID"
 
 # (1) management SET from outside the ACLs
 out=$($ATK "$PTPBOX" pmc -6 --to fd00::9:3 -b 0 'SET UNICAST_MASTER_LOCKOUT_NP fd00::9:1' 2>&1)
@@ -309,21 +335,146 @@ $ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 cancel:SYNC \
 nap 5
 tk1b=$(now)
 wait_locked 30 "$T_DIR/oc.log" 3
+
+# ---- issue 24: forged messages that stopped the oc's service ----
+# mono: CLOCK_MONOTONIC (s), the clock of the log lines' stamps
+mono() { python3 -c 'import time; print("%.3f" % time.monotonic())'; }
+# samplegap M0 M1: the longest time (s) without a servo line of the oc in
+# [M0, M1] (monotonic s: its log stamps, "ptpbox[SECONDS]:")
+samplegap() {
+	grep "master offset" "$T_DIR/oc.log" | sed 's/^[^[]*\[\([0-9.]*\)\].*/\1/' |
+		awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { if ($1 - p > m) m = $1 - p; p = $1 }
+			BEGIN { p = a } END { if (b - p > m) m = b - p; printf "%.2f", m }'
+}
+# gap3 STEP M0 M1: at most 3 s without a sample (the target of issue 24)
+gap3() {
+	_g=$(samplegap "$2" "$3")
+	echo "($1) longest time without a servo sample: $_g s"
+	awk -v g="$_g" 'BEGIN { exit !(g <= 3.0) }' || die "($1) the oc went $_g s without a sample"
+}
+# gmsum KEY: a value of the gm's last summary line
+gmsum() { grep "clients .* pps" "$T_DIR/gm.log" | tail -1 | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) } END { print v == "" ? -1 : v }'; }
+
+# (9) CANCEL of Sync and Delay_Resp in the oc's name, just after it renewed
+# its Sync grant: the old oc waited for its next renewal (7 s)
+if want 9; then
+	r0=$(grep -c "fd00::9:3 renewed SYNC" "$T_DIR/gm.log")
+	i=0
+	until [ "$(grep -c "fd00::9:3 renewed SYNC" "$T_DIR/gm.log")" -gt "$r0" ]; do
+		i=$((i + 1))
+		[ $i -lt 150 ] || die "(9) the oc did not renew its Sync grant within 15 s"
+		sleep 0.1
+	done
+	gm9=$(wc -l <"$T_DIR/gm.log")
+	oc9=$(wc -l <"$T_DIR/oc.log")
+	m9a=$(mono)
+	t9a=$(now)
+	for s in SYNC DELAY_RESP; do
+		$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 "cancel:$s" \
+			--count 1 --clock "$OC_ID" --portnum 1 >"$T_DIR/p9.out" || die "(9) forger"
+		sent_ok "$T_DIR/p9.out" 1 "(9)"
+	done
+	nap 5
+	m9b=$(mono)
+	t9b=$(now)
+	tail -n +"$((gm9 + 1))" "$T_DIR/gm.log" | grep -q "fd00::9:3 cancelled SYNC" ||
+		die "(9) the gm did not take the CANCEL in the oc's name (did it arrive?)"
+	gap3 9 "$m9a" "$m9b"
+	tail -n +"$((oc9 + 1))" "$T_DIR/oc.log" |
+		grep -q "acknowledged a CANCEL of SYNC we did not send: asking again" ||
+		die "(9) the oc did not say why it asked again"
+	steady 9
+	echo "(9) CANCEL(SYNC, DELAY_RESP) in the oc's name: taken by the gm, the oc asked again at once"
+fi
+
+# (10) grant squatting: CANCEL of all three grants in the oc's name, then
+# REQUEST(ANNOUNCE, 86400 s) from its address as port 2, renewed
+if want 10; then
+	gm10=$(wc -l <"$T_DIR/gm.log")
+	oc10=$(wc -l <"$T_DIR/oc.log")
+	id10=$(gmsum identity)
+	m10a=$(mono)
+	t10a=$(now)
+	for s in ANNOUNCE SYNC DELAY_RESP; do
+		$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 "cancel:$s" \
+			--count 1 --clock "$OC_ID" --portnum 1 >"$T_DIR/p10.out" || die "(10) forger"
+		sent_ok "$T_DIR/p10.out" 1 "(10)"
+	done
+	$ATK $FORGE send p2 "$GM_MAC" fd00::9:3 fd00::9:1 320 request:ANNOUNCE:0:86400 \
+		--count 10 --rate 0.5 --clock "$OC_ID" --portnum 2 >"$T_DIR/p10r.out" || die "(10) forger"
+	sent_ok "$T_DIR/p10r.out" 10 "(10)"
+	nap 3
+	m10b=$(mono)
+	t10b=$(now)
+	tail -n +"$((gm10 + 1))" "$T_DIR/gm.log" | grep -q "fd00::9:3 cancelled ANNOUNCE" ||
+		die "(10) the gm did not take the CANCELs in the oc's name (did they arrive?)"
+	gap3 10 "$m10a" "$m10b"
+	tail -n +"$((oc10 + 1))" "$T_DIR/oc.log" | grep -E "denied|waiting [0-9]+ s" &&
+		die "(10) the oc was denied: the forger took its address"
+	tail -n +"$((gm10 + 1))" "$T_DIR/gm.log" | grep "its holder fell silent" &&
+		die "(10) the gm gave the oc's address to the forger"
+	id=$(gmsum identity)
+	[ "$id" -ge $((id10 + 10)) ] ||
+		die "(10) the gm denied $((id - id10)) of the 10 REQUESTs as port 2 on identity"
+	steady 10
+	echo "(10) squatting: the gm denied the 10 REQUESTs as port 2 (identity $id10 -> $id), the oc kept its grants"
+fi
+
+# (11) Announces from the gm's address with its clockIdentity as port 2
+if want 11; then
+	m11a=$(mono)
+	run_in atk "$T_DIR/p11.out" $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 \
+		"announce:37:6:$GM_ID" --count 100 --rate 20 --clock "$GM_ID" --portnum 2
+	P11=$LAST_PID
+	polls=0 other=0
+	while [ "$(net_state "$P11")" != Z ] && [ -n "$(net_state "$P11")" ]; do
+		p=$(uds 'GET PARENT_DATA_SET' | awk '$1 == "parentPortIdentity" { print $2 }')
+		polls=$((polls + 1))
+		case $p in *-1) ;; *) other=$((other + 1)) ;; esac
+		nap 0.2
+	done
+	wait "$P11"
+	sent_ok "$T_DIR/p11.out" 100 "(11)"
+	nap 1
+	m11b=$(mono)
+	gap3 11 "$m11a" "$m11b"
+	[ "$other" = 0 ] && [ "$polls" -ge 10 ] ||
+		die "(11) the oc's parentPortIdentity was another port in $other of $polls GETs"
+	steady 11
+	echo "(11) 100 Announces as the gm's port 2: parentPortIdentity port 1 in all $polls GETs"
+fi
+
+# (12) currentUtcOffset 0 from the gm's address and portIdentity: one, a
+# burst of three, a stream beside the genuine Announces (was K2)
+if want 12; then
+	l12=$(grep -c "master offset" "$T_DIR/oc.log")
+	m12a=$(mono)
+	for spec in "1 1" "3 50" "30 10"; do
+		set -- $spec
+		$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 "announce:0:6:$GM_ID" \
+			--count "$1" --rate "$2" --clock "$GM_ID" --portnum 1 >"$T_DIR/p12.out" ||
+			die "(12) forger"
+		sent_ok "$T_DIR/p12.out" "$1" "(12)"
+		nap 2
+	done
+	m12b=$(mono)
+	w=$(servo_lines "$T_DIR/oc.log" | tail -n +"$((l12 + 1))" |
+		awk '{ o = $1 < 0 ? -$1 : $1; if (o > m) m = o } END { printf "%.0f", m }')
+	echo "(12) worst |offset| after 34 Announces with currentUtcOffset 0: $w ns"
+	[ "$w" -le 1000000 ] || die "(12) a forged currentUtcOffset moved the oc: |offset| $w ns"
+	off=$(uds 'GET TIME_PROPERTIES_DATA_SET' | awk '$1 == "currentUtcOffset" { print $2 }')
+	[ "$off" = 37 ] || die "(12) the oc's currentUtcOffset is $off"
+	held=$(uds 'GET PORT_REFUSALS_NP' | awk '$1 == "utc_offset_held" { print $2 }')
+	[ "${held:-0}" -ge 34 ] || die "(12) PORT_REFUSALS_NP utc_offset_held ${held:-none}, sent 34"
+	gap3 12 "$m12a" "$m12b"
+	steady 12
+	echo "(12) currentUtcOffset stayed 37; utc_offset_held $held"
+fi
 if [ -n "$HOSTILE_KNOWN" ]; then
 	# Attacks the product does not withstand yet: each prints what it
 	# found; the test fails at the end if any still works.
 	known=""
-	# K2: one Announce from the gm's address and portIdentity with
-	# currentUtcOffset 0: the oc's samples are 37 s off until the next one
-	lk2=$(grep -c "master offset" "$T_DIR/oc.log")
-	$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 320 "announce:0:6:$GM_ID" \
-		--count 1 --clock "$GM_ID" --portnum 1 >/dev/null
-	nap 3
-	w=$(servo_lines "$T_DIR/oc.log" | tail -n +"$((lk2 + 1))" |
-		awk '{ o = $1 < 0 ? -$1 : $1; if (o > m) m = o } END { printf "%.0f", m }')
-	[ "$w" -le 1000000 ] || known="$known K2(forged Announce currentUtcOffset 0: |offset| $w ns)"
-	echo "K2: worst |offset| after a forged Announce with currentUtcOffset 0: $w ns"
-	wait_locked 30 "$T_DIR/oc.log" 3
+	# (K2, a forged currentUtcOffset, is step 12 now)
 	# K3: one one-step Sync from the gm's address, 1 ms off
 	lk3=$(grep -c "master offset" "$T_DIR/oc.log")
 	$ATK $FORGE send p2 "$OC_MAC" fd00::9:1 fd00::9:3 319 sync1:1000000 \
@@ -370,7 +521,12 @@ echo "gm: $(grep "management: requests" "$T_DIR/gm.log" | tail -1 | sed 's/^[^ ]
 # another portIdentity
 [ "$(($(c unexpected_grant) + $(c refused_grant)))" -ge 33 ] ||
 	die "(2,3) oc counted $(c unexpected_grant) unexpected and $(c refused_grant) refused grants, sent 33"
-[ "$(c wrong_sender)" -ge 13 ] || die "(2,4) oc counted $(c wrong_sender) wrong senders, sent 13"
+ws=13
+want 11 && ws=113
+[ "$(c wrong_sender)" -ge $ws ] || die "(2,4,11) oc counted $(c wrong_sender) wrong senders, sent $ws"
+if want 12; then
+	[ "$(c utc_offset_held)" -ge 34 ] || die "(12) oc counted $(c utc_offset_held) held currentUtcOffsets, sent 34"
+fi
 [ "$(c bad)" -ge $((bad_oc / 2)) ] || die "(7) oc counted $(c bad) bad datagrams of $bad_oc"
 [ "$(g bad)" -ge $((bad_gm / 2)) ] || die "(7) gm counted $(g bad) bad datagrams of $bad_gm"
 [ "$(g budget)" -ge 13 ] || die "(5) gm: budget $(g budget) denials"
@@ -378,6 +534,7 @@ echo "gm: $(grep "management: requests" "$T_DIR/gm.log" | tail -1 | sed 's/^[^ ]
 # (4) 3 CANCELs from the oc's address and another portIdentity, (8) one
 [ "$(g cancels_ignored)" -ge 4 ] || die "(4,8) gm: cancels_ignored $(g cancels_ignored), sent 4"
 [ "$(g identity)" -ge 1 ] || die "(8) gm: identity $(g identity): the forged REQUEST was not denied"
+[ "$(g takeovers)" = 0 ] || die "(8,10) gm: $(g takeovers) takeovers: a forger took an address"
 ocm=$(grep "management: requests" "$T_DIR/oc.log" | tail -1)
 echo "$ocm" | grep -q "set_refused [1-9]" || die "(1) oc: $ocm"
 rl=$(echo "$ocm" | awk '{ for (i = 1; i < NF; i++) if ($i == "rate_limited") v = $(i + 1) } END { print v == "" ? -1 : v }')
@@ -434,6 +591,18 @@ g1=$(syncgap "$tk1a" "$tk1b")
 awk -v g="$g1" 'BEGIN { exit !(g <= 1.0) }' ||
 	die "(8) spoofed REQUEST then CANCEL from the oc's address: no Sync for $g1 s"
 echo "(8) longest time without a Sync after a spoofed REQUEST+CANCEL: $g1 s"
+# (9), (10): the Syncs on the wire, at most 3 s apart (issue 24's target),
+# and the gm's ACKNOWLEDGE_CANCELs that told the oc
+wire_check() { # STEP T0 T1
+	_g=$(syncgap "$2" "$3")
+	awk -v g="$_g" 'BEGIN { exit !(g <= 3.0) }' || die "($1) no Sync from the gm for $_g s"
+	_n=$(awk -F'|' -v a="$2" -v b="$3" '$2 == "fd00::9:1" && $3 == "fd00::9:3" &&
+		$1 >= a && $1 <= b && $5 ~ /(^|,)7(,|$)/ { n++ } END { print n + 0 }' "$T_DIR/wire.txt")
+	[ "$_n" -ge 2 ] || die "($1) the gm sent the oc $_n ACKNOWLEDGE_CANCELs"
+	echo "($1) longest time without a Sync on the wire: $_g s; the gm acknowledged $_n CANCELs to the oc"
+}
+if want 9; then wire_check 9 "$t9a" "$t9b"; fi
+if want 10; then wire_check 10 "$t10a" "$t10b"; fi
 if [ -n "$HOSTILE_KNOWN" ]; then
 	[ -z "$known" ] || die "known weaknesses still present:$known"
 fi

@@ -32,7 +32,9 @@
 #include "auth.h"
 #include "masks.h"
 #include "ptpsim.h"
+#include "tlv.h"
 #include "udp.h"
+#include "unicast.h"
 #include "wire.h"
 #include "stats.h"
 
@@ -129,6 +131,12 @@ struct node {
 	int sel;
 	struct selection *sels;
 	int n_sels, cap_sels;
+	/* oc: servo samples (offsets measured) and when the last came, and
+	 * the longest time without one, per window and from steady_from */
+	uint64_t samples;
+	tmv_t sample_at;
+	double gap_win[SIM_MAX_WINDOWS], gap_steady;
+	uint64_t forged_rx; /* forged messages delivered to it */
 	uint64_t log_lines[8], tx, rx, rx_dead, tick_clamps, creates;
 };
 
@@ -645,6 +653,41 @@ static void note_selection(struct node *n)
 	master_name(n, cur, sl->name, sizeof(sl->name));
 }
 
+/* The longest time without a servo sample in [from, to] (s) that a
+ * sample at t (or the end of the window) closes, into *gap */
+static void gap_close(tmv_t last, tmv_t t, double from_s, double to_s, double *gap)
+{
+	tmv_t a = (tmv_t)llround(from_s * NS_PER_SEC), b = (tmv_t)llround(to_s * NS_PER_SEC);
+	double g;
+
+	a = last > a ? last : a;
+	b = t < b ? t : b;
+	g = (double)(b - a) / NS_PER_SEC;
+	if (b > a && g > *gap) {
+		*gap = g;
+	}
+}
+
+/* An oc measured offsets since the last call: a sample at now */
+static void note_samples(struct node *n)
+{
+	struct sim *s = n->sim;
+	struct oc_status st;
+	int w;
+
+	oc_status(n->oc, mono(s), &st);
+	if (st.samples == n->samples) {
+		return;
+	}
+	n->samples = st.samples;
+	for (w = 0; w < s->sc.n_win; w++) {
+		gap_close(n->sample_at, s->now, s->sc.win[w].from_s, s->sc.win[w].to_s,
+			  &n->gap_win[w]);
+	}
+	gap_close(n->sample_at, s->now, s->sc.steady_from_s, 1e9, &n->gap_steady);
+	n->sample_at = s->now;
+}
+
 /* After every call into the engine: its next deadline, its selection. */
 static void engine_done(struct node *n)
 {
@@ -654,6 +697,7 @@ static void engine_done(struct node *n)
 	if (n->oc) {
 		set_deadline(n, oc_tick(n->oc, now));
 		note_selection(n);
+		note_samples(n);
 	} else if (n->gm) {
 		set_deadline(n, gm_tick(n->gm, now));
 	} else if (n->tc) {
@@ -671,6 +715,7 @@ static void node_kill(struct node *n)
 		oc_destroy(n->oc);
 		n->oc = NULL;
 		note_selection(n);
+		n->samples = 0;
 	}
 	if (n->gm) {
 		gm_destroy(n->gm);
@@ -915,6 +960,9 @@ static void node_setup(struct sim *s, int i)
 		n->one_step = 1;
 	}
 	sim_clock_init(&n->clock, &sp->osc, &s->now, s->sc.seed, sp->name);
+	if (sp->utc) {
+		sim_clock_utc(&n->clock);
+	}
 	n->last_te = sim_clock_te(&n->clock);
 	snprintf(name, sizeof(name), "ts:%s", sp->name);
 	rng_init(&n->ts_rng, s->sc.seed, name);
@@ -1233,6 +1281,106 @@ static void do_sample(struct sim *s)
 	}
 }
 
+/* ACT_FORGE: the message an attacker forges with node `as`'s address and
+ * clockIdentity, delivered to node `to` now (the attacker is on nobody's
+ * path: it reads nothing, it learnt the identities by management GET). */
+static void forge(struct sim *s, const struct scen_event *se)
+{
+	static const char *const kind[] = { "announce", "request", "cancel", "ack" };
+	static const uint16_t tlv_type[] = { 0, TLV_REQUEST_UNICAST_TRANSMISSION,
+					     TLV_CANCEL_UNICAST_TRANSMISSION,
+					     TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION };
+	struct node *as = &s->node[se->node], *to = &s->node[se->node2];
+	struct ptp_msg m;
+	struct event e;
+	struct pkt *p;
+	int n, k;
+
+	if (se->forge == FORGE_ANNOUNCE) {
+		/* what the gm would announce now (its data sets), then the
+		 * forger's changes */
+		struct mgmt_value v;
+		struct time_properties_ds tp;
+		struct default_ds dds;
+		tmv_t t = sim_clock_read(&as->clock);
+
+		memset(&dds, 0, sizeof(dds));
+		memset(&tp, 0, sizeof(tp));
+		dds.clockIdentity = as->port.clockIdentity;
+		dds.priority1 = dds.priority2 = 128;
+		if (as->gm) {
+			memset(&v, 0, sizeof(v));
+			v.id = MID_DEFAULT_DATA_SET;
+			gm_mgmt_get(as->gm, &v, mono(s));
+			dds = v.u.dds;
+			tp = *gm_time_properties(as->gm);
+		}
+		if (se->has_utc) {
+			tp.currentUtcOffset = (int16_t)se->utc_offset;
+		}
+		tp.leap61 = se->leap == 1;
+		tp.leap59 = se->leap == 2;
+		msg_init(&m, ANNOUNCE);
+		m.hdr.flagField = FLAG_UNICAST | tpds_to_flags(&tp);
+		m.hdr.logMessageInterval = 0;
+		if (as->clock.clk.utc_timescale) {
+			t += (tmv_t)tp.currentUtcOffset * NS_PER_SEC;
+		}
+		m.body.announce.originTimestamp = tmv_to_ts(t);
+		m.body.announce.currentUtcOffset = tp.currentUtcOffset;
+		m.body.announce.grandmasterPriority1 = dds.priority1;
+		m.body.announce.grandmasterClockQuality = dds.clockQuality;
+		m.body.announce.grandmasterPriority2 = dds.priority2;
+		m.body.announce.grandmasterIdentity = dds.clockIdentity;
+		m.body.announce.timeSource = tp.timeSource;
+	} else {
+		msg_init(&m, SIGNALING);
+		m.hdr.flagField = FLAG_UNICAST;
+		m.hdr.logMessageInterval = 0x7f;
+		memset(&m.body.signaling.targetPortIdentity, 0xff,
+		       sizeof(m.body.signaling.targetPortIdentity));
+		for (k = 0; k < UC_NSVC; k++) {
+			struct tlv *t;
+			if (!(se->types & (1 << k))) {
+				continue;
+			}
+			t = msg_add_tlv(&m, tlv_type[se->forge]);
+			t->u.uc.messageType = uc_svc_msgtype(k);
+			t->u.uc.logInterMessagePeriod = (int8_t)se->log;
+			t->u.uc.durationField = se->duration;
+		}
+	}
+	m.hdr.domainNumber = (uint8_t)cfg_int(as->cfg, OPT_domainNumber);
+	m.hdr.sourcePortIdentity.clockIdentity = as->port.clockIdentity;
+	m.hdr.sourcePortIdentity.portNumber = (uint16_t)se->port;
+	m.hdr.sequenceId = (uint16_t)(0x8000 + s->n_events);
+	p = pkt_get(s);
+	n = msg_pack(&m, p->buf, sizeof(p->buf));
+	if (n < 0) {
+		die("%s:%d: forge: message not packed", s->sc.path, se->line);
+	}
+	p->len = (size_t)n;
+	p->event = 0;
+	p->frame = 0;
+	p->type = m.hdr.messageType;
+	p->from = as->addr;
+	if (as->addr.ss.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&p->from.ss)->sin6_port = htons(320);
+	} else {
+		((struct sockaddr_in *)&p->from.ss)->sin_port = htons(320);
+	}
+	p->from_node = se->node;
+	to->forged_rx++;
+	sim_log(s, "sim", "forge %s -> %s: %s port %d", as->spec->name, to->spec->name,
+		kind[se->forge], se->port);
+	memset(&e, 0, sizeof(e));
+	e.t = s->now;
+	e.type = EV_RX;
+	e.node = se->node2;
+	e.pkt = p;
+	push(s, &e);
+}
+
 static void do_script(struct sim *s, const struct scen_event *se)
 {
 	struct node *n = se->node >= 0 ? &s->node[se->node] : NULL;
@@ -1290,6 +1438,9 @@ static void do_script(struct sim *s, const struct scen_event *se)
 		l->dir[se->dirs == 1 ? 0 : 1].drop_mask = se->drop_mask;
 		sim_log(s, "sim", "link %s %s: drop mask 0x%04x", lname, se->dirs == 1 ? "fwd" : "rev",
 			se->drop_mask);
+		break;
+	case ACT_FORGE:
+		forge(s, se);
 		break;
 	case ACT_LOCKOUT:
 		for (i = 0; i < se->n_addrs; i++) {
@@ -1471,6 +1622,17 @@ static void node_results(const struct sim *s, const struct node *n, struct node_
 	}
 }
 
+/* The longest time (s) without a servo sample of oc n in window w (-1:
+ * from steady_from to the end), the stretch after its last one included */
+static double sample_gap(const struct sim *s, const struct node *n, int w)
+{
+	double g = w < 0 ? n->gap_steady : n->gap_win[w];
+
+	gap_close(n->sample_at, s->end, w < 0 ? s->sc.steady_from_s : s->sc.win[w].from_s,
+		  w < 0 ? 1e9 : s->sc.win[w].to_s, &g);
+	return g;
+}
+
 /* JSON number: finite values with fixed decimals, else null. */
 static void jnum(FILE *f, double v, int dec)
 {
@@ -1582,6 +1744,10 @@ static void print_json(const struct sim *s, double wall)
 		jnum(f, r.steady.ferr_mean, 3);
 		fprintf(f, ",\"final_te_ns\":");
 		jnum(f, s->n_samples ? n->te[s->n_samples - 1] : 0, 1);
+		if (n->spec->kind == NODE_OC) {
+			fprintf(f, ",\"max_sample_gap_s\":");
+			jnum(f, sample_gap(s, n, -1), 3);
+		}
 		fprintf(f, ",\"mtie_ns\":{");
 		for (k = 0; k < r.n_mtie; k++) {
 			fprintf(f, "%s\"%.0f\":", k ? "," : "", r.mtie[k].tau_s);
@@ -1627,6 +1793,10 @@ static void print_json(const struct sim *s, double wall)
 			jnum(f, w.ferr_start, 3);
 			fprintf(f, ",\"mean_freq_err_ppb\":");
 			jnum(f, w.ferr_mean, 3);
+			if (n->spec->kind == NODE_OC) {
+				fprintf(f, ",\"sample_gap_s\":");
+				jnum(f, sample_gap(s, n, m), 3);
+			}
 			fputc('}', f);
 		}
 		fprintf(f, "},\"selections\":[");
@@ -1657,6 +1827,18 @@ static void print_json(const struct sim *s, double wall)
 					(unsigned long long)c->tx_ts_missing,
 					(unsigned long long)c->tx_ts_late,
 					(unsigned long long)c->rx_ts_missing);
+				fprintf(f,
+					",\"uc_wrong_sender\":%llu,\"uc_identity\":%llu,"
+					"\"uc_cancel_ignored\":%llu,\"uc_budget\":%llu,"
+					"\"utc_offset_held\":%llu",
+					(unsigned long long)c->uc_wrong_sender,
+					(unsigned long long)c->uc_identity,
+					(unsigned long long)c->uc_cancel_ignored,
+					(unsigned long long)c->uc_budget,
+					(unsigned long long)c->utc_offset_held);
+			}
+			if (n->forged_rx) {
+				fprintf(f, ",\"forged_rx\":%llu", (unsigned long long)n->forged_rx);
 			}
 		}
 		if (n->rx_bad_frame || n->rx_bad_csum || n->rx_not_mine) {
@@ -1779,10 +1961,11 @@ static void print_text(const struct sim *s, double wall)
 			window(s, n, s->sc.win[m].from_s, s->sc.win[m].to_s, &w);
 			fprintf(f,
 				"         window %s %.0f..%.0f s: max|TE| %.1f ns (peak %.1f), TE %.1f -> "
-				"%.1f ns (drift %+.1f ns), freq err at start %+.3f ppb\n",
+				"%.1f ns (drift %+.1f ns), freq err at start %+.3f ppb, longest without "
+				"a sample %.3f s\n",
 				s->sc.win[m].name, s->sc.win[m].from_s, s->sc.win[m].to_s,
 				w.sum.max_abs_ns, w.peak, w.te_start, w.te_end, w.te_end - w.te_start,
-				w.ferr_start);
+				w.ferr_start, sample_gap(s, n, m));
 		}
 		for (m = 0; m < n->n_sels; m++) {
 			char ts[32];

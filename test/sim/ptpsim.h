@@ -33,6 +33,8 @@
 
 /* True time at sim time 0: a TAI instant in 2027, so no timestamp is 0. */
 #define SIM_TAI0 (1800000000LL * NS_PER_SEC)
+/* TAI - UTC in the simulated world, s (a clock of `timescale utc`) */
+#define SIM_UTC_OFFSET 37
 /* Engine monotonic time at sim time 0. */
 #define SIM_MONO0 (1000LL * NS_PER_SEC)
 
@@ -98,11 +100,15 @@ struct sim_clock {
 	double temp_phase;  /* rad */
 	double adj_int;	    /* integral of the adjustment, ns (ppb x s) */
 	int64_t stepped;    /* sum of the steps, ns */
+	tmv_t scale;	    /* 0 (PTP timescale), or -SIM_UTC_OFFSET s (UTC) */
 	uint64_t adjfreqs, steps;
 };
 
 void sim_clock_init(struct sim_clock *c, const struct osc_cfg *cfg, const tmv_t *now,
 		    uint64_t seed, const char *node);
+/* A clock keeping UTC (clk.utc_timescale 1): its readings are
+ * SIM_UTC_OFFSET s behind TAI, its TE against true UTC. */
+void sim_clock_utc(struct sim_clock *c);
 /* Advance to *now; the true TE (ns, positive = clock ahead). */
 double sim_clock_te(struct sim_clock *c);
 /* The clock's reading now, ns (true time + TE, truncated to 1 ns). */
@@ -196,7 +202,12 @@ enum ev_action {
 	ACT_DELAY_STEP, /* link: add ns to the fixed delay of fwd, rev or both */
 	ACT_LOCKOUT,	/* oc: oc_lockout(addresses) */
 	ACT_DROP,	/* link direction: drop these message types from now on */
+	ACT_FORGE,	/* a message forged with node's address to node2 */
 };
+
+/* What ACT_FORGE sends: an Announce as node (its data sets, then the
+ * overrides), or a Signaling message with one TLV per message type */
+enum forge_kind { FORGE_ANNOUNCE, FORGE_REQUEST, FORGE_CANCEL, FORGE_ACK };
 
 #define SIM_MAX_EV_ADDRS 8
 
@@ -210,6 +221,12 @@ struct scen_event {
 	double delta_ns;
 	int n_addrs; /* ACT_LOCKOUT */
 	char addrs[SIM_MAX_EV_ADDRS][64];
+	/* ACT_FORGE: from node's address (its clockIdentity, portNumber
+	 * port) to node2; kind, message types (bit per svc: 1 Announce, 2
+	 * Sync, 4 Delay_Resp), REQUEST interval and duration, Announce
+	 * overrides (utc_offset when has_utc; leap: 1 leap61, 2 leap59) */
+	int node2, forge, types, port, log, has_utc, utc_offset, leap;
+	uint32_t duration;
 	int line;
 };
 
@@ -234,6 +251,7 @@ struct node_spec {
 	struct osc_cfg osc;
 	struct stamp_cfg stamp;
 	double start_s;
+	int utc; /* timescale utc: the clock keeps UTC (sim_clock_utc) */
 	/* tc, switch: a frame waits `processing` after its arrival before
 	 * the forwarding decision (tc: before tc_rx, so the residence the
 	 * engine reads includes it), then `queue` between the send and its

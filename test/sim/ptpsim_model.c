@@ -170,7 +170,13 @@ double sim_clock_te(struct sim_clock *c)
 tmv_t sim_clock_read(struct sim_clock *c)
 {
 	advance(c, *c->now);
-	return SIM_TAI0 + *c->now + c->te_int + (tmv_t)floor(c->te_frac);
+	return SIM_TAI0 + c->scale + *c->now + c->te_int + (tmv_t)floor(c->te_frac);
+}
+
+void sim_clock_utc(struct sim_clock *c)
+{
+	c->clk.utc_timescale = 1;
+	c->scale = -(tmv_t)SIM_UTC_OFFSET * NS_PER_SEC;
 }
 
 static int sc_gettime(struct clk *clk, tmv_t *t)

@@ -330,6 +330,13 @@ static int node_key(struct parser *p, struct node_spec *nd, char **w, int n)
 		snprintf(nd->address, sizeof(nd->address), "%s", w[1]);
 		return 0;
 	}
+	if (!strcmp(w[0], "timescale")) {
+		if (strcmp(w[1], "utc") && strcmp(w[1], "ptp")) {
+			return perr(p, "timescale %s: expected utc or ptp", w[1]);
+		}
+		nd->utc = w[1][0] == 'u';
+		return 0;
+	}
 	if (!strcmp(w[0], "stamp")) {
 		if (!strcmp(w[1], "hardware")) {
 			nd->stamp.kind = STAMP_HW;
@@ -516,6 +523,121 @@ static int add_event(struct parser *p, const struct scen_event *e)
 	return 0;
 }
 
+/* announce,sync,delay_resp -> bits 1, 2, 4 */
+static int forge_types(struct parser *p, char *list, int *types)
+{
+	char *tok, *save = NULL;
+
+	*types = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "announce")) {
+			*types |= 1;
+		} else if (!strcmp(tok, "sync")) {
+			*types |= 2;
+		} else if (!strcmp(tok, "delay_resp")) {
+			*types |= 4;
+		} else {
+			return perr(p, "forge: %s: expected announce, sync or delay_resp", tok);
+		}
+	}
+	return 0;
+}
+
+/*
+ * TIME forge AS TO KIND ARGS... [port N] [count N every S]: a message forged
+ * with AS's address and clockIdentity (portNumber N, default 1) delivered
+ * to TO at TIME (an attacker on the path of neither: it reads nothing):
+ *   announce [utc_offset N] [leap61|leap59]   AS's Announce (a gm's data
+ *                                            sets as they are), altered
+ *   request TYPES LOG DURATION   REQUEST_UNICAST_TRANSMISSION per type
+ *   cancel TYPES                 CANCEL_UNICAST_TRANSMISSION
+ *   ack TYPES                    ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION
+ * TYPES: announce,sync,delay_resp.  count N every S: N times, S apart.
+ */
+static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
+{
+	double d = 0, count = 1, every = 0;
+	int i, k;
+
+	e->act = ACT_FORGE;
+	e->port = 1;
+	if (n < 5) {
+		return perr(p, "forge: expected AS TO announce|request|cancel|ack ...");
+	}
+	if ((e->node = node_ref(p, w[2])) < 0 || (e->node2 = node_ref(p, w[3])) < 0) {
+		return -1;
+	}
+	for (k = 0; k < 2; k++) {
+		int r = p->s->node[k ? e->node2 : e->node].role;
+		if (r != CFG_ROLE_GM && r != CFG_ROLE_OC) {
+			return perr(p, "forge: %s is not a gm or an oc", w[2 + k]);
+		}
+	}
+	i = 5;
+	if (!strcmp(w[4], "announce")) {
+		e->forge = FORGE_ANNOUNCE;
+	} else if (!strcmp(w[4], "request") || !strcmp(w[4], "cancel") || !strcmp(w[4], "ack")) {
+		e->forge = w[4][0] == 'r' ? FORGE_REQUEST : w[4][0] == 'c' ? FORGE_CANCEL : FORGE_ACK;
+		if (n < 6 || forge_types(p, w[5], &e->types)) {
+			return n < 6 ? perr(p, "forge %s: expected TYPES", w[4]) : -1;
+		}
+		i = 6;
+		if (e->forge == FORGE_REQUEST) {
+			if (n < 8 || num_range(p, "forge request LOG", w[6], -128, 127, &d)) {
+				return n < 8 ? perr(p, "forge request: expected TYPES LOG DURATION") : -1;
+			}
+			e->log = (int)d;
+			if (num_range(p, "forge request DURATION", w[7], 0, 4294967295.0, &d)) {
+				return -1;
+			}
+			e->duration = (uint32_t)d;
+			i = 8;
+		}
+	} else {
+		return perr(p, "forge %s: expected announce, request, cancel or ack", w[4]);
+	}
+	for (; i < n; i++) {
+		if (!strcmp(w[i], "port") && i + 1 < n) {
+			if (num_range(p, "port", w[++i], 0, 65535, &d)) {
+				return -1;
+			}
+			e->port = (int)d;
+		} else if (!strcmp(w[i], "count") && i + 1 < n) {
+			if (num_range(p, "count", w[++i], 1, 10000, &count)) {
+				return -1;
+			}
+		} else if (!strcmp(w[i], "every") && i + 1 < n) {
+			if (num_range(p, "every", w[++i], 0.001, 1e6, &every)) {
+				return -1;
+			}
+		} else if (e->forge == FORGE_ANNOUNCE && !strcmp(w[i], "utc_offset") && i + 1 < n) {
+			if (num_range(p, "utc_offset", w[++i], -32768, 32767, &d)) {
+				return -1;
+			}
+			e->has_utc = 1;
+			e->utc_offset = (int)d;
+		} else if (e->forge == FORGE_ANNOUNCE && !strcmp(w[i], "leap61")) {
+			e->leap = 1;
+		} else if (e->forge == FORGE_ANNOUNCE && !strcmp(w[i], "leap59")) {
+			e->leap = 2;
+		} else {
+			return perr(p, "forge: %s: unknown (port N, count N, every S%s)", w[i],
+				    e->forge == FORGE_ANNOUNCE ? ", utc_offset N, leap61, leap59" : "");
+		}
+	}
+	if (count > 1 && every <= 0) {
+		return perr(p, "forge: count %g without every S", count);
+	}
+	for (k = 0; k < (int)count; k++) {
+		struct scen_event r = *e;
+		r.t = e->t + (tmv_t)llround(k * every * NS_PER_SEC);
+		if (add_event(p, &r)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int event_line(struct parser *p, char **w, int n)
 {
 	struct scenario *s = p->s;
@@ -650,6 +772,9 @@ static int event_line(struct parser *p, char **w, int n)
 		}
 		return add_event(p, &e);
 	}
+	if (!strcmp(w[1], "forge")) {
+		return forge_line(p, &e, w, n);
+	}
 	if (!strcmp(w[1], "lockout")) {
 		e.act = ACT_LOCKOUT;
 		if ((e.node = node_ref(p, w[2])) < 0) {
@@ -667,7 +792,7 @@ static int event_line(struct parser *p, char **w, int n)
 		return add_event(p, &e);
 	}
 	return perr(p, "%s: unknown action (start, kill, restart, stop, source, link_down, "
-		       "link_up, delay_step, drop, lockout)",
+		       "link_up, delay_step, drop, lockout, forge)",
 		    w[1]);
 }
 

@@ -25,6 +25,7 @@ struct gfake {
 	int n_cancel;	    /* CANCEL_UNICAST_TRANSMISSION TLVs sent */
 	char log[2048];	    /* the log lines, concatenated (truncated) */
 	int n_denied;	    /* GRANTs with durationField 0 */
+	uint32_t granted;   /* durationField of the last GRANT */
 	tmv_t phase;	    /* what the gm stepped its clock by, ns */
 };
 
@@ -61,6 +62,9 @@ static int gf_send(void *io, int port, int event, const struct net_addr *to, con
 			k->n_cancel += m.tlv[i].tlvType == TLV_CANCEL_UNICAST_TRANSMISSION;
 			k->n_denied += m.tlv[i].tlvType == TLV_GRANT_UNICAST_TRANSMISSION &&
 				       !m.tlv[i].u.uc.durationField;
+			if (m.tlv[i].tlvType == TLV_GRANT_UNICAST_TRANSMISSION) {
+				k->granted = m.tlv[i].u.uc.durationField;
+			}
 		}
 	}
 	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == ANNOUNCE) {
@@ -558,4 +562,71 @@ TEST(gm_late_transmissions_warned)
 	CHECK(strstr(k.log, " late 3\n") != NULL);
 	gm_destroy(g);
 	config_destroy(cfg);
+}
+
+/* What one forged REQUEST may cost (issue 24): a grant lasts at most
+ * max_granted_duration (300 s; g8265.1 1000 s, its Annex A range, where a
+ * longer request is denied), and one address's grants at most
+ * max_client_pps (400) */
+TEST(gm_grant_duration_and_address_budget_by_default)
+{
+	static const struct {
+		const char *prof, *key, *val;
+		uint32_t asked, granted;
+	} c[] = {
+		{ "ocp-dc", NULL, NULL, 86400, 300 },
+		{ "default", NULL, NULL, 3600, 300 },
+		{ "ocp-dc", "max_granted_duration", "86400", 86400, 86400 },
+		{ "g8265.1", NULL, NULL, 1000, 1000 },
+		{ "g8265.1", NULL, NULL, 1001, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256] = "";
+		struct gm *g = gm_with(&k, &cfg, c[i].prof, c[i].key, c[i].val, err, sizeof(err));
+		struct net_addr a = test_addr6(4);
+		struct ptp_msg sig;
+		struct tlv *t;
+		uint8_t buf[256];
+		int n;
+
+		CHECK(g != NULL);
+		if (!g) {
+			printf("  %s: %s\n", c[i].prof, err);
+			config_destroy(cfg);
+			continue;
+		}
+		msg_init(&sig, SIGNALING);
+		sig.hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+		sig.hdr.flagField = FLAG_UNICAST;
+		sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 4;
+		sig.hdr.sourcePortIdentity.portNumber = 1;
+		t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+		t->u.uc.messageType = SYNC;
+		t->u.uc.logInterMessagePeriod = -7; /* 256 packets/s two-step */
+		t->u.uc.durationField = c[i].asked;
+		n = msg_pack(&sig, buf, sizeof(buf));
+		gm_rx(g, 0, &a, buf, (size_t)n, 0, 4 * NS_PER_SEC);
+		CHECK_EQ(k.granted, c[i].granted);
+		if (c[i].granted) {
+			/* the fastest rates of every service (Table 1, Annex
+			 * A) fit the default per-address budget */
+			t->u.uc.messageType = DELAY_RESP;
+			t->u.uc.durationField = 300;
+			t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+			t->u.uc.messageType = ANNOUNCE;
+			t->u.uc.logInterMessagePeriod = -3;
+			t->u.uc.durationField = 300;
+			n = msg_pack(&sig, buf, sizeof(buf));
+			gm_rx(g, 0, &a, buf, (size_t)n, 0, 5 * NS_PER_SEC);
+			/* Sync 256 + Delay_Resp 128 + Announce 8 = 392 */
+			CHECK_EQ(gm_counters(g)->uc_budget, 0);
+			CHECK_EQ(k.granted, 300);
+		}
+		gm_destroy(g);
+		config_destroy(cfg);
+	}
 }

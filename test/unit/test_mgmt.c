@@ -381,7 +381,7 @@ TEST(mgmt_port_refusals_np_golden)
 		v.u.refusals.count[i] = 0x0102030405060700ULL + (uint64_t)i;
 	}
 	n = mgmt_encode(&v, out, sizeof(out));
-	/* portIdentity (10) + 13 UInteger64, padded to even: 114 */
+	/* portIdentity (10) + one UInteger64 per reason */
 	CHECK_EQ(n, 10 + 8 * MGMT_REFUSALS);
 	CHECK_EQ(out[0], 0xaa);
 	CHECK_EQ(out[9], 1);

@@ -376,10 +376,17 @@ TEST(requester_cancel_when_dropped_and_after_master_cancel)
 	uc_req_want(&r, UC_DELAY_RESP, 1, 3 * S);
 	CHECK_EQ(poll_types(&r, 3 * S, &sig, &ev), 1);
 	uc_req_grant(&r, &g, 3 * S);
-	uc_req_cancelled(&r, &g, 4 * S, &ack);
+	/* the master's CANCEL: asked again at once (issue 24: a forged one
+	 * used to cost the retry interval; a master that cannot serve denies) */
+	CHECK_EQ(uc_req_cancelled(&r, &g, 4 * S, &ack), 1);
 	CHECK_EQ(ack.messageType, DELAY_RESP);
 	CHECK(!uc_req_granted(&r, UC_DELAY_RESP, 4 * S));
-	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 4 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	uc_req_grant(&r, &g, 4 * S + S / 10);
+	/* within a retry interval of that request: at its end */
+	CHECK_EQ(uc_req_cancelled(&r, &g, 4 * S + S / 2, &ack), 1);
+	CHECK_EQ(poll_types(&r, 4 * S + S / 2, &sig, &ev), 0);
 	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
 }
 
@@ -623,4 +630,253 @@ TEST(grantor_keeps_grants_from_a_forged_port)
 	uc_grantor_signaling(g, &a, &sig, 61 * S, &rep);
 	CHECK_EQ(rep.tlv[0].u.uc.durationField, 60);
 	uc_grantor_destroy(g);
+}
+
+/* ---- an address's portIdentity against forgers (issue 24) ---- */
+
+/* A Signaling message from port portNumber pn at a with one TLV of type
+ * tlv for messageType type; returns the answer's first durationField (a
+ * GRANT) or -1 (no GRANT). */
+static long sig_from(struct uc_grantor *g, const struct net_addr *a, uint16_t pn, uint16_t tlv,
+		     uint8_t type, int8_t log, uint32_t dur, tmv_t now)
+{
+	struct ptp_msg sig, rep;
+	struct tlv *t;
+
+	msg_init(&sig, SIGNALING);
+	msg_init(&rep, SIGNALING);
+	sig.hdr.sourcePortIdentity.clockIdentity.id[0] = 0x42;
+	sig.hdr.sourcePortIdentity.portNumber = pn;
+	t = msg_add_tlv(&sig, tlv);
+	t->u.uc.messageType = type;
+	t->u.uc.logInterMessagePeriod = log;
+	t->u.uc.durationField = dur;
+	uc_grantor_signaling(g, a, &sig, now, &rep);
+	return rep.n_tlv && rep.tlv[0].tlvType == TLV_GRANT_UNICAST_TRANSMISSION
+		       ? (long)rep.tlv[0].u.uc.durationField
+		       : -1;
+}
+
+static long req_from(struct uc_grantor *g, const struct net_addr *a, uint16_t pn, uint8_t type,
+		     tmv_t now)
+{
+	return sig_from(g, a, pn, TLV_REQUEST_UNICAST_TRANSMISSION, type, 0, 60, now);
+}
+
+static void cancel_from(struct uc_grantor *g, const struct net_addr *a, uint16_t pn, uint8_t type,
+			tmv_t now)
+{
+	sig_from(g, a, pn, TLV_CANCEL_UNICAST_TRANSMISSION, type, 0, 0, now);
+}
+
+static void run_schedule(struct uc_grantor *g, tmv_t now)
+{
+	struct uc_client *c;
+	int svc;
+	while (uc_grantor_due(g, now, &c, &svc)) {
+	}
+}
+
+/* Grant squatting: CANCELs forged with the holder's address and
+ * portIdentity end its grants, but the address stays its own for the grace
+ * period: another portIdentity is denied, the holder's own REQUEST is
+ * granted at once; after the grace period of silence the record goes. */
+TEST(grantor_reserves_an_address_whose_grants_were_cancelled)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = test_addr6(5);
+	static const uint8_t types[3] = { ANNOUNCE, SYNC, DELAY_RESP };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(req_from(g, &a, 1, types[i], 0), 60);
+	}
+	/* the forger: CANCEL in the holder's name, then REQUEST as port 2 */
+	for (i = 0; i < 3; i++) {
+		cancel_from(g, &a, 1, types[i], S);
+	}
+	CHECK(uc_grantor_holder(g, &a, UC_SYNC, S) == NULL);
+	CHECK_EQ(uc_grantor_clients(g), 1); /* reserved */
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, S + 1), 0);
+	CHECK_EQ(uc_grantor_stats(g)->denied_identity, 1);
+	run_schedule(g, 5 * S);
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, 5 * S), 0);
+	/* the holder asks again (it saw the ACKNOWLEDGE_CANCEL): at once */
+	CHECK_EQ(req_from(g, &a, 1, SYNC, 5 * S), 60);
+	CHECK_EQ(uc_grantor_holder(g, &a, UC_SYNC, 5 * S)->portIdentity.portNumber, 1);
+	CHECK_EQ(uc_grantor_stats(g)->taken_over, 0);
+	/* its own CANCEL, then 10 s (UC_GRACE_NS) of silence: the record is
+	 * freed and the address anyone's */
+	cancel_from(g, &a, 1, SYNC, 6 * S);
+	run_schedule(g, 16 * S - 1);
+	CHECK_EQ(uc_grantor_clients(g), 1);
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, 16 * S - 1), 0);
+	run_schedule(g, 16 * S);
+	CHECK_EQ(uc_grantor_clients(g), 0);
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, 16 * S), 60);
+	CHECK_EQ(uc_grantor_holder(g, &a, UC_ANNOUNCE, 16 * S)->portIdentity.portNumber, 2);
+	uc_grantor_destroy(g);
+}
+
+/* A holder of Delay_Resp is alive while its Delay_Req stream flows: a new
+ * portIdentity at its address is denied, and served once the holder has
+ * been silent for the grace period (a client that restarted with another
+ * identity); the old port's grants end then. */
+TEST(grantor_delay_req_stream_keeps_the_holder)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = test_addr6(6);
+	struct port_identity me, other;
+	struct uc_client *c;
+	tmv_t t;
+
+	CHECK_EQ(req_from(g, &a, 1, SYNC, 0), 60);
+	CHECK_EQ(req_from(g, &a, 1, DELAY_RESP, 0), 60);
+	c = uc_grantor_holder(g, &a, UC_DELAY_RESP, 0);
+	me = c->portIdentity;
+	other = me;
+	other.portNumber = 2;
+	for (t = S; t <= 30 * S; t += S) {
+		uc_client_heard(uc_grantor_holder(g, &a, UC_DELAY_RESP, t), &me, t);
+		/* a forger's Delay_Req as another port is no sign of the holder */
+		uc_client_heard(uc_grantor_holder(g, &a, UC_DELAY_RESP, t), &other, t);
+	}
+	CHECK_EQ(req_from(g, &a, 2, SYNC, 30 * S), 0);
+	CHECK_EQ(req_from(g, &a, 2, SYNC, 39 * S), 0); /* 9 s of silence */
+	CHECK_EQ(uc_grantor_stats(g)->denied_identity, 2);
+	CHECK_EQ(req_from(g, &a, 2, SYNC, 40 * S), 60);
+	CHECK_EQ(uc_grantor_stats(g)->taken_over, 1);
+	c = uc_grantor_holder(g, &a, UC_SYNC, 40 * S);
+	CHECK_EQ(c->portIdentity.portNumber, 2);
+	CHECK(uc_grantor_holder(g, &a, UC_DELAY_RESP, 40 * S) == NULL);
+	/* the old port is now the stranger; the committed rate is the new
+	 * port's Sync alone (1/s two-step) */
+	CHECK_EQ(req_from(g, &a, 1, DELAY_RESP, 41 * S), 0);
+	CHECK(uc_grantor_committed_pps(g) > 1.99 && uc_grantor_committed_pps(g) < 2.01);
+	uc_grantor_destroy(g);
+}
+
+/* A holder of Announce (or Sync) only shows life by renewing shortly
+ * before expiry: another portIdentity waits for the expiry (as before). */
+TEST(grantor_announce_holder_kept_until_expiry)
+{
+	struct uc_grantor *g = ocp_grantor(10, 0);
+	struct net_addr a = test_addr6(8);
+
+	CHECK_EQ(req_from(g, &a, 1, ANNOUNCE, 0), 60);
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, 59 * S), 0);
+	run_schedule(g, 60 * S);
+	CHECK_EQ(req_from(g, &a, 2, ANNOUNCE, 60 * S), 60);
+	CHECK_EQ(uc_grantor_stats(g)->taken_over, 0); /* expired and freed first */
+	uc_grantor_destroy(g);
+}
+
+/* max_client_pps: what one address's grants may commit the grantor to */
+TEST(grantor_per_address_budget)
+{
+	struct uc_grantor_cfg cfg;
+	struct uc_grantor *g;
+	struct net_addr a = test_addr6(1), b = test_addr6(2);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_clients = 10;
+	cfg.min_log[UC_ANNOUNCE] = cfg.min_log[UC_SYNC] = cfg.min_log[UC_DELAY_RESP] = -7;
+	cfg.max_log[UC_ANNOUNCE] = cfg.max_log[UC_SYNC] = cfg.max_log[UC_DELAY_RESP] = 4;
+	cfg.min_duration = 10;
+	cfg.max_duration = 300;
+	cfg.sync_msgs = 2;
+	cfg.client_pps = 300;
+	g = uc_grantor_create(&cfg);
+	/* Sync 128/s two-step: 256; Delay_Resp 128/s more would be 384 */
+	CHECK_EQ(sig_from(g, &a, 1, TLV_REQUEST_UNICAST_TRANSMISSION, SYNC, -7, 86400, 0), 300);
+	CHECK_EQ(sig_from(g, &a, 1, TLV_REQUEST_UNICAST_TRANSMISSION, DELAY_RESP, -7, 60, 0), 0);
+	CHECK_EQ(uc_grantor_stats(g)->denied_budget, 1);
+	CHECK_EQ(sig_from(g, &a, 1, TLV_REQUEST_UNICAST_TRANSMISSION, DELAY_RESP, -5, 60, 0), 60);
+	/* a renewal of the Sync grant counts its own share once */
+	CHECK_EQ(sig_from(g, &a, 1, TLV_REQUEST_UNICAST_TRANSMISSION, SYNC, -7, 60, S), 60);
+	/* another address has its own budget */
+	CHECK_EQ(sig_from(g, &b, 1, TLV_REQUEST_UNICAST_TRANSMISSION, SYNC, -7, 60, S), 60);
+	CHECK(uc_grantor_committed_pps(g) > 543.9 && uc_grantor_committed_pps(g) < 544.1);
+	uc_grantor_destroy(g);
+}
+
+/* The record stays 128 octets: 30 000 clients, ~150 B each with the index
+ * and the schedule (README, Scale) */
+TEST(grantor_client_record_size)
+{
+	CHECK(sizeof(struct uc_client) <= 128);
+}
+
+/* An ACKNOWLEDGE_CANCEL that answers no CANCEL of ours: a CANCEL forged
+ * in our name ended the grant at the master; ask again at once, and not
+ * more than once a retry interval however many come. */
+TEST(requester_asks_again_after_an_acknowledge_cancel_it_did_not_cause)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { SYNC, -4, 60, 0 }, ack = { SYNC, 0, 0, 0 };
+	struct ptp_msg sig;
+	int ev, i;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &g, S / 10), UC_EV_GRANTED);
+	CHECK_EQ(uc_req_acked(&r, &ack, 10 * S), 1);
+	CHECK(!uc_req_granted(&r, UC_SYNC, 10 * S));
+	CHECK_EQ(poll_types(&r, 10 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[0].u.uc.messageType, SYNC);
+	CHECK_EQ(uc_req_grant(&r, &g, 10 * S + S / 100), UC_EV_GRANTED);
+	/* a stream of them: one request per retry interval (the first of
+	 * them still finds the grant held: asked again when the interval
+	 * ends; the others find nothing held) */
+	for (i = 1; i < 10; i++) {
+		CHECK_EQ(uc_req_acked(&r, &ack, 10 * S + i * S / 10), i == 1);
+		CHECK_EQ(poll_types(&r, 10 * S + i * S / 10, &sig, &ev), 0);
+	}
+	CHECK_EQ(poll_types(&r, 11 * S, &sig, &ev), 1);
+	/* the answer to our own CANCEL changes nothing */
+	uc_req_grant(&r, &g, 11 * S + S / 100);
+	uc_req_want(&r, UC_SYNC, 0, 20 * S);
+	CHECK_EQ(poll_types(&r, 20 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_CANCEL_UNICAST_TRANSMISSION);
+	CHECK_EQ(uc_req_acked(&r, &ack, 20 * S + S / 100), 0);
+	CHECK_EQ(poll_types(&r, 25 * S, &sig, &ev), 0);
+	/* wanted again, then an ACKNOWLEDGE_CANCEL that is ours (within the
+	 * retry interval of the CANCEL) is no loss either */
+	uc_req_want(&r, UC_SYNC, 1, 20 * S + S / 2);
+	CHECK_EQ(poll_types(&r, 20 * S + S / 2, &sig, &ev), 1);
+	uc_req_grant(&r, &g, 20 * S + S / 2 + 1);
+	CHECK_EQ(uc_req_acked(&r, &ack, 20 * S + S / 2 + 2), 0);
+	CHECK(uc_req_granted(&r, UC_SYNC, 21 * S));
+}
+
+/* A lost flow is asked for again at once, but a denial then backs off
+ * as usual (G.8265.1 6.6) */
+TEST(requester_lost_flow_then_denials_back_off)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast g = { SYNC, -4, 60, 0 }, deny = { SYNC, -4, 0, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	poll_types(&r, 0, &sig, &ev);
+	uc_req_grant(&r, &g, S / 10);
+	CHECK_EQ(uc_req_lost(&r, UC_SYNC, 5 * S), 1);
+	CHECK_EQ(poll_types(&r, 5 * S, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 5 * S + 1), UC_EV_DENIED);
+	CHECK_EQ(uc_req_lost(&r, UC_SYNC, 5 * S + 2), 0); /* not held: nothing */
+	/* 1 s after each denial (G.8265.1 6.6) */
+	CHECK_EQ(poll_types(&r, 6 * S, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 6 * S + 1, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 6 * S + 2), UC_EV_DENIED);
+	CHECK_EQ(poll_types(&r, 7 * S + 2, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &deny, 7 * S + 3), UC_EV_DENIED | UC_EV_GAVE_UP);
+	/* the third: 60 s */
+	CHECK_EQ(poll_types(&r, 67 * S + 2, &sig, &ev), 0);
+	CHECK_EQ(poll_types(&r, 67 * S + 3, &sig, &ev), 1);
 }
