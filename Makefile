@@ -30,9 +30,12 @@ PB_CFLAGS += -fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-secti
 	     -fdata-sections
 PB_LDFLAGS := -static -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64 -Wl,--gc-sections
 OPT := -Os
-HOT := core/gm.c core/unicast.c core/msg.c core/tlv.c core/engine.c hw/udp.c cmd/common.c \
-       cmd/gm.c
-$(patsubst %.c,$(B)/obj/%.o,$(HOT)): OPT := -O2
+# (without -O2's code alignment, 1.3 KB of padding: the gm's cost per
+# datagram is in the kernel, 89 % of its CPU in system calls at 20 000
+# clients)
+HOT := core/gm.c core/unicast.c core/msg.c core/tlv.c core/engine.c hw/udp.c cmd/common.c
+$(patsubst %.c,$(B)/obj/%.o,$(HOT)): OPT := -O2 -falign-functions=1 -falign-jumps=1 -falign-loops=1 \
+	-falign-labels=1
 endif
 
 CORE := $(wildcard core/*.c)
