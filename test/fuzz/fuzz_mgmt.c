@@ -152,9 +152,11 @@ static void answer(struct node *n, const struct ptp_msg *m)
 	}
 }
 
-static void on_mgmt(void *io, const struct ptp_msg *m, const struct net_addr *from)
+static void on_mgmt(void *io, const struct ptp_msg *m, const struct net_addr *from,
+		    int authenticated)
 {
 	(void)from;
+	(void)authenticated; /* no ops.auth here: always 0 */
 	answer(node_of(io), m);
 }
 
