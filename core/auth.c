@@ -670,8 +670,13 @@ int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uin
 	d = (uint16_t)(seq - s->last);
 	if (d < 1 || d > w) {
 		/* a resumption: the one refused before, and this within W
-		 * after it */
+		 * after it; never the last accepted one again or one up to W
+		 * before it (a replay of what just went by), nor does such a
+		 * one displace the candidate */
 		uint16_t c = (uint16_t)(seq - s->candidate);
+		if ((uint16_t)(s->last - seq) <= resume) {
+			return -EALREADY;
+		}
 		if (!(s->flags & STREAM_CANDIDATE) || c < 1 || c > resume) {
 			s->candidate = seq;
 			s->flags |= STREAM_CANDIDATE;

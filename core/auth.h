@@ -167,10 +167,14 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len);
  * and Follow_Up, a replayed Signaling CANCEL must not work either).  With
  * W = seqid_window: accepted when seq is 1..W after the last accepted one
  * of its stream, or the stream is new; refused otherwise (counted replay).
- * A refused message that is newer (1..32767 after) or of a restarted
- * source is remembered: the stream resynchronises when the next one
- * follows it within seqid_window, so losing more than W messages in a row, or a peer's
- * restart, costs one message.  Returns 0 or -EALREADY.
+ * The last accepted one again, or one up to W before it, is always
+ * refused.  Any other refused message (newer by more than W, or older:
+ * a restarted source) is remembered: the stream resynchronises when the
+ * next one follows it within W, so losing more than W messages in a row,
+ * or a peer's restart, costs one message.  The price: two consecutive
+ * messages recorded more than W messages ago and replayed together are
+ * taken as a restart (the second is accepted); sequenceId alone cannot
+ * tell the two apart.  Returns 0 or -EALREADY.
  */
 int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uint8_t type,
 		      uint16_t tlv, uint16_t seq);

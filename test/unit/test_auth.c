@@ -348,6 +348,19 @@ TEST(auth_replay_window)
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 15), 0);
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 5), -EALREADY);
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), 0);
+	/* the last one again after one before it (both replayed): neither
+	 * resumes anything (regress/auth/replay-last-accepted-again), nor
+	 * takes the place of a genuine candidate */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 15), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 13), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 14), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 30), -EALREADY); /* 13 lost */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 31), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 30), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 31), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 32), 0);
 	/* Signaling: numbers jump (one counter for many peers), only a
 	 * repeated or older one is a replay; GRANTs and CANCELs apart */
 	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 500), 0);
