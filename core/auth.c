@@ -590,7 +590,8 @@ int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len)
 	size_t mlen;
 	int at = last_tlv(buf, len, &mlen);
 
-	if (at < 0 || get_be16(buf + at) != TLV_AUTHENTICATION || buf[at + 4] != sa->spp ||
+	if (at < 0 || get_be16(buf + at) != TLV_AUTHENTICATION ||
+	    get_be16(buf + at + 2) < AUTH_TLV_FIXED - 4 + 16 || buf[at + 4] != sa->spp ||
 	    buf[at + 5] != 0 || !(key = auth_key_find(sa, get_be32(buf + at + 6))) ||
 	    get_be16(buf + at + 2) != AUTH_TLV_FIXED - 4 + key->icv_len) {
 		return -EBADMSG;
