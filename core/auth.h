@@ -129,8 +129,9 @@ const struct auth_sa *auth_port_sa(const struct auth_port *ap);
  * Append the AUTHENTICATION TLV to the packed message in buf (len octets,
  * messageLength == len) and compute its ICV with key of sa: messageLength
  * grows by AUTH_TLV_FIXED + the ICV length.  cap: buf's size.  Returns the
- * new length, or -EMSGSIZE when it does not fit, -EINVAL when len is not
- * the message's messageLength.  1588-2019 16.14.3.
+ * new length, or -EMSGSIZE when it does not fit in cap or would be longer
+ * than PTP_MSG_MAX_LEN (no message that long is signed or taken), -EINVAL
+ * when len is not the message's messageLength.  1588-2019 16.14.3.
  */
 int auth_sign(const struct auth_sa *sa, const struct auth_key *key, uint8_t *buf, size_t len,
 	      size_t cap);
@@ -140,7 +141,8 @@ int auth_port_sign(const struct auth_port *ap, uint8_t *buf, size_t len, size_t 
 /*
  * Recompute the ICV of an authenticated message in place after an on-path
  * change (a transparent clock wrote correctionField): the TLV must be the
- * last one, of sa and a key of sa.  0, or -EBADMSG (no such TLV or key).
+ * last one, of sa and a key of sa.  0, or -EBADMSG (no such TLV or key,
+ * or messageLength above PTP_MSG_MAX_LEN).
  * 1588-2019 16.14.3, on-path processing of a TC holding the SA.
  */
 int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len);
@@ -153,7 +155,7 @@ int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len);
  * message without it is that long; 0 < r < messageLength), or -ENOMSG (no
  * such TLV, or not the last), -EKEYREJECTED (keyID not in the SA),
  * -EBADMSG (ICV wrong, or the TLV malformed: lengthField, spp,
- * secParamIndicator), -EPROTO (not a PTP message the codec would take:
+ * secParamIndicator; or messageLength above PTP_MSG_MAX_LEN), -EPROTO (not a PTP message the codec would take:
  * too short, version, type, lengths).  Nothing is counted here: the
  * caller counts what it refuses (auth_missing, auth_unknown_key,
  * auth_bad_icv).

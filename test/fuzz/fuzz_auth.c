@@ -18,13 +18,15 @@
  *              auth_resign() on a copy of the same size succeeds exactly
  *              when the TLV could be checked, and then the check takes it.
  *   2 round    a message msg_unpack() takes, signed with one of the eight
- *              keys: the check finds the TLV where it was put (bytes after
+ *              keys (refused when it would be longer than PTP_MSG_MAX_LEN):
+ *              the check finds the TLV where it was put (bytes after
  *              messageLength ignored), the port of the other SA refuses
  *              it, and flipping any one bit of the signed datagram makes
  *              the check fail -- but for correctionField with
  *              allow_mutable, which the ICV does not cover; a changed
  *              correctionField re-signed with auth_resign() is taken.
- *   3 engine   steps: datagrams (raw, or signed with any of the keys) to
+ *   3 engine   steps: datagrams (raw, or signed with any of the keys;
+ *              the op octet's bits in part_engine()) to
  *              eng_receive() with ops.auth set and to a gm whose ops.auth
  *              is set, time advancing (the gm's ticks, transmit stamps).
  *              eng_receive() returns what engine.h says, counts exactly
@@ -190,7 +192,7 @@ static void check_result(int i, const uint8_t *buf, size_t n, int r)
 	}
 	FZ_CHECK(n >= PTP_HEADER_LEN);
 	mlen = get_be16(buf + 2);
-	FZ_CHECK(mlen <= n);
+	FZ_CHECK(mlen <= n && mlen <= PTP_MSG_MAX_LEN);
 	FZ_CHECK((size_t)r >= PTP_HEADER_LEN && (size_t)r + AUTH_TLV_FIXED < mlen);
 	FZ_CHECK(get_be16(buf + r) == TLV_AUTHENTICATION);
 	FZ_CHECK((size_t)r + 4 + get_be16(buf + r + 2) == mlen);
@@ -219,8 +221,12 @@ static void part_check(struct fz_in *in)
 		memcpy(buf, p, n);
 		put_be16(buf + 2, (uint16_t)n);
 		s = auth_sign(sas[sa], key, buf, n, n + AUTH_TLV_FIXED + key->icv_len);
-		FZ_CHECK(s == (int)(n + AUTH_TLV_FIXED + key->icv_len));
-		n = (size_t)s;
+		if (n + AUTH_TLV_FIXED + key->icv_len > PTP_MSG_MAX_LEN) {
+			FZ_CHECK(s == -EMSGSIZE);
+		} else {
+			FZ_CHECK(s == (int)(n + AUTH_TLV_FIXED + key->icv_len));
+			n = (size_t)s;
+		}
 		buf[pos % n] ^= (sel & 0x40) ? xor : 0;
 		p = buf;
 	}
@@ -275,7 +281,8 @@ static void part_round_trip(struct fz_in *in)
 	FZ_CHECK(buf);
 	memcpy(buf, p, mlen);
 	s = auth_sign(sas[sa], key, buf, mlen, mlen + tl);
-	if (mlen + tl > 0xffff) {
+	if (mlen + tl > PTP_MSG_MAX_LEN) {
+		/* no longer message is signed (nor taken: part 1) */
 		FZ_CHECK(s == -EMSGSIZE);
 		free(buf);
 		return;
