@@ -514,6 +514,11 @@ def auth_seeds():
             put("auth", "round-%s-%d" % (name, k),
                 [2, k] + [0, 0, 1, 3] + [0, 0, 0, 0, 0, 1, 0, 0] + list(gold[name]))
     put("auth", "check-altered", [1, 0xc2, 0x10, 0, 40] + list(gold["announce"]))
+    # the longest messages signed (1474 + 26 octets) and one octet pair more
+    for n in (1474, 1476):
+        pad = a_tlv(0x8000, bytes(n - 48))
+        put("auth", "round-long-%d" % n, [2, 2, 0, 0, 0x2e, 0x10] + [0] * 8 +
+            list(a_ptp(0xC, 1, tlvs=pad)))
     put("auth", "round-corr", [2, 6, 0, 0, 0, 70] + [0xff] * 8 + list(gold["delay_resp"]))
     # a gm negotiated with by a signed client: Announce, Sync, Delay_Resp
     neg = []

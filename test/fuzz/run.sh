@@ -86,7 +86,7 @@ for n in $names; do
 		case $n in
 		msg) rate=20000 ;; config) rate=6000 ;; unicast) rate=3000 ;;
 		mgmt) rate=450 ;; ppsmon) rate=3400 ;; pmc) rate=9000 ;;
-		servo) rate=80 ;; tc) rate=700 ;; auth) rate=1000 ;; *) rate=1000 ;;
+		servo) rate=80 ;; tc) rate=700 ;; auth) rate=4000 ;; *) rate=1000 ;;
 		esac
 		rm -rf "$out/work/$n"
 		limit="-seed=1 -runs=$((rate * secs))"
