@@ -98,12 +98,12 @@ sim: $(B)/ptpsim
 
 # the load generator (test/bench/loadgen.c): N unicast PTP clients in one
 # process, for test/bench/gm_scale.sh and test/net/loadgen_smoke.sh; it
-# takes the message codecs from core/ and nothing else
-LOADGENOBJ := $(B)/obj/test/bench/loadgen.o $(B)/obj/core/msg.o $(B)/obj/core/tlv.o
+# takes the message codecs and authentication (core/auth.c, crypto.c as
+# the gm has them) from the library
 $(B)/obj/test/bench/loadgen.o: OPT := -O2
 
-$(B)/loadgen: $(LOADGENOBJ)
-	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $(LOADGENOBJ) $(LDLIBS)
+$(B)/loadgen: $(B)/obj/test/bench/loadgen.o $(B)/libptpbox.a
+	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 loadgen: $(B)/loadgen
 

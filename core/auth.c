@@ -477,7 +477,7 @@ static void icv_compute(const struct auth_key *key, int mutable, const uint8_t *
 	if (key->alg == AUTH_AES128 || key->alg == AUTH_AES256) {
 		uint8_t msg[PTP_MSG_MAX_LEN];
 		if (n > sizeof(msg)) {
-			n = sizeof(msg);
+			n = sizeof(msg); /* never: the callers refuse longer messages */
 		}
 		memcpy(msg, head, h);
 		memcpy(msg + h, buf + h, n - h);
@@ -505,7 +505,7 @@ int auth_sign(const struct auth_sa *sa, const struct auth_key *key, uint8_t *buf
 	if (len < PTP_HEADER_LEN || get_be16(buf + 2) != len) {
 		return -EINVAL;
 	}
-	if (len + tl > cap || len + tl > 0xffff) {
+	if (len + tl > cap || len + tl > PTP_MSG_MAX_LEN) {
 		return -EMSGSIZE;
 	}
 	put_be16(buf + len, TLV_AUTHENTICATION);
@@ -558,7 +558,10 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len)
 	if (at < 0 || get_be16(buf + at) != TLV_AUTHENTICATION) {
 		return -ENOMSG;
 	}
-	if (get_be16(buf + at + 2) < AUTH_TLV_FIXED - 4 + 16 || buf[at + 4] != ap->sa->spp ||
+	/* longer than anything auth_sign() signs: icv_compute() would see
+	 * only its first PTP_MSG_MAX_LEN octets */
+	if (mlen > PTP_MSG_MAX_LEN || get_be16(buf + at + 2) < AUTH_TLV_FIXED - 4 + 16 ||
+	    buf[at + 4] != ap->sa->spp ||
 	    buf[at + 5] != 0) {
 		return -EBADMSG;
 	}
@@ -589,7 +592,8 @@ int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len)
 	size_t mlen;
 	int at = last_tlv(buf, len, &mlen);
 
-	if (at < 0 || get_be16(buf + at) != TLV_AUTHENTICATION || buf[at + 4] != sa->spp ||
+	if (at < 0 || get_be16(buf + at) != TLV_AUTHENTICATION || mlen > PTP_MSG_MAX_LEN ||
+	    get_be16(buf + at + 2) < AUTH_TLV_FIXED - 4 + 16 || buf[at + 4] != sa->spp ||
 	    buf[at + 5] != 0 || !(key = auth_key_find(sa, get_be32(buf + at + 6))) ||
 	    get_be16(buf + at + 2) != AUTH_TLV_FIXED - 4 + key->icv_len) {
 		return -EBADMSG;
@@ -669,8 +673,13 @@ int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uin
 	d = (uint16_t)(seq - s->last);
 	if (d < 1 || d > w) {
 		/* a resumption: the one refused before, and this within W
-		 * after it */
+		 * after it; never the last accepted one again or one up to W
+		 * before it (a replay of what just went by), nor does such a
+		 * one displace the candidate */
 		uint16_t c = (uint16_t)(seq - s->candidate);
+		if ((uint16_t)(s->last - seq) <= resume) {
+			return -EALREADY;
+		}
 		if (!(s->flags & STREAM_CANDIDATE) || c < 1 || c > resume) {
 			s->candidate = seq;
 			s->flags |= STREAM_CANDIDATE;

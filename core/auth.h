@@ -129,8 +129,9 @@ const struct auth_sa *auth_port_sa(const struct auth_port *ap);
  * Append the AUTHENTICATION TLV to the packed message in buf (len octets,
  * messageLength == len) and compute its ICV with key of sa: messageLength
  * grows by AUTH_TLV_FIXED + the ICV length.  cap: buf's size.  Returns the
- * new length, or -EMSGSIZE when it does not fit, -EINVAL when len is not
- * the message's messageLength.  1588-2019 16.14.3.
+ * new length, or -EMSGSIZE when it does not fit in cap or would be longer
+ * than PTP_MSG_MAX_LEN (no message that long is signed or taken), -EINVAL
+ * when len is not the message's messageLength.  1588-2019 16.14.3.
  */
 int auth_sign(const struct auth_sa *sa, const struct auth_key *key, uint8_t *buf, size_t len,
 	      size_t cap);
@@ -145,7 +146,8 @@ int auth_tlv_at(const uint8_t *buf, size_t len);
 /*
  * Recompute the ICV of an authenticated message in place after an on-path
  * change (a transparent clock wrote correctionField): the TLV must be the
- * last one, of sa and a key of sa.  0, or -EBADMSG (no such TLV or key).
+ * last one, of sa and a key of sa.  0, or -EBADMSG (no such TLV or key,
+ * or messageLength above PTP_MSG_MAX_LEN).
  * 1588-2019 16.14.3, on-path processing of a TC holding the SA.
  */
 int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len);
@@ -158,7 +160,7 @@ int auth_resign(const struct auth_sa *sa, uint8_t *buf, size_t len);
  * message without it is that long; 0 < r < messageLength), or -ENOMSG (no
  * such TLV, or not the last), -EKEYREJECTED (keyID not in the SA),
  * -EBADMSG (ICV wrong, or the TLV malformed: lengthField, spp,
- * secParamIndicator), -EPROTO (not a PTP message the codec would take:
+ * secParamIndicator; or messageLength above PTP_MSG_MAX_LEN), -EPROTO (not a PTP message the codec would take:
  * too short, version, type, lengths).  Nothing is counted here: the
  * caller counts what it refuses (auth_missing, auth_unknown_key,
  * auth_bad_icv).
@@ -172,10 +174,14 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len);
  * and Follow_Up, a replayed Signaling CANCEL must not work either).  With
  * W = seqid_window: accepted when seq is 1..W after the last accepted one
  * of its stream, or the stream is new; refused otherwise (counted replay).
- * A refused message that is newer (1..32767 after) or of a restarted
- * source is remembered: the stream resynchronises when the next one
- * follows it within seqid_window, so losing more than W messages in a row, or a peer's
- * restart, costs one message.  Returns 0 or -EALREADY.
+ * The last accepted one again, or one up to W before it, is always
+ * refused.  Any other refused message (newer by more than W, or older:
+ * a restarted source) is remembered: the stream resynchronises when the
+ * next one follows it within W, so losing more than W messages in a row,
+ * or a peer's restart, costs one message.  The price: two consecutive
+ * messages recorded more than W messages ago and replayed together are
+ * taken as a restart (the second is accepted); sequenceId alone cannot
+ * tell the two apart.  Returns 0 or -EALREADY.
  */
 int auth_replay_check(struct auth_port *ap, const struct port_identity *src, uint8_t type,
 		      uint16_t tlv, uint16_t seq);

@@ -27,9 +27,15 @@
 #                  generator, not the server, is the limit
 #   rest           CPU s/s of everything else on the machine meanwhile
 #                  (softirq work outside the two processes, other jobs)
+#   auth           the authentication of the run (AUTH below: off, or the
+#                  algorithm of the one key both sides sign with)
+#   gm_drop, lg_fail  messages the gm dropped as unauthenticated (missing,
+#                  bad ICV, unknown key, replayed: its exit line) and that
+#                  the generator received failing verification
 # Then the same for linuxptp's ptp4l as the server (unicast_listen 1,
 # masterOnly, -S, free_running 1, behind test/interop/noadj.c so that it
-# cannot adjust the host clock) for each N in PTP4L_CLIENTS.
+# cannot adjust the host clock) for each N in PTP4L_CLIENTS, without
+# authentication.
 #
 # With software stamps over veth a sender's CPU time includes the receive
 # path of the packets it sends (the peer's softirq runs in the sender's
@@ -39,7 +45,12 @@
 # what a server with a NIC spends.
 #
 # Environment: GM_EXTRA (configuration lines added to the gm's, e.g.
-# "max_tx_rate_pps 110000"), CLIENTS ("1000 5000 20000 50000 100000"), PTP4L_CLIENTS
+# "max_tx_rate_pps 110000"), AUTH (a list of off, SHA256-128, SHA256,
+# AES128, AES256: each N is run once for each; other than off, the gm gets
+# an sa_file of one SA (spp 1) holding one random key (id 1) of that
+# algorithm and sa_file, spp 1, active_key_id 1, and the generator signs
+# and verifies with it: --sa-file --spp 1 --key-id 1; default off),
+# CLIENTS ("1000 5000 20000 50000 100000"), PTP4L_CLIENTS
 # ("1000 5000"; empty: none), DURATION (60 s per run, ramp included), RAMP
 # (10 s), GRANT (30 s), RATE (0: 1/s), PIN (1: the server on CPU 0, the
 # generator on CPU 1; 0: anywhere), PTPBOX, LOADGEN (default: build/loadgen,
@@ -56,6 +67,7 @@ RAMP=${RAMP:-10}
 GRANT=${GRANT:-30}
 RATE=${RATE:-0}
 PIN=${PIN:-1}
+AUTH=${AUTH:-off}
 SETTLE=5
 [ "$DURATION" -ge $((RAMP + SETTLE + 10)) ] || die "DURATION must be >= RAMP + $((SETTLE + 10)) s"
 if [ -z "$LOADGEN" ]; then
@@ -87,7 +99,7 @@ ip -n "$NS_gm" -6 neigh replace fd00::1:2 lladdr "$(mac "$NS_lg" pb1)" dev pa1 n
 ip -n "$NS_lg" -6 neigh replace fd00::1:1 lladdr "$(mac "$NS_gm" pa1)" dev pb1 nud permanent ||
 	die "neighbour"
 
-cat >"$T_DIR/gm.cfg" <<CFG
+cat >"$T_DIR/gm-off.cfg" <<CFG
 [global]
 profile ocp-dc
 time_stamping software
@@ -95,6 +107,21 @@ clock CLOCK_REALTIME
 unicast_max_clients $((max_n + 1000))
 ${GM_EXTRA:+$(printf '%s\n' "$GM_EXTRA")}
 CFG
+# per algorithm: an sa_file of one random key, the gm's configuration with it
+for a in $AUTH; do
+	case $a in
+	off) continue ;;
+	AES256) klen=32 ;;
+	SHA256-128 | SHA256 | AES128) klen=16 ;;
+	*) die "AUTH: off, SHA256-128, SHA256, AES128 or AES256, not $a" ;;
+	esac
+	key=$(od -An -tx1 -N"$klen" /dev/urandom | tr -d ' \n')
+	printf '[security_association]\nspp 1\n1 %s HEX:%s\n' "$a" "$key" >"$T_DIR/sa-$a.cfg"
+	{
+		cat "$T_DIR/gm-off.cfg"
+		printf 'sa_file %s\nspp 1\nactive_key_id 1\n' "$T_DIR/sa-$a.cfg"
+	} >"$T_DIR/gm-$a.cfg"
+done
 # ptp4l 3.1: masterOnly (serverOnly later); Delay_Resp goes back by unicast
 # to a client holding a Delay_Resp grant without hybrid_e2e
 cat >"$T_DIR/ptp4l.cfg" <<CFG
@@ -127,12 +154,14 @@ sleep_until() {
 
 ROWS=$T_DIR/rows
 : >"$ROWS"
-# run SERVER N: one run, one row
+# run SERVER N AUTH: one run, one row
 run() {
 	# (lib.sh's run_in sets log, net_link n: names of our own here)
-	srv=$1 cl=$2 slog=$T_DIR/$1-$2.log lglog=$T_DIR/lg-$1-$2.log
+	srv=$1 cl=$2 auth=$3 slog=$T_DIR/$1-$2-$3.log lglog=$T_DIR/lg-$1-$2-$3.log
+	set --
+	[ "$auth" = off ] || set -- --sa-file "$T_DIR/sa-$auth.cfg" --spp 1 --key-id 1
 	if [ "$srv" = gm ]; then
-		run_in gm "$slog" taskset -c "$SRV_CPUS" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
+		run_in gm "$slog" taskset -c "$SRV_CPUS" "$PTPBOX" gm -f "$T_DIR/gm-$auth.cfg" -i pa1 -m -q
 		SP=$LAST_PID
 		wait_for 20 "$slog" "assuming the grand master role" || die "gm did not start: $(cat "$slog")"
 	else
@@ -146,7 +175,7 @@ run() {
 	lrb0=$(snmp6 "$NS_lg" Udp6RcvbufErrors)
 	t0=$(now)
 	run_in lg "$lglog" taskset -c "$LG_CPUS" "$LOADGEN" --clients "$cl" --duration "$DURATION" \
-		--ramp "$RAMP" --grant "$GRANT" --rate "$RATE" --server fd00::1:1 --prefix fd01::/64
+		--ramp "$RAMP" --grant "$GRANT" --rate "$RATE" --server fd00::1:1 --prefix fd01::/64 "$@"
 	LP=$LAST_PID
 	sleep_until "$t0" $((RAMP + SETTLE))
 	alive "$SP" || die "$srv stopped during the ramp: $(tail -5 "$slog")"
@@ -172,47 +201,57 @@ run() {
 	line=$(grep "^loadgen clients=" "$lglog")
 	[ -n "$line" ] || die "loadgen printed no summary: $(tail -5 "$lglog")"
 	# ptp4l logs each; the gm once a second, and its count at exit
+	gdrop=-
 	if [ "$srv" = gm ]; then
 		tto=$(sed -n 's/.* tx_ts_missing \([0-9]*\).*/\1/p' "$slog" | tail -1)
+		# its exit line: "authentication spp 1: dropped missing A bad_icv B
+		# unknown_key C replay D"
+		[ "$auth" = off ] || gdrop=$(sed -n 's/.*authentication spp [0-9]*: dropped //p' "$slog" |
+			tail -1 | awk '{ print $2 + $4 + $6 + $8 }')
+		[ -n "$gdrop" ] || die "the gm printed no authentication counters: $(tail -3 "$slog")"
 	else
 		tto=$(grep -c "timed out while polling for tx timestamp" "$slog")
 	fi
 	echo "$line" >>"$T_DIR/lines"
-	echo "$srv $cl $line" | awk -v hz="$HZ" -v w1="$w1" -v w2="$w2" -v s1="$s1" -v s2="$s2" \
+	echo "$srv $cl $auth $line" | awk -v hz="$HZ" -v w1="$w1" -v w2="$w2" -v s1="$s1" -v s2="$s2" \
 		-v l1="$l1" -v l2="$l2" -v b1="$b1" -v b2="$b2" -v rss="$rss" -v rss0="$rss0" \
-		-v rb="$((rb1 - rb0))" -v lrb="$((lrb1 - lrb0))" -v tto="$tto" '
-		{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		-v rb="$((rb1 - rb0))" -v lrb="$((lrb1 - lrb0))" -v tto="$tto" -v gdrop="$gdrop" '
+		{ for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
 		END {
 			dt = w2 - w1; n = $2
 			cpu = (s2 - s1) / hz / dt; lg = (l2 - l1) / hz / dt
 			rest = ((b2 - b1) - (s2 - s1) - (l2 - l1)) / hz / dt
-			printf "%-6s %7d %7.2f %7.2f %8.2f %8.2f %7.3f %8.1f %8.1f %8.0f %8d %7d %7.2f %8d %5.2f\n",
-				$1, n, v["granted_pct"], v["compliant_pct"], v["followup_pct"],
+			lfail = $3 == "off" ? "-" : v["auth_failed"]
+			printf "%-6s %7d %-10s %7.2f %7.2f %8.2f %8.2f %7.3f %8.1f %8.1f %8.0f %8d %7d %7.2f %8d %5.2f %7s %7s\n",
+				$1, n, $3, v["granted_pct"], v["compliant_pct"], v["followup_pct"],
 				v["delayresp_pct"], cpu, cpu / n * 1e6, rss / 1024,
-				(rss - rss0) * 1024 / n, rb, tto, lg, lrb, rest
+				(rss - rss0) * 1024 / n, rb, tto, lg, lrb, rest, gdrop, lfail
 		}' | tee -a "$ROWS"
 	# ptp4l ends the service of all its clients on a missing stamp
 	f=$(grep -c "to FAULTY" "$slog")
 	[ "$f" = 0 ] || echo "       $srv $cl: $f FAULTY transitions" | tee -a "$ROWS"
 }
 
-HEADER=$(printf "%-6s %7s %7s %7s %8s %8s %7s %8s %8s %8s %8s %7s %7s %8s %5s" server N \
-	"grant%" "compl%" "FollowUp%" "DlyResp%" "CPU s/s" "us/cl-s" "RSS MB" "B/client" \
-	"rcvbuf" "tx_to" "lg s/s" "lg drop" "rest")
+HEADER=$(printf "%-6s %7s %-10s %7s %7s %8s %8s %7s %8s %8s %8s %8s %7s %7s %8s %5s %7s %7s" \
+	server N auth "grant%" "compl%" "FollowUp%" "DlyResp%" "CPU s/s" "us/cl-s" "RSS MB" \
+	"B/client" "rcvbuf" "tx_to" "lg s/s" "lg drop" "rest" "gm_drop" "lg_fail")
 echo "gm_scale: $PTPBOX ($(git -C "$TOP" describe --always --dirty 2>/dev/null || echo "no git"))," \
 	"$DURATION s per run (ramp $RAMP s; steady part $((RAMP + SETTLE))..$((DURATION - 2)) s)," \
 	"Sync/Delay_Resp/Announce at log $RATE, grants of $GRANT s, server on CPU $SRV_CPUS," \
-	"generator on CPU $LG_CPUS of $ncpu; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	"generator on CPU $LG_CPUS of $ncpu; authentication $AUTH;" \
+	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$HEADER"
 for n in $CLIENTS; do
-	run gm "$n"
+	for a in $AUTH; do
+		run gm "$n" "$a"
+	done
 done
 if [ -n "$PTP4L_CLIENTS" ]; then
 	command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"
 	cc -shared -fPIC -O2 -o "$T_DIR/noadj.so" "$TOP/test/interop/noadj.c" -ldl ||
 		die "building noadj.so"
 	for n in $PTP4L_CLIENTS; do
-		run ptp4l "$n"
+		run ptp4l "$n" off
 	done
 fi
 echo

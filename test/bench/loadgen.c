@@ -31,6 +31,15 @@
  * its next Signaling or Delay_Req), recvmmsg()/sendmmsg() in batches of 64,
  * kernel receive time stamps (SO_TIMESTAMPNS) for the Sync intervals.
  * About 120 octets per client.
+ *
+ * Authentication (--sa-file, --spp, --key-id; 1588-2019 16.14 through
+ * core/auth.h, the sa_file format of the gm's sa_file): every message sent
+ * carries the AUTHENTICATION TLV of that SA and key, and every message
+ * received must carry a valid one of the SA, else it is counted
+ * (auth_missing, auth_bad_icv, auth_unknown_key) and dropped.  The
+ * sequenceId replay window is not checked here: the server numbers each
+ * client's Syncs apart, one table per client would cost more than the
+ * clients themselves.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -51,6 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../core/auth.h"
 #include "../../core/msg.h"
 #include "../../core/tlv.h"
 
@@ -156,12 +166,16 @@ struct opts {
 	struct in6_addr prefix;
 	int plen;
 	unsigned seed;
+	const char *sa_file; /* authentication: NULL off */
+	int spp;
+	long long key_id;
 };
 
 struct totals {
 	uint64_t tx, tx_err, rx, rx_bad, rx_foreign, rx_other_domain, rx_unknown;
 	uint64_t wrong_target, wrong_requester, unexpected_grant, gm_cancels, acks;
 	uint64_t requests, timeouts, lapses, late_dresp;
+	uint64_t auth_missing, auth_bad_icv, auth_unknown_key; /* received, dropped */
 };
 
 struct lg {
@@ -180,6 +194,9 @@ struct lg {
 	int measuring;	/* Syncs count towards compliance */
 	uint32_t host_mask; /* client index bits of the address's low 32 */
 	uint64_t rng;
+	struct auth_db *sad; /* --sa-file */
+	struct auth_port *auth; /* NULL: no authentication */
+	const char *auth_alg;	/* the signing key's algorithm */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -448,6 +465,9 @@ static void send_msg(struct lg *l, struct txq *q, uint32_t i, const struct ptp_m
 {
 	uint8_t *buf = txq_slot(l, q, i);
 	int n = msg_pack(m, buf, PKT_MAX);
+	if (n >= 0 && l->auth) {
+		n = auth_port_sign(l->auth, buf, (size_t)n, PKT_MAX);
+	}
 	if (n < 0) {
 		l->t.tx_err++;
 		return;
@@ -535,7 +555,16 @@ static void send_dreq(struct lg *l, uint32_t i)
 	b[41] = (uint8_t)(t % NS >> 16);
 	b[42] = (uint8_t)(t % NS >> 8);
 	b[43] = (uint8_t)(t % NS);
-	txq_add(&l->tx_ev, (size_t)l->dreq_len);
+	if (l->auth) {
+		int n = auth_port_sign(l->auth, b, (size_t)l->dreq_len, PKT_MAX);
+		if (n < 0) {
+			l->t.tx_err++;
+			return;
+		}
+		txq_add(&l->tx_ev, (size_t)n);
+	} else {
+		txq_add(&l->tx_ev, (size_t)l->dreq_len);
+	}
 	c->dreq_out = (uint16_t)(c->dreq_out << 1 | 1);
 	c->dreq++;
 }
@@ -769,6 +798,22 @@ static void rx_one(struct lg *l, struct rxq *q, int k, int64_t now)
 		l->t.rx_foreign++;
 		return;
 	}
+	if (l->auth) {
+		/* nothing believed before the ICV holds */
+		int r = auth_check(l->auth, q->buf[k], q->mm[k].msg_len);
+		if (r < 0) {
+			if (r == -EPROTO) {
+				l->t.rx_bad++;
+			} else if (r == -ENOMSG) {
+				l->t.auth_missing++;
+			} else if (r == -EKEYREJECTED) {
+				l->t.auth_unknown_key++;
+			} else {
+				l->t.auth_bad_icv++;
+			}
+			return;
+		}
+	}
 	if (msg_unpack(q->buf[k], q->mm[k].msg_len, &m)) {
 		l->t.rx_bad++;
 		return;
@@ -895,6 +940,7 @@ static void usage(FILE *f)
 		"usage: loadgen [--clients N] [--duration S] [--rate LOG] [--server ADDR]\n"
 		"               [--prefix PREFIX/LEN] [--ramp S] [--grant S] [--announce-rate LOG]\n"
 		"               [--domain N] [--grace S] [--no-cancel] [--seed N] [--quiet]\n"
+		"               [--sa-file FILE --spp N --key-id K]\n"
 		"N unicast PTP clients over UDP/IPv6, each with its own address in PREFIX and its\n"
 		"own portIdentity: negotiate Announce, Sync and Delay_Resp (1588-2019 16.1), send\n"
 		"Delay_Req at the granted rate, and report grants, Sync interval compliance, Follow_Up\n"
@@ -912,7 +958,10 @@ static void usage(FILE *f)
 		"  --grace S          after the run, s to wait for answers (2)\n"
 		"  --no-cancel        do not CANCEL the grants at the end\n"
 		"  --seed N           Delay_Req phases (1)\n"
-		"  --quiet            no progress lines on stderr\n");
+		"  --quiet            no progress lines on stderr\n"
+		"  --sa-file FILE     authenticate (1588-2019 16.14): sign every message with key K\n"
+		"  --spp N            of SA N of FILE (linuxptp's sa_file format), and drop and\n"
+		"  --key-id K         count every message received without a valid TLV of SA N\n");
 }
 
 static int parse_prefix(const char *s, struct opts *o)
@@ -952,6 +1001,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-cancel", no_argument, NULL, 'C' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "sa-file", required_argument, NULL, 'F' },
+		{ "spp", required_argument, NULL, 'P' },
+		{ "key-id", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -966,6 +1018,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->grant = 300;
 	o->cancel = 1;
 	o->seed = 1;
+	o->spp = -1;
+	o->key_id = -1;
 	inet_pton(AF_INET6, "fd00::1:1", &o->server);
 	parse_prefix("fd01::/64", o);
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -1053,6 +1107,27 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
+		case 'F':
+			o->sa_file = optarg;
+			break;
+		case 'P': {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > 255) {
+				fprintf(stderr, "loadgen: --spp: 0..255\n");
+				return -1;
+			}
+			o->spp = (int)v;
+			break;
+		}
+		case 'K': {
+			long long v = strtoll(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 4294967295LL) {
+				fprintf(stderr, "loadgen: --key-id: 1..4294967295\n");
+				return -1;
+			}
+			o->key_id = v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1065,6 +1140,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return -1;
 	}
+	if (!o->sa_file != (o->spp < 0) || !o->sa_file != (o->key_id < 0)) {
+		fprintf(stderr, "loadgen: --sa-file, --spp and --key-id go together\n");
+		return -1;
+	}
 	o->ann_rate = ann != 100 ? ann : o->rate < -3 ? -3 : o->rate;
 	if (o->plen > 96 && (uint64_t)o->clients + 2 > (1ULL << (128 - o->plen))) {
 		fprintf(stderr, "loadgen: a /%d holds at most %llu clients\n", o->plen,
@@ -1074,6 +1153,56 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (o->ramp > o->duration) {
 		o->ramp = o->duration;
 	}
+	return 0;
+}
+
+/* ---- authentication ---- */
+
+/* The SA and key of --sa-file/--spp/--key-id: 0, or -1 said on stderr. */
+static int auth_setup(struct lg *l)
+{
+	static const char *const alg_name[] = { "SHA256-128", "SHA256", "AES128", "AES256" };
+	char err[512], *text;
+	size_t n = 0, r;
+	FILE *f;
+
+	if (!l->o.sa_file) {
+		l->auth_alg = "off";
+		return 0;
+	}
+	f = fopen(l->o.sa_file, "r");
+	text = malloc(65537);
+	if (!f || !text) {
+		fprintf(stderr, "loadgen: %s: %s\n", l->o.sa_file, f ? "out of memory" : strerror(errno));
+		if (f) {
+			fclose(f);
+		}
+		free(text);
+		return -1;
+	}
+	while (n <= 65536 && (r = fread(text + n, 1, 65537 - n, f)) > 0) {
+		n += r;
+	}
+	fclose(f);
+	if (n > 65536) {
+		fprintf(stderr, "loadgen: %s: larger than 64 KiB\n", l->o.sa_file);
+		free(text);
+		return -1;
+	}
+	l->sad = auth_db_parse(text, n, l->o.sa_file, err, sizeof(err));
+	crypto_wipe(text, n);
+	free(text);
+	if (!l->sad) {
+		fprintf(stderr, "loadgen: %s\n", err);
+		return -1;
+	}
+	/* the replay table is not used (auth_check() only) */
+	l->auth = auth_port_create(l->sad, l->o.spp, (uint32_t)l->o.key_id, 1, err, sizeof(err));
+	if (!l->auth) {
+		fprintf(stderr, "loadgen: %s: %s\n", l->o.sa_file, err);
+		return -1;
+	}
+	l->auth_alg = alg_name[auth_key_find(auth_port_sa(l->auth), (uint32_t)l->o.key_id)->alg & 3];
 	return 0;
 }
 
@@ -1156,14 +1285,18 @@ static void report(struct lg *l, double wall)
 	       " cancel_acks=%" PRIu64 " tx=%" PRIu64 " tx_err=%" PRIu64 " rx=%" PRIu64
 	       " rx_bad=%" PRIu64 " rx_foreign=%" PRIu64 " rx_other_domain=%" PRIu64
 	       " unexpected_grant=%" PRIu64 " wrong_target=%" PRIu64 " wrong_requester=%" PRIu64
-	       " rx_overflow=%u cpu_s=%.2f cpu_pct=%.1f rss_kb=%ld bytes_per_client=%zu wall_s=%.1f\n",
+	       " rx_overflow=%u auth=%s auth_failed=%" PRIu64 " auth_missing=%" PRIu64
+	       " auth_bad_icv=%" PRIu64 " auth_unknown_key=%" PRIu64
+	       " cpu_s=%.2f cpu_pct=%.1f rss_kb=%ld bytes_per_client=%zu wall_s=%.1f\n",
 	       o->clients, o->duration, o->rate, o->ann_rate, o->grant, pct(held, o->clients),
 	       pct(ever, o->clients), pct(compliant, o->clients), pct(fu, two), pct(dresp, dreq),
 	       grants, denials, l->t.lapses, l->t.timeouts, l->t.requests, syncs, lost, iv,
 	       pct(iv_ok, iv), mean_bad, two, fu, dreq, dresp, l->t.late_dresp, ann, l->t.gm_cancels,
 	       l->t.acks, l->t.tx, l->t.tx_err, l->t.rx, l->t.rx_bad, l->t.rx_foreign,
 	       l->t.rx_other_domain, l->t.unexpected_grant, l->t.wrong_target, l->t.wrong_requester,
-	       l->rx_ev.ovfl + l->rx_gen.ovfl, cpu, 100.0 * cpu / wall, rss_kb(),
+	       l->rx_ev.ovfl + l->rx_gen.ovfl, l->auth_alg,
+	       l->t.auth_missing + l->t.auth_bad_icv + l->t.auth_unknown_key, l->t.auth_missing,
+	       l->t.auth_bad_icv, l->t.auth_unknown_key, cpu, 100.0 * cpu / wall, rss_kb(),
 	       sizeof(struct client) + sizeof(struct heap_ent), wall);
 	printf("\n%9s %9s %11s %11s %12s %8s %14s\n", "clients", "granted", "compliant",
 	       "Follow_Up", "Delay_Resp", "denials", "loadgen CPU");
@@ -1178,6 +1311,14 @@ static void report(struct lg *l, double wall)
 	       " of %" PRIu64 " Delay_Req; %" PRIu64 " datagrams dropped by our sockets\n",
 	       pct(ever, o->clients), with_sync, o->clients, pct(iv_ok, iv), iv, lost, fu, two,
 	       dresp, dreq, (uint64_t)(l->rx_ev.ovfl + l->rx_gen.ovfl));
+	if (l->auth) {
+		printf("  authentication: spp %d key %lld (%s); %" PRIu64 " datagrams received failed "
+		       "verification\n  (%" PRIu64 " without the TLV, %" PRIu64 " with a wrong ICV or "
+		       "TLV, %" PRIu64 " of a key not in the SA)\n",
+		       l->o.spp, l->o.key_id, l->auth_alg,
+		       l->t.auth_missing + l->t.auth_bad_icv + l->t.auth_unknown_key,
+		       l->t.auth_missing, l->t.auth_bad_icv, l->t.auth_unknown_key);
+	}
 	fflush(stdout);
 }
 
@@ -1292,6 +1433,9 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	l->rng = 0x9E3779B97F4A7C15ULL ^ l->o.seed;
+	if (auth_setup(l)) {
+		return 2;
+	}
 	fd_ev = open_socket(EVENT_PORT);
 	fd_gen = open_socket(GENERAL_PORT);
 	if (fd_ev < 0 || fd_gen < 0) {
@@ -1343,9 +1487,11 @@ int main(int argc, char **argv)
 		inet_ntop(AF_INET6, &l->o.prefix, pre, sizeof(pre));
 		fprintf(stderr,
 			"loadgen: %u clients from %s/%d to %s for %.0f s (ramp %.1f s): Sync and "
-			"Delay_Resp at log %d, Announce at log %d, grants of %u s; %zu octets per client\n",
+			"Delay_Resp at log %d, Announce at log %d, grants of %u s; %zu octets per client;"
+			" authentication %s\n",
 			l->o.clients, pre, l->o.plen, srv, l->o.duration, l->o.ramp, l->o.rate,
-			l->o.ann_rate, l->o.grant, sizeof(struct client) + sizeof(struct heap_ent));
+			l->o.ann_rate, l->o.grant, sizeof(struct client) + sizeof(struct heap_ent),
+			l->auth_alg);
 	}
 	t_start_real = real_ns();
 	l->t0 = mono_ns();
@@ -1380,6 +1526,8 @@ int main(int argc, char **argv)
 	close(fd_gen);
 	free(l->heap);
 	free(l->c);
+	auth_port_destroy(l->auth);
+	auth_db_free(l->sad);
 	free(l);
 	return 0;
 }

@@ -13,6 +13,11 @@ configuration files, pmc commands and ppsmon inputs, sit beside them):
             Sync, Follow_Up, Delay_Req, Delay_Resp, Announce through a
             one-step and a two-step transparent clock, with their transmit
             timestamps, VLAN tags, truncated, damaged and oversized frames
+  auth/     inputs of fuzz_auth.c's four parts: sa_files, datagrams (the
+            golden signed packet of test/unit/test_auth.c, the msg/ ones
+            given the TLV), messages to sign, and step sequences of signed
+            negotiation, Delay_Req, replayed Sync/Follow_Up/Signaling and
+            management to eng_receive() and a gm
 
 Run from anywhere: python3 test/fuzz/mkcorpus.py.  The formats are the
 harnesses' own (see the step switch of each); keep them in step.
@@ -446,9 +451,102 @@ def tc_seeds():
     put("tc", "helpers", s)
 
 
+# ---- fuzz_auth.c ----
+A_SRC = bytes.fromhex("001122fffe334455")
+
+
+def a_ptp(mtype, seq, body=b"", tlvs=b"", port=1, corr=0, domain=0, log=0x7f):
+    """A PTP v2.1 message from 001122.fffe.334455-PORT (messageLength right)."""
+    blen = {0: 10, 1: 10, 8: 10, 9: 20, 0xB: 30, 0xC: 10, 0xD: 14}[mtype]
+    body = (body + bytes(blen))[:blen] if mtype != 0xC else b"\xff" * 10
+    n = 34 + len(body) + len(tlvs)
+    ctl = {0: 0, 1: 1, 8: 2, 9: 3, 0xD: 4}.get(mtype, 5)
+    return struct.pack(">BBHBBHqI8sHHBB", mtype, 0x12, n, domain, 0, 0x0400, corr, 0,
+                       A_SRC, port, seq, ctl, log) + body + tlvs
+
+
+def a_tlv(t, value):
+    return struct.pack(">HH", t, len(value)) + value
+
+
+def a_request(mtype, log=0, dur=60):  # REQUEST_UNICAST_TRANSMISSION
+    return a_tlv(0x0004, struct.pack(">BbI", mtype << 4, log, dur))
+
+
+def a_cancel(mtype):  # CANCEL_UNICAST_TRANSMISSION
+    return a_tlv(0x0005, struct.pack(">BB", mtype << 4, 0))
+
+
+def a_send(msg, key=0, signed=True, other_sa=False, event=False, src=0):
+    op = (4 if signed else 0) | (1 if other_sa else 0) | (8 if event else 0) | key << 4 | src << 6
+    return [op] + list(struct.pack(">H", len(msg))) + list(msg)
+
+
+def a_time(ms):
+    return [3] + list(struct.pack(">H", ms - 1))
+
+
+SA_FILES = {
+    "linuxptp": "# keys\n[security_association]\nspp 1\nseqid_window 5\nallow_mutable 1\n"
+                "seqnum_length 0\n1 SHA256-128 HEX:00112233445566778899aabbccddeeff\n"
+                "2 sha256 B64:AAECAwQFBgcICQoLDA0ODw== # comment\n3 AES128 ASCII:0123456789abcdef\n"
+                "4\tAES256 32 0123456789abcdef0123456789abcdef\r\n\n[security_association]\n"
+                "spp 2\n1 AES128 16 HEX:000102030405060708090a0b0c0d0e0f\n",
+    "two-sa": "[security_association]\nspp 0\nres_length 0\n4294967295 SHA256 B64:QUJD\n"
+              "[security_association]\nspp 255\nseqid_window 0\n1 SHA256-128 5 ASCII:hello\n",
+    "bad-key": "spp 1\n1 AES256 HEX:0011\n",
+    "bad-b64": "spp 1\n1 SHA256 B64:QUJD=Q==\n",
+    "no-spp": "1 AES128 0123456789abcdef\n",
+}
+
+
+def auth_seeds():
+    for name, text in SA_FILES.items():
+        put("auth", "sa-" + name, b"\0" + text.encode())
+    gold = golden()
+    # test/unit/test_auth.c's Signaling CANCEL signed with key 7 (SHA256-128)
+    put("auth", "check-golden", [1, 0, 0, 0, 0] + list(bytes.fromhex(
+        "0c12004c" "00000400000000000000000000000000001122fffe33445500011234057f"
+        "ffffffffffffffffffff" "000600020000" "800900" "1601000000000757c0eec2f92085385a91a0d181e06184")))
+    for k in range(8):
+        for name in ("sync", "signaling", "mgmt"):
+            put("auth", "check-signed-%s-%d" % (name, k), [1, 0x80 | k, 0, 0, 0] + list(gold[name]))
+            put("auth", "round-%s-%d" % (name, k),
+                [2, k] + [0, 0, 1, 3] + [0, 0, 0, 0, 0, 1, 0, 0] + list(gold[name]))
+    put("auth", "check-altered", [1, 0xc2, 0x10, 0, 40] + list(gold["announce"]))
+    # the longest messages signed (1474 + 26 octets) and one octet pair more
+    for n in (1474, 1476):
+        pad = a_tlv(0x8000, bytes(n - 48))
+        put("auth", "round-long-%d" % n, [2, 2, 0, 0, 0x2e, 0x10] + [0] * 8 +
+            list(a_ptp(0xC, 1, tlvs=pad)))
+    put("auth", "round-corr", [2, 6, 0, 0, 0, 70] + [0xff] * 8 + list(gold["delay_resp"]))
+    # a gm negotiated with by a signed client: Announce, Sync, Delay_Resp
+    neg = []
+    for i, t in enumerate((0xB, 0x0, 0x9)):
+        neg += a_send(a_ptp(0xC, 1 + i, tlvs=a_request(t)), key=i)
+    for i in range(6):
+        neg += a_time(250) + a_send(a_ptp(0x1, 100 + i), key=3, event=True)
+    for mode in (0, 1 | 2 << 1 | 3 << 3, 1 << 1 | 2 << 3):
+        put("auth", "engine-negotiate-%d" % mode, [3, mode] + neg)
+    # replays: Sync and Follow_Up of a master, a CANCEL twice, older pairs
+    rep = []
+    for seq in (10, 11, 10, 11, 12, 9, 13, 13, 7, 8):
+        rep += a_send(a_ptp(0x0, seq)) + a_send(a_ptp(0x8, seq))
+    rep += a_send(a_ptp(0xC, 5, tlvs=a_cancel(0x0))) * 2
+    rep += a_send(a_ptp(0xC, 4, tlvs=a_cancel(0x0))) + a_send(a_ptp(0xC, 6, tlvs=a_cancel(0x0)))
+    put("auth", "engine-replay-0", [3, 0] + rep)
+    put("auth", "engine-replay-1", [3, 1] + rep)
+    # management signed, unsigned, with the other SA's key; raw junk
+    mg = (a_send(gold["mgmt"]) + a_send(gold["mgmt"], signed=False) +
+          a_send(gold["mgmt"], other_sa=True) + a_send(gold["announce"], signed=False) +
+          a_send(gold["sync"], key=2) + a_send(b"\x00\x12\x00", signed=False) + a_time(1000))
+    put("auth", "engine-mgmt", [3, 0] + mg)
+
+
 if __name__ == "__main__":
     msg_seeds()
     mgmt_seeds()
     unicast_seeds()
     servo_seeds()
     tc_seeds()
+    auth_seeds()

@@ -214,6 +214,56 @@ static void on_mgmt(void *io, const struct ptp_msg *m, const struct net_addr *fr
 }
 
 /* A Sync (two-step) from 001122.fffe.334455-1 with sequenceId seq. */
+/* A Signaling message of len octets (len >= 48, even): a padding TLV
+ * (0x8000) after targetPortIdentity. */
+static int long_msg(uint8_t *buf, int len)
+{
+	int n = hex_to_bytes(BASE, buf, 2048) - 6; /* without the CANCEL TLV */
+	memset(buf + n, 0, (size_t)(len - n));
+	put_be16(buf + 2, (uint16_t)len);
+	put_be16(buf + n, 0x8000);
+	put_be16(buf + n + 2, (uint16_t)(len - n - 4));
+	return len;
+}
+
+TEST(auth_no_message_longer_than_the_limit)
+{
+	static uint8_t buf[2048];
+	struct auth_db *db;
+	struct auth_port *ap = port_of("1 AES128 HEX:000102030405060708090a0b0c0d0e0f\n"
+				       "2 SHA256 abc",
+				       1, &db);
+	int n, s;
+
+	CHECK(ap != NULL);
+	if (!ap) {
+		return;
+	}
+	/* up to PTP_MSG_MAX_LEN octets signed and taken */
+	n = long_msg(buf, PTP_MSG_MAX_LEN - 26);
+	s = auth_port_sign(ap, buf, (size_t)n, sizeof(buf));
+	CHECK_EQ(s, PTP_MSG_MAX_LEN);
+	CHECK_EQ(auth_check(ap, buf, (size_t)s), n);
+	/* longer: not signed, whatever buf's size (the CMAC saw only the
+	 * first 1500 octets: octets after them were not protected,
+	 * regress/auth/cmac-past-1500-octets) */
+	n = long_msg(buf, PTP_MSG_MAX_LEN - 24);
+	CHECK_EQ(auth_port_sign(ap, buf, (size_t)n, sizeof(buf)), -EMSGSIZE);
+	n = long_msg(buf, 1600);
+	CHECK_EQ(auth_port_sign(ap, buf, (size_t)n, sizeof(buf)), -EMSGSIZE);
+	/* nor taken: the TLV put there by hand */
+	put_be16(buf + 2, 1626);
+	put_be16(buf + n, TLV_AUTHENTICATION);
+	put_be16(buf + n + 2, 22);
+	buf[n + 4] = 1;
+	buf[n + 5] = 0;
+	put_be32(buf + n + 6, 1);
+	CHECK_EQ(auth_check(ap, buf, 1626), -EBADMSG);
+	CHECK_EQ(auth_resign(auth_port_sa(ap), buf, 1626), -EBADMSG);
+	auth_port_destroy(ap);
+	auth_db_free(db);
+}
+
 static int sync_msg(uint8_t *buf, uint16_t seq)
 {
 	int n = hex_to_bytes("0002002c00000600000000000000000000000000001122fffe33445500010000007f"
@@ -348,6 +398,19 @@ TEST(auth_replay_window)
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 15), 0);
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 5), -EALREADY);
 	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), 0);
+	/* the last one again after one before it (both replayed): neither
+	 * resumes anything (regress/auth/replay-last-accepted-again), nor
+	 * takes the place of a genuine candidate */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 15), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 13), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 14), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 30), -EALREADY); /* 13 lost */
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 16), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 31), 0);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 30), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 31), -EALREADY);
+	CHECK_EQ(auth_replay_check(ap, &a, SYNC, 0, 32), 0);
 	/* Signaling: numbers jump (one counter for many peers), only a
 	 * repeated or older one is a replay; GRANTs and CANCELs apart */
 	CHECK_EQ(auth_replay_check(ap, &a, SIGNALING, 5, 500), 0);
