@@ -464,8 +464,10 @@ static void env_blk_point(struct env *e, tmv_t t, double v, double sign)
 	if (t < e->blk_t) {
 		return;
 	}
-	if (t >= e->blk_t + (tmv_t)(e->tau0 * 1e9)) {
-		if ((double)(t - e->blk_t) * 1e-9 >= 2 * e->tau0 || !isfinite(e->blk_a) || !isfinite(e->blk_b)) {
+	/* t >= blk_t: unsigned, the difference of any two times fits */
+	if ((uint64_t)t - (uint64_t)e->blk_t >= (uint64_t)(e->tau0 * 1e9)) {
+		if ((double)((uint64_t)t - (uint64_t)e->blk_t) * 1e-9 >= 2 * e->tau0 ||
+		    !isfinite(e->blk_a) || !isfinite(e->blk_b)) {
 			env_lvl_break(e); /* a block without one of the sides */
 			env_blk_point(e, t, v, sign);
 			return;
