@@ -105,15 +105,16 @@ static int key_value(struct sa_parse *p, const char *v, uint8_t *out, size_t cap
 		v += 4;
 		n = strlen(v);
 		if (n % 2 || n / 2 > cap) {
-			fail(p, "key %s: hexadecimal keys need an even number of digits, at most %zu "
-				"octets",
-			     v, cap);
+			/* the key itself is never echoed: error lines reach logs */
+			fail(p, "key HEX: %zu digits: hexadecimal keys need an even number of "
+				"digits, at most %zu octets",
+			     n, cap);
 			return -1;
 		}
 		for (i = 0; i < n; i += 2) {
 			int hi = hex_digit((unsigned char)v[i]), lo = hex_digit((unsigned char)v[i + 1]);
 			if (hi < 0 || lo < 0) {
-				fail(p, "key HEX:%s: not a hexadecimal digit at %zu", v, i);
+				fail(p, "key HEX: not a hexadecimal digit at %zu", i + (hi < 0 ? 0 : 1));
 				return -1;
 			}
 			out[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -123,7 +124,7 @@ static int key_value(struct sa_parse *p, const char *v, uint8_t *out, size_t cap
 	if (!strncmp(v, "B64:", 4)) {
 		r = b64_decode(v + 4, out, cap);
 		if (r < 0) {
-			fail(p, "key %s: not Base64 (RFC 4648), at most %zu octets", v, cap);
+			fail(p, "key B64: not Base64 (RFC 4648), or more than %zu octets", cap);
 		}
 		return r;
 	}

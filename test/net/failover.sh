@@ -26,6 +26,7 @@ clockIdentity $1
 priority2 $2
 holdover_time 4
 source_state_file $T_DIR/$(basename "$3" .cfg).state
+uds_address $T_DIR/$(basename "$3" .cfg).sock
 CFG
 }
 cat >"$T_DIR/oc.cfg" <<CFG

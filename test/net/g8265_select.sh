@@ -25,6 +25,7 @@ clock CLOCK_REALTIME
 clockClass $2
 logAnnounceInterval 0
 source_state_file $T_DIR/gm$1.state
+uds_address $T_DIR/gm$1.sock
 CFG
 	run_in "gm$1" "$T_DIR/gm$1.log" "$PTPBOX" gm -f "$T_DIR/gm$1.cfg" -i "p$1" -m -q
 	eval "GM$1=\$LAST_PID"

@@ -111,6 +111,13 @@ TEST(auth_sa_file_errors_name_line_and_value)
 		CHECK_STR(err, bad[i].want);
 		auth_db_free(db);
 	}
+	/* the key is never echoed (error lines reach logs) */
+	CHECK(!db_of("spp 1\n1 SHA256 HEX:5ec4e7zz\n", err));
+	CHECK(!strstr(err, "5ec4e7"));
+	CHECK(!db_of("spp 1\n1 SHA256 HEX:5ec4e7a\n", err));
+	CHECK(!strstr(err, "5ec4e7"));
+	CHECK(!db_of("spp 1\n1 SHA256 B64:5ec4e7*\n", err));
+	CHECK(!strstr(err, "5ec4e7"));
 	/* a NUL in the file is named as such */
 	CHECK(!auth_db_parse("spp 1\n\0x", 8, "sa.cfg", err, sizeof(err)));
 	CHECK_STR(err, "sa.cfg:2: NUL octet");
