@@ -925,7 +925,7 @@ static void on_signaling(struct oc *o, const struct ptp_msg *m, const struct net
 				acks++;
 			}
 			oc_log(o, LOG_NOTICE, "port 1 (%s): master %s cancelled %s%s", o->port.iface,
-			       mm->name, type, again ? ": asking again" : "");
+			       mm->name, type, again ? ": asking again in a retry interval" : "");
 		} else if (t->tlvType == TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION) {
 			/* the master acknowledges a CANCEL we did not send: one
 			 * forged in our name ended our grant there */

@@ -218,14 +218,15 @@ int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t 
 	}
 	s = &r->svc[svc];
 	s->answer_by = 0;
-	if (!s->wanted) {
-		s->state = UC_IDLE;
-		return 0;
-	}
-	/* 16.1.4.3: the grantor stops; nothing keeps us from asking again
-	 * (and a CANCEL forged in the master's name costs a round trip) */
-	ask_again(r, s, now);
-	return 1;
+	s->state = UC_IDLE;
+	/* 16.1.4.3: the grantor stops.  Asked again after the retry
+	 * interval, not at once: a master that CANCELs is stopping (ours
+	 * denies every REQUEST then, and a denial at once would bring
+	 * G.8265.1 6.6's 60 s back-off a request sooner), and one forged in
+	 * its name stops nothing (the master serves on: it ignores our
+	 * ACKNOWLEDGE_CANCEL of a CANCEL it did not send) */
+	s->next_req = now + r->cfg.retry;
+	return s->wanted;
 }
 
 int uc_req_lost(struct uc_requester *r, int svc, tmv_t now)

@@ -242,11 +242,9 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 
 /* A CANCEL from the master (address and portIdentity checked by the
  * caller): a service held or asked for goes idle and, when still wanted,
- * is asked for again at once (a master that cannot serve denies, and the
- * usual back-off follows; a forged CANCEL costs one round trip), or at
- * the end of the retry interval when a request went out within it.
- * Fills ack (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).
- * Returns 1 when it is asked for again. */
+ * is asked for again after the retry interval (see unicast.c).  Fills ack
+ * (an ACKNOWLEDGE_CANCEL body), sent in any case (16.1.4.4).  Returns 1
+ * when it is asked for again. */
 int uc_req_cancelled(struct uc_requester *r, const struct tlv_unicast *c, tmv_t now,
 		     struct tlv_unicast *ack);
 
