@@ -14,6 +14,7 @@ profile ocp-dc
 time_stamping software
 clock CLOCK_REALTIME
 priority2 $([ $n = 1 ] && echo 200 || echo 100)
+uds_address $T_DIR/gm$n.sock
 CFG
 	run_in "gm$n" "$T_DIR/gm$n.log" "$PTPBOX" gm -f "$T_DIR/gm$n.cfg" -i "p$n" -m -q
 	eval "GM$n=\$LAST_PID"
