@@ -27,7 +27,7 @@ usage: test/run-all.sh [--no-install] [--no-build] [SUITE...]
 Installs what the tests need (scripts/install-deps.sh test: Debian packages,
 the dpkg architectures arm64 and armhf for the cross builds, a static busybox
 in /usr/local/lib/ptpbox-test), builds, then runs the SUITEs named (default:
-all, about 35 minutes on 2 cores), ending with "N passed, N failed".
+all, 25 to 35 minutes on 2 cores), ending with "N passed, N failed".
 Network suites take /tmp/ptpbox-net.lock one at a time and check that they
 left nothing of theirs behind.  Suites (seconds on this project's machine):
 EOF
@@ -86,23 +86,23 @@ valgrind_unit() {
 		build-glibc/unit_tests >/dev/null
 }
 
-suite static-binary static_check
-suite unit-musl build/unit_tests
-suite unit-glibc build-glibc/unit_tests
-suite unit-valgrind valgrind_unit
-suite cross sh test/cross/run.sh
-suite cli sh test/cli/cli.sh
-suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh
-suite cli-files sh test/cli/files.sh
-suite conformance sh test/checks/conformance.sh
-suite man sh test/checks/man.sh
-suite packaging sh test/checks/packaging.sh
-suite cli-ppsmon sh test/cli/ppsmon.sh
-suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh
-suite sim-ppsmon-live sh test/sim/ppsmon_live.sh
-suite cli-todenc sh test/cli/todenc.sh
-suite fuzz sh test/fuzz/run.sh -d 20
-suite sim sh test/sim/sim.sh
+suite static-binary static_check # 0 s
+suite unit-musl build/unit_tests # 1 s
+suite unit-glibc build-glibc/unit_tests # 0 s
+suite unit-valgrind valgrind_unit # 10 s
+suite cross sh test/cross/run.sh # 63 s
+suite cli sh test/cli/cli.sh # 1 s
+suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh # 1 s
+suite cli-files sh test/cli/files.sh # 8 s
+suite conformance sh test/checks/conformance.sh # 0 s
+suite man sh test/checks/man.sh # 1 s
+suite packaging sh test/checks/packaging.sh # 13 s
+suite cli-ppsmon sh test/cli/ppsmon.sh # 2 s
+suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh # 1 s
+suite sim-ppsmon-live sh test/sim/ppsmon_live.sh # 5 s
+suite cli-todenc sh test/cli/todenc.sh # 6 s
+suite fuzz sh test/fuzz/run.sh -d 20 # 75 s
+suite sim sh test/sim/sim.sh # 22 s
 # tests remove what they create: no namespace, root-namespace veth or
 # process of theirs is left (zombies have ended; their parent reaps them).
 # Only this run's: the namespaces (pbt-PID-*) and veths (pbtPID*) of the
@@ -148,40 +148,40 @@ net_suite() {
 	) 9>/tmp/ptpbox-net.lock
 }
 
-suite unit-asan build-asan/unit_tests
-suite sim-asan env PTPSIM="$PWD/build-asan/ptpsim" sh test/sim/sim.sh
-suite net-gm-oc-converge net_suite test/net/gm_oc_converge.sh
-suite net-gm-oc-variants net_suite test/net/gm_oc_variants.sh
-suite net-failover net_suite test/net/failover.sh
-suite net-g8265-select net_suite test/net/g8265_select.sh
-suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh
-suite net-tshark-decode net_suite test/net/tshark_decode.sh
-suite net-mgmt net_suite test/net/mgmt.sh
-suite net-wait-sync net_suite test/net/wait_sync.sh
-suite cli-initramfs net_suite test/cli/initramfs.sh
-suite net-gm-tod net_suite test/net/gm_tod.sh
-suite net-hwts-twin net_suite test/net/hwts_twin.sh
-suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh
-suite net-hostile net_suite test/net/hostile.sh
-suite net-auth net_suite test/net/auth.sh
-suite net-neighbours net_suite test/net/neighbours.sh
-suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh
-suite net-tc-bridge net_suite test/net/tc_bridge.sh
-suite net-tc-hwts-twin net_suite test/net/tc_hwts_twin.sh
-suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh
-suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh
-suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh
-suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh
-suite interop-ptp4l-through-tc net_suite test/interop/ptp4l_through_tc.sh
-suite interop-ptp4l-hwts-twin net_suite test/interop/ptp4l_hwts_twin.sh
-suite interop-ptpd net_suite test/interop/ptpd.sh
+suite unit-asan build-asan/unit_tests # 1 s
+suite sim-asan env PTPSIM="$PWD/build-asan/ptpsim" sh test/sim/sim.sh # 32 s
+suite net-gm-oc-converge net_suite test/net/gm_oc_converge.sh # 40 s
+suite net-gm-oc-variants net_suite test/net/gm_oc_variants.sh # 15 s
+suite net-failover net_suite test/net/failover.sh # 35 s
+suite net-g8265-select net_suite test/net/g8265_select.sh # 41 s
+suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh # 45 s
+suite net-tshark-decode net_suite test/net/tshark_decode.sh # 22 s
+suite net-mgmt net_suite test/net/mgmt.sh # 29 s
+suite net-wait-sync net_suite test/net/wait_sync.sh # 34 s
+suite cli-initramfs net_suite test/cli/initramfs.sh # 3 s
+suite net-gm-tod net_suite test/net/gm_tod.sh # 21 s
+suite net-hwts-twin net_suite test/net/hwts_twin.sh # 105 s
+suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh # 40 s
+suite net-hostile net_suite test/net/hostile.sh # 96 s
+suite net-auth net_suite test/net/auth.sh # 34 s
+suite net-neighbours net_suite test/net/neighbours.sh # 49 s
+suite net-loadgen-smoke net_suite test/net/loadgen_smoke.sh # 42 s
+suite net-tc-bridge net_suite test/net/tc_bridge.sh # 116 s
+suite net-tc-hwts-twin net_suite test/net/tc_hwts_twin.sh # 68 s
+suite interop-ptp4l-master-oc net_suite test/interop/ptp4l_master_oc.sh # 18 s
+suite interop-gm-ptp4l-slave net_suite test/interop/gm_ptp4l_slave.sh # 48 s
+suite interop-ptp4l-failover net_suite test/interop/ptp4l_failover.sh # 11 s
+suite interop-pmc-ptp4l net_suite test/interop/pmc_ptp4l.sh # 8 s
+suite interop-ptp4l-through-tc net_suite test/interop/ptp4l_through_tc.sh # 85 s
+suite interop-ptp4l-hwts-twin net_suite test/interop/ptp4l_hwts_twin.sh # 72 s
+suite interop-ptpd net_suite test/interop/ptpd.sh # 45 s
 # the applets built with ASan+UBSan (make asan) through two network tests:
 # any error aborts the process and fails the test
 asan_suite() { (PTPBOX="$PWD/build-asan/ptpbox" && export PTPBOX && net_suite "$@"); }
-suite net-gm-oc-variants-asan asan_suite test/net/gm_oc_variants.sh
-suite net-mgmt-asan asan_suite test/net/mgmt.sh
-suite net-auth-asan asan_suite test/net/auth.sh
-suite no-leftovers no_leftovers
+suite net-gm-oc-variants-asan asan_suite test/net/gm_oc_variants.sh # 16 s
+suite net-mgmt-asan asan_suite test/net/mgmt.sh # 31 s
+suite net-auth-asan asan_suite test/net/auth.sh # 25 s
+suite no-leftovers no_leftovers # 0 s
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$passed passed, $failed failed"
