@@ -154,7 +154,7 @@ suite net-gm-oc-converge net_suite test/net/gm_oc_converge.sh # 40 s
 suite net-gm-oc-variants net_suite test/net/gm_oc_variants.sh # 15 s
 suite net-failover net_suite test/net/failover.sh # 35 s
 suite net-g8265-select net_suite test/net/g8265_select.sh # 41 s
-suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh # 45 s
+suite net-ptsf-loss-sync net_suite test/net/ptsf_loss_sync.sh # 11 s
 suite net-tshark-decode net_suite test/net/tshark_decode.sh # 22 s
 suite net-mgmt net_suite test/net/mgmt.sh # 29 s
 suite net-wait-sync net_suite test/net/wait_sync.sh # 34 s
