@@ -150,15 +150,13 @@ void mgmt_uds_serve(int fd, int domain, struct mgmt_uds_cnt *cnt, mgmt_uds_answe
 			return;
 		}
 		cnt->rx++;
-		/* a local request signed all the same (linuxptp's pmc with
-		 * spp): the socket's file mode is what authenticates here */
 		if (msg_unpack(buf, (size_t)n, &m) || m.hdr.messageType != MANAGEMENT) {
 			cnt->rx_bad++;
 			continue;
 		}
-		if (m.n_tlv > 1 && m.tlv[m.n_tlv - 1].tlvType == TLV_AUTHENTICATION) {
-			m.n_tlv--;
-		}
+		/* a local request signed all the same (linuxptp's pmc with
+		 * spp): the socket's file mode is what authenticates here */
+		auth_strip_tlv(&m);
 		if (mgmt_parse(&m, &r)) {
 			cnt->rx_bad++;
 			continue;

@@ -629,9 +629,7 @@ static void receive_one(struct pmc *p, int fd)
 	}
 	/* the AUTHENTICATION TLV, last: checked above, or (no keys here) an
 	 * answer signed for those who hold them */
-	if (m.n_tlv > 1 && m.tlv[m.n_tlv - 1].tlvType == TLV_AUTHENTICATION) {
-		m.n_tlv--;
-	}
+	auth_strip_tlv(&m);
 	if (mgmt_parse(&m, &r)) {
 		return;
 	}

@@ -580,6 +580,15 @@ int auth_check(struct auth_port *ap, const uint8_t *buf, size_t len)
 	return at;
 }
 
+int auth_strip_tlv(struct ptp_msg *m)
+{
+	if (m->n_tlv > 0 && m->tlv[m->n_tlv - 1].tlvType == TLV_AUTHENTICATION) {
+		m->n_tlv--;
+		return 1;
+	}
+	return 0;
+}
+
 int auth_tlv_at(const uint8_t *buf, size_t len)
 {
 	size_t mlen;

@@ -138,6 +138,11 @@ int auth_sign(const struct auth_sa *sa, const struct auth_key *key, uint8_t *buf
 /* auth_sign() with the port's SA and active key. */
 int auth_port_sign(const struct auth_port *ap, uint8_t *buf, size_t len, size_t cap);
 
+/* Leave a last AUTHENTICATION TLV out of an unpacked message's TLVs (the
+ * engines and the management parser see the message without it): 1 when
+ * there was one, else 0. */
+int auth_strip_tlv(struct ptp_msg *m);
+
 /* The offset of the AUTHENTICATION TLV that ends the message in buf (len
  * octets), or -1 when it has none (a transparent clock must not change
  * such a message in a way an end point cannot leave out of the ICV). */

@@ -87,7 +87,7 @@ int eng_receive(const struct eng_ops *ops, struct eng_counters *cnt, const uint8
 		return -EBADMSG;
 	}
 	if (authed) {
-		m->n_tlv--; /* the AUTHENTICATION TLV, checked last above */
+		auth_strip_tlv(m); /* checked last above */
 	}
 	/* a domain is (sdoId, domainNumber) (1588-2019 7.1.4); ours have
 	 * sdoId 0 (OCP 7.8) */
