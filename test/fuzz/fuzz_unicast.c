@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer harness for unicast negotiation (core/unicast.c): a grantor and
+ * libFuzzer harness for unicast negotiation (core/uc_grantor.c, unicast.c): a grantor and
  * a requester driven by the input in any order (Signaling messages built
  * from fields or unpacked from raw octets, from 16 source addresses; time
  * advancing by ns to hours; the requester's own requests answered by the
