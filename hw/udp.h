@@ -66,6 +66,13 @@ struct udp_out {
  * in *err. */
 int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err);
 
+/* Send o[0..n-1] (n <= UDP_BATCH_MAX; o[i].to complete, port included) from
+ * socket fd with the sendmmsg system call itself, one call per batch with
+ * any C library (musl's sendmmsg() is a sendmsg() per datagram on 64-bit
+ * targets).  Returns how many went before the first that failed (n: all),
+ * that one's -errno in *err. */
+int udp_sendmmsg(int fd, struct udp_out *o, int n, int *err);
+
 /* Join the primary PTP multicast group on iface with the general socket,
  * so management requests sent there arrive.  0 or -errno. */
 int udp_join_mcast(struct udp *u, const char *iface);
