@@ -337,7 +337,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 			static const uint8_t g8265[6] = { 0x00, 0x19, 0xa7, 0x00, 0x01, 0x00 };
 			memcpy(d->profileIdentity, g8265, 6);
 		} else if (!strcmp(config_profile_name(c), "ocp-dc")) {
-			/* OCP 7.1: the published profile's (DESIGN.md) */
+			/* OCP 7.1: the published profile's (docs/architecture.md section 10.1) */
 			static const uint8_t ocp[6] = { 0x7a, 0x4d, 0x2f, 0x01, 0x01, 0x00 };
 			memcpy(d->profileIdentity, ocp, 6);
 		} else {

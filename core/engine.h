@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a protocol engine (core/oc, core/gm, later core/tc) may do to the
- * world, and the helpers they share (DESIGN.md "engines and the simulator").
+ * world, and the helpers they share (docs/architecture.md section 3).
  *
  * An engine is plain state driven by three kinds of call: a datagram arrived
  * (bytes, receive timestamp, source address), a transmit timestamp arrived
