@@ -96,6 +96,7 @@ suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh # 1 s
 suite cli-files sh test/cli/files.sh # 8 s
 suite conformance sh test/checks/conformance.sh # 0 s
 suite man sh test/checks/man.sh # 1 s
+suite docs sh test/checks/docs.sh # 1 s
 suite packaging sh test/checks/packaging.sh # 13 s
 suite cli-ppsmon sh test/cli/ppsmon.sh # 2 s
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh # 1 s
