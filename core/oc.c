@@ -93,6 +93,7 @@ struct oc {
 	struct stat_acc st_off, st_freq, st_delay;
 	uint64_t samples;  /* offsets measured (oc_status) */
 	int servo_state;   /* of the last one */
+	int servo_log;	   /* log2 s: the Sync interval the servo was told */
 	tmv_t summary_period, next_summary;
 	int holdover_said;
 	int started;
@@ -723,6 +724,11 @@ static void synchronize(struct oc *o, tmv_t now)
 	if (e2e_offset(&o->e2e, &offset)) {
 		return;
 	}
+	if (o->servo_log != o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod) {
+		/* OCP 7.13.2: a master may grant a slower Sync than asked */
+		o->servo_log = o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod;
+		servo_sync_interval(o->servo, (double)log2_interval_ns(o->servo_log) / 1e9);
+	}
 	if (!o->free_running) {
 		m.local = o->e2e.t2;
 		m.offset = offset;
@@ -1057,10 +1063,20 @@ static int load_table(struct oc *o, tmv_t now, char *err, size_t errlen)
 	 * master" choice); OCP 7.13.1 keeps discovering */
 	rc.announce_backoff = !strcmp(config_profile_name(o->cfg), "g8265.1");
 	{
+		static const enum opt_id log_opt[UC_NSVC] = {
+			[UC_ANNOUNCE] = OPT_logAnnounceInterval,
+			[UC_SYNC] = OPT_logSyncInterval,
+			[UC_DELAY_RESP] = OPT_logMinDelayReqInterval,
+		};
 		double lo, hi;
 		cfg_range(o->cfg, OPT_unicast_req_duration, &lo, &hi);
 		rc.min_duration = (uint32_t)lo;
 		rc.max_duration = (uint32_t)hi;
+		for (i = 0; i < UC_NSVC; i++) {
+			cfg_range(o->cfg, log_opt[i], &lo, &hi);
+			rc.max_log[i] = (int8_t)hi;
+		}
+		rc.exact = cfg_int(o->cfg, OPT_grant_mode) == GRANT_EXACT;
 	}
 	for (i = 0; i < t->n; i++) {
 		struct master *mm = &o->m[o->n_masters];
@@ -1137,6 +1153,7 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 		return NULL;
 	}
 	servo_sync_interval(o->servo, (double)log2_interval_ns(log_sync) / 1e9);
+	o->servo_log = log_sync;
 	o->summary_period = log2_interval_ns(cfg_int(c, OPT_summary_interval));
 	if (o->summary_period <= log2_interval_ns(log_sync)) {
 		o->summary_period = 0; /* one sample per period: the servo line says it all */

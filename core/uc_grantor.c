@@ -179,10 +179,18 @@ static int decide(struct uc_grantor *g, const struct tlv_unicast *req, struct tl
 	if (svc < 0 || d == 0) {
 		return 0;
 	}
-	/* G.8265.1 6.6 / Annex A: deny rather than grant less than asked */
-	if (req->logInterMessagePeriod < g->cfg.min_log[svc] ||
-	    req->logInterMessagePeriod > g->cfg.max_log[svc]) {
+	/* G.8265.1 6.6 / Annex A (exact): deny rather than grant less than
+	 * asked.  OCP 7.13.2: the granted interval need not be the one asked
+	 * for; faster than the gm sends (min_granted_logSyncInterval, the
+	 * profile's range) it grants its fastest.  Slower than the range is
+	 * denied: a faster grant would make the client answer or send faster
+	 * than it asked, and clients refuse it. */
+	if (req->logInterMessagePeriod > g->cfg.max_log[svc] ||
+	    (req->logInterMessagePeriod < g->cfg.min_log[svc] && g->cfg.exact)) {
 		return 0;
+	}
+	if (req->logInterMessagePeriod < g->cfg.min_log[svc]) {
+		gr->logInterMessagePeriod = (int8_t)g->cfg.min_log[svc];
 	}
 	if (d < g->cfg.min_duration || d > g->cfg.max_duration) {
 		if (g->cfg.exact) {

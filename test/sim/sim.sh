@@ -189,6 +189,19 @@ for sv in "pi 0 250" "pi -3 110" "linreg 0 100" "linreg -3 72"; do
 	awk -v v="$r" -v b="$3" 'BEGIN { exit !(v <= b) }' && ok || ko "clock_servo $1 $2: rms $r > $3"
 done
 
+# ---- OCP 7.13.2: the gm grants its fastest Sync (8/s) to an oc asking 32/s;
+# the oc takes the slower grant and steers at that rate (the bound: ref-hw -3's) ----
+for seed in 1 2; do
+	"$PTPSIM" "$S/ref-hw.sim" --seed $seed --set logSyncInterval=-5 --set logMinDelayReqInterval=-3 \
+		--set min_granted_logSyncInterval=-3 --json >"$d/j" 2>"$d/e" ||
+		{ ko "slower grant seed $seed: $(cat "$d/e")"; continue; }
+	set -- $(py "$d/j" "j['nodes']['oc']['converged_s']" "j['nodes']['oc']['max_sample_gap_s']" \
+		"'%.1f' % j['nodes']['oc']['rms_te_ns']")
+	echo "slower grant seed $seed: oc converged at $1 s, sample gap $2 s, rms $3 ns"
+	[ "$1" != None ] && [ "$2" = 0.125 ] && awk -v r="$3" 'BEGIN { exit !(r <= 27) }' && ok ||
+		ko "slower grant seed $seed: converged $1, gap $2 s (want 0.125), rms $3 ns (limit 27)"
+done
+
 # ---- failover: OCP 7.13 switch, budget 1400 ns ----
 for seed in 1 2 3; do
 	"$PTPSIM" "$S/failover.sim" --seed $seed --json >"$d/j" 2>"$d/e" ||
