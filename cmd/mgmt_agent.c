@@ -394,6 +394,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_AUTH_UNKNOWN_KEY] = n->auth_unknown_key;
 		r[REF_AUTH_REPLAY] = n->auth_replay;
 		r[REF_UTC_OFFSET_HELD] = n->utc_offset_held;
+		r[REF_DREQ_EXCESS] = n->dreq_excess;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

@@ -92,6 +92,8 @@ struct eng_counters {
 	 * AUTHENTICATION TLV (or not last), ICV wrong or TLV malformed, keyID
 	 * not in the SA, sequenceId replayed */
 	uint64_t auth_missing, auth_bad_icv, auth_unknown_key, auth_replay;
+	uint64_t dreq_excess;	  /* gm: Delay_Req over the client's granted rate
+				   * (OCP 7.12), unanswered */
 	uint64_t utc_offset_held; /* oc: Announces whose currentUtcOffset change was
 				   * held (outside a leap second, too few agreeing) */
 };

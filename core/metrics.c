@@ -118,6 +118,8 @@ static const struct {
 	{ 'g', "requests_acl_total", "Signaling from outside unicast_acl, unanswered.", CNT(uc_acl) },
 	{ 'g', "denied_budget_total", "Requests denied: max_tx_rate_pps or max_client_pps.",
 	  CNT(uc_budget) },
+	{ 'g', "delay_req_excess_total",
+	  "Delay_Req over the client's granted rate (OCP 7.12), unanswered.", CNT(dreq_excess) },
 	{ 'g', "denied_full_total", "Requests denied: unicast_max_clients reached.", CNT(uc_full) },
 	{ 'g', "cancels_ignored_total", "CANCEL not from the grant's holder, ignored.",
 	  CNT(uc_cancel_ignored) },

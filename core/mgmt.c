@@ -493,7 +493,7 @@ const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
 	"mgmt_rate_limited",  "mgmt_set_refused", "unexpected_grant",  "refused_grant",
 	"wrong_sender",	      "acl_rejected",	  "budget_denied",     "table_full_denied",
 	"cancels_ignored",    "identity_denied",  "auth_missing",      "auth_bad_icv",
-	"auth_unknown_key",   "auth_replay",	  "utc_offset_held",
+	"auth_unknown_key",   "auth_replay",	  "utc_offset_held", "dreq_excess",
 };
 
 /* ptpbox's counter TLVs: portIdentity, then n 64-bit counters in network

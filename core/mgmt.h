@@ -162,6 +162,8 @@ enum mgmt_refusal {
 	REF_AUTH_REPLAY,	 /* sequenceId not after the last accepted */
 	REF_UTC_OFFSET_HELD,	 /* oc: Announces whose currentUtcOffset change
 				  * was held (outside a leap second) */
+	REF_DREQ_EXCESS,	 /* gm: Delay_Req over the client's granted
+				  * rate (OCP 7.12), unanswered */
 	MGMT_REFUSALS
 };
 

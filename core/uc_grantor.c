@@ -307,7 +307,12 @@ int uc_grantor_signaling(struct uc_grantor *g, const struct net_addr *from,
 				gt->durationField = gr.durationField;
 				gt->expires = now + (tmv_t)gr.durationField * NS_PER_SEC;
 				if (svc == UC_DELAY_RESP) {
-					gt->next_tx = gt->expires;
+					/* no transmissions: next_tx is the
+					 * Delay_Req pacing of core/gm.c, kept
+					 * over renewals */
+					if (!was) {
+						gt->next_tx = now;
+					}
 				} else if (!was || old != gt->logInterMessagePeriod) {
 					/* Announce at once (the client qualifies us
 					 * sooner); Sync half a period later, so it

@@ -69,7 +69,10 @@ struct uc_grantor_cfg {
 /* 24 octets: the grant table holds one per service and client */
 struct uc_grant {
 	tmv_t expires;		 /* ns, monotonic */
-	tmv_t next_tx;		 /* ns, monotonic; Announce and Sync only */
+	tmv_t next_tx;		 /* ns, monotonic: the next transmission of
+				  * Announce and Sync; for Delay_Resp the
+				  * theoretical arrival time of the client's
+				  * next Delay_Req (gm: OCP 7.12 pacing) */
 	uint32_t durationField;	 /* s, as granted */
 	uint16_t sequenceId;	 /* next sequenceId for this client and type */
 	int8_t logInterMessagePeriod;
