@@ -200,6 +200,12 @@ void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct e
 		metrics_head(m, name, "gauge", tab[i].help);
 		metrics_val(m, name, i == 4 ? label : NULL, v[i]);
 	}
+	for (i = 0; i < MGMT_SERVO_FIELDS && s->servo.v[SVS_WINDOW] > 0; i++) {
+		snprintf(name, sizeof(name), "ptpbox_oc_servo_%s", mgmt_servo_names[i]);
+		metrics_one(m, name, "gauge",
+			    "Envelope servo: SERVO_STATE_NP in ptpbox-pmc(8).",
+			    (double)s->servo.v[i] / 65536);
+	}
 	metrics_head(m, "ptpbox_oc_offsets_total", "counter", "Offsets measured (servo samples).");
 	metrics_u64(m, "ptpbox_oc_offsets_total", NULL, s->samples);
 	metrics_counters(m, "oc", c);

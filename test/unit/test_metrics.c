@@ -199,6 +199,23 @@ TEST(metrics_oc_exposition_format)
 	CHECK_STR(buf, "ptpbox_oc_grants_refused_total{iface=\"eth0\"} 2\n");
 	/* the gm's refusals are not the oc's */
 	CHECK(!strstr(buf, "denied_full"));
+	/* no servo_* gauges without the envelope servo's estimate (window 0) */
+	CHECK(!strstr(buf, "ptpbox_oc_servo_w"));
+	/* with it: its SERVO_STATE_NP fields (x 2^16) as decimals */
+	s.servo.v[SVS_WANDER] = 3 << 15;
+	s.servo.v[SVS_WINDOW] = 25 << 15;
+	s.servo.v[SVS_DELAY_SHAPE] = 1 << 14;
+	s.servo.v[SVS_ESTIMATOR] = 1 << 16;
+	metrics_init(&m, buf, sizeof(buf), "eth0");
+	metrics_oc(&m, &s, &c);
+	CHECK(m.len < sizeof(buf));
+	CHECK_EQ(exposition_check(buf, why, sizeof(why)), n + MGMT_SERVO_FIELDS);
+	CHECK_STR(buf, "# TYPE ptpbox_oc_servo_wander_ppb_sqrt_s gauge\n"
+		       "ptpbox_oc_servo_wander_ppb_sqrt_s{iface=\"eth0\"} 1.5\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_wander_estimate_ppb_sqrt_s{iface=\"eth0\"} 0\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_window_seconds{iface=\"eth0\"} 12.5\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_delay_shape{iface=\"eth0\"} 0.25\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_estimator{iface=\"eth0\"} 1\n");
 }
 
 /* sys_sync's metrics: counters always, the gauges once measured */
