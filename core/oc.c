@@ -701,9 +701,8 @@ static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_t
 	return t;
 }
 
-/* What the servo believes (servo_info) as SERVO_STATE_NP's fixed point:
- * x 2^16, rounded and saturated (servo_step_ns, of -x). */
-static void servo_state(const struct oc *o, struct servo_state_np *p)
+/* servo_info() x 2^16, rounded and saturated (servo_step_ns, of -x). */
+void oc_servo_state(const struct oc *o, struct servo_state_np *p)
 {
 	struct servo_info si;
 	double f[MGMT_SERVO_FIELDS];
@@ -775,7 +774,7 @@ static void synchronize(struct oc *o, tmv_t now)
 		char b[256];
 		size_t n = 0;
 		int i;
-		servo_state(o, &sv);
+		oc_servo_state(o, &sv);
 		for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
 			n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
 					      (double)sv.v[i] / 65536);
@@ -1380,7 +1379,7 @@ int oc_mgmt_get(struct oc *o, struct mgmt_value *v, tmv_t now)
 						       : o->dds.clockIdentity;
 		return 0;
 	case MID_SERVO_STATE_NP:
-		servo_state(o, &v->u.servo);
+		oc_servo_state(o, &v->u.servo);
 		return 0;
 	}
 	return -MERR_NOT_SUPPORTED;
@@ -1457,7 +1456,6 @@ void oc_status(const struct oc *o, tmv_t now, struct oc_status *s)
 	s->gm_clock_class = o->selected >= 0 ? o->pds.grandmasterClockQuality.clockClass
 					      : o->dds.clockQuality.clockClass;
 	s->steps_removed = o->selected >= 0 ? o->cds.stepsRemoved : 0;
-	servo_state(o, &s->servo);
 	for (i = 0; i < o->n_masters; i++) {
 		s->masters += o->m[i].have_announce;
 		for (k = 0; k < UC_NSVC; k++) {

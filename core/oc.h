@@ -90,10 +90,12 @@ struct oc_status {
 	int steps_removed;     /* currentDS.stepsRemoved */
 	int grants;	       /* unicast grants held, every master and service */
 	int masters;	       /* table entries heard from (an Announce) */
-	struct servo_state_np servo; /* what the servo believes (SERVO_STATE_NP:
-				      * fixed point, units in mgmt.h; zeros but
-				      * for the envelope servo) */
 };
 void oc_status(const struct oc *o, tmv_t now, struct oc_status *s);
+
+/* What the servo believes, as SERVO_STATE_NP (core/mgmt.h: each field x
+ * 2^16; zeros but for the envelope servo).  Apart from oc_status(), which
+ * runs per datagram: this costs a little more. */
+void oc_servo_state(const struct oc *o, struct servo_state_np *p);
 
 #endif
