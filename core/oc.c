@@ -709,8 +709,13 @@ void oc_servo_state(const struct oc *o, struct servo_state_np *p)
 	int i;
 
 	/* its first members, the doubles, are in the order of SVS_* */
-	_Static_assert(offsetof(struct servo_info, predicted_ns) == SVS_PREDICTED * sizeof(double),
-		       "servo_info's doubles are SERVO_STATE_NP's first fields");
+#define SVS_AT(m, k) _Static_assert(offsetof(struct servo_info, m) == (k) * sizeof(double), #m)
+	SVS_AT(wander_est, SVS_WANDER_EST);
+	SVS_AT(window_s, SVS_WINDOW);
+	SVS_AT(beta_ns, SVS_DELAY_SPREAD);
+	SVS_AT(shape, SVS_DELAY_SHAPE);
+	SVS_AT(predicted_ns, SVS_PREDICTED);
+#undef SVS_AT
 	servo_info(o->servo, &si);
 	memcpy(f, &si, SVS_ESTIMATOR * sizeof(double));
 	f[SVS_ESTIMATOR] = si.estimator;
@@ -775,6 +780,7 @@ static void synchronize(struct oc *o, tmv_t now)
 		size_t n = 0;
 		int i;
 		oc_servo_state(o, &sv);
+		/* at most ~200 characters: the names and 7 x %.4g */
 		for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
 			n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
 					      (double)sv.v[i] / 65536);
