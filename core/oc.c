@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "bmca.h"
@@ -701,6 +702,29 @@ static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_t
 	return t;
 }
 
+/* servo_info() x 2^16, rounded and saturated (servo_step_ns, of -x). */
+void oc_servo_state(const struct oc *o, struct servo_state_np *p)
+{
+	struct servo_info si;
+	double f[MGMT_SERVO_FIELDS];
+	int i;
+
+	/* its first members, the doubles, are in the order of SVS_* */
+#define SVS_AT(m, k) _Static_assert(offsetof(struct servo_info, m) == (k) * sizeof(double), #m)
+	SVS_AT(wander_est, SVS_WANDER_EST);
+	SVS_AT(window_s, SVS_WINDOW);
+	SVS_AT(beta_ns, SVS_DELAY_SPREAD);
+	SVS_AT(shape, SVS_DELAY_SHAPE);
+	SVS_AT(predicted_ns, SVS_PREDICTED);
+#undef SVS_AT
+	servo_info(o->servo, &si);
+	memcpy(f, &si, SVS_ESTIMATOR * sizeof(double));
+	f[SVS_ESTIMATOR] = si.estimator;
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		p->v[i] = servo_step_ns(-65536 * f[i]);
+	}
+}
+
 static void summary(struct oc *o)
 {
 	if (o->st_off.n) {
@@ -756,6 +780,21 @@ static void synchronize(struct oc *o, tmv_t now)
 	o->servo_state = (int)s;
 	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
 	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
+	if (o->ops.log_level >= LOG_DEBUG) {
+		struct servo_state_np sv;
+		char b[256];
+		size_t n = 0;
+		int i;
+		oc_servo_state(o, &sv);
+		/* at most ~200 characters: the names and 7 x %.4g */
+		for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
+			n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
+					      (double)sv.v[i] / 65536);
+		}
+		if (n) { /* the envelope servo: why it does what it does */
+			oc_log(o, LOG_DEBUG, "servo%s", b);
+		}
+	}
 	stat_add(&o->st_off, (double)offset);
 	stat_add(&o->st_freq, o->clock->freq_ppb);
 	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
@@ -1361,6 +1400,9 @@ int oc_mgmt_get(struct oc *o, struct mgmt_value *v, tmv_t now)
 				     (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED);
 		v->u.tsn.gmIdentity = o->selected >= 0 ? o->pds.grandmasterIdentity
 						       : o->dds.clockIdentity;
+		return 0;
+	case MID_SERVO_STATE_NP:
+		oc_servo_state(o, &v->u.servo);
 		return 0;
 	}
 	return -MERR_NOT_SUPPORTED;
