@@ -206,7 +206,12 @@ int main(int argc, char **argv)
 	}
 	a = find_applet(argv[1]);
 	if (!a) {
-		const char *near = str_nearest(argv[1], applets, sizeof(applets[0]), N_APPLETS);
+		static const char names[] =
+#define APPLET(name, fn, desc) #name "\0"
+#include "applets.def"
+#undef APPLET
+			;
+		const char *near = str_nearest(argv[1], names, N_APPLETS);
 		fprintf(stderr, "ptpbox: %s: unknown applet%s%s%s (ptpbox --list)\n", argv[1],
 			near ? ", did you mean " : "", near ? near : "", near ? "?" : "");
 		return EXIT_USAGE;

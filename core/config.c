@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Configuration files, option table and profiles; see config.h. */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -66,29 +67,45 @@ static const struct opt_enum *const enum_tabs[] = {
 #undef X
 };
 
+/* The keys' names one after the other, each NUL-terminated, as members
+ * of a struct: a name is found by its offset, a constant of 2 octets (the
+ * option 32 octets, not 40 with a pointer) */
+static const struct opt_names {
+#define OPT(key, type, scope, def, min, max, enums) char key[sizeof(#key)];
+#include "config_opts.def"
+#undef OPT
+} opt_names = {
+#define OPT(key, type, scope, def, min, max, enums) #key,
+#include "config_opts.def"
+#undef OPT
+};
+#define OPT_KEY(i) ((const char *)&opt_names + opts[i].name)
+
 struct opt_def {
-	const char *key;
 	double def, min, max;
+	uint16_t name;		    /* offset in opt_names */
 	uint8_t type, scope, enums; /* opt_type, opt_scope, E_... */
 };
 
 static const struct opt_def opts[OPT_COUNT] = {
-#define OPT(key, type, scope, def, min, max, enums) { #key, def, min, max, type, scope, E_##enums },
+#define OPT(key, type, scope, def, min, max, enums)                                         \
+	{ def, min, max, offsetof(struct opt_names, key), type, scope, E_##enums },
 #include "config_opts.def"
 #undef OPT
 };
+_Static_assert(sizeof(opt_names) < 65536, "opt_def.name is 16 bits");
 
 /* Why a ptp4l key has no effect here (ptp4l_keys.def) */
 enum { R_E2E, R_L2, R_UNICAST, R_SERVO, R_CLOCK, R_MGMT, R_ROLE, R_LPRIO, R_NONE };
 /* in that order, each ended by a NUL */
 static const char ptp4l_reasons[] = "E2E only: no peer delay, 802.1AS, CMLDS\0"
 				    "UDP only, no layer 2\0"
-				    "every message is unicast, negotiated\0"
-				    "no such servo or sys_sync setting\0"
-				    "one port and one clock (key clock) a process\0"
-				    "one management socket, uds_address, mode 0660\0"
-				    "no BMCA: the gm is always master, the oc never\0"
-				    "give it per master in [unicast_master_table]\0"
+				    "all messages unicast, negotiated\0"
+				    "no such servo setting\0"
+				    "one port, one clock (key clock) a process\0"
+				    "one management socket (uds_address)\0"
+				    "no BMCA: gm always master, oc never\0"
+				    "set it per master in [unicast_master_table]\0"
 				    "not implemented";
 #define ALIAS 0x80
 static const uint32_t ptp4l_keys[] = {
@@ -192,7 +209,7 @@ static int opt_lookup(const char *key)
 {
 	int i;
 	for (i = 0; i < OPT_COUNT; i++) {
-		if (!strcmp(opts[i].key, key)) {
+		if (!strcmp(OPT_KEY(i), key)) {
 			return i;
 		}
 	}
@@ -795,8 +812,8 @@ int config_finish(struct config *c, char *err, size_t errlen)
 			if (role_rules[k].id == id && role_rules[k].role == c->role &&
 			    !(role_rules[k].ok >> (int)s->num & 1)) {
 				seterr(err, errlen,
-				       "%s: %s %s: not for ptpbox %.2s: use gm for a server, oc for a "
-				       "client, tc for a transparent clock",
+				       "%s: %s %s: not for ptpbox %.2s (gm: server, oc: client, tc: "
+				       "transparent clock)",
 				       at, e->key, e->value, "--gmoctc" + 2 * c->role);
 				return -EINVAL;
 			}
@@ -862,7 +879,7 @@ const char *config_where(const struct config *c, enum opt_id id, char *buf, size
 	for (i = 0; i < 2 * c->n_ent; i++) {
 		const struct entry *e = &c->ent[i % c->n_ent];
 		if (e->cmdline != (i >= c->n_ent) || e->table >= 0 || e->is_port < 0 ||
-		    strcmp(e->key, opts[id].key) || (best && best->is_port > e->is_port)) {
+		    strcmp(e->key, OPT_KEY(id)) || (best && best->is_port > e->is_port)) {
 			continue;
 		}
 		best = e;
@@ -902,7 +919,7 @@ int config_check(const struct config *c, enum opt_id id, const char *value, cons
 	struct slot tmp;
 	memset(&tmp, 0, sizeof(tmp));
 	/* check_value only reads c: it stores into tmp */
-	return check_value((struct config *)(uintptr_t)c, (int)id, opts[id].key, value, &tmp, at,
+	return check_value((struct config *)(uintptr_t)c, (int)id, OPT_KEY(id), value, &tmp, at,
 			   err, errlen);
 }
 
@@ -913,7 +930,7 @@ const char *config_profile_name(const struct config *c)
 
 const char *config_suggest(const char *key)
 {
-	return str_nearest(key, opts, sizeof(opts[0]), OPT_COUNT);
+	return str_nearest(key, (const char *)&opt_names, OPT_COUNT);
 }
 
 int config_key_known(const char *key)

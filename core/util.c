@@ -80,16 +80,15 @@ void str_escape(char *dst, size_t cap, const char *src)
 	}
 }
 
-const char *str_nearest(const char *s, const void *base, size_t stride, int n)
+const char *str_nearest(const char *s, const char *pool, int n)
 {
-	const char *best = NULL, *name;
+	const char *best = NULL;
 	int d, min = 3;
-	for (; n > 0; n--, base = (const char *)base + stride) {
-		memcpy(&name, base, sizeof(name));
-		d = str_dist(s, name);
-		if (d < min && d < (int)strlen(name)) {
+	for (; n > 0; n--, pool += strlen(pool) + 1) {
+		d = str_dist(s, pool);
+		if (d < min && d < (int)strlen(pool)) {
 			min = d;
-			best = name;
+			best = pool;
 		}
 	}
 	return best;

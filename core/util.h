@@ -48,10 +48,10 @@ void str_escape(char *dst, size_t cap, const char *src);
  * more: for "did you mean". */
 int str_dist(const char *a, const char *b);
 
-/* Of the n names at base (each the const char * that starts a record of
- * stride octets), the first nearest to s within 2 edits and fewer edits
- * than its length (any 2 letters are 2 edits from a 2-letter name): for
- * "did you mean NAME?"; NULL for none. */
-const char *str_nearest(const char *s, const void *base, size_t stride, int n);
+/* Of the n names at pool (one after the other, each NUL-terminated), the
+ * first nearest to s within 2 edits and fewer edits than its length (any 2
+ * letters are 2 edits from a 2-letter name): for "did you mean NAME?";
+ * NULL for none. */
+const char *str_nearest(const char *s, const char *pool, int n);
 
 #endif

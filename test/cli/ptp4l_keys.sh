@@ -156,10 +156,10 @@ case_ oc start "clientOnly 1" "serverOnly 0" "clock_type OC"
 case_ gm start "serverOnly 1" "masterOnly 1" "clientOnly 0"
 case_ tc start "clock_type E2E_TC" "clientOnly 1" "serverOnly 1"
 for k in slaveOnly clientOnly; do
-	case_ gm "$k 1: not for ptpbox gm: use gm for a server, oc for a client" "$k 1"
+	case_ gm "$k 1: not for ptpbox gm (gm: server, oc: client" "$k 1"
 done
 for k in masterOnly serverOnly; do
-	case_ oc "$k 1: not for ptpbox oc: use gm for a server, oc for a client" "$k 1"
+	case_ oc "$k 1: not for ptpbox oc (gm: server, oc: client" "$k 1"
 done
 case_ gm "clock_type BC: not for ptpbox gm" "clock_type BC"
 case_ oc "clock_type E2E_TC: not for ptpbox oc" "clock_type E2E_TC"
@@ -194,7 +194,7 @@ for f in G.8265.1.cfg G.8275.1.cfg G.8275.2.cfg UNICAST-MASTER.cfg; do
 done
 shipped UNICAST-SLAVE.cfg gm "UNICAST-SLAVE.cfg:[0-9]*: L2 00:11:22:33:44:55: layer-2 transport is not supported, use UDPv4 or UDPv6"
 shipped UNICAST-SLAVE.cfg oc "UNICAST-SLAVE.cfg:[0-9]*: L2 00:11:22:33:44:55: layer-2 transport is not supported, use UDPv4 or UDPv6"
-shipped automotive-slave.cfg gm "automotive-slave.cfg:[0-9]*: slaveOnly 1: not for ptpbox gm: use gm for a server, oc for a client"
+shipped automotive-slave.cfg gm "automotive-slave.cfg:[0-9]*: slaveOnly 1: not for ptpbox gm (gm: server, oc: client"
 shipped automotive-slave.cfg oc "network_transport L2: not supported, use UDPv4 or UDPv6"
 # with the master table their comments show (addresses on the loopback)
 for f in G.8265.1.cfg G.8275.2.cfg; do
