@@ -48,8 +48,8 @@ static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
 						{ "g8265.1", PROFILE_G8265_1 },
 						{ NULL, 0 } };
 
-/* The value lists, by number in opt_def (40 octets an option, not 48 with
- * a pointer): a list new in config_opts.def is added here. */
+/* The value lists, by their number in opt_def (an octet, not a pointer):
+ * a list new in config_opts.def is added here. */
 #define ENUM_TABS(X)                                                                            \
 	X(delay_mech_enum) X(transport_enum) X(tstamp_enum) X(sys_clock_enum)                  \
 	X(grant_mode_enum) X(dscmp_enum) X(servo_enum) X(tc_egress_enum) X(time_source_enum)  \

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Small text helpers; see util.h. */
 #include <stdio.h>
-
 #include "util.h"
 
 size_t str_word(const char **s, char *out, size_t cap)
