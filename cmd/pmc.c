@@ -1056,7 +1056,7 @@ int pmc_main(int argc, char **argv)
 		timeout_ms = (int)ms;
 	}
 	if (file) {
-		struct config *c = config_create(CFG_ROLE_OC);
+		struct config *c = config_create(CFG_ROLE_ANY); /* any applet's file */
 		if (!c || config_read(c, file, NULL, err, sizeof(err)) ||
 		    config_finish(c, err, sizeof(err))) {
 			config_destroy(c);
