@@ -96,7 +96,7 @@ static const struct opt_def opts[OPT_COUNT] = {
 _Static_assert(sizeof(opt_names) < 65536, "opt_def.name is 16 bits");
 
 /* Why a ptp4l key has no effect here (ptp4l_keys.def) */
-enum { R_E2E, R_L2, R_UNICAST, R_SERVO, R_CLOCK, R_MGMT, R_ROLE, R_LPRIO, R_NONE };
+enum { R_E2E, R_L2, R_UNICAST, R_SERVO, R_CLOCK, R_MGMT, R_ROLE, R_LPRIO, R_NONE, R_CLASS255 };
 /* in that order, each ended by a NUL */
 static const char ptp4l_reasons[] = "E2E only: no peer delay, 802.1AS, CMLDS\0"
 				    "UDP only, no layer 2\0"
@@ -106,7 +106,8 @@ static const char ptp4l_reasons[] = "E2E only: no peer delay, 802.1AS, CMLDS\0"
 				    "one management socket (uds_address)\0"
 				    "no BMCA: gm always master, oc never\0"
 				    "set it per master in [unicast_master_table]\0"
-				    "not implemented";
+				    "not implemented\0"
+				    "a client-only clock's clockClass is 255 (1588-2019 Table 4)";
 #define ALIAS 0x80
 static const uint32_t ptp4l_keys[] = {
 #define K(h, r) (uint32_t)(h) << 8 | (r),
@@ -798,6 +799,12 @@ int config_finish(struct config *c, char *err, size_t errlen)
 			seterr(err, errlen, "%s: %s: unknown key%s%s%s", at, e->key,
 			       near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 			return -EINVAL;
+		}
+		if (id == OPT_clockClass && c->role == CFG_ROLE_OC && strcmp(e->value, "255")) {
+			/* ptp4l's default.cfg sets 248; ptp4l makes a
+			 * clientOnly clock's 255 as the oc's always is */
+			c->ent[i % c->n_ent].note = R_CLASS255;
+			continue;
 		}
 		if (e->is_port && opts[id].scope == G) {
 			seterr(err, errlen, "%s: %s: allowed only in [global]", at, e->key);
