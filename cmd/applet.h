@@ -14,7 +14,7 @@
 #include "../core/metrics.h"
 #include "../core/mgmt.h"
 #include "../core/msg.h"
-#include "../hw/clock.h"
+#include "../hw/clk_backend.h"
 #include "../hw/udp.h"
 
 #define APPLET(name, fn, desc) int fn(int argc, char **argv);

@@ -7,8 +7,8 @@
  *         offset to it; tests start it with an injected phase and frequency
  *         error and read its true error.  It never touches a kernel clock.
  */
-#ifndef PTPBOX_CLOCK_H
-#define PTPBOX_CLOCK_H
+#ifndef PTPBOX_CLK_BACKEND_H
+#define PTPBOX_CLK_BACKEND_H
 
 #include <stddef.h>
 
