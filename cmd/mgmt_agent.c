@@ -14,6 +14,7 @@
 
 #include "../hw/log.h"
 #include "../core/tlv.h"
+#include "../core/util.h"
 #include "applet.h"
 
 /* The applet's data sets first, then what every port applet answers the
@@ -331,19 +332,9 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		}
 		snprintf(d->userDescription, sizeof(d->userDescription), "%s",
 			 a->user_description);
-		/* 1588-2019 J.3.1 default delay request-response profile;
-		 * G.8265.1 Annex A profileIdentifier */
-		if (!strcmp(config_profile_name(c), "g8265.1")) {
-			static const uint8_t g8265[6] = { 0x00, 0x19, 0xa7, 0x00, 0x01, 0x00 };
-			memcpy(d->profileIdentity, g8265, 6);
-		} else if (!strcmp(config_profile_name(c), "ocp-dc")) {
-			/* OCP 7.1: the published profile's (docs/architecture.md section 10.1) */
-			static const uint8_t ocp[6] = { 0x7a, 0x4d, 0x2f, 0x01, 0x01, 0x00 };
-			memcpy(d->profileIdentity, ocp, 6);
-		} else {
-			static const uint8_t e2e[6] = { 0x00, 0x1b, 0x19, 0x00, 0x01, 0x00 };
-			memcpy(d->profileIdentity, e2e, 6);
-		}
+		/* the profile's (profiles/NAME.prof), checked by config */
+		hex_pattern(cfg_str(c, OPT_profileIdentity), "hh:hh:hh:hh:hh:hh",
+			    d->profileIdentity);
 		return 0;
 	}
 	case MID_USER_DESCRIPTION:

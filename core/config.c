@@ -498,9 +498,15 @@ static int check_value(struct config *c, int id, const char *key, const char *v,
 		}
 	}
 		/* fall through */
-	case STR:
+	case STR: {
+		uint8_t oui[6];
+		if (id == OPT_profileIdentity && hex_pattern(v, "hh:hh:hh:hh:hh:hh", oui) != 6) {
+			seterr(err, errlen, "%s: %s %s: not six octets hh:hh:hh:hh:hh:hh", at, key, v);
+			return -EINVAL;
+		}
 		snprintf(s->str, sizeof(s->str), "%s", v);
 		break;
+	}
 	case ENUM: {
 		int ev = enum_lookup(enum_tabs[o->enums], v);
 		enum_list(enum_tabs[o->enums], e->allowed, list, sizeof(list));

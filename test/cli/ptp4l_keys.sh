@@ -207,4 +207,29 @@ for f in G.8265.1.cfg G.8275.2.cfg; do
 		ko "oc -f $f with a table: exit $r: $(head -3 "$d/out")"
 done
 
+# profileIdentity (linuxptp's key): each profile's own in CLOCK_DESCRIPTION
+# (G.8265.1 Annex A 00-19-A7-00-01-00, OCP 7.1, 1588 J.3.1), the file's
+# when given, a malformed one refused
+for c in "g8265.1 00:19:a7:00:01:00" "ocp-dc 7a:4d:2f:01:01:00" "default 00:1b:19:00:01:00" \
+	"g8265.1 01:02:03:04:05:06 --profileIdentity=01:02:03:04:05:06"; do
+	# shellcheck disable=SC2086 # the case's words
+	set -- $c
+	dom=0
+	[ "$1" = g8265.1 ] && dom=4 # Table A.1
+	rm -f "$d/gm.sock"
+	timeout -k 2 8 "$PTPBOX" gm -i lo --clockIdentity=020000.0000.000001 -S --clock=soft \
+		--profile="$1" --uds_address="$d/gm.sock" -q ${3:+"$3"} >"$d/gm.out" 2>&1 &
+	gp=$!
+	n=0
+	while [ ! -S "$d/gm.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	out=$("$PTPBOX" pmc -u -b 0 -d $dom -s "$d/gm.sock" "GET CLOCK_DESCRIPTION" 2>&1)
+	kill "$gp" 2>/dev/null
+	wait "$gp" 2>/dev/null
+	echo "$out" | grep -q "profileId  *$2\$" && ok || ko "profile $1 $3: profileId not $2: $out $(cat "$d/gm.out")"
+done
+"$PTPBOX" gm -i lo --clockIdentity=020000.0000.000001 -S --clock=soft --uds_address=none -q \
+	--profileIdentity=00:19:a7:00:01 >"$d/out" 2>&1
+[ $? -eq 1 ] && grep -q "profileIdentity 00:19:a7:00:01: not six octets" "$d/out" && ok ||
+	ko "a short profileIdentity: $(cat "$d/out")"
+
 checks_done ptp4l_keys
