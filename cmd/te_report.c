@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 static void verdict_text(FILE *f, const struct te_mask *m, const struct mask_verdict *v)
 {
 	if (!v->checked) {
@@ -175,18 +177,18 @@ static void svg_panel(FILE *f, const struct axis *a, const char *what, const str
 		   "stroke=\"#333\"/>\n",
 		a->x0, a->y0, a->w, a->h);
 	for (d = (int)a->lxmin; d <= (int)a->lxmax; d++) {
-		double x = px(a, pow(10, d));
+		double x = px(a, pb_pow(10, d));
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
 			a->y0, x, a->y0 + a->h);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%g</text>\n",
-			x, a->y0 + a->h + 15, pow(10, d));
+			x, a->y0 + a->h + 15, pb_pow(10, d));
 	}
 	for (d = (int)a->lymin; d <= (int)a->lymax; d++) {
-		double y = py(a, pow(10, d));
+		double y = py(a, pb_pow(10, d));
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
 			a->x0, y, a->x0 + a->w, y);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%g</text>\n",
-			a->x0 - 5, y + 4, pow(10, d));
+			a->x0 - 5, y + 4, pb_pow(10, d));
 	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"middle\">"
 		   "observation interval &#964; (s)</text>\n",
@@ -214,7 +216,7 @@ static void svg_panel(FILE *f, const struct axis *a, const char *what, const str
 			   "stroke-width=\"2\" stroke-dasharray=\"8 4\" d=\"",
 			m->name, col);
 		for (i = 0; i <= steps; i++) {
-			double t = pow(10, a->lxmin + (a->lxmax - a->lxmin) * i / steps);
+			double t = pb_pow(10, a->lxmin + (a->lxmax - a->lxmin) * i / steps);
 			double lim = mask_limit(seg, nseg, t);
 			if (isnan(lim) || lim <= 0) {
 				open = 0;
@@ -285,7 +287,7 @@ static void ranges(const struct te_point *p, size_t n, const struct te_result *r
 		const struct te_mask *m = r->masks[mi];
 		int i;
 		for (i = 0; i <= 40; i++) {
-			double t = pow(10, *lxmin + (*lxmax - *lxmin) * i / 40.0);
+			double t = pb_pow(10, *lxmin + (*lxmax - *lxmin) * i / 40.0);
 			double lim = tdev ? mask_limit(m->tdev, m->n_tdev, t)
 					  : mask_limit(m->mtie, m->n_mtie, t);
 			if (!isnan(lim) && lim > 0) {

@@ -557,7 +557,7 @@ static void env_window(struct env *e)
 			e->wander = fmax(w, 0.001);
 		}
 	}
-	double w = 2.0 * pow(beta * e->interval / e->wander, 0.4);
+	double w = 2.0 * pb_pow(beta * e->interval / e->wander, 0.4);
 
 	w = fmax(w, 4 * e->interval);
 	w = fmin(w, (ENV_MAX - 1) * e->interval);
@@ -759,7 +759,7 @@ static void env_info(struct servo *s, struct servo_info *i)
 	i->shape = e->shape_r;
 	/* the window's two errors at their balance (env_window): the envelope's
 	 * beta T / W and the wander's w W^1.5 / 4 */
-	i->predicted_ns = e->beta * e->interval / e->window + 0.25 * e->wander * pow(e->window, 1.5);
+	i->predicted_ns = e->beta * e->interval / e->window + 0.25 * e->wander * pb_pow(e->window, 1.5);
 	i->estimator = e->use_mean;
 }
 

@@ -116,9 +116,9 @@ static void pi_sync_interval(struct servo *s, double T)
 	}
 	p->interval = T;
 	p->kp = c->kp_const > 0 ? c->kp_const
-				: fmin(c->kp_scale * pow(T, c->kp_exponent), c->kp_norm_max / T);
+				: fmin(c->kp_scale * pb_pow(T, c->kp_exponent), c->kp_norm_max / T);
 	p->ki = c->ki_const > 0 ? c->ki_const
-				: fmin(c->ki_scale * pow(T, c->ki_exponent), c->ki_norm_max / T);
+				: fmin(c->ki_scale * pb_pow(T, c->ki_exponent), c->ki_norm_max / T);
 }
 
 static double pi_holdover_ppb(struct servo *s)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Small text helpers; see util.h. */
+#include <math.h>
 #include <stdio.h>
 #include "util.h"
 
@@ -120,4 +121,47 @@ int str_dist(const char *a, const char *b)
 		}
 	}
 	return row[lb] < 3 ? row[lb] : 3;
+}
+
+double pb_pow(double x, double y)
+{
+	double m, s, s2, t, l = 0, f, r = 1, k;
+	int e, i;
+
+	if (!(x > 0) || y == 0) {
+		return y == 0 ? 1 : x == 0 && y > 0 ? 0 : NAN;
+	}
+	if (y == floor(y) && fabs(y) <= 64) {
+		/* whole powers by squaring: exact while representable
+		 * (10^3 is 1000, an axis label) */
+		for (i = (int)fabs(y), t = x; i; i >>= 1, t *= t) {
+			r *= i & 1 ? t : 1;
+		}
+		return y < 0 ? 1 / r : r;
+	}
+	/* log2 x = e + ln m / ln 2 with m in [1/sqrt 2, sqrt 2): ln m =
+	 * 2 atanh s = 2 (s + s^3/3 + s^5/5 + ...), s = (m - 1)/(m + 1),
+	 * |s| <= 0.172: 20 terms leave 1e-31 */
+	m = frexp(x, &e);
+	if (m < M_SQRT1_2) {
+		m *= 2;
+		e--;
+	}
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	for (i = 1, t = s; i < 40; i += 2, t *= s2) {
+		l += t / i;
+	}
+	l = y * (2 * l / M_LN2 + e);
+	if (l > 1100 || l < -1100) {
+		return l > 0 ? HUGE_VAL : 0;
+	}
+	/* 2^l = 2^k e^f, |f| <= ln 2 / 2: the series to f^20/20! (1e-28) */
+	k = floor(l + 0.5);
+	f = (l - k) * M_LN2;
+	for (i = 1, t = 1; i < 21; i++) {
+		t *= f / i;
+		r += t;
+	}
+	return ldexp(r, (int)k);
 }

@@ -54,4 +54,12 @@ int str_dist(const char *a, const char *b);
  * NULL for none. */
 const char *str_nearest(const char *s, const char *pool, int n);
 
+/* x to the power y for x >= 0: NaN for x < 0 or NaN, 0 for x == 0 and
+ * y > 0 (1 for y == 0), HUGE_VAL past 2^1024.  Relative error below 2e-14
+ * for |y log2 x| <= 128 (about 1e-16 x |y log2 x|: the servo's gains and
+ * windows, the report's axes); whole y up to 64: exact while representable.
+ * Instead of libm's pow(), whose tables cost 8 KB of the static binary
+ * (musl: pow, __pow_log_data, __exp_data), for six calls. */
+double pb_pow(double x, double y);
+
 #endif
