@@ -206,7 +206,9 @@ int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct
  * size_t), so a batch cost one system call per datagram; glibc's passes the
  * batch on.  These are the kernel's struct user_msghdr and mmsghdr
  * (include/linux/socket.h; the same on every Linux ABI but x32), filled by
- * us and passed with syscall(): one call per batch with any C library.
+ * us and passed with syscall(): one call per batch with any C library
+ * (with glibc, whose struct mmsghdr is the kernel's, through sendmmsg(),
+ * which LD_PRELOAD twins can wrap).
  */
 struct k_msghdr {
 	void *msg_name;
@@ -222,6 +224,9 @@ struct k_mmsghdr {
 	struct k_msghdr msg_hdr;
 	unsigned int msg_len;
 };
+#ifdef __GLIBC__
+_Static_assert(sizeof(struct k_mmsghdr) == sizeof(struct mmsghdr), "glibc: the kernel's mmsghdr");
+#endif
 
 int udp_sendmmsg(int fd, struct udp_out *o, int n, int *err)
 {
@@ -243,7 +248,13 @@ int udp_sendmmsg(int fd, struct udp_out *o, int n, int *err)
 		mm[i].msg_hdr.msg_iovlen = 1;
 	}
 	while (done < n) {
+#ifdef __GLIBC__
+		/* glibc's sendmmsg() is the system call; the twins
+		 * (test/sim/phcdev.c, LD_PRELOAD, glibc builds) wrap it */
+		long r = sendmmsg(fd, (struct mmsghdr *)(void *)(mm + done), (unsigned)(n - done), 0);
+#else
 		long r = syscall(SYS_sendmmsg, fd, mm + done, (unsigned)(n - done), 0);
+#endif
 		if (r <= 0) {
 			/* the first datagram of the call failed */
 			*err = r < 0 ? -errno : -EIO;
