@@ -85,10 +85,14 @@ struct env_bp {
  * a (the envelope of v - f dt), -1 for b (of v + f dt). */
 struct env_side {
 	double dt[ENV_MAX], v[ENV_MAX], mean_dt;
+	/* v - sign f dt at the last estimate f (env_side_load) */
+	double r[ENV_MAX];
 	int n;
 	double sign;
-	/* the points that can be the floor for f within a bracket (env_slope) */
+	/* the points that can be the floor for f within a bracket (env_slope,
+	 * cdt and cv), or all (dt and v) */
 	double cdt[ENV_MAX], cv[ENV_MAX];
+	const double *pdt, *pv;
 	int nc;
 };
 
@@ -203,115 +207,133 @@ static void env_prune(struct env_dir *d, tmv_t from)
 	}
 }
 
-static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign)
+/* The points of a direction relative to now, oldest first (the ring in
+ * its two runs), their residuals r at f (ppb), all of them candidates. */
+static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign,
+			  double f)
 {
-	int k;
+	double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r, sum = 0, sf = sign * f;
+	const struct env_pt *p = d->p;
+	int n = d->n, k = 0, i = d->head, end = i + n;
 
-	s->n = d->n;
+	while (k < n) {
+		for (; i < end && i < ENV_MAX; i++, k++) {
+			double dt = (double)(p[i].t - now) * 1e-9, v = p[i].v;
+			dtp[k] = dt;
+			vp[k] = v;
+			rp[k] = v - sf * dt;
+			sum += dt;
+		}
+		i = 0;
+		end -= ENV_MAX;
+	}
+	s->n = s->nc = n;
 	s->sign = sign;
-	s->mean_dt = 0;
-	for (k = 0; k < d->n; k++) {
-		const struct env_pt *p = &d->p[(d->head + k) % ENV_MAX];
-		s->dt[k] = (double)(p->t - now) * 1e-9;
-		s->v[k] = p->v;
-		s->mean_dt += s->dt[k];
-	}
-	if (s->n) {
-		s->mean_dt /= s->n;
-	}
+	s->mean_dt = n ? sum / n : 0;
+	s->pdt = dtp;
+	s->pv = vp;
 }
 
-/* min over the side of v - sign f dt; *at gets the dt of the minimum. */
+/* min over the candidates of v - sign f dt, ns; *at gets the dt of the
+ * minimum. */
 static double env_floor(const struct env_side *s, double f, double *at)
 {
-	double best = INFINITY;
-	int k;
+	const double *restrict dt = s->pdt, *restrict v = s->pv;
+	double best = INFINITY, sf = s->sign * f, t = 0;
+	int k, n = s->nc;
 
-	*at = 0;
-	for (k = 0; k < s->n; k++) {
-		double r = s->v[k] - s->sign * f * s->dt[k];
+	for (k = 0; k < n; k++) {
+		double r = v[k] - sf * dt[k];
 		if (r < best) {
 			best = r;
-			*at = s->dt[k];
+			t = dt[k];
 		}
 	}
+	*at = t;
 	return best;
 }
 
-/* The dt of the floor at f among the candidates (env_cand). */
-static double env_cfloor_at(const struct env_side *s, double f)
+/* The subgradient of G at f over the candidates (see the top). */
+static double env_grad(const struct env_side *a, const struct env_side *b, double f)
 {
-	double best = INFINITY, at = 0;
-	int k;
+	double at, bt;
 
-	for (k = 0; k < s->nc; k++) {
-		double r = s->cv[k] - s->sign * f * s->cdt[k];
-		if (r < best) {
-			best = r;
-			at = s->cdt[k];
-		}
-	}
-	return at;
-}
-
-/* The subgradient of G at f (see the top); cand: over the candidates. */
-static double env_grad(const struct env_side *a, const struct env_side *b, double f, int cand)
-{
-	double at, g;
-
-	if (cand) {
-		return a->n * (env_cfloor_at(a, f) - a->mean_dt) -
-		       b->n * (env_cfloor_at(b, f) - b->mean_dt);
-	}
 	env_floor(a, f, &at);
-	g = a->n * (at - a->mean_dt);
-	env_floor(b, f, &at);
-	return g - b->n * (at - b->mean_dt);
+	env_floor(b, f, &bt);
+	return a->n * (at - a->mean_dt) - b->n * (bt - b->mean_dt);
 }
 
-/* Keep the points of a side that can be its floor for some f within d of
- * f0: r(f) = r(f0) -+ d |dt|, so those with r(f0) - d |dt| not above the
- * least r(f0) + d |dt|.  Few (those within ~2 d W of the floor): the
- * bisection then runs over them only. */
-static void env_cand(struct env_side *s, double f0, double d)
+/* The bracket last -+ d of a side (r: its residuals at last): the dt of
+ * its floor at last - d in lo[0], at last + d in hi[0], and the least
+ * r + d |dt| in lo[1] (env_cand's bound), in one pass. */
+static void env_bracket(const struct env_side *s, double last, double d, double *lo, double *hi)
 {
-	double m = INFINITY;
-	int k;
+	const double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r;
+	double sl = s->sign * (last - d), sh = s->sign * (last + d), bl = INFINITY, bh = INFINITY;
+	double m = INFINITY, tl = 0, th = 0;
+	int k, n = s->n;
+
+	for (k = 0; k < n; k++) {
+		double dt = dtp[k], v = vp[k], rl = v - sl * dt, rh = v - sh * dt, rm = rp[k] + d * fabs(dt);
+		if (rl < bl) {
+			bl = rl;
+			tl = dt;
+		}
+		if (rh < bh) {
+			bh = rh;
+			th = dt;
+		}
+		m = rm < m ? rm : m;
+	}
+	lo[0] = tl;
+	lo[1] = m;
+	hi[0] = th;
+}
+
+/* Keep as candidates the points of a side that can be its floor for some
+ * f within d of the last estimate (the f of r): r(f) = r -+ d |dt|, so
+ * those with r - d |dt| not above m, the least r + d |dt| (env_bracket).
+ * Few (those within ~2 d W of the floor): the bisection and the floor at
+ * the new estimate then run over them only. */
+static void env_cand(struct env_side *s, double d, double m)
+{
+	int k, nc = 0;
 
 	for (k = 0; k < s->n; k++) {
-		m = fmin(m, s->v[k] - s->sign * f0 * s->dt[k] + d * fabs(s->dt[k]));
-	}
-	s->nc = 0;
-	for (k = 0; k < s->n; k++) {
-		if (s->v[k] - s->sign * f0 * s->dt[k] - d * fabs(s->dt[k]) <= m) {
-			s->cdt[s->nc] = s->dt[k];
-			s->cv[s->nc++] = s->v[k];
+		if (s->r[k] - d * fabs(s->dt[k]) <= m) {
+			s->cdt[nc] = s->dt[k];
+			s->cv[nc++] = s->v[k];
 		}
 	}
+	s->nc = nc;
+	s->pdt = s->cdt;
+	s->pv = s->cv;
 }
 
 /* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-4 ppb
  * (over a 100 s window 10 ps): within 0.5, 8, 128 or 2048 ppb of the last
- * estimate, the first that brackets the root (the estimate moves little
- * from one sample to the next), else over +-1e7 ppb. */
+ * estimate (the f of the sides' r), the first that brackets the root (the
+ * estimate moves little from one sample to the next), else over +-1e7 ppb. */
 static double env_slope(struct env_side *a, struct env_side *b, int have, double last)
 {
 	double lo = -1e7, hi = 1e7, d;
-	int cand = 0;
 
 	for (d = 0.5; have && d < 4096; d *= 16) {
-		if (env_grad(a, b, last - d, 0) < 0 && env_grad(a, b, last + d, 0) >= 0) {
+		double al[2], ah[1], bl[2], bh[1];
+		env_bracket(a, last, d, al, ah);
+		env_bracket(b, last, d, bl, bh);
+		if (a->n * (al[0] - a->mean_dt) - b->n * (bl[0] - b->mean_dt) < 0 &&
+		    a->n * (ah[0] - a->mean_dt) - b->n * (bh[0] - b->mean_dt) >= 0) {
 			lo = last - d;
 			hi = last + d;
-			env_cand(a, last, d);
-			env_cand(b, last, d);
-			cand = 1;
+			env_cand(a, d, al[1]);
+			env_cand(b, d, bl[1]);
 			break;
 		}
 	}
 	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
-		if (env_grad(a, b, mid, cand) < 0) {
+		if (env_grad(a, b, mid) < 0) {
 			lo = mid;
 		} else {
 			hi = mid;
@@ -324,15 +346,16 @@ static double env_slope(struct env_side *a, struct env_side *b, int have, double
  * delay: the minimum itself is one of the n. */
 static double env_excess(const struct env_side *s, double f, double floor, double *sd)
 {
-	double sum = 0, sum2 = 0;
-	int k;
+	const double *restrict dt = s->dt, *restrict v = s->v;
+	double sum = 0, sum2 = 0, sf = s->sign * f;
+	int k, n = s->n;
 
 	*sd = 0;
 	if (s->n < 2) {
 		return -1;
 	}
-	for (k = 0; k < s->n; k++) {
-		double r = s->v[k] - s->sign * f * s->dt[k] - floor;
+	for (k = 0; k < n; k++) {
+		double r = v[k] - sf * dt[k] - floor;
 		sum += r;
 		sum2 += r * r;
 	}
@@ -349,7 +372,7 @@ static double env_excess(const struct env_side *s, double f, double floor, doubl
  * whole window.  Up to ENV_REJECT_MAX at a time (a delay that really fell,
  * a new path, has more points below the old envelope within a few
  * samples).  f: the last frequency estimate, ppb; beta ns. */
-static void env_reject(struct env_side *s, double f, double beta)
+static void env_reject(struct env_side *s, double beta)
 {
 	double r[ENV_REJECT_MAX + 1];
 	int idx[ENV_REJECT_MAX + 1], m = 0, k, j, drop = 0;
@@ -358,7 +381,7 @@ static void env_reject(struct env_side *s, double f, double beta)
 		return;
 	}
 	for (k = 0; k < s->n; k++) { /* the ENV_REJECT_MAX + 1 lowest, sorted */
-		double v = s->v[k] - s->sign * f * s->dt[k];
+		double v = s->r[k];
 		if (m == ENV_REJECT_MAX + 1 && v >= r[m - 1]) {
 			continue;
 		}
@@ -388,6 +411,8 @@ static void env_reject(struct env_side *s, double f, double beta)
 		s->n--;
 		s->dt[k] = s->dt[s->n];
 		s->v[k] = s->v[s->n];
+		s->r[k] = s->r[s->n];
+		s->nc = s->n;
 	}
 }
 
@@ -594,12 +619,12 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 		env_set_adj(e, now, out->adj_ppb);
 		return SERVO_LOCKED;
 	}
-	env_side_load(sa, &e->fwd, now, 1);
-	env_side_load(sb, &e->rev, now, -1);
+	env_side_load(sa, &e->fwd, now, 1, e->f);
+	env_side_load(sb, &e->rev, now, -1, e->f);
 	span = -fmin(sa->dt[0], sb->dt[0]);
 	if (e->have_f) {
-		env_reject(sa, e->f, e->beta);
-		env_reject(sb, e->f, e->beta);
+		env_reject(sa, e->beta);
+		env_reject(sb, e->beta);
 	}
 	/* a longer span than the last estimate's, or half a window */
 	if (sa->n >= 2 && span >= 0.5 * e->interval &&
@@ -618,6 +643,7 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 		return SERVO_UNLOCKED;
 	}
 	f = e->f;
+	/* over the candidates: the floor at f is among them */
 	a0 = env_floor(sa, f, &at);
 	b0 = env_floor(sb, f, &at);
 	x = 0.5 * (a0 - b0) + env_c(e, now);
