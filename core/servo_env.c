@@ -207,6 +207,14 @@ static void env_prune(struct env_dir *d, tmv_t from)
 	}
 }
 
+/* All points candidates. */
+static void env_all(struct env_side *s)
+{
+	s->nc = s->n;
+	s->pdt = s->dt;
+	s->pv = s->v;
+}
+
 /* The points of a direction relative to now, oldest first (the ring in
  * its two runs), their residuals r at f (ppb), all of them candidates. */
 static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign,
@@ -227,11 +235,10 @@ static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now
 		i = 0;
 		end -= ENV_MAX;
 	}
-	s->n = s->nc = n;
+	s->n = n;
 	s->sign = sign;
 	s->mean_dt = n ? sum / n : 0;
-	s->pdt = dtp;
-	s->pv = vp;
+	env_all(s);
 }
 
 /* min over the candidates of v - sign f dt, ns; *at gets the dt of the
@@ -263,51 +270,36 @@ static double env_grad(const struct env_side *a, const struct env_side *b, doubl
 	return a->n * (at - a->mean_dt) - b->n * (bt - b->mean_dt);
 }
 
-/* The bracket last -+ d of a side (r: its residuals at last): the dt of
- * its floor at last - d in lo[0], at last + d in hi[0], and the least
- * r + d |dt| in lo[1] (env_cand's bound), in one pass. */
-static void env_bracket(const struct env_side *s, double last, double d, double *lo, double *hi)
+/* Keep as candidates the points of a side that can be its floor for some
+ * f within d of the last estimate f0 (the f of r): r(f) = r -+ d |dt|, so
+ * those with r - d |dt| not above m, the least r + d |dt|.  One pass: a
+ * point is kept when not above the least so far (m only falls), then that
+ * superset is sifted with the final m (r = v - sign f0 dt: the same bits).
+ * Few (those within ~2 d W of the floor): the bisection and the floors at
+ * f0 -+ d and at the new estimate then run over them only. */
+static void env_cand(struct env_side *s, double f0, double d)
 {
 	const double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r;
-	double sl = s->sign * (last - d), sh = s->sign * (last + d), bl = INFINITY, bh = INFINITY;
-	double m = INFINITY, tl = 0, th = 0;
-	int k, n = s->n;
+	double *restrict cdt = s->cdt, *restrict cv = s->cv, m = INFINITY, sf = s->sign * f0;
+	int k, n = s->n, ns = 0, nc = 0;
 
 	for (k = 0; k < n; k++) {
-		double dt = dtp[k], v = vp[k], rl = v - sl * dt, rh = v - sh * dt, rm = rp[k] + d * fabs(dt);
-		if (rl < bl) {
-			bl = rl;
-			tl = dt;
+		double h = d * fabs(dtp[k]), r = rp[k];
+		m = r + h < m ? r + h : m;
+		if (r - h <= m) {
+			cdt[ns] = dtp[k];
+			cv[ns++] = vp[k];
 		}
-		if (rh < bh) {
-			bh = rh;
-			th = dt;
-		}
-		m = rm < m ? rm : m;
 	}
-	lo[0] = tl;
-	lo[1] = m;
-	hi[0] = th;
-}
-
-/* Keep as candidates the points of a side that can be its floor for some
- * f within d of the last estimate (the f of r): r(f) = r -+ d |dt|, so
- * those with r - d |dt| not above m, the least r + d |dt| (env_bracket).
- * Few (those within ~2 d W of the floor): the bisection and the floor at
- * the new estimate then run over them only. */
-static void env_cand(struct env_side *s, double d, double m)
-{
-	int k, nc = 0;
-
-	for (k = 0; k < s->n; k++) {
-		if (s->r[k] - d * fabs(s->dt[k]) <= m) {
-			s->cdt[nc] = s->dt[k];
-			s->cv[nc++] = s->v[k];
+	for (k = 0; k < ns; k++) {
+		if (cv[k] - sf * cdt[k] - d * fabs(cdt[k]) <= m) {
+			cdt[nc] = cdt[k];
+			cv[nc++] = cv[k];
 		}
 	}
 	s->nc = nc;
-	s->pdt = s->cdt;
-	s->pv = s->cv;
+	s->pdt = cdt;
+	s->pv = cv;
 }
 
 /* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-4 ppb
@@ -319,17 +311,16 @@ static double env_slope(struct env_side *a, struct env_side *b, int have, double
 	double lo = -1e7, hi = 1e7, d;
 
 	for (d = 0.5; have && d < 4096; d *= 16) {
-		double al[2], ah[1], bl[2], bh[1];
-		env_bracket(a, last, d, al, ah);
-		env_bracket(b, last, d, bl, bh);
-		if (a->n * (al[0] - a->mean_dt) - b->n * (bl[0] - b->mean_dt) < 0 &&
-		    a->n * (ah[0] - a->mean_dt) - b->n * (bh[0] - b->mean_dt) >= 0) {
+		/* the floors at last -+ d are among the candidates */
+		env_cand(a, last, d);
+		env_cand(b, last, d);
+		if (env_grad(a, b, last - d) < 0 && env_grad(a, b, last + d) >= 0) {
 			lo = last - d;
 			hi = last + d;
-			env_cand(a, d, al[1]);
-			env_cand(b, d, bl[1]);
 			break;
 		}
+		env_all(a);
+		env_all(b);
 	}
 	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
@@ -412,7 +403,7 @@ static void env_reject(struct env_side *s, double beta)
 		s->dt[k] = s->dt[s->n];
 		s->v[k] = s->v[s->n];
 		s->r[k] = s->r[s->n];
-		s->nc = s->n;
+		env_all(s);
 	}
 }
 
