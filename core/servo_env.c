@@ -94,6 +94,9 @@ struct env_side {
 	double cdt[ENV_MAX], cv[ENV_MAX];
 	const double *pdt, *pv;
 	int nc;
+	/* the ENV_REJECT_MAX + 1 lowest r, sorted, and their indices */
+	double lr[ENV_REJECT_MAX + 1];
+	int li[ENV_REJECT_MAX + 1], nl;
 };
 
 /* The wander estimate (see env_wander_*): the free-running phase as block
@@ -221,21 +224,35 @@ static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now
 			  double f)
 {
 	double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r, sum = 0, sf = sign * f;
+	double *restrict lr = s->lr;
 	const struct env_pt *p = d->p;
-	int n = d->n, k = 0, i = d->head, end = i + n;
+	int n = d->n, k = 0, i = d->head, end = i + n, nl = 0, j;
 
 	while (k < n) {
 		for (; i < end && i < ENV_MAX; i++, k++) {
 			double dt = (double)(p[i].t - now) * 1e-9, v = p[i].v;
 			dtp[k] = dt;
 			vp[k] = v;
-			rp[k] = v - sf * dt;
+			double r = v - sf * dt;
+			rp[k] = r;
 			sum += dt;
+			/* the ENV_REJECT_MAX + 1 lowest r (env_reject) */
+			if (nl == ENV_REJECT_MAX + 1 && r >= lr[nl - 1]) {
+				continue;
+			}
+			j = nl < ENV_REJECT_MAX + 1 ? nl++ : nl - 1;
+			for (; j > 0 && lr[j - 1] > r; j--) {
+				lr[j] = lr[j - 1];
+				s->li[j] = s->li[j - 1];
+			}
+			lr[j] = r;
+			s->li[j] = k;
 		}
 		i = 0;
 		end -= ENV_MAX;
 	}
 	s->n = n;
+	s->nl = nl;
 	s->sign = sign;
 	s->mean_dt = n ? sum / n : 0;
 	env_all(s);
@@ -365,24 +382,12 @@ static double env_excess(const struct env_side *s, double f, double floor, doubl
  * samples).  f: the last frequency estimate, ppb; beta ns. */
 static void env_reject(struct env_side *s, double beta)
 {
-	double r[ENV_REJECT_MAX + 1];
-	int idx[ENV_REJECT_MAX + 1], m = 0, k, j, drop = 0;
+	/* the ENV_REJECT_MAX + 1 lowest, sorted (env_side_load) */
+	const double *r = s->lr;
+	int *idx = s->li, m = s->nl, k, j, drop = 0;
 
 	if (s->n < ENV_REJECT_MAX + 4 || beta <= 0) {
 		return;
-	}
-	for (k = 0; k < s->n; k++) { /* the ENV_REJECT_MAX + 1 lowest, sorted */
-		double v = s->r[k];
-		if (m == ENV_REJECT_MAX + 1 && v >= r[m - 1]) {
-			continue;
-		}
-		j = m < ENV_REJECT_MAX + 1 ? m++ : m - 1;
-		for (; j > 0 && r[j - 1] > v; j--) {
-			r[j] = r[j - 1];
-			idx[j] = idx[j - 1];
-		}
-		r[j] = v;
-		idx[j] = k;
 	}
 	for (j = 1; j < m; j++) {
 		if (r[j] - r[j - 1] > fmax(16 * beta / (s->n - j), ENV_GAP_MIN_NS)) {
