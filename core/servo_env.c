@@ -277,14 +277,19 @@ static double env_floor(const struct env_side *s, double f, double *at)
 	return best;
 }
 
-/* The subgradient of G at f over the candidates (see the top). */
-static double env_grad(const struct env_side *a, const struct env_side *b, double f)
+/* The subgradient of G at f over the candidates (see the top); t: the
+ * dt of the floors of a and b at f, found here but for those known (bit 0
+ * of known: a's, bit 1: b's). */
+static double env_grad(const struct env_side *a, const struct env_side *b, double f, double *t,
+		       int known)
 {
-	double at, bt;
-
-	env_floor(a, f, &at);
-	env_floor(b, f, &bt);
-	return a->n * (at - a->mean_dt) - b->n * (bt - b->mean_dt);
+	if (!(known & 1)) {
+		env_floor(a, f, &t[0]);
+	}
+	if (!(known & 2)) {
+		env_floor(b, f, &t[1]);
+	}
+	return a->n * (t[0] - a->mean_dt) - b->n * (t[1] - b->mean_dt);
 }
 
 /* Keep as candidates the points of a side that can be its floor for some
@@ -325,13 +330,14 @@ static void env_cand(struct env_side *s, double f0, double d)
  * estimate moves little from one sample to the next), else over +-1e7 ppb. */
 static double env_slope(struct env_side *a, struct env_side *b, int have, double last)
 {
-	double lo = -1e7, hi = 1e7, d;
+	/* the floors' dt at lo and at hi (NAN: not known) */
+	double lo = -1e7, hi = 1e7, d, tl[2], th[2];
 
 	for (d = 0.5; have && d < 4096; d *= 16) {
 		/* the floors at last -+ d are among the candidates */
 		env_cand(a, last, d);
 		env_cand(b, last, d);
-		if (env_grad(a, b, last - d) < 0 && env_grad(a, b, last + d) >= 0) {
+		if (env_grad(a, b, last - d, tl, 0) < 0 && env_grad(a, b, last + d, th, 0) >= 0) {
 			lo = last - d;
 			hi = last + d;
 			break;
@@ -339,12 +345,19 @@ static double env_slope(struct env_side *a, struct env_side *b, int have, double
 		env_all(a);
 		env_all(b);
 	}
+	if (lo == -1e7) {
+		tl[0] = tl[1] = th[0] = th[1] = NAN;
+	}
 	while (hi - lo > 1e-4) {
-		double mid = 0.5 * (lo + hi);
-		if (env_grad(a, b, mid) < 0) {
+		/* a side's floor is the same point at lo and at hi: it is at
+		 * mid too (its dt moves monotonically with f) */
+		double mid = 0.5 * (lo + hi), t[2] = { tl[0], tl[1] };
+		if (env_grad(a, b, mid, t, (tl[0] == th[0]) | (tl[1] == th[1]) << 1) < 0) {
 			lo = mid;
+			memcpy(tl, t, sizeof(t));
 		} else {
 			hi = mid;
+			memcpy(th, t, sizeof(t));
 		}
 	}
 	return 0.5 * (lo + hi);
