@@ -85,11 +85,18 @@ struct env_bp {
  * a (the envelope of v - f dt), -1 for b (of v + f dt). */
 struct env_side {
 	double dt[ENV_MAX], v[ENV_MAX], mean_dt;
+	/* v - sign f dt at the last estimate f (env_side_load) */
+	double r[ENV_MAX];
 	int n;
 	double sign;
-	/* the points that can be the floor for f within a bracket (env_slope) */
+	/* the points that can be the floor for f within a bracket (env_slope,
+	 * cdt and cv), or all (dt and v) */
 	double cdt[ENV_MAX], cv[ENV_MAX];
+	const double *pdt, *pv;
 	int nc;
+	/* the ENV_REJECT_MAX + 1 lowest r, sorted, and their indices */
+	double lr[ENV_REJECT_MAX + 1];
+	int li[ENV_REJECT_MAX + 1], nl;
 };
 
 /* The wander estimate (see env_wander_*): the free-running phase as block
@@ -203,118 +210,154 @@ static void env_prune(struct env_dir *d, tmv_t from)
 	}
 }
 
-static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign)
+/* All points candidates. */
+static void env_all(struct env_side *s)
 {
-	int k;
-
-	s->n = d->n;
-	s->sign = sign;
-	s->mean_dt = 0;
-	for (k = 0; k < d->n; k++) {
-		const struct env_pt *p = &d->p[(d->head + k) % ENV_MAX];
-		s->dt[k] = (double)(p->t - now) * 1e-9;
-		s->v[k] = p->v;
-		s->mean_dt += s->dt[k];
-	}
-	if (s->n) {
-		s->mean_dt /= s->n;
-	}
+	s->nc = s->n;
+	s->pdt = s->dt;
+	s->pv = s->v;
 }
 
-/* min over the side of v - sign f dt; *at gets the dt of the minimum. */
+/* The points of a direction relative to now, oldest first (the ring in
+ * its two runs), their residuals r at f (ppb), all of them candidates. */
+static void env_side_load(struct env_side *s, const struct env_dir *d, tmv_t now, double sign,
+			  double f)
+{
+	double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r, sum = 0, sf = sign * f;
+	double *restrict lr = s->lr;
+	const struct env_pt *p = d->p;
+	int n = d->n, k = 0, i = d->head, end = i + n, nl = 0, j;
+
+	while (k < n) {
+		for (; i < end && i < ENV_MAX; i++, k++) {
+			double dt = (double)(p[i].t - now) * 1e-9, v = p[i].v;
+			dtp[k] = dt;
+			vp[k] = v;
+			double r = v - sf * dt;
+			rp[k] = r;
+			sum += dt;
+			/* the ENV_REJECT_MAX + 1 lowest r (env_reject) */
+			if (nl == ENV_REJECT_MAX + 1 && r >= lr[nl - 1]) {
+				continue;
+			}
+			j = nl < ENV_REJECT_MAX + 1 ? nl++ : nl - 1;
+			for (; j > 0 && lr[j - 1] > r; j--) {
+				lr[j] = lr[j - 1];
+				s->li[j] = s->li[j - 1];
+			}
+			lr[j] = r;
+			s->li[j] = k;
+		}
+		i = 0;
+		end -= ENV_MAX;
+	}
+	s->n = n;
+	s->nl = nl;
+	s->sign = sign;
+	s->mean_dt = n ? sum / n : 0;
+	env_all(s);
+}
+
+/* min over the candidates of v - sign f dt, ns; *at gets the dt of the
+ * minimum. */
 static double env_floor(const struct env_side *s, double f, double *at)
 {
-	double best = INFINITY;
-	int k;
+	const double *restrict dt = s->pdt, *restrict v = s->pv;
+	double best = INFINITY, sf = s->sign * f, t = 0;
+	int k, n = s->nc;
 
-	*at = 0;
-	for (k = 0; k < s->n; k++) {
-		double r = s->v[k] - s->sign * f * s->dt[k];
+	for (k = 0; k < n; k++) {
+		double r = v[k] - sf * dt[k];
 		if (r < best) {
 			best = r;
-			*at = s->dt[k];
+			t = dt[k];
 		}
 	}
+	*at = t;
 	return best;
 }
 
-/* The dt of the floor at f among the candidates (env_cand). */
-static double env_cfloor_at(const struct env_side *s, double f)
+/* The subgradient of G at f over the candidates (see the top); t: the
+ * dt of the floors of a and b at f, found here but for those known (bit 0
+ * of known: a's, bit 1: b's). */
+static double env_grad(const struct env_side *a, const struct env_side *b, double f, double *t,
+		       int known)
 {
-	double best = INFINITY, at = 0;
-	int k;
-
-	for (k = 0; k < s->nc; k++) {
-		double r = s->cv[k] - s->sign * f * s->cdt[k];
-		if (r < best) {
-			best = r;
-			at = s->cdt[k];
-		}
+	if (!(known & 1)) {
+		env_floor(a, f, &t[0]);
 	}
-	return at;
+	if (!(known & 2)) {
+		env_floor(b, f, &t[1]);
+	}
+	return a->n * (t[0] - a->mean_dt) - b->n * (t[1] - b->mean_dt);
 }
 
-/* The subgradient of G at f (see the top); cand: over the candidates. */
-static double env_grad(const struct env_side *a, const struct env_side *b, double f, int cand)
-{
-	double at, g;
-
-	if (cand) {
-		return a->n * (env_cfloor_at(a, f) - a->mean_dt) -
-		       b->n * (env_cfloor_at(b, f) - b->mean_dt);
-	}
-	env_floor(a, f, &at);
-	g = a->n * (at - a->mean_dt);
-	env_floor(b, f, &at);
-	return g - b->n * (at - b->mean_dt);
-}
-
-/* Keep the points of a side that can be its floor for some f within d of
- * f0: r(f) = r(f0) -+ d |dt|, so those with r(f0) - d |dt| not above the
- * least r(f0) + d |dt|.  Few (those within ~2 d W of the floor): the
- * bisection then runs over them only. */
+/* Keep as candidates the points of a side that can be its floor for some
+ * f within d of the last estimate f0 (the f of r): r(f) = r -+ d |dt|, so
+ * those with r - d |dt| not above m, the least r + d |dt|.  One pass: a
+ * point is kept when not above the least so far (m only falls), then that
+ * superset is sifted with the final m (r = v - sign f0 dt: the same bits).
+ * Few (those within ~2 d W of the floor): the bisection and the floors at
+ * f0 -+ d and at the new estimate then run over them only. */
 static void env_cand(struct env_side *s, double f0, double d)
 {
-	double m = INFINITY;
-	int k;
+	const double *restrict dtp = s->dt, *restrict vp = s->v, *restrict rp = s->r;
+	double *restrict cdt = s->cdt, *restrict cv = s->cv, m = INFINITY, sf = s->sign * f0;
+	int k, n = s->n, ns = 0, nc = 0;
 
-	for (k = 0; k < s->n; k++) {
-		m = fmin(m, s->v[k] - s->sign * f0 * s->dt[k] + d * fabs(s->dt[k]));
-	}
-	s->nc = 0;
-	for (k = 0; k < s->n; k++) {
-		if (s->v[k] - s->sign * f0 * s->dt[k] - d * fabs(s->dt[k]) <= m) {
-			s->cdt[s->nc] = s->dt[k];
-			s->cv[s->nc++] = s->v[k];
+	for (k = 0; k < n; k++) {
+		double h = d * fabs(dtp[k]), r = rp[k];
+		m = r + h < m ? r + h : m;
+		if (r - h <= m) {
+			cdt[ns] = dtp[k];
+			cv[ns++] = vp[k];
 		}
 	}
+	for (k = 0; k < ns; k++) {
+		if (cv[k] - sf * cdt[k] - d * fabs(cdt[k]) <= m) {
+			cdt[nc] = cdt[k];
+			cv[nc++] = cv[k];
+		}
+	}
+	s->nc = nc;
+	s->pdt = cdt;
+	s->pv = cv;
 }
 
 /* Maximum-likelihood f (ppb) of the two sides, by bisection to 1e-4 ppb
  * (over a 100 s window 10 ps): within 0.5, 8, 128 or 2048 ppb of the last
- * estimate, the first that brackets the root (the estimate moves little
- * from one sample to the next), else over +-1e7 ppb. */
+ * estimate (the f of the sides' r), the first that brackets the root (the
+ * estimate moves little from one sample to the next), else over +-1e7 ppb. */
 static double env_slope(struct env_side *a, struct env_side *b, int have, double last)
 {
-	double lo = -1e7, hi = 1e7, d;
-	int cand = 0;
+	/* the floors' dt at lo and at hi (NAN: not known) */
+	double lo = -1e7, hi = 1e7, d, tl[2], th[2];
 
 	for (d = 0.5; have && d < 4096; d *= 16) {
-		if (env_grad(a, b, last - d, 0) < 0 && env_grad(a, b, last + d, 0) >= 0) {
+		/* the floors at last -+ d are among the candidates */
+		env_cand(a, last, d);
+		env_cand(b, last, d);
+		if (env_grad(a, b, last - d, tl, 0) < 0 && env_grad(a, b, last + d, th, 0) >= 0) {
 			lo = last - d;
 			hi = last + d;
-			env_cand(a, last, d);
-			env_cand(b, last, d);
-			cand = 1;
 			break;
 		}
+		env_all(a);
+		env_all(b);
+	}
+	if (lo == -1e7) {
+		tl[0] = tl[1] = th[0] = th[1] = NAN;
 	}
 	while (hi - lo > 1e-4) {
-		double mid = 0.5 * (lo + hi);
-		if (env_grad(a, b, mid, cand) < 0) {
+		/* a side's floor is the same point at lo and at hi: it is at
+		 * mid too (its dt moves monotonically with f) */
+		double mid = 0.5 * (lo + hi), t[2] = { tl[0], tl[1] };
+		if (env_grad(a, b, mid, t, (tl[0] == th[0]) | (tl[1] == th[1]) << 1) < 0) {
 			lo = mid;
+			memcpy(tl, t, sizeof(t));
 		} else {
 			hi = mid;
+			memcpy(th, t, sizeof(t));
 		}
 	}
 	return 0.5 * (lo + hi);
@@ -324,15 +367,16 @@ static double env_slope(struct env_side *a, struct env_side *b, int have, double
  * delay: the minimum itself is one of the n. */
 static double env_excess(const struct env_side *s, double f, double floor, double *sd)
 {
-	double sum = 0, sum2 = 0;
-	int k;
+	const double *restrict dt = s->dt, *restrict v = s->v;
+	double sum = 0, sum2 = 0, sf = s->sign * f;
+	int k, n = s->n;
 
 	*sd = 0;
 	if (s->n < 2) {
 		return -1;
 	}
-	for (k = 0; k < s->n; k++) {
-		double r = s->v[k] - s->sign * f * s->dt[k] - floor;
+	for (k = 0; k < n; k++) {
+		double r = v[k] - sf * dt[k] - floor;
 		sum += r;
 		sum2 += r * r;
 	}
@@ -349,26 +393,14 @@ static double env_excess(const struct env_side *s, double f, double floor, doubl
  * whole window.  Up to ENV_REJECT_MAX at a time (a delay that really fell,
  * a new path, has more points below the old envelope within a few
  * samples).  f: the last frequency estimate, ppb; beta ns. */
-static void env_reject(struct env_side *s, double f, double beta)
+static void env_reject(struct env_side *s, double beta)
 {
-	double r[ENV_REJECT_MAX + 1];
-	int idx[ENV_REJECT_MAX + 1], m = 0, k, j, drop = 0;
+	/* the ENV_REJECT_MAX + 1 lowest, sorted (env_side_load) */
+	const double *r = s->lr;
+	int *idx = s->li, m = s->nl, k, j, drop = 0;
 
 	if (s->n < ENV_REJECT_MAX + 4 || beta <= 0) {
 		return;
-	}
-	for (k = 0; k < s->n; k++) { /* the ENV_REJECT_MAX + 1 lowest, sorted */
-		double v = s->v[k] - s->sign * f * s->dt[k];
-		if (m == ENV_REJECT_MAX + 1 && v >= r[m - 1]) {
-			continue;
-		}
-		j = m < ENV_REJECT_MAX + 1 ? m++ : m - 1;
-		for (; j > 0 && r[j - 1] > v; j--) {
-			r[j] = r[j - 1];
-			idx[j] = idx[j - 1];
-		}
-		r[j] = v;
-		idx[j] = k;
 	}
 	for (j = 1; j < m; j++) {
 		if (r[j] - r[j - 1] > fmax(16 * beta / (s->n - j), ENV_GAP_MIN_NS)) {
@@ -388,6 +420,8 @@ static void env_reject(struct env_side *s, double f, double beta)
 		s->n--;
 		s->dt[k] = s->dt[s->n];
 		s->v[k] = s->v[s->n];
+		s->r[k] = s->r[s->n];
+		env_all(s);
 	}
 }
 
@@ -594,12 +628,12 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 		env_set_adj(e, now, out->adj_ppb);
 		return SERVO_LOCKED;
 	}
-	env_side_load(sa, &e->fwd, now, 1);
-	env_side_load(sb, &e->rev, now, -1);
+	env_side_load(sa, &e->fwd, now, 1, e->f);
+	env_side_load(sb, &e->rev, now, -1, e->f);
 	span = -fmin(sa->dt[0], sb->dt[0]);
 	if (e->have_f) {
-		env_reject(sa, e->f, e->beta);
-		env_reject(sb, e->f, e->beta);
+		env_reject(sa, e->beta);
+		env_reject(sb, e->beta);
 	}
 	/* a longer span than the last estimate's, or half a window */
 	if (sa->n >= 2 && span >= 0.5 * e->interval &&
@@ -618,6 +652,7 @@ static enum servo_state env_sample(struct servo *s, const struct servo_meas *m,
 		return SERVO_UNLOCKED;
 	}
 	f = e->f;
+	/* over the candidates: the floor at f is among them */
 	a0 = env_floor(sa, f, &at);
 	b0 = env_floor(sb, f, &at);
 	x = 0.5 * (a0 - b0) + env_c(e, now);

@@ -9,7 +9,8 @@
 #    steady-state rms TE per seed, max |TE| over the seeds, time to lock
 #    (the sim time of the oc's first s2 servo line) and converged_s per seed
 #  - CPU per sample: test/bench/servo_cpu.c, built here against
-#    build/libptpbox.a, each servo in a synthetic world at 1 s and 1/8 s
+#    build/libptpbox.a, each servo in a synthetic world at 1 s and 1/8 s;
+#    and its instructions per sample where perf stat counts instructions:u
 # Usage: test/bench/servo.sh [SAMPLES]   (servo_cpu samples, 200000)
 #        test/bench/servo.sh --matrix [servo_matrix.py options]: the world
 #        matrix of issue 25 instead (test/bench/servo_matrix.py, a markdown
@@ -124,6 +125,27 @@ echo "CPU per sample (servo_cpu.c: clock 1e5 ns and 1000 ppb off, 1000 ns + 200 
 echo "  one servo_delay and one servo_sample per interval, $samples samples after a warm-up):"
 awk '{ printf "  %-9s T %5g s: %7.1f ns/sample (loop %.1f, world alone %.1f), rms TE %.1f ns\n",
 	$1, $2, $3, $4, $5, $6 }' "$d/cpu"
+# instructions per sample, where perf counts them (not in a VM without
+# hardware counters): each servo alone at N and 2N samples, less the world
+# alone at the same, over N
+ins() {
+	perf stat -x, -e instructions:u "$d/servo_cpu" "$@" 2>&1 >/dev/null |
+		awk -F, '$3 ~ /^instructions/ && $1 ~ /^[0-9]+$/ { print $1 }'
+}
+if command -v perf >/dev/null 2>&1 && [ -n "$(ins 1000 none 1)" ]; then
+	n=$((samples / 2))
+	echo "instructions per sample (perf stat -e instructions:u; servo_delay + servo_sample):"
+	for T in 1 0.125; do
+		w=$(($(ins $((2 * n)) none $T) - $(ins $n none $T)))
+		for servo in pi linreg envelope; do
+			i=$(($(ins $((2 * n)) $servo $T) - $(ins $n $servo $T) - w))
+			printf '  %-9s T %5g s: %d\n' "$servo" "$T" $((i / n))
+		done
+	done
+else
+	echo "instructions per sample: perf stat -e instructions:u counts nothing here (no perf, or no"
+	echo "  hardware counters); valgrind --tool=callgrind on servo_cpu SAMPLES SERVO INTERVAL_S counts them"
+fi
 python3 -c 'import sys; a = [float(v) for v in sys.argv[1:]]
 print("wall time: %.1f s (build %.1f s, servo_cpu %.1f s, ptpsim runs and table %.1f s)"
       % (a[4] - a[0], a[1] - a[0], a[2] - a[1], a[3] - a[2]))' "$t_start" "$t0" "$t_cpu" "$t_sim" "$(now)"

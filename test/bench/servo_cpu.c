@@ -10,7 +10,10 @@
  * CLOCK_PROCESS_CPUTIME_ID; the same loop without a servo (the world's own
  * cost: random numbers, rounding) is timed too (least of 3) and subtracted.
  *
- * Usage: servo_cpu [SAMPLES]   (default 200000)
+ * Usage: servo_cpu [SAMPLES [SERVO INTERVAL_S]]   (default 200000)
+ * With SERVO (pi, linreg, envelope or none: the world alone) and INTERVAL_S
+ * only that one, without the world-alone runs (WORLD_NS 0): for counting
+ * its instructions from outside (test/bench/servo.sh, perf stat).
  * Output, one line per servo and interval:
  *   SERVO INTERVAL_S NET_NS GROSS_NS WORLD_NS RMS_TE_NS
  * NET_NS = GROSS_NS - WORLD_NS: ns of CPU per servo_delay + servo_sample;
@@ -145,9 +148,35 @@ int main(int argc, char **argv)
 	long samples = argc > 1 ? atol(argv[1]) : 200000;
 	size_t i, j;
 
-	if (samples <= 0) {
-		fprintf(stderr, "usage: servo_cpu [SAMPLES]\n");
+	if (samples <= 0 || argc == 3 || argc > 4) {
+		fprintf(stderr, "usage: servo_cpu [SAMPLES [SERVO INTERVAL_S]]\n");
 		return 2;
+	}
+	if (argc == 4) {
+		int64_t T = (int64_t)(atof(argv[3]) * 1e9 + 0.5);
+		struct servo *s = strcmp(argv[2], "none") ? make(argv[2]) : NULL;
+		struct world w = new_world();
+		double t0, net;
+
+		if (T <= 0 || (strcmp(argv[2], "none") && !s)) {
+			fprintf(stderr, "servo_cpu: bad interval or out of memory\n");
+			return 2;
+		}
+		if (s) {
+			servo_sync_interval(s, (double)T * 1e-9);
+		} else {
+			w.adj = -w.f_osc;
+		}
+		run(&w, s, T, WARMUP, 0);
+		t0 = cpu_ns();
+		run(&w, s, T, samples, 1);
+		net = (cpu_ns() - t0) / (double)samples;
+		printf("%s %g %.1f %.1f %.1f %.1f\n", argv[2], (double)T * 1e-9, net, net, 0.0,
+		       sqrt(w.sum2 / (double)w.n));
+		if (s) {
+			servo_destroy(s);
+		}
+		return 0;
 	}
 	for (j = 0; j < sizeof(intervals) / sizeof(intervals[0]); j++) {
 		int64_t T = intervals[j];
