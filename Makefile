@@ -109,6 +109,18 @@ loadgen: $(B)/loadgen
 
 .PHONY: loadgen
 
+# the floor of the gm's datagram work (test/bench/udp_floor.c) for
+# test/bench/gm_scale.sh: the gm's transport (hw/udp.c, as the binary has
+# it) without the gm; only the transport's objects come from the library
+$(B)/obj/test/bench/udp_floor.o: OPT := -O2
+
+$(B)/udp_floor: $(B)/obj/test/bench/udp_floor.o $(B)/libptpbox.a
+	$(CC) $(PB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+udp_floor: $(B)/udp_floor
+
+.PHONY: udp_floor
+
 # the CPU cost per ICV of the authentication primitives (core/crypto.c) for
 # test/bench/auth_cpu.sh: linked against the library, so with crypto.o as
 # the binary has it (-Os in the static build, -O2 with STATIC=0)

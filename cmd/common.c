@@ -300,9 +300,10 @@ void port_receive(struct port_setup *ps, int event,
 	int n = rx_slots(ps, &in), k, i;
 
 	while (budget > 0 && (k = udp_recv_batch(ps->udp, event, 0, in, n)) > 0) {
+		tmv_t now = mono_now(); /* one clock read a batch, not a datagram */
 		for (i = 0; i < k; i++) {
 			rx(eng, event, &in[i].from, in[i].buf, in[i].len,
-			   in[i].raw ? clk_from_raw(ps->clock, in[i].raw) : 0, mono_now());
+			   in[i].raw ? clk_from_raw(ps->clock, in[i].raw) : 0, now);
 		}
 		budget -= k;
 	}

@@ -32,6 +32,13 @@
 #   gm_drop, lg_fail  messages the gm dropped as unauthenticated (missing,
 #                  bad ICV, unknown key, replayed: its exit line) and that
 #                  the generator received failing verification
+# After the gm's rows of each N, a floor row (FLOOR=1, the default):
+# test/bench/udp_floor in the gm's place, the same datagrams over the same
+# veth with the gm's sockets and send/receive batches (hw/udp.c) and no PTP
+# logic, loaded by `loadgen --floor` (Delay_Req at RATE without
+# negotiation; grant% and B/client do not apply: "-"), then a ratio line:
+# the gm's CPU per client-second over the floor's, for each gm row of that
+# N (issue 26: within 1.15).
 # Then the same for linuxptp's ptp4l as the server (unicast_listen 1,
 # masterOnly, -S, free_running 1, behind test/interop/noadj.c so that it
 # cannot adjust the host clock) for each N in PTP4L_CLIENTS, without
@@ -54,8 +61,13 @@
 # ("1000 5000"; empty: none), DURATION (60 s per run, ramp included), RAMP
 # (10 s), GRANT (30 s), RATE (0: 1/s), PIN (1: the server on CPU 0, the
 # generator on CPU 1; 0: anywhere), PTPBOX, LOADGEN (default: build/loadgen,
-# made here).  The default run takes about 8 minutes.  Run it as root and,
-# beside other network tests, under flock /tmp/ptpbox-net.lock.
+# made here), FLOOR (1; 0: no floor rows), UDP_FLOOR (default:
+# build/udp_floor, made here), PERF (a directory: `perf record -g` of the
+# server for PERF_S s (5) from the start of the steady part of each run,
+# into PERF/perf-SERVER-N-AUTH.data; its sampling adds to the CPU
+# figures of that run).  The default run takes about 13 minutes.
+# Run it as root and, beside other network tests, under flock
+# /tmp/ptpbox-net.lock.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 net_init
@@ -68,6 +80,11 @@ GRANT=${GRANT:-30}
 RATE=${RATE:-0}
 PIN=${PIN:-1}
 AUTH=${AUTH:-off}
+PERF_S=${PERF_S:-5}
+if [ -n "$PERF" ]; then
+	command -v perf >/dev/null || die "PERF: perf missing (apt-get install linux-perf)"
+	mkdir -p "$PERF" || die "PERF: cannot make $PERF"
+fi
 SETTLE=5
 [ "$DURATION" -ge $((RAMP + SETTLE + 10)) ] || die "DURATION must be >= RAMP + $((SETTLE + 10)) s"
 if [ -z "$LOADGEN" ]; then
@@ -76,6 +93,13 @@ if [ -z "$LOADGEN" ]; then
 	LOADGEN=$TOP/build/loadgen
 fi
 [ -x "$LOADGEN" ] || die "$LOADGEN not built"
+FLOOR=${FLOOR:-1}
+if [ "$FLOOR" = 1 ] && [ -z "$UDP_FLOOR" ]; then
+	make -s -C "$TOP" build/udp_floor >"$T_DIR/make.log" 2>&1 ||
+		die "make build/udp_floor: $(cat "$T_DIR/make.log")"
+	UDP_FLOOR=$TOP/build/udp_floor
+fi
+[ "$FLOOR" != 1 ] || [ -x "$UDP_FLOOR" ] || die "$UDP_FLOOR not built"
 ncpu=$(nproc)
 if [ "$PIN" = 1 ] && [ "$ncpu" -ge 2 ]; then
 	SRV_CPUS=0
@@ -164,6 +188,11 @@ run() {
 		run_in gm "$slog" taskset -c "$SRV_CPUS" "$PTPBOX" gm -f "$T_DIR/gm-$auth.cfg" -i pa1 -m -q
 		SP=$LAST_PID
 		wait_for 20 "$slog" "assuming the grand master role" || die "gm did not start: $(cat "$slog")"
+	elif [ "$srv" = floor ]; then
+		run_in gm "$slog" taskset -c "$SRV_CPUS" "$UDP_FLOOR" --iface pa1 --clients "$cl" --rate "$RATE"
+		SP=$LAST_PID
+		wait_for 20 "$slog" "^udp_floor: " || die "udp_floor did not start: $(cat "$slog")"
+		set -- --floor
 	else
 		run_in gm "$slog" env LD_PRELOAD="$T_DIR/noadj.so" taskset -c "$SRV_CPUS" \
 			ptp4l -f "$T_DIR/ptp4l.cfg" -i pa1 -6 -S -m -q
@@ -181,6 +210,10 @@ run() {
 	alive "$SP" || die "$srv stopped during the ramp: $(tail -5 "$slog")"
 	set -- "$(now)" "$(ticks "$SP")" "$(ticks "$LP")" "$(busy)"
 	w1=$1 s1=$2 l1=$3 b1=$4
+	if [ -n "$PERF" ]; then
+		perf record -g -q -p "$SP" -o "$PERF/perf-$srv-$cl-$auth.data" -- sleep "$PERF_S" \
+			>"$T_DIR/perf.log" 2>&1 &
+	fi
 	sleep_until "$t0" $((DURATION - 2))
 	set -- "$(now)" "$(ticks "$SP")" "$(ticks "$LP")" "$(busy)" "$(rss_kb "$SP")"
 	w2=$1 s2=$2 l2=$3 b2=$4 rss=$5
@@ -202,7 +235,10 @@ run() {
 	[ -n "$line" ] || die "loadgen printed no summary: $(tail -5 "$lglog")"
 	# ptp4l logs each; the gm once a second, and its count at exit
 	gdrop=-
-	if [ "$srv" = gm ]; then
+	if [ "$srv" = floor ]; then
+		tto=$(sed -n 's/^udp_floor .* tx_ts_missing=\([0-9]*\).*/\1/p' "$slog")
+		[ -n "$tto" ] || die "udp_floor printed no summary: $(tail -3 "$slog")"
+	elif [ "$srv" = gm ]; then
 		tto=$(sed -n 's/.* tx_ts_missing \([0-9]*\).*/\1/p' "$slog" | tail -1)
 		# its exit line: "authentication spp 1: dropped missing A bad_icv B
 		# unknown_key C replay D"
@@ -215,17 +251,23 @@ run() {
 	echo "$line" >>"$T_DIR/lines"
 	echo "$srv $cl $auth $line" | awk -v hz="$HZ" -v w1="$w1" -v w2="$w2" -v s1="$s1" -v s2="$s2" \
 		-v l1="$l1" -v l2="$l2" -v b1="$b1" -v b2="$b2" -v rss="$rss" -v rss0="$rss0" \
-		-v rb="$((rb1 - rb0))" -v lrb="$((lrb1 - lrb0))" -v tto="$tto" -v gdrop="$gdrop" '
+		-v rb="$((rb1 - rb0))" -v lrb="$((lrb1 - lrb0))" -v tto="$tto" -v gdrop="$gdrop" \
+		-v cpufile="$T_DIR/cpu" '
 		{ for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
 		END {
 			dt = w2 - w1; n = $2
 			cpu = (s2 - s1) / hz / dt; lg = (l2 - l1) / hz / dt
 			rest = ((b2 - b1) - (s2 - s1) - (l2 - l1)) / hz / dt
 			lfail = $3 == "off" ? "-" : v["auth_failed"]
-			printf "%-6s %7d %-10s %7.2f %7.2f %8.2f %8.2f %7.3f %8.1f %8.1f %8.0f %8d %7d %7.2f %8d %5.2f %7s %7s\n",
-				$1, n, $3, v["granted_pct"], v["compliant_pct"], v["followup_pct"],
+			# the floor negotiates nothing and keeps nothing per client
+			grant = $1 == "floor" ? "-" : sprintf("%.2f", v["granted_pct"])
+			bpc = $1 == "floor" ? "-" : sprintf("%.0f", (rss - rss0) * 1024 / n)
+			printf "%-6s %7d %-10s %7s %7.2f %8.2f %8.2f %7.3f %8.1f %8.1f %8s %8d %7d %7.2f %8d %5.2f %7s %7s\n",
+				$1, n, $3, grant, v["compliant_pct"], v["followup_pct"],
 				v["delayresp_pct"], cpu, cpu / n * 1e6, rss / 1024,
-				(rss - rss0) * 1024 / n, rb, tto, lg, lrb, rest, gdrop, lfail
+				bpc, rb, tto, lg, lrb, rest, gdrop, lfail
+			# CPU per client-second, us, for the ratio lines
+			printf "%s %d %s %.4f\n", $1, n, $3, cpu / n * 1e6 >>cpufile
 		}' | tee -a "$ROWS"
 	# ptp4l ends the service of all its clients on a missing stamp
 	f=$(grep -c "to FAULTY" "$slog")
@@ -245,6 +287,13 @@ for n in $CLIENTS; do
 	for a in $AUTH; do
 		run gm "$n" "$a"
 	done
+	[ "$FLOOR" = 1 ] || continue
+	run floor "$n" off
+	# the gm's CPU per client-second over the floor's, each gm row of N
+	awk -v n="$n" '$2 == n && $1 == "floor" { f = $4 } $2 == n && $1 == "gm" { gm[$3] = $4; o[++k] = $3 }
+		END { for (i = 1; i <= k; i++)
+			printf "%-6s %7d %-10s gm/floor CPU per client-s %.2f (target <= 1.15)\n",
+				"ratio", n, o[i], (f > 0 ? gm[o[i]] / f : 0) }' "$T_DIR/cpu" | tee -a "$ROWS"
 done
 if [ -n "$PTP4L_CLIENTS" ]; then
 	command -v ptp4l >/dev/null || die "ptp4l missing (apt-get install linuxptp)"

@@ -40,6 +40,11 @@
  * sequenceId replay window is not checked here: the server numbers each
  * client's Syncs apart, one table per client would cost more than the
  * clients themselves.
+ *
+ * --floor: no negotiation, for test/bench/udp_floor (the floor of the
+ * gm's datagram work): each client sends its Delay_Req at --rate from its
+ * start on, without grants, and counts what comes as above (Syncs at
+ * --rate, their Follow_Ups, Delay_Resp, Announce); no CANCEL at the end.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -161,6 +166,7 @@ struct opts {
 	uint32_t grant;
 	int domain;
 	int cancel;
+	int floor; /* --floor: Delay_Req without negotiation */
 	int quiet;
 	struct in6_addr server;
 	struct in6_addr prefix;
@@ -940,7 +946,7 @@ static void usage(FILE *f)
 		"usage: loadgen [--clients N] [--duration S] [--rate LOG] [--server ADDR]\n"
 		"               [--prefix PREFIX/LEN] [--ramp S] [--grant S] [--announce-rate LOG]\n"
 		"               [--domain N] [--grace S] [--no-cancel] [--seed N] [--quiet]\n"
-		"               [--sa-file FILE --spp N --key-id K]\n"
+		"               [--sa-file FILE --spp N --key-id K] [--floor]\n"
 		"N unicast PTP clients over UDP/IPv6, each with its own address in PREFIX and its\n"
 		"own portIdentity: negotiate Announce, Sync and Delay_Resp (1588-2019 16.1), send\n"
 		"Delay_Req at the granted rate, and report grants, Sync interval compliance, Follow_Up\n"
@@ -961,7 +967,9 @@ static void usage(FILE *f)
 		"  --quiet            no progress lines on stderr\n"
 		"  --sa-file FILE     authenticate (1588-2019 16.14): sign every message with key K\n"
 		"  --spp N            of SA N of FILE (linuxptp's sa_file format), and drop and\n"
-		"  --key-id K         count every message received without a valid TLV of SA N\n");
+		"  --key-id K         count every message received without a valid TLV of SA N\n"
+		"  --floor            no negotiation: Delay_Req at --rate from each client's start\n"
+		"                     (for test/bench/udp_floor); no CANCEL at the end\n");
 }
 
 static int parse_prefix(const char *s, struct opts *o)
@@ -1004,6 +1012,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "sa-file", required_argument, NULL, 'F' },
 		{ "spp", required_argument, NULL, 'P' },
 		{ "key-id", required_argument, NULL, 'K' },
+		{ "floor", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1107,6 +1116,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
+		case 'L':
+			o->floor = 1;
+			o->cancel = 0;
+			break;
 		case 'F':
 			o->sa_file = optarg;
 			break;
@@ -1142,6 +1155,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (!o->sa_file != (o->spp < 0) || !o->sa_file != (o->key_id < 0)) {
 		fprintf(stderr, "loadgen: --sa-file, --spp and --key-id go together\n");
+		return -1;
+	}
+	if (o->floor && o->sa_file) {
+		fprintf(stderr, "loadgen: --floor takes no authentication\n");
 		return -1;
 	}
 	o->ann_rate = ann != 100 ? ann : o->rate < -3 ? -3 : o->rate;
@@ -1474,10 +1491,11 @@ int main(int argc, char **argv)
 		int64_t at = (int64_t)(l->o.ramp * NS * i / l->o.clients);
 		int s;
 		for (s = 0; s < NSVC; s++) {
-			c->act_ms[s] = ms_of(at);
+			/* --floor: never a request */
+			c->act_ms[s] = l->o.floor ? UINT32_MAX : ms_of(at);
 			c->log[s] = (int8_t)svc_log(l, s);
 		}
-		c->next_dreq = NEVER;
+		c->next_dreq = l->o.floor ? at : NEVER;
 		c->due = NEVER;
 		schedule(l, i, at);
 	}
