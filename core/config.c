@@ -38,7 +38,7 @@ static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI },
 					       { NULL, 0 } };
 static const struct opt_enum tc_egress_enum[] = { { "one_step", 0 }, { "two_step", 1 }, { NULL, 0 } };
 static const struct opt_enum time_source_enum[] = { { "file", TSRC_FILE }, { "tod", TSRC_TOD },
-						    { NULL, 0 } };
+						    { "nmea", TSRC_NMEA }, { NULL, 0 } };
 static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
 						{ "ocp-dc", PROFILE_OCP_DC },
 						{ "g8265.1", PROFILE_G8265_1 },
