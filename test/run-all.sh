@@ -161,6 +161,7 @@ suite net-mgmt net_suite test/net/mgmt.sh # 29 s
 suite net-wait-sync net_suite test/net/wait_sync.sh # 34 s
 suite cli-initramfs net_suite test/cli/initramfs.sh # 3 s
 suite net-gm-tod net_suite test/net/gm_tod.sh # 21 s
+suite net-gm-nmea net_suite test/net/gm_nmea.sh # 30 s
 suite net-hwts-twin net_suite test/net/hwts_twin.sh # 105 s
 suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh # 40 s
 suite net-hostile net_suite test/net/hostile.sh # 96 s
