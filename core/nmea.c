@@ -94,7 +94,7 @@ static void sentence(struct nmea_decoder *d, tmv_t now,
 	d->sentences++;
 	for (i = 0; i < 12 && memcmp(s, talkers + i, 2); i += 2) {
 	}
-	for (k = 0; k < 12 && memcmp(s + 2, "RMCZDAGGAGNS" + k, 3); k += 3) {
+	for (k = 0; k < 12 && memcmp(s + 2, &"RMCZDAGGAGNS"[k], 3); k += 3) {
 	}
 	if (i == 12 || k == 12 || s[5] != ',') {
 		d->skipped++;

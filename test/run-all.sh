@@ -102,7 +102,7 @@ suite cli-ppsmon sh test/cli/ppsmon.sh # 2 s
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh # 1 s
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh # 5 s
 suite cli-todenc sh test/cli/todenc.sh # 6 s
-suite fuzz sh test/fuzz/run.sh -d 20 # 75 s
+suite fuzz sh test/fuzz/run.sh -d 20 # 95 s
 suite sim sh test/sim/sim.sh # 22 s
 # tests remove what they create: no namespace, root-namespace veth or
 # process of theirs is left (zombies have ended; their parent reaps them).
