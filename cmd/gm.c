@@ -3,7 +3,7 @@
  * gm: the unicast grandmaster applet.  The protocol is the engine in
  * core/gm.c; this adapter parses the command line, opens the UDP sockets,
  * the clock and the time source (source_state_file, or the ToD serial line
- * and PPS device of time_source tod), arms the PHC's 1PPS output
+ * and PPS device of time_source tod or nmea), arms the PHC's 1PPS output
  * (pps_out_channel), serves management and runs the loop:
  * poll -> gm_rx / gm_tx_ts / gm_tick.
  */
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../core/gm.h"
+#include "../core/nmea.h"
 #include "../core/util.h"
 #include "../hw/log.h"
 #include "applet.h"
@@ -34,11 +35,13 @@ static const char gm_usage[] =
 	"  -S / -H   software / hardware time stamping\n"
 	"  --KEY=VALUE  any configuration key, e.g. --profile=ocp-dc\n";
 
-/* time_source tod: the serial line and the PPS source the engine is fed
- * from (G.8271 Annex A). */
+/* time_source tod or nmea: the serial line and the PPS source the engine
+ * is fed from (G.8271 Annex A frames, or NMEA sentences made into them). */
 struct tod_io {
 	int fd;
 	struct tod_decoder dec;
+	struct nmea_decoder nmea;
+	int is_nmea; /* time_source nmea */
 	struct pps_src *pps;
 	tmv_t reopen_at; /* monotonic ns: next try to reopen tod_device */
 };
@@ -155,6 +158,7 @@ static void tod_poll(struct gm_app *a, int readable)
 	while ((r = pps_fetch(t->pps, 0, &e)) == 1) {
 		gm_tod_edge(a->gm, clk_from_raw(a->ps.clock, (tmv_t)e.sec * NS_PER_SEC + e.nsec),
 			    mono_now());
+		nmea_edge(&t->nmea, mono_now());
 	}
 	if (r < 0) {
 		pr_err("tod: %s: %s", t->pps->name, strerror(-r));
@@ -163,7 +167,9 @@ static void tod_poll(struct gm_app *a, int readable)
 	if (readable && t->fd >= 0) {
 		uint8_t buf[256];
 		ssize_t n = read(t->fd, buf, sizeof(buf));
-		if (n > 0) {
+		if (n > 0 && t->is_nmea) {
+			nmea_feed(&t->nmea, buf, (size_t)n, now, on_tod_frame, a);
+		} else if (n > 0) {
 			tod_decoder_feed(&t->dec, buf, (size_t)n, on_tod_frame, a);
 		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 			pr_warning("tod: %s: %s; reopening", cfg_str(a->ps.cfg, OPT_tod_device),
@@ -206,6 +212,7 @@ static int tod_open(struct gm_app *a, char *err, size_t errlen)
 	struct tod_io *t = calloc(1, sizeof(*t));
 	const char *dev = cfg_str(a->ps.cfg, OPT_tod_device);
 	const char *pps = cfg_str(a->ps.cfg, OPT_pps_device);
+	const char *src = cfg_int(a->ps.cfg, OPT_time_source) == TSRC_NMEA ? "nmea" : "tod";
 	int ch = cfg_int(a->ps.cfg, OPT_extts_channel);
 
 	if (!t) {
@@ -215,9 +222,11 @@ static int tod_open(struct gm_app *a, char *err, size_t errlen)
 	a->tod = t;
 	t->fd = -1;
 	if (!*dev || !*pps) {
-		snprintf(err, errlen, "time_source tod needs tod_device and pps_device");
+		snprintf(err, errlen, "time_source %s needs tod_device and pps_device", src);
 		return -1;
 	}
+	t->is_nmea = *src == 'n';
+	nmea_init(&t->nmea, cfg_int(a->ps.cfg, OPT_utc_offset));
 	t->fd = serial_open(dev, 0, cfg_int(a->ps.cfg, OPT_tod_baud), err, errlen);
 	if (t->fd < 0) {
 		return -1;
@@ -228,7 +237,7 @@ static int tod_open(struct gm_app *a, char *err, size_t errlen)
 		return -1;
 	}
 	a->ps.aux_fd = t->fd;
-	pr_notice("time source tod: %s (%d baud), edge from %s", dev,
+	pr_notice("time source %s: %s (%d baud), edge from %s", src, dev,
 		  cfg_int(a->ps.cfg, OPT_tod_baud), t->pps->name);
 	return 0;
 }
@@ -239,9 +248,20 @@ static void tod_close(struct gm_app *a)
 	if (!t) {
 		return;
 	}
-	pr_notice("tod: frames %llu, crc errors %llu, noise octets %llu",
-		  (unsigned long long)t->dec.frames, (unsigned long long)t->dec.crc_errors,
-		  (unsigned long long)t->dec.garbage_octets);
+	if (t->is_nmea) {
+		const struct nmea_decoder *d = &t->nmea;
+		pr_notice("nmea: %llu sentences, %llu paired, delay %lld ms; dropped (checksum, long, "
+			  "field, no edge, window, jump) %llu %llu %llu %llu %llu %llu",
+			  (unsigned long long)d->sentences, (unsigned long long)d->paired,
+			  (long long)(d->delay / 1000000), (unsigned long long)d->err[0],
+			  (unsigned long long)d->err[1], (unsigned long long)d->err[2],
+			  (unsigned long long)d->err[3], (unsigned long long)d->err[4],
+			  (unsigned long long)d->err[5]);
+	} else {
+		pr_notice("tod: frames %llu, crc errors %llu, noise octets %llu",
+			  (unsigned long long)t->dec.frames, (unsigned long long)t->dec.crc_errors,
+			  (unsigned long long)t->dec.garbage_octets);
+	}
 	if (t->fd >= 0) {
 		close(t->fd);
 	}
@@ -333,7 +353,7 @@ int gm_main(int argc, char **argv)
 		fprintf(stderr, "gm: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	if (cfg_int(a->ps.cfg, OPT_time_source) == TSRC_TOD) {
+	if (cfg_int(a->ps.cfg, OPT_time_source) != TSRC_FILE) {
 		if (tod_open(a, err, sizeof(err))) {
 			fprintf(stderr, "gm: %s\n", err);
 			return EXIT_RUNTIME;

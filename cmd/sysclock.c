@@ -84,6 +84,10 @@ static int measure(struct port_setup *ps, const struct time_properties_ds *tp, t
 	} else {
 		pr_info("%s", line);
 	}
+	if (r.tai) {
+		pr_notice("sys_sync: kernel TAI offset %d s: %s", r.tai,
+			  r.tai_rc ? strerror(-r.tai_rc) : "set");
+	}
 	*leap_in = r.leap_in;
 	return 0;
 }
@@ -132,6 +136,7 @@ int port_sys_open(struct port_setup *ps, char *err, size_t errlen)
 	sc.servo.step_threshold_ns = cfg_dbl(cfg, OPT_step_threshold) * 1e9;
 	sc.servo.first_step_threshold_ns = cfg_dbl(cfg, OPT_first_step_threshold) * 1e9;
 	sc.servo.max_ppb = s->clk->max_adj_ppb;
+	sc.set_tai = clk_sys_set_tai;
 	s->sy = sysync_create(&sc, s->clk);
 	if (!s->sy) {
 		snprintf(err, errlen, "out of memory");

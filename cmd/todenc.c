@@ -34,6 +34,7 @@ static const char todenc_usage[] =
 	"  --hex              to stdout: hex, one frame per line (with --nmea, text)\n"
 	"  --nmea             NMEA 0183 ZDA and RMC sentences (UTC) instead of Annex A\n"
 	"  --count N          stop after N seconds\n"
+	"  --delay MS         send MS ms after the edge (1..990, default 2)\n"
 	"  --fix F            GNSS fix: 3d (default), time, 2d, dr, none\n"
 	"  --gnss T           gps (default), galileo, glonass, beidou, qzss, irnss,\n"
 	"                     multi, ptp, unknown\n"
@@ -61,6 +62,7 @@ static const char *const fix_names[] = { "unknown", "dead-reckoning", "2D", "3D"
 struct enc {
 	int events, announce, gnss;
 	int hex, once, nmea;
+	long delay; /* ns after the edge */
 	unsigned long long count;
 	struct tod_time_event ev;
 	struct tod_time_announce an;
@@ -161,17 +163,18 @@ static int run_encode(struct enc *e)
 		int r;
 
 		if (!e->once) {
-			/* A.1.3.1 3): no sooner than 1 ms after the edge; aim at 2 ms */
-			sleep_ns(NS_PER_SEC - now.tv_nsec + 2000000);
+			/* A.1.3.1 3): no sooner than 1 ms after the edge; aim at 2 ms
+			 * (--delay) */
+			sleep_ns(NS_PER_SEC - now.tv_nsec + e->delay);
 			now = tmv_to_timespec(clock_now(e));
 			if (applet_stop) {
 				break;
 			}
-			if (now.tv_nsec < 1000000) {
-				sleep_ns(1000000 - now.tv_nsec + 500000);
+			if (now.tv_nsec < e->delay - 1000000) {
+				sleep_ns(e->delay - now.tv_nsec);
 				now = tmv_to_timespec(clock_now(e));
 			}
-			if (now.tv_nsec > 400000000) {
+			if (now.tv_nsec > 398000000 + e->delay) {
 				/* woke too late to finish within 500 ms */
 				skipped++;
 				fprintf(stderr, "todenc: woke %ld ms after the second: skipped it\n",
@@ -202,7 +205,7 @@ static int run_encode(struct enc *e)
 			tcdrain(e->fd); /* on the wire: now check the 500 ms */
 		}
 		done = clock_now(e) - (tmv_t)now.tv_sec * NS_PER_SEC;
-		if (!e->once && done > 500000000) {
+		if (!e->once && done > 498000000 + e->delay) {
 			late++;
 			fprintf(stderr, "todenc: second %lld finished %lld ms after the edge (> 500)\n",
 				(long long)now.tv_sec, (long long)(done / 1000000));
@@ -250,6 +253,7 @@ static int encode_main(int argc, char **argv)
 
 	memset(&e, 0, sizeof(e));
 	e.baud = 9600;
+	e.delay = 2000000;
 	e.fd = STDOUT_FILENO;
 	if (!cfg) {
 		fprintf(stderr, "todenc: out of memory\n");
@@ -275,6 +279,13 @@ static int encode_main(int argc, char **argv)
 			e.hex = 1;
 		} else if (!strcmp(a, "--count") && v) {
 			e.count = strtoull(v, &end, 10);
+			i++;
+		} else if (!strcmp(a, "--delay") && v) {
+			e.delay = strtol(v, &end, 10);
+			if (e.delay < 1 || e.delay > 990) {
+				end = (char *)"x";
+			}
+			e.delay *= 1000000;
 			i++;
 		} else if (!strcmp(a, "--fix") && v) {
 			if (parse_fix(v, &fix)) {

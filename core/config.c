@@ -39,7 +39,7 @@ static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI },
 					       { NULL, 0 } };
 static const struct opt_enum tc_egress_enum[] = { { "one_step", 0 }, { "two_step", 1 }, { NULL, 0 } };
 static const struct opt_enum time_source_enum[] = { { "file", TSRC_FILE }, { "tod", TSRC_TOD },
-						    { NULL, 0 } };
+						    { "nmea", TSRC_NMEA }, { NULL, 0 } };
 static const struct opt_enum clock_type_enum[] = { { "OC", 0 }, { "BC", 1 }, { "P2P_TC", 2 },
 						   { "E2E_TC", 3 }, { NULL, 0 } };
 static const struct opt_enum delay_filter_enum[] = { { "moving_median", 0 }, { NULL, 0 } };

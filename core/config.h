@@ -24,7 +24,7 @@ enum { DM_E2E = 1, DM_P2P = 2, DM_AUTO = 3 };				  /* delay_mechanism */
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };				  /* time_stamping */
 enum { GRANT_CLAMP = 0, GRANT_EXACT = 1 };				  /* grant_mode */
 enum { SERVO_PI = 0, SERVO_LINREG = 1, SERVO_ENVELOPE = 2 };		  /* clock_servo */
-enum { TSRC_FILE = 0, TSRC_TOD = 1 };					  /* time_source */
+enum { TSRC_FILE = 0, TSRC_TOD = 1, TSRC_NMEA = 2 };			  /* time_source */
 enum { PROFILE_DEFAULT = 0, PROFILE_OCP_DC = 1, PROFILE_G8265_1 = 2 };	  /* profile */
 
 #define CFG_MAX_TABLES 16

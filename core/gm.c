@@ -29,6 +29,7 @@
 struct tod_state {
 	struct servo *servo;
 	tmv_t loss_timeout;
+	tmv_t window; /* a time event this long after its edge at most, ns */
 	int have_edge;
 	tmv_t edge_clock; /* clock time of the last edge, ns */
 	tmv_t edge_mono;  /* when it was seen, monotonic ns */
@@ -196,7 +197,7 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 
 	/* A.1.3.1 4): the message is the time of the edge that started this
 	 * second, and comes within 500 ms of it */
-	if (!t->have_edge || now - t->edge_mono > 900000000LL) {
+	if (!t->have_edge || now - t->edge_mono > t->window) {
 		t->unpaired++;
 		gm_log(g, LOG_DEBUG, "tod: time event %llu without a PPS edge in the last 900 ms",
 		       (unsigned long long)ev->seconds);
@@ -854,7 +855,7 @@ struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
 	g->holdover_len = (tmv_t)cfg_int(cfg, OPT_holdover_time) * NS_PER_SEC;
 	g->tx_timeout = (tmv_t)cfg_int(cfg, OPT_tx_timestamp_timeout) * 1000000;
 	g->src = SRC_LOCKED;
-	if (cfg_int(cfg, OPT_time_source) == TSRC_TOD) {
+	if (cfg_int(cfg, OPT_time_source) != TSRC_FILE) {
 		g->tod = calloc(1, sizeof(*g->tod));
 		if (g->tod) {
 			g->tod->servo = servo_from_config(cfg, g->clock, 0);
@@ -866,6 +867,8 @@ struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
 		}
 		servo_sync_interval(g->tod->servo, 1.0);
 		g->tod->loss_timeout = (tmv_t)cfg_int(cfg, OPT_tod_loss_timeout) * NS_PER_SEC;
+		/* nmea: core/nmea.c paired it within NMEA_WINDOW_NS already */
+		g->tod->window = cfg_int(cfg, OPT_time_source) == TSRC_TOD ? 900000000 : NS_PER_SEC;
 		/* not locked until the first paired edge: free run */
 		g->src = SRC_FREERUN;
 	}

@@ -11,7 +11,8 @@
  *   - clockClass from the time source: locked, holdover for holdover_time,
  *     then free-run (OCP 7.14 Table 2, G.8265.1 6.8.4), or forced; with
  *     time_source tod the engine pairs PPS edges with G.8271 Annex A time
- *     events and steers its clock through a PI servo.
+ *     events and steers its clock through a PI servo (time_source nmea:
+ *     the same, with the frames core/nmea.c makes of NMEA 0183 sentences).
  * No I/O: see core/engine.h for the calls and time bases.
  */
 #ifndef PTPBOX_GM_H

@@ -11,6 +11,8 @@ struct sysync {
 	struct servo *servo;
 	int have_utc;
 	int utc_offset; /* s, of the last measurement */
+	int tai;	/* s, last given to set_tai; 0: none */
+	int (*set_tai)(int);
 	struct sysync_leap leap;
 };
 
@@ -84,6 +86,7 @@ struct sysync *sysync_create(const struct sysync_cfg *cfg, struct clk *sys)
 		return NULL;
 	}
 	s->sys = sys;
+	s->set_tai = cfg->set_tai;
 	s->servo = servo_pi_create(&pi, &cfg->servo, sys->freq_ppb);
 	if (!s->servo) {
 		free(s);
@@ -113,6 +116,12 @@ int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns,
 	r->leap_step = 0;
 	r->utc_offset = utc_offset_s;
 	r->leap_in = s->leap.at > phc_ns ? s->leap.at - phc_ns : 0;
+	r->tai = 0;
+	if (s->set_tai && tp && tp->currentUtcOffsetValid && utc_offset_s &&
+	    utc_offset_s != s->tai) {
+		r->tai = s->tai = utc_offset_s;
+		r->tai_rc = s->set_tai(utc_offset_s);
+	}
 	/* UTC = TAI - currentUtcOffset: a change (leap second) is a step of
 	 * the system clock by the change, now; this reading is stale */
 	if (s->have_utc && utc_offset_s != s->utc_offset) {

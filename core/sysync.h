@@ -59,6 +59,9 @@ struct sysync_cfg {
 	/* step thresholds (ns) and |adjustment| clamp (ppb) of the system
 	 * clock's servo */
 	struct servo_common_cfg servo;
+	/* sets the kernel's TAI offset (CLOCK_TAI - CLOCK_REALTIME, s;
+	 * adjtimex ADJ_TAI): 0 or -errno; NULL: not kept */
+	int (*set_tai)(int offset_s);
 };
 
 struct sysync;
@@ -94,6 +97,8 @@ struct sysync_result {
 	int utc_offset;	  /* s, the currentUtcOffset applied (sysync_utc_offset()) */
 	tmv_t leap_in;	  /* ns of PHC time until an announced leap second, 0: none
 			   * (measure again just after it: the step is then due) */
+	int tai;	  /* s, the TAI offset given to set_tai now; 0: none */
+	int tai_rc;	  /* what set_tai returned */
 };
 
 /*
@@ -103,6 +108,10 @@ struct sysync_result {
  * own), NULL when both clocks keep the same time scale.  Steers the system
  * clock (adjfreq, step; a change of the currentUtcOffset in force is a
  * step of exactly that many seconds and no servo sample) and fills *r.
+ * The kernel's TAI offset follows the currentUtcOffset in force when
+ * tp->currentUtcOffsetValid (1588-2019 8.2.4.2/8.2.4.3): set_tai once
+ * at the first such measurement and at each change (a leap second), not
+ * again while it is the same, even when set_tai failed (said once).
  * Returns 0, or the -errno of a clock operation that failed.
  */
 int sysync_sample(struct sysync *s, tmv_t sys_ns, tmv_t phc_ns, tmv_t delay_ns,

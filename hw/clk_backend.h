@@ -18,6 +18,10 @@
 /* CLOCK_REALTIME.  NULL on error (errno set). */
 struct clk *clk_sys_create(void);
 
+/* The kernel's TAI offset, CLOCK_TAI - CLOCK_REALTIME in s (adjtimex
+ * ADJ_TAI; CAP_SYS_TIME).  0 or -errno. */
+int clk_sys_set_tai(int offset_s);
+
 /* A PHC by path ("/dev/ptp0") or index (phc_index >= 0, path NULL).  Reads
  * max_adj with PTP_CLOCK_GETCAPS.  NULL on error; err gets a message. */
 struct clk *clk_phc_create(const char *path, int phc_index, char *err, size_t errlen);

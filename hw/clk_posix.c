@@ -81,6 +81,16 @@ static int px_step(struct clk *c, tmv_t delta)
 	return 0;
 }
 
+int clk_sys_set_tai(int offset_s)
+{
+	struct timex tx;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_TAI;
+	tx.constant = offset_s;
+	return clock_adjtime(CLOCK_REALTIME, &tx) < 0 ? -errno : 0;
+}
+
 static tmv_t px_from_raw(struct clk *c, tmv_t raw)
 {
 	(void)c;

@@ -103,7 +103,7 @@ suite cli-ppsmon sh test/cli/ppsmon.sh # 2 s
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh # 1 s
 suite sim-ppsmon-live sh test/sim/ppsmon_live.sh # 5 s
 suite cli-todenc sh test/cli/todenc.sh # 6 s
-suite fuzz sh test/fuzz/run.sh -d 20 # 75 s
+suite fuzz sh test/fuzz/run.sh -d 20 # 95 s
 suite sim sh test/sim/sim.sh # 22 s
 # tests remove what they create: no namespace, root-namespace veth or
 # process of theirs is left (zombies have ended; their parent reaps them).
@@ -162,6 +162,7 @@ suite net-mgmt net_suite test/net/mgmt.sh # 29 s
 suite net-wait-sync net_suite test/net/wait_sync.sh # 34 s
 suite cli-initramfs net_suite test/cli/initramfs.sh # 3 s
 suite net-gm-tod net_suite test/net/gm_tod.sh # 21 s
+suite net-gm-nmea net_suite test/net/gm_nmea.sh # 30 s
 suite net-hwts-twin net_suite test/net/hwts_twin.sh # 105 s
 suite net-gm-phc-pps net_suite test/net/gm_phc_pps.sh # 40 s
 suite net-hostile net_suite test/net/hostile.sh # 96 s

@@ -18,6 +18,9 @@ configuration files, pmc commands and ppsmon inputs, sit beside them):
             given the TLV), messages to sign, and step sequences of signed
             negotiation, Delay_Req, replayed Sync/Follow_Up/Signaling and
             management to eng_receive() and a gm
+  nmea/     streams for fuzz_nmea.c: a receiver locked over midnight, one
+            900 ms late, a fix lost (GNS, GGA, RMC V), noise and cut,
+            overlong and foreign sentences
 
 Run from anywhere: python3 test/fuzz/mkcorpus.py.  The formats are the
 harnesses' own (see the step switch of each); keep them in step.
@@ -543,6 +546,39 @@ def auth_seeds():
     put("auth", "engine-mgmt", [3, 0] + mg)
 
 
+# ---- fuzz_nmea.c: TAI - UTC, then the stream; 0x01 a PPS edge, 0x02..0x08
+# time on by (c - 1) x 150 ms ----
+def n_sent(body):
+    cs = 0
+    for c in body.encode():
+        cs ^= c
+    return ("$%s*%02X\r\n" % (body, cs)).encode()
+
+
+def nmea_seeds():
+    sec = []
+    for s in range(5):
+        t = "2359%02d.00" % (55 + s)
+        sec.append(b"\x01\x02" + n_sent("GPZDA,%s,31,12,2016,00,00" % t) +
+                   n_sent("GPRMC,%s,A,4807.038,N,01131.000,E,,,311216,,,A" % t) +
+                   n_sent("GPGGA,%s,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,," % t) +
+                   b"\x07")
+    put("nmea", "locked", [37] + list(b"".join(sec)))
+    late = b"".join(b"\x01\x07" + n_sent("GNRMC,0000%02d.00,A,,,,,,,010117,,,A" % s) + b"\x02"
+                    for s in range(12))
+    put("nmea", "late-900ms", [37] + list(late))
+    lost = (b"\x01\x02" + n_sent("GNGNS,000000.00,,,,,NNNN,00,,,,,") +
+            n_sent("GNZDA,000000.00,01,01,2017,00,00") + b"\x08\x01\x02" +
+            n_sent("BDGGA,000001.00,,,,,6,00,,,,,,,") + n_sent("GARMC,000001.00,V,,,,,,,010117,,,N") +
+            b"\x08\x01" + n_sent("GLGNS,000002.00,,,,,AN,10,,,,,") +
+            n_sent("GBZDA,000002.50,01,01,2017,00,00"))
+    put("nmea", "fix-lost", [37] + list(lost))
+    junk = (b"noise$GPRMC,1235$" + n_sent("GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W")[1:] +
+            b"$GPZDA,000000.00,01,01,2017,00,00*00\r\n" + b"$GPTXT," + b"A" * 120 + b"\r\n!AIVDM,1*00\n" +
+            n_sent("PUBX,04,073731.00,091202,113851.00,1196,15D,1930035,-2660.664,43"))
+    put("nmea", "junk", [0] + list(junk))
+
+
 if __name__ == "__main__":
     msg_seeds()
     mgmt_seeds()
@@ -550,3 +586,4 @@ if __name__ == "__main__":
     servo_seeds()
     tc_seeds()
     auth_seeds()
+    nmea_seeds()

@@ -8,7 +8,7 @@
 #       so a run finds the same thing on every machine and every day; new
 #       bugs are looked for by the random long runs
 # Harnesses (test/fuzz/fuzz_NAME.c): msg, config, unicast, mgmt, ppsmon, pmc,
-# servo, tc, auth.
+# servo, tc, auth, nmea.
 # Each first replays test/fuzz/regress/NAME/* (inputs that once crashed it),
 # then fuzzes from the seeds in test/fuzz/corpus/NAME/; what it learns goes
 # to build/fuzz/work/NAME, never into the tree.  One PASS line per harness;
@@ -23,7 +23,7 @@ if [ "$1" = -d ]; then
 fi
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-all="msg config unicast mgmt ppsmon pmc servo tc auth"
+all="msg config unicast mgmt ppsmon pmc servo tc auth nmea"
 names=${*:-$all}
 out=build/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -87,7 +87,8 @@ for n in $names; do
 		case $n in
 		msg) rate=20000 ;; config) rate=6000 ;; unicast) rate=3000 ;;
 		mgmt) rate=450 ;; ppsmon) rate=3400 ;; pmc) rate=9000 ;;
-		servo) rate=80 ;; tc) rate=700 ;; auth) rate=4000 ;; *) rate=1000 ;;
+		servo) rate=80 ;; tc) rate=700 ;; auth) rate=4000 ;; nmea) rate=15000 ;;
+		*) rate=1000 ;;
 		esac
 		rm -rf "$out/work/$n"
 		limit="-seed=1 -runs=$((rate * secs))"

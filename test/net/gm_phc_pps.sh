@@ -239,5 +239,12 @@ SP="$2 $3"
 set -- $(sys_error "$T_DIR/gm.log" - "$from" "$to") $SP || die "$why"
 [ "$1" -ge $((STEADY - 5)) ] || die "$1 system clock samples"
 echo "gm system clock true error against UTC ($1 samples): rms $2 ns, max $3 ns; against its PHC - 37 s: rms $5 ns, max $6 ns"
+# the kernel's TAI offset from the gm's own currentUtcOffset: 37 s, set
+# once, not each second (recorded by the twin, the host's kernel untouched)
+[ "$(grep -c "ADJ_TAI" "$GP.trace")" -eq 1 ] &&
+	grep -q "^clock_adjtime ADJ_TAI 37 (recorded, not applied)" "$GP.trace" &&
+	[ "$(grep -c "sys_sync: kernel TAI offset 37 s: set" "$T_DIR/gm.log")" -eq 1 ] ||
+	die "gm TAI offset: $(grep ADJ_TAI "$GP.trace" | head -3) / $(grep 'TAI offset' "$T_DIR/gm.log" | head -3)"
+echo "gm kernel TAI offset: set once to 37 s ($(grep ADJ_TAI "$GP.trace"))"
 [ "$3" -le 100 ] && [ "$6" -le 60 ] || die "gm system clock max $3 ns against UTC (limit 100), $6 ns against its PHC (limit 60)"
 echo "PASS gm_phc_pps: phc rms $R ns max $M ns, pps out mean $PM ns max $PX ns, sys rms $2 ns max $3 ns"

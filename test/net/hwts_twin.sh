@@ -178,6 +178,13 @@ PY
 	SRMS=$2; SMAX=$3
 	echo "$name: system clock true error against the gm's PHC - 37 s: rms $2 ns, max $3 ns, mean $4 ns"
 	[ "$PMAX" -lt "$slim" ] || die "$name: system clock $PMAX ns from its PHC (limit $slim)"
+	# the kernel's TAI offset from the master's valid currentUtcOffset:
+	# 37 s, set once, not each second (the twin records ADJ_TAI and
+	# leaves the host's kernel alone)
+	[ "$(grep -c "ADJ_TAI" "$op.trace")" -eq 1 ] &&
+		grep -q "^clock_adjtime ADJ_TAI 37 (recorded, not applied)" "$op.trace" &&
+		[ "$(grep -c "sys_sync: kernel TAI offset 37 s: set" "$ol")" -eq 1 ] ||
+		die "$name: TAI offset: $(grep ADJ_TAI "$op.trace" | head -3) / $(grep 'TAI offset' "$ol" | head -3)"
 }
 
 # refuse WHAT PATTERN VAR=VALUE [OPTION]: the gm under the twin with

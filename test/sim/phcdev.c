@@ -72,6 +72,9 @@
  * (clock_settime or clock_adjtime with modes on CLOCK_REALTIME or
  * CLOCK_TAI, adjtimex, ntp_adjtime, settimeofday, adjtime) fails with EPERM,
  * is traced and counted ("refused" in the summary); reads pass through.
+ * But ADJ_TAI alone (the kernel's TAI offset, what sys_sync sets) succeeds
+ * without reaching the kernel, traced as "adjtimex ADJ_TAI N (recorded,
+ * not applied)" so tests can check it.
  * Not modelled: ADJ_OFFSET slewing (it steps at once), PPS callbacks,
  * alarms, ONESTEP_P2P, PTP v1 filters; with kernel stamps, one-step stamps
  * of OPT_TSONLY sockets.
@@ -828,14 +831,30 @@ static int tx_write(const struct timex *tx)
 	return tx->modes && tx->modes != ADJ_OFFSET_SS_READ;
 }
 
+/* ADJ_TAI alone: recorded, the kernel left alone; 1 when it was */
+static int tai_only(const struct timex *tx, const char *call)
+{
+	if (tx->modes != ADJ_TAI) {
+		return 0;
+	}
+	TRACE("%s ADJ_TAI %ld (recorded, not applied)", call, (long)tx->constant);
+	return 1;
+}
+
 int adjtimex(struct timex *tx)
 {
+	if (tai_only(tx, "adjtimex")) {
+		return TIME_OK;
+	}
 	return tx_write(tx) ? refuse("adjtimex", CLOCK_REALTIME)
 			    : REAL(clock_adjtime)(CLOCK_REALTIME, tx);
 }
 
 int ntp_adjtime(struct timex *tx)
 {
+	if (tai_only(tx, "ntp_adjtime")) {
+		return TIME_OK;
+	}
 	return tx_write(tx) ? refuse("ntp_adjtime", CLOCK_REALTIME)
 			    : REAL(clock_adjtime)(CLOCK_REALTIME, tx);
 }
@@ -883,6 +902,9 @@ int clock_adjtime(clockid_t id, struct timex *tx)
 	long long t;
 
 	if (!f) {
+		if (sys_clock(id) && tai_only(tx, "clock_adjtime")) {
+			return TIME_OK;
+		}
 		return sys_clock(id) && tx_write(tx) ? refuse("clock_adjtime", id)
 						     : REAL(clock_adjtime)(id, tx);
 	}

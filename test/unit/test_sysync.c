@@ -65,7 +65,7 @@ TEST(sysoff_best_reading)
  * servo does not notice. */
 TEST(sysync_converges_and_steps_leap_seconds)
 {
-	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 } };
+	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 }, NULL };
 	struct fsys f;
 	struct sysync *s;
 	struct sysync_result r;
@@ -167,20 +167,36 @@ TEST(sysync_utc_offset_follows_leap_flags)
 	CHECK_EQ(sysync_utc_offset(&tp, l.at, &l), 36);
 }
 
+/* set_tai: the offsets given, in order; what to return */
+static int tai_vals[8], tai_n, tai_rc;
+
+static int rec_tai(int offset_s)
+{
+	if (tai_n < 8) {
+		tai_vals[tai_n] = offset_s;
+	}
+	tai_n++;
+	return tai_rc;
+}
+
 /* A system clock locked to the PHC through the leap second at the end of
  * 2016: it is stepped back 1 s at the first measurement from TAI midnight
  * + 36 s on (the result said how far that was), never before, and once
- * only, though the master's Announce says 37 and clears leap61 later. */
+ * only, though the master's Announce says 37 and clears leap61 later.
+ * The kernel's TAI offset: 36 at the first measurement, 37 with the step,
+ * never in between. */
 TEST(sysync_steps_at_the_leap_second)
 {
-	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 } };
-	struct time_properties_ds tp = { .currentUtcOffset = 36, .ptpTimescale = 1, .leap61 = 1 };
+	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 }, rec_tai };
+	struct time_properties_ds tp = { .currentUtcOffset = 36, .ptpTimescale = 1, .leap61 = 1,
+					 .currentUtcOffsetValid = 1 };
 	struct fsys f;
 	struct sysync *s;
 	struct sysync_result r;
 	tmv_t tai0 = MIDNIGHT + 36 * NS_PER_SEC - 40 * NS_PER_SEC + NS_PER_SEC / 4;
-	int t, stepped_at = -1;
+	int t, stepped_at = -1, tai_at[2] = { -1, -1 };
 
+	tai_n = tai_rc = 0;
 	memset(&f, 0, sizeof(f));
 	f.clk.ops = &fs_ops;
 	f.clk.utc_timescale = 1;
@@ -206,6 +222,10 @@ TEST(sysync_steps_at_the_leap_second)
 		if (t == 1) {
 			CHECK_EQ(r.leap_in, MIDNIGHT + 36 * NS_PER_SEC - tai);
 		}
+		if (r.tai && tai_n <= 2) {
+			tai_at[tai_n - 1] = t;
+			CHECK_EQ(r.tai, tai_vals[tai_n - 1]);
+		}
 		if (r.leap_step) {
 			CHECK_EQ(r.leap_step, -NS_PER_SEC);
 			CHECK_EQ(stepped_at, -1);
@@ -216,6 +236,11 @@ TEST(sysync_steps_at_the_leap_second)
 		}
 	}
 	CHECK_EQ(stepped_at, 40); /* the first sample at or after the leap */
+	CHECK_EQ(tai_n, 2);
+	CHECK_EQ(tai_vals[0], 36);
+	CHECK_EQ(tai_vals[1], 37);
+	CHECK_EQ(tai_at[0], 0);
+	CHECK_EQ(tai_at[1], 40);
 	CHECK_EQ(f.steps, 1);
 	CHECK_EQ((tmv_t)f.phase, -NS_PER_SEC); /* the new UTC, 37 s behind TAI */
 	{
@@ -226,4 +251,43 @@ TEST(sysync_steps_at_the_leap_second)
 		CHECK_STR(line, "CLOCK_REALTIME stepped -1 s: currentUtcOffset 37 in force");
 	}
 	sysync_destroy(s);
+}
+
+/* The TAI offset only from a valid currentUtcOffset, and a failed set is
+ * not retried each second (said once by the adapter). */
+TEST(sysync_tai_offset_valid_only_once)
+{
+	struct sysync_cfg cfg = { 1.0, { 0, 20000, 500000, 0, 0 }, rec_tai };
+	struct time_properties_ds tp = { .currentUtcOffset = 37, .ptpTimescale = 1 };
+	struct fsys f;
+	struct sysync *s;
+	struct sysync_result r;
+	int t, said = 0;
+
+	tai_n = 0;
+	tai_rc = -EPERM;
+	memset(&f, 0, sizeof(f));
+	f.clk.ops = &fs_ops;
+	f.clk.utc_timescale = 1;
+	f.clk.max_adj_ppb = 500000;
+	s = sysync_create(&cfg, &f.clk);
+	CHECK(s != NULL);
+	if (!s) {
+		return;
+	}
+	for (t = 0; t < 10; t++) {
+		tmv_t tai = MIDNIGHT + (tmv_t)t * NS_PER_SEC;
+		tp.currentUtcOffsetValid = t >= 3; /* the master's offset known from 3 s */
+		CHECK_EQ(sysync_sample(s, tai - 37 * NS_PER_SEC, tai, 40, &tp, &r), 0);
+		CHECK_EQ(tai_n, t >= 3);
+		if (r.tai) {
+			CHECK_EQ(r.tai, 37);
+			CHECK_EQ(r.tai_rc, -EPERM);
+			CHECK_EQ(t, 3);
+			said++;
+		}
+	}
+	CHECK_EQ(said, 1);
+	sysync_destroy(s);
+	tai_rc = 0;
 }
