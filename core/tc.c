@@ -385,7 +385,7 @@ struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, 
 		size_t l = strlen(src);
 		unsigned long pn =
 			l > 19 && isdigit((unsigned char)src[19]) ? strtoul(src + 19, &end, 10) : 0;
-		snprintf(cid, sizeof(cid), "%s", src);
+		snprintf(cid, sizeof(cid), "%.18s", src);
 		put_be16(t->src + 8, (uint16_t)pn);
 		t->src_len = l == 18 ? 8 : src[18] == '-' && pn && !*end && pn < 65535 ? 10 : 0;
 		if (hex_pattern(cid, "hhhhhh.hhhh.hhhhhh", t->src) != 8 || !t->src_len) {
