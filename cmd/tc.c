@@ -31,8 +31,7 @@
 
 static const char tc_usage[] =
 	"usage: ptpbox tc -i IFACE -i IFACE [-i IFACE ...] [-f FILE] [-m] [-q] [-l LEVEL]\n"
-	"                 [-S|-H] [--print-nft] [--no-nft] [--KEY=VALUE ...]\n"
-	"       ptpbox tc --cleanup\n"
+	"                 [-S|-H] [--print-nft] [--no-nft] [--KEY=VALUE ...] | --cleanup\n"
 	"End-to-end transparent clock between the ports of a Linux bridge: PTP frames\n"
 	"(UDP/IPv4, UDP/IPv6, Ethernet) crossing them get their residence time added to\n"
 	"the correctionField; everything else the bridge forwards as before.\n"
@@ -45,7 +44,7 @@ static const char tc_usage[] =
 	"  --print-nft  print the nftables rules that keep the bridge from forwarding\n"
 	"               PTP between the ports itself, and exit\n"
 	"  --no-nft     do not install them (the system keeps PTP off the bridge)\n"
-	"  --cleanup    remove the tables of tcs that are gone (SIGKILL), and exit\n"
+	"  --cleanup    remove the tables of killed tcs, and exit\n"
 	"  --KEY=VALUE  any configuration key, e.g. --tc_egress=two_step\n"
 	"Management (ptpbox pmc -u, linuxptp's pmc -u -s PATH) on the UNIX socket\n"
 	"uds_address (default /var/run/ptpbox-tc): DEFAULT_DATA_SET,\n"

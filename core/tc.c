@@ -3,7 +3,6 @@
  * End-to-end transparent clock engine; see tc.h for what it does.
  * IEEE 1588-2019 10.2 (E2E TC), 10.2.2 (residence time), OCP 7.9-7.10.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -380,18 +379,23 @@ struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, 
 	t->mode = cfg_int(cfg, OPT_tc_egress);
 	t->syntonize = cfg_int(cfg, OPT_tc_syntonize);
 	src = cfg_str(cfg, OPT_tc_syntonize_source);
-	if (*src) { /* 001122.3344.556677, or with -PORT (1..65534) */
+	if (*src) { /* 001122.3344.556677, or with -PORT (1..65534); src is
+		     * a configuration value's buffer: 19 octets can be read */
 		char cid[19], at[160];
-		size_t l = strlen(src);
-		unsigned long pn =
-			l > 19 && isdigit((unsigned char)src[19]) ? strtoul(src + 19, &end, 10) : 0;
-		snprintf(cid, sizeof(cid), "%.18s", src);
-		put_be16(t->src + 8, (uint16_t)pn);
-		t->src_len = l == 18 ? 8 : src[18] == '-' && pn && !*end && pn < 65535 ? 10 : 0;
-		if (hex_pattern(cid, "hhhhhh.hhhh.hhhhhh", t->src) != 8 || !t->src_len) {
-			snprintf(err, errlen, "%s: tc_syntonize_source %s: allowed %s or %s-1",
-				 config_where(cfg, OPT_tc_syntonize_source, at, sizeof(at)), src,
-				 "001122.3344.556677", "001122.3344.556677");
+		unsigned long pn;
+
+		memcpy(cid, src, 18);
+		cid[18] = 0;
+		t->src_len = src[18] ? 0 : 8;
+		if (src[18] == '-') {
+			pn = strtoul(src + 19, &end, 10);
+			put_be16(t->src + 8, (uint16_t)pn);
+			t->src_len = end > src + 19 && !*end && pn && pn < 65535 ? 10 : 0;
+		}
+		if (!t->src_len || hex_pattern(cid, "hhhhhh.hhhh.hhhhhh", t->src) != 8) {
+			snprintf(err, errlen,
+				 "%s: tc_syntonize_source %s: allowed 001122.3344.556677[-PORT]",
+				 config_where(cfg, OPT_tc_syntonize_source, at, sizeof(at)), src);
 			free(t);
 			return NULL;
 		}

@@ -879,11 +879,19 @@ TEST(tc_rate_only_from_the_followed_source)
 		ops.eng.clk = &k.clk;
 		ops.send_frame = fk_send;
 		ops.egress = fk_egress;
-		cfg = config_create(CFG_ROLE_ANY);
-		config_set(cfg, "tc_syntonize_source", "000000.0000.000007-x");
-		CHECK_EQ(config_finish(cfg, err, sizeof(err)), 0);
-		CHECK(tc_create(cfg, &fk_id, 2, names, &ops, err, sizeof(err)) == NULL);
-		CHECK(strstr(err, "tc_syntonize_source 000000.0000.000007-x: allowed") != NULL);
-		config_destroy(cfg);
+		static const char *const bad[] = { "000000.0000.000007-x", "000000.0000.00000",
+						   "000000.0000.000007-65535", "000000.0000.000007-",
+						   "000000.0000.000007-0", "000000.0000.0000071" };
+		size_t b;
+		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			char want[80];
+			cfg = config_create(CFG_ROLE_ANY);
+			config_set(cfg, "tc_syntonize_source", bad[b]);
+			CHECK_EQ(config_finish(cfg, err, sizeof(err)), 0);
+			CHECK(tc_create(cfg, &fk_id, 2, names, &ops, err, sizeof(err)) == NULL);
+			snprintf(want, sizeof(want), "tc_syntonize_source %s: allowed", bad[b]);
+			CHECK(strstr(err, want) != NULL);
+			config_destroy(cfg);
+		}
 	}
 }
