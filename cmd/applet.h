@@ -14,7 +14,7 @@
 #include "../core/metrics.h"
 #include "../core/mgmt.h"
 #include "../core/msg.h"
-#include "../hw/clock.h"
+#include "../hw/clk_backend.h"
 #include "../hw/udp.h"
 
 #define APPLET(name, fn, desc) int fn(int argc, char **argv);
@@ -105,6 +105,14 @@ struct port_setup {
  * holds it when it names the key). */
 const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char *err,
 			 size_t errlen);
+/* Exit EXIT_RUNTIME with "APPLET: IFACE: no such interface" unless the
+ * interface exists (said before its clock is looked for). */
+void iface_check(const char *applet, const char *iface);
+/* Log config_notice()'s lines (ptp4l keys without effect) at notice level. */
+void log_notices(const struct config *cfg);
+/* 1 when clockIdentity is set, and not linuxptp's 000000.0000.000000 (made
+ * from the MAC address, as when unset). */
+int clock_id_given(const struct config *cfg);
 void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet,
 		enum cfg_role role, const char *usage);
 void port_teardown(struct port_setup *ps);

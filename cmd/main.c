@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/util.h"
 #include "applet.h"
 
 
@@ -205,7 +206,14 @@ int main(int argc, char **argv)
 	}
 	a = find_applet(argv[1]);
 	if (!a) {
-		fprintf(stderr, "ptpbox: %s: unknown applet (ptpbox --list)\n", argv[1]);
+		static const char names[] =
+#define APPLET(name, fn, desc) #name "\0"
+#include "applets.def"
+#undef APPLET
+			;
+		const char *near = str_nearest(argv[1], names, N_APPLETS);
+		fprintf(stderr, "ptpbox: %s: unknown applet%s%s%s (ptpbox --list)\n", argv[1],
+			near ? ", did you mean " : "", near ? near : "", near ? "?" : "");
 		return EXIT_USAGE;
 	}
 	argv[1] = (char *)a->name;

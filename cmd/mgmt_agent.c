@@ -338,7 +338,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 			static const uint8_t g8265[6] = { 0x00, 0x19, 0xa7, 0x00, 0x01, 0x00 };
 			memcpy(d->profileIdentity, g8265, 6);
 		} else if (!strcmp(config_profile_name(c), "ocp-dc")) {
-			/* OCP 7.1: the published profile's (DESIGN.md) */
+			/* OCP 7.1: the published profile's (docs/architecture.md section 10.1) */
 			static const uint8_t ocp[6] = { 0x7a, 0x4d, 0x2f, 0x01, 0x01, 0x00 };
 			memcpy(d->profileIdentity, ocp, 6);
 		} else {
@@ -395,6 +395,7 @@ int mgmt_agent_get_common(struct mgmt_agent *a, struct mgmt_value *v)
 		r[REF_AUTH_UNKNOWN_KEY] = n->auth_unknown_key;
 		r[REF_AUTH_REPLAY] = n->auth_replay;
 		r[REF_UTC_OFFSET_HELD] = n->utc_offset_held;
+		r[REF_DREQ_EXCESS] = n->dreq_excess;
 		return 0;
 	}
 	case MID_PORT_STATS_NP:

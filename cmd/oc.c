@@ -139,8 +139,10 @@ static void fill_metrics(void *ctx, struct metrics_out *m, tmv_t now)
 {
 	struct oc_app *a = ctx;
 	struct oc_status st;
+	struct servo_state_np sv;
 	oc_status(a->oc, now, &st);
-	metrics_oc(m, &st, oc_counters(a->oc));
+	oc_servo_state(a->oc, &sv);
+	metrics_oc(m, &st, &sv, oc_counters(a->oc));
 	port_sys_metrics(&a->ps, m, "oc");
 }
 

@@ -411,6 +411,14 @@ static void show_value(struct show *s, const struct mgmt_value *v, const struct 
 		}
 		s->width = 19;
 		break;
+	case MID_SERVO_STATE_NP:
+		/* fixed point x 2^16, printed as decimals (numbers in JSON
+		 * too, RFC 8259 6) */
+		for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+			snprintf(b, sizeof(b), "%.6g", (double)v->u.servo.v[i] / 65536);
+			f_raw(s, mgmt_servo_names[i], b, b);
+		}
+		break;
 	case MID_PORT_REFUSALS_NP:
 		f_str(s, "portIdentity", port_id_str(&v->u.refusals.portIdentity, b));
 		for (i = 0; i < MGMT_REFUSALS; i++) {
@@ -1048,7 +1056,7 @@ int pmc_main(int argc, char **argv)
 		timeout_ms = (int)ms;
 	}
 	if (file) {
-		struct config *c = config_create(CFG_ROLE_OC);
+		struct config *c = config_create(CFG_ROLE_ANY); /* any applet's file */
 		if (!c || config_read(c, file, NULL, err, sizeof(err)) ||
 		    config_finish(c, err, sizeof(err))) {
 			config_destroy(c);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,29 @@
 #include "../hw/hwtstamp.h"
 #include "../core/util.h"
 #include "applet.h"
+
+void iface_check(const char *applet, const char *iface)
+{
+	if (!if_nametoindex(iface)) {
+		fprintf(stderr, "%s: %s: no such interface\n", applet, iface);
+		exit(EXIT_RUNTIME);
+	}
+}
+
+void log_notices(const struct config *cfg)
+{
+	char buf[400];
+	int k = 0;
+	while (config_notice(cfg, &k, buf, sizeof(buf))) {
+		pr_notice("%s", buf);
+	}
+}
+
+int clock_id_given(const struct config *cfg)
+{
+	const char *s = cfg_str(cfg, OPT_clockIdentity);
+	return *s && strcmp(s, "000000.0000.000000"); /* linuxptp's "make one" */
+}
 
 static void die_usage(const char *applet, const char *msg, const char *usage)
 {
@@ -153,6 +177,11 @@ const char *long_opt_set(struct config *cfg, int argc, char **argv, int *i, char
 	key[kl] = 0;
 	if (eq) {
 		val = eq + 1;
+	} else if (!config_key_known(key)) { /* said before a missing value */
+		const char *near = str_dist(key, "help") <= 2 ? "help" : config_suggest(key);
+		snprintf(err, errlen, "unknown option --%s (%s%s%s)", key,
+			 near ? "did you mean --" : "try --help", near ? near : "", near ? "?" : "");
+		return err;
 	} else if (*i + 1 < argc) {
 		val = argv[++*i];
 	} else {
@@ -367,6 +396,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 	}
 
 	ps->log_level = log_from_config(ps->cfg, applet, verbose, quiet, level);
+	log_notices(ps->cfg);
 
 	ps->transport = cfg_int(ps->cfg, OPT_network_transport);
 	if (ps->transport == TRANS_L2) {
@@ -400,6 +430,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 			  usage);
 	}
 
+	iface_check(applet, ps->iface);
 	ps->clock = clock_from_config(ps->cfg, ps->hw_ts, ps->iface, err, sizeof(err));
 	if (!ps->clock) {
 		fprintf(stderr, "%s: %s\n", applet, err);
@@ -424,7 +455,7 @@ void port_setup(struct port_setup *ps, int argc, char **argv, const char *applet
 			   ps->iface, udp_event_rcvbuf(ps->udp));
 	}
 
-	if (*cfg_str(ps->cfg, OPT_clockIdentity)) {
+	if (clock_id_given(ps->cfg)) {
 		if (parse_clock_id(cfg_str(ps->cfg, OPT_clockIdentity), &ps->identity)) {
 			die_usage(applet, "clockIdentity: expected the form 001122.3344.556677",
 				  usage);

@@ -604,7 +604,7 @@ static void tc_identity(struct tc_app *a)
 {
 	uint8_t mac[6];
 
-	if (*cfg_str(a->cfg, OPT_clockIdentity)) {
+	if (clock_id_given(a->cfg)) {
 		if (parse_clock_id(cfg_str(a->cfg, OPT_clockIdentity), &a->identity)) {
 			die_usage("clockIdentity: expected the form 001122.3344.556677");
 		}
@@ -640,7 +640,7 @@ int tc_main(int argc, char **argv)
 	}
 	a->next_id = 1;
 	a->mgmt_fd = -1;
-	a->cfg = config_create(CFG_ROLE_ANY);
+	a->cfg = config_create(CFG_ROLE_TC);
 	a->fdb = calloc(FDB_MAX, sizeof(*a->fdb));
 	if (!a->cfg || !a->fdb) {
 		fprintf(stderr, "tc: out of memory\n");
@@ -738,6 +738,7 @@ int tc_main(int argc, char **argv)
 	}
 
 	log_level = log_from_config(a->cfg, "tc", verbose, quiet, level);
+	log_notices(a->cfg);
 
 	hw = cfg_int(a->cfg, OPT_time_stamping) == TS_HARDWARE;
 	if (!strcmp(config_profile_name(a->cfg), "g8265.1")) {
@@ -747,6 +748,9 @@ int tc_main(int argc, char **argv)
 	}
 	if (cfg_int(a->cfg, OPT_delay_mechanism) != DM_E2E) {
 		die_usage("delay_mechanism: the transparent clock is end-to-end only (E2E)");
+	}
+	for (i = 1; i <= a->n; i++) {
+		iface_check("tc", a->port[i].name);
 	}
 	find_bridge(a);
 	if (!no_nft) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The clock interface of core/ (DESIGN.md "shape of the code"): a handle
+ * The clock interface of core/ (docs/architecture.md section 2.1): a handle
  * plus an ops struct.  Engines read and steer their clock only through it;
- * hw/ implements it for the kernel's clocks (sys, phc, soft: hw/clock.h)
+ * hw/ implements it for the kernel's clocks (sys, phc, soft: hw/clk_backend.h)
  * and the simulator (test/sim/) for simulated oscillators.
  */
 #ifndef PTPBOX_CORE_CLOCK_H

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Configuration files, option table and profiles; see config.h. */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -39,23 +40,109 @@ static const struct opt_enum servo_enum[] = { { "pi", SERVO_PI },
 static const struct opt_enum tc_egress_enum[] = { { "one_step", 0 }, { "two_step", 1 }, { NULL, 0 } };
 static const struct opt_enum time_source_enum[] = { { "file", TSRC_FILE }, { "tod", TSRC_TOD },
 						    { NULL, 0 } };
+static const struct opt_enum clock_type_enum[] = { { "OC", 0 }, { "BC", 1 }, { "P2P_TC", 2 },
+						   { "E2E_TC", 3 }, { NULL, 0 } };
+static const struct opt_enum delay_filter_enum[] = { { "moving_median", 0 }, { NULL, 0 } };
 static const struct opt_enum profile_enum[] = { { "default", PROFILE_DEFAULT },
 						{ "ocp-dc", PROFILE_OCP_DC },
 						{ "g8265.1", PROFILE_G8265_1 },
 						{ NULL, 0 } };
 
+/* The value lists, by their number in opt_def (an octet, not a pointer):
+ * a list new in config_opts.def is added here. */
+#define ENUM_TABS(X)                                                                            \
+	X(delay_mech_enum) X(transport_enum) X(tstamp_enum) X(sys_clock_enum)                  \
+	X(grant_mode_enum) X(dscmp_enum) X(servo_enum) X(tc_egress_enum) X(time_source_enum)  \
+	X(clock_type_enum) X(delay_filter_enum) X(profile_enum)
+enum {
+	E_NULL,
+#define X(n) E_##n,
+	ENUM_TABS(X)
+#undef X
+};
+static const struct opt_enum *const enum_tabs[] = {
+	NULL,
+#define X(n) n,
+	ENUM_TABS(X)
+#undef X
+};
+
+/* The keys' names one after the other, each NUL-terminated, as members
+ * of a struct: a name is found by its offset, a constant of 2 octets (the
+ * option 32 octets, not 40 with a pointer) */
+static const struct opt_names {
+#define OPT(key, type, scope, def, min, max, enums) char key[sizeof(#key)];
+#include "config_opts.def"
+#undef OPT
+} opt_names = {
+#define OPT(key, type, scope, def, min, max, enums) #key,
+#include "config_opts.def"
+#undef OPT
+};
+#define OPT_KEY(i) ((const char *)&opt_names + opts[i].name)
+
 struct opt_def {
-	const char *key;
-	enum opt_type type;
-	enum opt_scope scope;
 	double def, min, max;
-	const struct opt_enum *enums;
+	uint16_t name;		    /* offset in opt_names */
+	uint8_t type, scope, enums; /* opt_type, opt_scope, E_... */
 };
 
 static const struct opt_def opts[OPT_COUNT] = {
-#define OPT(key, type, scope, def, min, max, enums) { #key, type, scope, def, min, max, enums },
+#define OPT(key, type, scope, def, min, max, enums)                                         \
+	{ def, min, max, offsetof(struct opt_names, key), type, scope, E_##enums },
 #include "config_opts.def"
 #undef OPT
+};
+_Static_assert(sizeof(opt_names) < 65536, "opt_def.name is 16 bits");
+
+/* Why a ptp4l key has no effect here (ptp4l_keys.def) */
+enum { R_E2E, R_L2, R_UNICAST, R_SERVO, R_CLOCK, R_MGMT, R_ROLE, R_LPRIO, R_NONE, R_CLASS255 };
+/* in that order, each ended by a NUL */
+static const char ptp4l_reasons[] = "E2E only: no peer delay, 802.1AS, CMLDS\0"
+				    "UDP only, no layer 2\0"
+				    "all messages unicast, negotiated\0"
+				    "no such servo setting\0"
+				    "one port, one clock (key clock) a process\0"
+				    "one management socket (uds_address)\0"
+				    "no BMCA: gm always master, oc never\0"
+				    "set it per master in [unicast_master_table]\0"
+				    "not implemented\0"
+				    "a client-only clock's clockClass is 255 (1588-2019 Table 4)";
+#define ALIAS 0x80
+static const uint32_t ptp4l_keys[] = {
+#define K(h, r) (uint32_t)(h) << 8 | (r),
+#define A(h, id) (uint32_t)(h) << 8 | ALIAS | OPT_##id,
+#include "ptp4l_keys.def"
+#undef K
+#undef A
+};
+_Static_assert(OPT_COUNT < ALIAS, "an alias holds an option id in 7 bits");
+
+/* A key's entry in ptp4l_keys: its low 8 bits (R_... or ALIAS | id), -1
+ * for none. */
+static int ptp4l_key(const char *key)
+{
+	uint32_t h = 0x811c9dc5;
+	size_t i;
+	for (; *key; key++) {
+		h = (h ^ (uint8_t)*key) * 0x01000193;
+	}
+	for (i = 0; i < sizeof(ptp4l_keys) / sizeof(ptp4l_keys[0]); i++) {
+		if (ptp4l_keys[i] >> 8 == h >> 8) {
+			return (int)(ptp4l_keys[i] & 0xff);
+		}
+	}
+	return -1;
+}
+
+/* Contradictions of an applet (config.h): key id refused for role when
+ * its value's bit is not in ok. */
+static const struct {
+	uint8_t id, role, ok;
+} role_rules[] = {
+	{ OPT_clientOnly, CFG_ROLE_GM, 1 },  { OPT_serverOnly, CFG_ROLE_OC, 1 },
+	{ OPT_clock_type, CFG_ROLE_GM, 1 },  { OPT_clock_type, CFG_ROLE_OC, 1 },
+	{ OPT_clock_type, CFG_ROLE_TC, 8 },
 };
 
 #define VAL_LEN 128
@@ -76,6 +163,7 @@ struct entry {
 	int is_port; /* 1: in the selected [IFACE] section; -1: another port */
 	int table;   /* index into tables for [unicast_master_table] lines, else -1 */
 	int cmdline; /* from config_set(): applied after every file line */
+	int note;    /* a ptp4l key without effect: R_..., else -1 */
 };
 
 struct eff {
@@ -107,20 +195,22 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t len, const char *fmt, ...)
 {
+	char raw[768];
 	va_list ap;
 	if (!err || !len) {
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	str_escape(err, len, raw); /* the lines and values it quotes */
 }
 
 static int opt_lookup(const char *key)
 {
 	int i;
 	for (i = 0; i < OPT_COUNT; i++) {
-		if (!strcmp(opts[i].key, key)) {
+		if (!strcmp(OPT_KEY(i), key)) {
 			return i;
 		}
 	}
@@ -160,7 +250,7 @@ static void reset_eff(struct config *c)
 		e->max = opts[i].max;
 		if (opts[i].type == ENUM) {
 			const struct opt_enum *p;
-			for (p = opts[i].enums; p->name; p++) {
+			for (p = enum_tabs[opts[i].enums]; p->name; p++) {
 				e->allowed |= 1u << p->value;
 			}
 		}
@@ -206,6 +296,7 @@ static struct entry *add_entry(struct config *c)
 	}
 	memset(&c->ent[c->n_ent], 0, sizeof(c->ent[0]));
 	c->ent[c->n_ent].table = -1;
+	c->ent[c->n_ent].note = -1;
 	return &c->ent[c->n_ent++];
 }
 
@@ -240,9 +331,13 @@ int config_read(struct config *c, const char *path, const char *iface, char *err
 		struct entry *e;
 
 		lineno++;
+		/* fgets stops at a newline, a full buffer or the end: short of
+		 * all three, the line holds a NUL */
 		if (!strchr(line, '\n') && !feof(f)) {
-			seterr(err, errlen, "%s:%d: line longer than %zu characters", path, lineno,
-			       sizeof(line) - 2);
+			seterr(err, errlen,
+			       strlen(line) < sizeof(line) - 1 ? "%s:%d: NUL byte at line %d"
+							       : "%s:%d: line longer than %d characters",
+			       path, lineno, strlen(line) < sizeof(line) - 1 ? lineno : (int)sizeof(line) - 2);
 			goto bad;
 		}
 		hash = strchr(line, '#');
@@ -311,6 +406,10 @@ int config_read(struct config *c, const char *path, const char *iface, char *err
 		e->is_port = in_port;
 		e->table = table;
 	}
+	if (ferror(f)) { /* a directory: EISDIR */
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		goto bad;
+	}
 	fclose(f);
 	return 0;
 bad:
@@ -378,8 +477,8 @@ static const char *where(const struct entry *e, char *buf, size_t len)
 }
 
 /* Check value text v for option id under the current profile; store it. */
-static int check_value(struct config *c, int id, const char *v, struct slot *s, const char *at,
-		       char *err, size_t errlen)
+static int check_value(struct config *c, int id, const char *key, const char *v, struct slot *s,
+		       const char *at, char *err, size_t errlen)
 {
 	const struct opt_def *o = &opts[id];
 	struct eff *e = &c->eff[id];
@@ -393,7 +492,7 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 		if (r) {
 			seterr(err, errlen, "%s: %s %s: %s, allowed up to %d addresses or ADDR/LEN "
 					    "prefixes (e.g. fd00::/64 10.1.0.5)",
-			       at, o->key, v, r == -E2BIG ? "too many" : "not an address or prefix",
+			       at, key, v, r == -E2BIG ? "too many" : "not an address or prefix",
 			       NET_ACL_MAX);
 			return -EINVAL;
 		}
@@ -403,16 +502,16 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 		snprintf(s->str, sizeof(s->str), "%s", v);
 		break;
 	case ENUM: {
-		int ev = enum_lookup(o->enums, v);
-		enum_list(o->enums, e->allowed, list, sizeof(list));
+		int ev = enum_lookup(enum_tabs[o->enums], v);
+		enum_list(enum_tabs[o->enums], e->allowed, list, sizeof(list));
 		if (ev < 0) {
-			seterr(err, errlen, "%s: %s %s: unknown value, allowed %s", at, o->key, v,
+			seterr(err, errlen, "%s: %s %s: unknown value, allowed %s", at, key, v,
 			       list);
 			return -EINVAL;
 		}
 		if (!(e->allowed & (1u << ev))) {
 			seterr(err, errlen, "%s: %s %s: not allowed, allowed %s (profile %s)", at,
-			       o->key, v, list, c->profile);
+			       key, v, list, c->profile);
 			return -EINVAL;
 		}
 		s->num = ev;
@@ -423,13 +522,13 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 		fmt_num(o->type, e->min, lo, sizeof(lo));
 		fmt_num(o->type, e->max, hi, sizeof(hi));
 		if (parse_num(o->type, v, &num)) {
-			seterr(err, errlen, "%s: %s %s: not a%s number, allowed %s..%s", at, o->key,
+			seterr(err, errlen, "%s: %s %s: not a%s number, allowed %s..%s", at, key,
 			       v, o->type == INT ? "n integer" : "", lo, hi);
 			return -EINVAL;
 		}
 		if (num < e->min || num > e->max) {
 			seterr(err, errlen, "%s: %s %s: out of range, allowed %s..%s (profile %s)",
-			       at, o->key, v, lo, hi, c->profile);
+			       at, key, v, lo, hi, c->profile);
 			return -EINVAL;
 		}
 		if (e->n_vals) {
@@ -442,7 +541,7 @@ static int check_value(struct config *c, int id, const char *v, struct slot *s, 
 			}
 			if (!in) {
 				seterr(err, errlen, "%s: %s %s: not allowed, allowed %s (profile %s)",
-				       at, o->key, v, list, c->profile);
+				       at, key, v, list, c->profile);
 				return -EINVAL;
 			}
 		}
@@ -519,7 +618,7 @@ static int apply_profile(struct config *c, const char *name, char *err, size_t e
 		if (!strcmp(tok[0], "default")) {
 			struct slot tmp;
 			memset(&tmp, 0, sizeof(tmp));
-			if (check_value(c, id, tok[2], &tmp, "profile", err, errlen)) {
+			if (check_value(c, id, tok[1], tok[2], &tmp, "profile", err, errlen)) {
 				goto bad;
 			}
 			c->eff[id].def = tmp.num;
@@ -542,7 +641,7 @@ static int apply_profile(struct config *c, const char *name, char *err, size_t e
 		} else if (!strcmp(tok[0], "allow") && opts[id].type == ENUM) {
 			unsigned m = 0;
 			for (i = 2; i < nt; i++) {
-				int ev = enum_lookup(opts[id].enums, tok[i]);
+				int ev = enum_lookup(enum_tabs[opts[id].enums], tok[i]);
 				if (ev < 0) {
 					goto bad;
 				}
@@ -667,14 +766,19 @@ int config_finish(struct config *c, char *err, size_t errlen)
 
 	for (i = 0; i < 2 * c->n_ent; i++) {
 		const struct entry *e = &c->ent[i % c->n_ent];
-		struct slot scratch;
-		int id;
+		struct slot scratch, *s;
+		int id, k;
 
 		if (e->cmdline != (i >= c->n_ent)) {
 			continue;
 		}
 		where(e, at, sizeof(at));
 		if (e->table >= 0) {
+			r = ptp4l_key(e->key); /* peer_address */
+			if (r >= 0 && r < ALIAS) {
+				c->ent[i % c->n_ent].note = r;
+				continue;
+			}
 			r = table_entry(c, e, at, err, errlen);
 			if (r) {
 				return r;
@@ -683,18 +787,43 @@ int config_finish(struct config *c, char *err, size_t errlen)
 		}
 		id = opt_lookup(e->key);
 		if (id < 0) {
-			seterr(err, errlen, "%s: %s: unknown key", at, e->key);
+			id = ptp4l_key(e->key);
+			if (id >= 0 && id < ALIAS) {
+				c->ent[i % c->n_ent].note = id;
+				continue;
+			}
+			id &= ~ALIAS; /* -1 stays negative */
+		}
+		if (id < 0) {
+			const char *near = config_suggest(e->key);
+			seterr(err, errlen, "%s: %s: unknown key%s%s%s", at, e->key,
+			       near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 			return -EINVAL;
+		}
+		if (id == OPT_clockClass && c->role == CFG_ROLE_OC && strcmp(e->value, "255")) {
+			/* ptp4l's default.cfg sets 248; ptp4l makes a
+			 * clientOnly clock's 255 as the oc's always is */
+			c->ent[i % c->n_ent].note = R_CLASS255;
+			continue;
 		}
 		if (e->is_port && opts[id].scope == G) {
 			seterr(err, errlen, "%s: %s: allowed only in [global]", at, e->key);
 			return -EINVAL;
 		}
-		r = check_value(c, id, e->value,
-				e->is_port == 1 ? &c->port[id] : e->is_port ? &scratch : &c->global[id],
-				at, err, errlen);
+		s = e->is_port == 1 ? &c->port[id] : e->is_port ? &scratch : &c->global[id];
+		r = check_value(c, id, e->key, e->value, s, at, err, errlen);
 		if (r) {
 			return r;
+		}
+		for (k = 0; k < (int)(sizeof(role_rules) / sizeof(role_rules[0])); k++) {
+			if (role_rules[k].id == id && role_rules[k].role == c->role &&
+			    !(role_rules[k].ok >> (int)s->num & 1)) {
+				seterr(err, errlen,
+				       "%s: %s %s: not for ptpbox %.2s (gm: server, oc: client, tc: "
+				       "transparent clock)",
+				       at, e->key, e->value, "--gmoctc" + 2 * c->role);
+				return -EINVAL;
+			}
 		}
 	}
 	for (i = 0; i < c->n_tables; i++) {
@@ -757,7 +886,7 @@ const char *config_where(const struct config *c, enum opt_id id, char *buf, size
 	for (i = 0; i < 2 * c->n_ent; i++) {
 		const struct entry *e = &c->ent[i % c->n_ent];
 		if (e->cmdline != (i >= c->n_ent) || e->table >= 0 || e->is_port < 0 ||
-		    strcmp(e->key, opts[id].key) || (best && best->is_port > e->is_port)) {
+		    strcmp(e->key, OPT_KEY(id)) || (best && best->is_port > e->is_port)) {
 			continue;
 		}
 		best = e;
@@ -797,10 +926,41 @@ int config_check(const struct config *c, enum opt_id id, const char *value, cons
 	struct slot tmp;
 	memset(&tmp, 0, sizeof(tmp));
 	/* check_value only reads c: it stores into tmp */
-	return check_value((struct config *)(uintptr_t)c, (int)id, value, &tmp, at, err, errlen);
+	return check_value((struct config *)(uintptr_t)c, (int)id, OPT_KEY(id), value, &tmp, at,
+			   err, errlen);
 }
 
 const char *config_profile_name(const struct config *c)
 {
 	return c->profile;
+}
+
+const char *config_suggest(const char *key)
+{
+	return str_nearest(key, (const char *)&opt_names, OPT_COUNT);
+}
+
+int config_key_known(const char *key)
+{
+	return opt_lookup(key) >= 0 || ptp4l_key(key) >= 0;
+}
+
+const char *config_notice(const struct config *c, int *k, char *buf, size_t len)
+{
+	char at[300];
+	for (; *k < c->n_ent; ++*k) {
+		const struct entry *e = &c->ent[*k];
+		const char *r = ptp4l_reasons;
+		int n;
+		for (n = e->note; n > 0; n--) {
+			r += strlen(r) + 1;
+		}
+		if (e->note >= 0) {
+			snprintf(buf, len, "%s: %s has no effect in ptpbox: %s", where(e, at, sizeof(at)),
+				 e->key, r);
+			++*k;
+			return buf;
+		}
+	}
+	return NULL;
 }

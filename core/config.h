@@ -17,7 +17,7 @@ enum opt_id {
 	OPT_COUNT
 };
 
-enum cfg_role { CFG_ROLE_ANY, CFG_ROLE_GM, CFG_ROLE_OC };
+enum cfg_role { CFG_ROLE_ANY, CFG_ROLE_GM, CFG_ROLE_OC, CFG_ROLE_TC };
 
 enum { TRANS_UDP_IPV4 = 1, TRANS_UDP_IPV6 = 2, TRANS_L2 = 3 };		  /* 1588 Table 3 */
 enum { DM_E2E = 1, DM_P2P = 2, DM_AUTO = 3 };				  /* delay_mechanism */
@@ -98,6 +98,16 @@ const char *config_profile_name(const struct config *c);
  * -EINVAL with "AT: KEY VALUE: ... allowed ... (profile P)" in err. */
 int config_check(const struct config *c, enum opt_id id, const char *value, const char *at,
 		 char *err, size_t errlen);
+
+/* The option key within edit distance 2 of key (a "did you mean"), or
+ * NULL. */
+const char *config_suggest(const char *key);
+/* 1 when key is an option, or a ptp4l key taken (ptp4l_keys.def). */
+int config_key_known(const char *key);
+/* After config_finish(): the notices of the ptp4l keys accepted without
+ * effect, one a call from *k on (0 first): "AT: KEY has no effect in
+ * ptpbox: REASON" into buf (len octets), NULL after the last. */
+const char *config_notice(const struct config *c, int *k, char *buf, size_t len);
 
 /* Profile sources compiled in (profiles/NAME.prof). */
 struct profile_src {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a protocol engine (core/oc, core/gm, later core/tc) may do to the
- * world, and the helpers they share (DESIGN.md "engines and the simulator").
+ * world, and the helpers they share (docs/architecture.md section 3).
  *
  * An engine is plain state driven by three kinds of call: a datagram arrived
  * (bytes, receive timestamp, source address), a transmit timestamp arrived
@@ -96,6 +96,8 @@ struct eng_counters {
 	 * AUTHENTICATION TLV (or not last), ICV wrong or TLV malformed, keyID
 	 * not in the SA, sequenceId replayed */
 	uint64_t auth_missing, auth_bad_icv, auth_unknown_key, auth_replay;
+	uint64_t dreq_excess;	  /* gm: Delay_Req over the client's granted rate
+				   * (OCP 7.12), unanswered */
 	uint64_t utc_offset_held; /* oc: Announces whose currentUtcOffset change was
 				   * held (outside a leap second, too few agreeing) */
 };

@@ -537,6 +537,14 @@ static void on_signaling(struct gm *g, const struct ptp_msg *m, const struct net
 	}
 }
 
+/* Delay_Req a client may send ahead of its granted rate (OCP 7.12), in
+ * granted intervals.  linuxptp spaces them uniformly over 0..2 intervals:
+ * against 0.9 intervals a Delay_Req that is a random walk of drift -0.1
+ * and sd 0.58 intervals a step, ahead by more than 16 intervals about once
+ * in 15 000 (exp(-2 x 0.1 x 16 / 0.33)); a flood gets 16 answers, then
+ * 1/0.9 of its granted rate */
+#define DREQ_BURST 16
+
 static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net_addr *from,
 			 tmv_t rx_ts, tmv_t now)
 {
@@ -550,6 +558,21 @@ static void on_delay_req(struct gm *g, const struct ptp_msg *m, const struct net
 	/* the holder's Delay_Req stream is its liveness: another portIdentity
 	 * may not take the address while it flows (core/unicast.h) */
 	uc_client_heard(c, &m->hdr.sourcePortIdentity, now);
+	/* OCP 7.12: a client whose Delay_Req come faster than 90 % of the
+	 * granted interval may have the excess ignored.  Paced as a
+	 * virtual-time bucket (GCRA) on the grant's next_tx: each Delay_Req
+	 * moves it 0.9 intervals on; one arriving more than DREQ_BURST
+	 * intervals ahead of it is not answered (a flood costs the gm a
+	 * receive, not a transmission and a stamp) */
+	{
+		struct uc_grant *gt = &c->grant[UC_DELAY_RESP];
+		tmv_t t = log2_interval_ns(gt->logInterMessagePeriod);
+		if (gt->next_tx - now > DREQ_BURST * t) {
+			g->cnt.dreq_excess++;
+			return;
+		}
+		gt->next_tx = (gt->next_tx > now ? gt->next_tx : now) + t / 10 * 9;
+	}
 	if (!rx_ts) {
 		g->cnt.tx_ts_missing++;
 		return;
@@ -593,13 +616,14 @@ static void summary(struct gm *g)
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
 	       "budget %llu acl %llu identity %llu takeovers %llu cancels_ignored %llu "
+	       "dreq_excess %llu "
 	       "pps %.0f bad %llu tx_err %llu tx_ts_missing %llu tx_ts_late %llu late %llu",
 	       uc_grantor_clients(g->grantor), (unsigned long long)s->requests,
 	       (unsigned long long)s->granted, (unsigned long long)s->denied,
 	       (unsigned long long)s->denied_full, (unsigned long long)s->expired,
 	       (unsigned long long)s->denied_budget, (unsigned long long)s->rejected_acl,
 	       (unsigned long long)s->denied_identity, (unsigned long long)s->taken_over,
-	       (unsigned long long)s->cancels_ignored,
+	       (unsigned long long)s->cancels_ignored, (unsigned long long)g->cnt.dreq_excess,
 	       uc_grantor_committed_pps(g->grantor),
 	       (unsigned long long)g->cnt.rx_bad, (unsigned long long)g->cnt.tx_err,
 	       (unsigned long long)g->cnt.tx_ts_missing, (unsigned long long)g->cnt.tx_ts_late,

@@ -25,9 +25,12 @@
 
 struct gm;
 
+/* __attribute__((cold)) below: what runs once or once a second (creation, the time source, management, the summary),
+ * optimised for size inside a file the static build compiles -O2 for its
+ * per-message path (Makefile: HOT). */
 /* A grandmaster from the configuration on port, I/O through ops (copied).
  * NULL with a message in err on a configuration error or out of memory. */
-struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
+__attribute__((cold)) struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
 		     const struct eng_ops *ops, tmv_t now, char *err, size_t errlen);
 void gm_destroy(struct gm *g);
 
@@ -61,16 +64,16 @@ void gm_source(struct gm *g, enum gm_source_req req, int cls, tmv_t now);
  * time scale, ns), and an Annex A frame from the serial line.  gm_tick()
  * decides locked or lost (tod_loss_timeout, GNSS status). */
 void gm_tod_edge(struct gm *g, tmv_t edge_clock, tmv_t now);
-void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now);
+__attribute__((cold)) void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now);
 
 /* Management GET / SET on the engine's data sets; -MERR_NOT_SUPPORTED for
  * ids the adapter answers. */
-int gm_mgmt_get(struct gm *g, struct mgmt_value *v, tmv_t now);
+__attribute__((cold)) int gm_mgmt_get(struct gm *g, struct mgmt_value *v, tmv_t now);
 int gm_mgmt_set(struct gm *g, const struct mgmt_value *v, int remote, tmv_t now);
 
 /* The summary line (clients, grants, refusals, errors) and, with
  * time_source tod, the ToD counters: at exit. */
-void gm_log_summary(struct gm *g);
+__attribute__((cold)) void gm_log_summary(struct gm *g);
 
 const struct eng_counters *gm_counters(const struct gm *g);
 

@@ -118,6 +118,8 @@ static const struct {
 	{ 'g', "requests_acl_total", "Signaling from outside unicast_acl, unanswered.", CNT(uc_acl) },
 	{ 'g', "denied_budget_total", "Requests denied: max_tx_rate_pps or max_client_pps.",
 	  CNT(uc_budget) },
+	{ 'g', "delay_req_excess_total",
+	  "Delay_Req over the client's granted rate (OCP 7.12), unanswered.", CNT(dreq_excess) },
 	{ 'g', "denied_full_total", "Requests denied: unicast_max_clients reached.", CNT(uc_full) },
 	{ 'g', "cancels_ignored_total", "CANCEL not from the grant's holder, ignored.",
 	  CNT(uc_cancel_ignored) },
@@ -159,7 +161,8 @@ void metrics_counters(struct metrics_out *m, const char *role, const struct eng_
 	}
 }
 
-void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct eng_counters *c)
+void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct servo_state_np *sv,
+		const struct eng_counters *c)
 {
 	static const struct {
 		const char *name, *help;
@@ -199,6 +202,12 @@ void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct e
 		snprintf(name, sizeof(name), "ptpbox_oc_%s", tab[i].name);
 		metrics_head(m, name, "gauge", tab[i].help);
 		metrics_val(m, name, i == 4 ? label : NULL, v[i]);
+	}
+	for (i = 0; sv && i < MGMT_SERVO_FIELDS && sv->v[SVS_WINDOW] > 0; i++) {
+		snprintf(name, sizeof(name), "ptpbox_oc_servo_%s", mgmt_servo_names[i]);
+		metrics_one(m, name, "gauge",
+			    "Envelope servo: SERVO_STATE_NP in ptpbox-pmc(8).",
+			    (double)sv->v[i] / 65536);
 	}
 	metrics_head(m, "ptpbox_oc_offsets_total", "counter", "Offsets measured (servo samples).");
 	metrics_u64(m, "ptpbox_oc_offsets_total", NULL, s->samples);

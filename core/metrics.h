@@ -56,8 +56,12 @@ void metrics_one(struct metrics_out *m, const char *name, const char *type, cons
 void metrics_counters(struct metrics_out *m, const char *role, const struct eng_counters *c);
 
 /* The metrics of an oc (ptpbox_oc_...) and of a gm (ptpbox_gm_...): their
- * status (oc_status(), gm_status(); units there) and counters. */
-void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct eng_counters *c);
+ * status (oc_status(), gm_status(); units there) and counters; for the oc
+ * also what its servo believes, sv (oc_servo_state(); the gauges
+ * ptpbox_oc_servo_NAME, mgmt_servo_names[], in the units of mgmt.h, only
+ * when sv is not NULL and its window is not 0: the envelope servo). */
+void metrics_oc(struct metrics_out *m, const struct oc_status *s, const struct servo_state_np *sv,
+		const struct eng_counters *c);
 void metrics_gm(struct metrics_out *m, const struct gm_status *s, const struct eng_counters *c);
 /* The system clock kept on the PHC (sys_sync) of an oc or gm (role):
  * ptpbox_ROLE_sys_offset_ns (system clock minus the PHC's UTC, ns),

@@ -493,7 +493,7 @@ const char *const mgmt_refusal_names[MGMT_REFUSALS] = {
 	"mgmt_rate_limited",  "mgmt_set_refused", "unexpected_grant",  "refused_grant",
 	"wrong_sender",	      "acl_rejected",	  "budget_denied",     "table_full_denied",
 	"cancels_ignored",    "identity_denied",  "auth_missing",      "auth_bad_icv",
-	"auth_unknown_key",   "auth_replay",	  "utc_offset_held",
+	"auth_unknown_key",   "auth_replay",	  "utc_offset_held", "dreq_excess",
 };
 
 /* ptpbox's counter TLVs: portIdentity, then n 64-bit counters in network
@@ -561,6 +561,28 @@ static void vdec_tcstats(struct cur *c, struct mgmt_value *v)
 	r_counters(c, &v->u.tcstats.portIdentity, x, MGMT_TC_STATS);
 	for (i = 0; i < MGMT_TC_STATS; i++) {
 		v->u.tcstats.count[i] = (int64_t)x[i];
+	}
+}
+
+const char *const mgmt_servo_names[MGMT_SERVO_FIELDS] = {
+	"wander_ppb_sqrt_s", "wander_estimate_ppb_sqrt_s", "window_seconds", "delay_spread_ns",
+	"delay_shape", "predicted_error_ns", "estimator",
+};
+
+/* ptpbox SERVO_STATE_NP: MGMT_SERVO_FIELDS Integer64 */
+static void enc_servo(const struct mgmt_value *v, uint8_t *p)
+{
+	int i;
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		put_be64(p + 8 * i, (uint64_t)v->u.servo.v[i]);
+	}
+}
+
+static void dec_servo(const uint8_t *p, struct mgmt_value *v)
+{
+	int i;
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		v->u.servo.v[i] = (int64_t)get_be64(p + 8 * i);
 	}
 }
 
@@ -689,6 +711,7 @@ static const struct mgmt_desc table[] = {
 	VARF(MID_UNICAST_MASTER_LOCKOUT_NP, GS, 1, venc_lockout, vdec_lockout),
 	VARF(MID_PORT_REFUSALS_NP, A_GET, 1, venc_refusals, vdec_refusals),
 	VARF(MID_TC_PORT_STATS_NP, A_GET, 1, venc_tcstats, vdec_tcstats),
+	FIX(MID_SERVO_STATE_NP, 8 * MGMT_SERVO_FIELDS, A_GET, 0, enc_servo, dec_servo),
 };
 
 static int cmp_id(const void *key, const void *row)

@@ -53,6 +53,7 @@ enum mgmt_id {
 	MID_UNICAST_MASTER_LOCKOUT_NP = 0xDF00,
 	MID_PORT_REFUSALS_NP = 0xDF01, /* ptpbox: what the port refused, by reason */
 	MID_TC_PORT_STATS_NP = 0xDF02, /* ptpbox: a transparent clock port's counters */
+	MID_SERVO_STATE_NP = 0xDF03,   /* ptpbox: what the oc's servo believes */
 };
 
 /* Entries in the table-valued TLVs we send or accept. */
@@ -162,6 +163,8 @@ enum mgmt_refusal {
 	REF_AUTH_REPLAY,	 /* sequenceId not after the last accepted */
 	REF_UTC_OFFSET_HELD,	 /* oc: Announces whose currentUtcOffset change
 				  * was held (outside a leap second) */
+	REF_DREQ_EXCESS,	 /* gm: Delay_Req over the client's granted
+				  * rate (OCP 7.12), unanswered */
 	MGMT_REFUSALS
 };
 
@@ -220,6 +223,30 @@ struct tc_port_stats_np {
 
 extern const char *const mgmt_tc_stat_names[MGMT_TC_STATS];
 
+/* ptpbox SERVO_STATE_NP (clock-level, GET; the oc answers): what the
+ * envelope servo believes (core/servo.h struct servo_info), one Integer64
+ * (network order) per field in this order, 56 octets; all zeros for a servo
+ * without an estimate of its world (pi, linreg).  Each the value x 2^16
+ * (fixed point, as TimeInterval 5.3.2), rounded.  mgmt_servo_names[] names
+ * them (pmc, metrics). */
+enum mgmt_servo_field {
+	SVS_WANDER,	   /* ppb/sqrt(s): the frequency random walk the window is sized for */
+	SVS_WANDER_EST,	   /* ppb/sqrt(s): the online estimate (0: none yet) */
+	SVS_WINDOW,	   /* s: the window of measurements */
+	SVS_DELAY_SPREAD,  /* ns: the delay's mean above its floor */
+	SVS_DELAY_SHAPE,   /* sd / mean above the floor: ~1 exponential (a sharp
+			    * floor), ~0.35-0.55 Gamma(8) (a soft one) */
+	SVS_PREDICTED,	   /* ns: the rms error the window should give */
+	SVS_ESTIMATOR,	   /* 0 the minimum-delay envelope, 1 the means */
+	MGMT_SERVO_FIELDS
+};
+
+struct servo_state_np {
+	int64_t v[MGMT_SERVO_FIELDS];
+};
+
+extern const char *const mgmt_servo_names[MGMT_SERVO_FIELDS];
+
 /* 15.5.4.4 Table 109 managementErrorId */
 enum mgmt_error {
 	MERR_RESPONSE_TOO_BIG = 0x0001,
@@ -261,6 +288,7 @@ struct mgmt_value {
 		struct tc_default_ds tcds;
 		struct tc_port_ds tcport;
 		struct tc_port_stats_np tcstats;
+		struct servo_state_np servo;
 		struct port_ds_np pdsnp;
 		struct unicast_master_table_np umtnp;
 		struct lockout_np lockout;

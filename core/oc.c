@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "bmca.h"
@@ -93,6 +94,7 @@ struct oc {
 	struct stat_acc st_off, st_freq, st_delay;
 	uint64_t samples;  /* offsets measured (oc_status) */
 	int servo_state;   /* of the last one */
+	int servo_log;	   /* log2 s: the Sync interval the servo was told */
 	tmv_t summary_period, next_summary;
 	int holdover_said;
 	int started;
@@ -700,6 +702,29 @@ static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_t
 	return t;
 }
 
+/* servo_info() x 2^16, rounded and saturated (servo_step_ns, of -x). */
+void oc_servo_state(const struct oc *o, struct servo_state_np *p)
+{
+	struct servo_info si;
+	double f[MGMT_SERVO_FIELDS];
+	int i;
+
+	/* its first members, the doubles, are in the order of SVS_* */
+#define SVS_AT(m, k) _Static_assert(offsetof(struct servo_info, m) == (k) * sizeof(double), #m)
+	SVS_AT(wander_est, SVS_WANDER_EST);
+	SVS_AT(window_s, SVS_WINDOW);
+	SVS_AT(beta_ns, SVS_DELAY_SPREAD);
+	SVS_AT(shape, SVS_DELAY_SHAPE);
+	SVS_AT(predicted_ns, SVS_PREDICTED);
+#undef SVS_AT
+	servo_info(o->servo, &si);
+	memcpy(f, &si, SVS_ESTIMATOR * sizeof(double));
+	f[SVS_ESTIMATOR] = si.estimator;
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		p->v[i] = servo_step_ns(-65536 * f[i]);
+	}
+}
+
 static void summary(struct oc *o)
 {
 	if (o->st_off.n) {
@@ -722,6 +747,11 @@ static void synchronize(struct oc *o, tmv_t now)
 
 	if (e2e_offset(&o->e2e, &offset)) {
 		return;
+	}
+	if (o->servo_log != o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod) {
+		/* OCP 7.13.2: a master may grant a slower Sync than asked */
+		o->servo_log = o->m[o->selected].req.svc[UC_SYNC].logInterMessagePeriod;
+		servo_sync_interval(o->servo, (double)log2_interval_ns(o->servo_log) / 1e9);
 	}
 	if (!o->free_running) {
 		m.local = o->e2e.t2;
@@ -750,6 +780,21 @@ static void synchronize(struct oc *o, tmv_t now)
 	o->servo_state = (int)s;
 	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
 	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
+	if (o->ops.log_level >= LOG_DEBUG) {
+		struct servo_state_np sv;
+		char b[256];
+		size_t n = 0;
+		int i;
+		oc_servo_state(o, &sv);
+		/* at most ~200 characters: the names and 7 x %.4g */
+		for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
+			n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
+					      (double)sv.v[i] / 65536);
+		}
+		if (n) { /* the envelope servo: why it does what it does */
+			oc_log(o, LOG_DEBUG, "servo%s", b);
+		}
+	}
 	stat_add(&o->st_off, (double)offset);
 	stat_add(&o->st_freq, o->clock->freq_ppb);
 	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
@@ -1057,10 +1102,20 @@ static int load_table(struct oc *o, tmv_t now, char *err, size_t errlen)
 	 * master" choice); OCP 7.13.1 keeps discovering */
 	rc.announce_backoff = !strcmp(config_profile_name(o->cfg), "g8265.1");
 	{
+		static const enum opt_id log_opt[UC_NSVC] = {
+			[UC_ANNOUNCE] = OPT_logAnnounceInterval,
+			[UC_SYNC] = OPT_logSyncInterval,
+			[UC_DELAY_RESP] = OPT_logMinDelayReqInterval,
+		};
 		double lo, hi;
 		cfg_range(o->cfg, OPT_unicast_req_duration, &lo, &hi);
 		rc.min_duration = (uint32_t)lo;
 		rc.max_duration = (uint32_t)hi;
+		for (i = 0; i < UC_NSVC; i++) {
+			cfg_range(o->cfg, log_opt[i], &lo, &hi);
+			rc.max_log[i] = (int8_t)hi;
+		}
+		rc.exact = cfg_int(o->cfg, OPT_grant_mode) == GRANT_EXACT;
 	}
 	for (i = 0; i < t->n; i++) {
 		struct master *mm = &o->m[o->n_masters];
@@ -1138,6 +1193,7 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 		return NULL;
 	}
 	servo_sync_interval(o->servo, (double)log2_interval_ns(log_sync) / 1e9);
+	o->servo_log = log_sync;
 	o->summary_period = log2_interval_ns(cfg_int(c, OPT_summary_interval));
 	if (o->summary_period <= log2_interval_ns(log_sync)) {
 		o->summary_period = 0; /* one sample per period: the servo line says it all */
@@ -1345,6 +1401,9 @@ int oc_mgmt_get(struct oc *o, struct mgmt_value *v, tmv_t now)
 				     (o->state == PS_SLAVE || o->state == PS_UNCALIBRATED);
 		v->u.tsn.gmIdentity = o->selected >= 0 ? o->pds.grandmasterIdentity
 						       : o->dds.clockIdentity;
+		return 0;
+	case MID_SERVO_STATE_NP:
+		oc_servo_state(o, &v->u.servo);
 		return 0;
 	}
 	return -MERR_NOT_SUPPORTED;

@@ -93,4 +93,9 @@ struct oc_status {
 };
 void oc_status(const struct oc *o, tmv_t now, struct oc_status *s);
 
+/* What the servo believes, as SERVO_STATE_NP (core/mgmt.h: each field x
+ * 2^16; zeros but for the envelope servo).  Apart from oc_status(), which
+ * runs per datagram: this costs a little more. */
+void oc_servo_state(const struct oc *o, struct servo_state_np *p);
+
 #endif

@@ -169,13 +169,17 @@ int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now)
 	if (g->durationField == 0) {
 		return UC_EV_DENIED | fail(r, s, now);
 	}
-	if (g->logInterMessagePeriod != r->cfg.logInterMessagePeriod[svc] ||
+	if (g->logInterMessagePeriod < r->cfg.logInterMessagePeriod[svc] ||
+	    (r->cfg.exact && g->logInterMessagePeriod != r->cfg.logInterMessagePeriod[svc]) ||
+	    g->logInterMessagePeriod > r->cfg.max_log[svc] ||
 	    g->durationField < r->cfg.min_duration ||
 	    (r->cfg.max_duration && g->durationField > r->cfg.max_duration)) {
-		/* G.8265.1 Annex A, 1588-2019 16.1.4.2: the grant carries the
-		 * requested interval; another one (a faster one would make us
-		 * answer or send at that rate) or a duration outside the
-		 * profile's range is refused: cancel it, count a failure */
+		/* G.8265.1 Annex A (cfg.exact): the grant carries the
+		 * requested interval; OCP 7.13.2: the GM may grant another,
+		 * and a slower one within the profile's range is taken.  A
+		 * faster one (it would make us answer or send at that rate)
+		 * or a duration outside the profile's range is refused:
+		 * cancel it, count a failure */
 		s->cancel_pending = 1;
 		return UC_EV_REFUSED | fail(r, s, now);
 	}

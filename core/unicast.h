@@ -69,7 +69,10 @@ struct uc_grantor_cfg {
 /* 24 octets: the grant table holds one per service and client */
 struct uc_grant {
 	tmv_t expires;		 /* ns, monotonic */
-	tmv_t next_tx;		 /* ns, monotonic; Announce and Sync only */
+	tmv_t next_tx;		 /* ns, monotonic: the next transmission of
+				  * Announce and Sync; for Delay_Resp the
+				  * theoretical arrival time of the client's
+				  * next Delay_Req (gm: OCP 7.12 pacing) */
 	uint32_t durationField;	 /* s, as granted */
 	uint16_t sequenceId;	 /* next sequenceId for this client and type */
 	int8_t logInterMessagePeriod;
@@ -202,6 +205,12 @@ struct uc_requester_cfg {
 	uint32_t min_duration, max_duration;   /* s: granted durationField
 						* accepted (the profile's
 						* range; max 0: any) */
+	int8_t max_log[UC_NSVC];	       /* the slowest interval a grant may
+						* carry (the profile's range) */
+	int exact;			       /* 1: a grant must carry the
+						* interval asked (G.8265.1 Annex
+						* A); 0: a slower one is taken
+						* (OCP 7.13.2) */
 	int announce_backoff;		       /* 1: Announce waits backoff too
 						* after 3 failures (G.8265.1
 						* 6.6); 0: discovery goes on
@@ -236,8 +245,11 @@ int uc_req_tick(struct uc_requester *r, tmv_t now, struct ptp_msg *sig, int *eve
 
 /* A GRANT TLV from this master (the caller has checked its address and
  * portIdentity).  Taken only as the answer to a request sent within the
- * retry interval, with the requested logInterMessagePeriod and a duration in
- * [min_duration, max_duration].  Returns UC_EV_* flags. */
+ * retry interval, with the requested logInterMessagePeriod (cfg.exact) or
+ * a slower one up to max_log (OCP 7.13.2: the service then runs at the
+ * granted interval, svc[].logInterMessagePeriod, and renewals ask for the
+ * configured one again) and a duration in [min_duration, max_duration].
+ * A faster interval is always refused.  Returns UC_EV_* flags. */
 int uc_req_grant(struct uc_requester *r, const struct tlv_unicast *g, tmv_t now);
 
 /* A CANCEL from the master (address and portIdentity checked by the

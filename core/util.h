@@ -38,4 +38,20 @@ int hex_digit(int c);
  * MAC; "hhhhhh.hhhh.hhhhhh", a clockIdentity).  The octet count, or -1. */
 int hex_pattern(const char *s, const char *pat, uint8_t *out);
 
+/* src into dst (cap octets, cut to fit, NUL-terminated) with each control
+ * character but tab (0x01..0x1f, 0x7f) written as \xHH: text quoted from
+ * a file or the command line, safe for a terminal. */
+void str_escape(char *dst, size_t cap, const char *src);
+
+/* The edit distance (Levenshtein: insertions, deletions, substitutions of
+ * one octet) of a and b, 3 for 3 or more and for strings of 64 octets or
+ * more: for "did you mean". */
+int str_dist(const char *a, const char *b);
+
+/* Of the n names at pool (one after the other, each NUL-terminated), the
+ * first nearest to s within 2 edits and fewer edits than its length (any 2
+ * letters are 2 edits from a 2-letter name): for "did you mean NAME?";
+ * NULL for none. */
+const char *str_nearest(const char *s, const char *pool, int n);
+
 #endif

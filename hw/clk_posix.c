@@ -16,7 +16,7 @@
 
 #include "../core/util.h"
 #include "../core/sysync.h"
-#include "clock.h"
+#include "clk_backend.h"
 
 #ifndef ADJ_NANO
 #define ADJ_NANO 0x2000

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "../core/util.h"
-#include "clock.h"
+#include "clk_backend.h"
 
 
 struct soft_clk {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../core/config.h"
@@ -198,9 +199,33 @@ int udp_send(struct udp *u, int event, const void *buf, size_t len, const struct
 	return udp_send_raw(u, event, buf, len, &a);
 }
 
-int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
+/*
+ * sendmmsg(2) as the kernel takes it.  musl's sendmmsg() on 64-bit targets
+ * is a loop of sendmsg() (its struct msghdr has int msg_iovlen and
+ * socklen_t msg_controllen with padding beside them where the kernel has
+ * size_t), so a batch cost one system call per datagram; glibc's passes the
+ * batch on.  These are the kernel's struct user_msghdr and mmsghdr
+ * (include/linux/socket.h; the same on every Linux ABI but x32), filled by
+ * us and passed with syscall(): one call per batch with any C library.
+ */
+struct k_msghdr {
+	void *msg_name;
+	int msg_namelen;
+	struct iovec *msg_iov;
+	unsigned long msg_iovlen;
+	void *msg_control;
+	unsigned long msg_controllen;
+	unsigned int msg_flags;
+};
+
+struct k_mmsghdr {
+	struct k_msghdr msg_hdr;
+	unsigned int msg_len;
+};
+
+int udp_sendmmsg(int fd, struct udp_out *o, int n, int *err)
 {
-	struct mmsghdr mm[UDP_BATCH_MAX];
+	struct k_mmsghdr mm[UDP_BATCH_MAX];
 	struct iovec iov[UDP_BATCH_MAX];
 	int i, done = 0;
 
@@ -210,24 +235,33 @@ int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
 	}
 	memset(mm, 0, (size_t)n * sizeof(mm[0]));
 	for (i = 0; i < n; i++) {
-		set_port(u, event, &o[i].to);
 		iov[i].iov_base = (void *)o[i].buf;
 		iov[i].iov_len = o[i].len;
 		mm[i].msg_hdr.msg_name = &o[i].to.ss;
-		mm[i].msg_hdr.msg_namelen = o[i].to.len;
+		mm[i].msg_hdr.msg_namelen = (int)o[i].to.len;
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;
 	}
 	while (done < n) {
-		int r = sendmmsg(u->fd[event ? 1 : 0], mm + done, (unsigned)(n - done), 0);
+		long r = syscall(SYS_sendmmsg, fd, mm + done, (unsigned)(n - done), 0);
 		if (r <= 0) {
 			/* the first datagram of the call failed */
 			*err = r < 0 ? -errno : -EIO;
 			return done;
 		}
-		done += r; /* UDP sends a datagram whole or not at all */
+		done += (int)r; /* UDP sends a datagram whole or not at all */
 	}
 	return n;
+}
+
+int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err)
+{
+	int i;
+
+	for (i = 0; i < n && i < UDP_BATCH_MAX; i++) {
+		set_port(u, event, &o[i].to);
+	}
+	return udp_sendmmsg(u->fd[event ? 1 : 0], o, n, err);
 }
 
 /* Pull the SCM_TIMESTAMPING value out of msg: ts[0] software, ts[2] raw

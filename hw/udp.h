@@ -39,8 +39,11 @@ struct udp_cfg {
 
 struct udp;
 
+/* __attribute__((cold)) below: what runs once or once a second (opening, address look-ups),
+ * optimised for size inside a file the static build compiles -O2 for its
+ * per-message path (Makefile: HOT). */
 /* Open and bind both sockets.  NULL on error with a message in err. */
-struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen);
+__attribute__((cold)) struct udp *udp_open(const struct udp_cfg *cfg, char *err, size_t errlen);
 void udp_close(struct udp *u);
 
 /* File descriptor of the event (event=1) or general (event=0) socket. */
@@ -66,9 +69,16 @@ struct udp_out {
  * in *err. */
 int udp_send_batch(struct udp *u, int event, struct udp_out *o, int n, int *err);
 
+/* Send o[0..n-1] (n <= UDP_BATCH_MAX; o[i].to complete, port included) from
+ * socket fd with the sendmmsg system call itself, one call per batch with
+ * any C library (musl's sendmmsg() is a sendmsg() per datagram on 64-bit
+ * targets).  Returns how many went before the first that failed (n: all),
+ * that one's -errno in *err. */
+int udp_sendmmsg(int fd, struct udp_out *o, int n, int *err);
+
 /* Join the primary PTP multicast group on iface with the general socket,
  * so management requests sent there arrive.  0 or -errno. */
-int udp_join_mcast(struct udp *u, const char *iface);
+__attribute__((cold)) int udp_join_mcast(struct udp *u, const char *iface);
 
 /* Send to exactly `to` (its port kept) from the event or general socket,
  * e.g. a management response to the requester's source port.  0 or -errno. */
@@ -112,13 +122,13 @@ int udp_txts_match(const void *pkt, size_t pktlen, const void *msg, size_t msgle
 
 /* Parse a textual address for transport; a link-local IPv6 address gets
  * iface as its scope.  0 or -EINVAL. */
-int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a);
+__attribute__((cold)) int udp_addr_parse(int transport, const char *str, const char *iface, struct net_addr *a);
 
 /* The address of iface in the transport's family (a global IPv6 address
  * before a link-local one).  0 or -errno. */
-int udp_local_addr(const struct udp *u, const char *iface, struct net_addr *a);
+__attribute__((cold)) int udp_local_addr(const struct udp *u, const char *iface, struct net_addr *a);
 
 /* MAC address of iface.  0 or -errno. */
-int udp_iface_mac(const char *iface, uint8_t mac[6]);
+__attribute__((cold)) int udp_iface_mac(const char *iface, uint8_t mac[6]);
 
 #endif

@@ -2,8 +2,9 @@
 # The main job, live: build ptpbox, start a grandmaster and a client in two
 # network namespaces joined by veth (UDP/IPv6, software time stamps, OCP DC
 # profile, the example configs), and watch the client converge.  The
-# client disciplines a soft clock started 250 us ahead and 10 ppm fast; no
-# real clock is touched.  Needs root (ip netns).  DURATION=30 by default.
+# client (scripts/examples/ocp-dc-oc-soft.cfg) disciplines a soft clock
+# started 250 us ahead and 10 ppm fast; no real clock is touched.  Needs
+# root (ip netns).  DURATION=30 by default.
 set -e
 cd "$(dirname "$0")/.."
 ./build.sh -s
@@ -18,9 +19,8 @@ echo "gm: fd00::1:1 in $NS_gm, oc: fd00::1:2 in $NS_oc"
 run_in gm "$T_DIR/gm.log" "$PTPBOX" gm -f scripts/examples/ocp-dc-gm.cfg -i pa1 -m -q \
 	--time_stamping=software --clock=CLOCK_REALTIME
 wait_for 5 "$T_DIR/gm.log" "grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
-run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f scripts/examples/ocp-dc-oc.cfg -i pb1 -m -q \
-	--time_stamping=software --clock=soft --soft_offset_ns=250000 --soft_freq_ppb=10000 \
-	--logSyncInterval=0 --logMinDelayReqInterval=0
+# the test set-up's example: software stamps, a soft clock (no real clock steered)
+run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f scripts/examples/ocp-dc-oc-soft.cfg -i pb1 -m -q
 tail -f "$T_DIR/oc.log" &
 tailpid=$!
 sleep "$DURATION"

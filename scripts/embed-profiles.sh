@@ -1,5 +1,8 @@
 #!/bin/sh
-# Turn profiles/*.prof into a C file with one string per profile.
+# Turn profiles/*.prof into a C file with one string per profile.  The
+# comments stay in the .prof files (they cite the clauses): the binary gets
+# the directives, with an empty line for each comment line so that line
+# numbers in errors are the file's (3.9 KB of text, 2.4 KB of them comments).
 # Usage: embed-profiles.sh OUT.c profiles/a.prof ...
 set -e
 out=$1; shift
@@ -10,7 +13,7 @@ out=$1; shift
 	for f in "$@"; do
 		name=$(basename "$f" .prof)
 		printf '\t{ "%s",\n' "$name"
-		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t  "/' -e 's/$/\\n"/' "$f"
+		sed -e 's/[[:space:]]*#.*$//' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t  "/' -e 's/$/\\n"/' "$f"
 		printf '\t},\n'
 	done
 	echo '};'

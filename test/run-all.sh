@@ -94,8 +94,10 @@ suite cross sh test/cross/run.sh # 63 s
 suite cli sh test/cli/cli.sh # 1 s
 suite cli-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/cli.sh # 1 s
 suite cli-files sh test/cli/files.sh # 8 s
+suite cli-ptp4l sh test/cli/ptp4l_keys.sh # 37 s
 suite conformance sh test/checks/conformance.sh # 0 s
 suite man sh test/checks/man.sh # 1 s
+suite docs sh test/checks/docs.sh # 1 s
 suite packaging sh test/checks/packaging.sh # 13 s
 suite cli-ppsmon sh test/cli/ppsmon.sh # 2 s
 suite cli-ppsmon-glibc env PTPBOX="$PWD/build-glibc/ptpbox" sh test/cli/ppsmon.sh # 1 s

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The example in README.md: one day of 1PPS time error from a model of a
+# The example in docs/monitoring.md: one day of 1PPS time error from a model of a
 # GNSS-locked PRTC (8 ns constant TE, white phase noise, a 5 ns diurnal-ish
 # wander with a 3 h period), checked against PRTC-A, PRTC-B and ePRTC.
 # Deterministic (Park-Miller generator in awk), so any awk gives the same

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Command line behaviour a user and a script see: dispatch by name and link,
 # --list, --install, --help, usage errors, configuration errors.
-PTPBOX=${PTPBOX:-$(cd "$(dirname "$0")/../.." && pwd)/build/ptpbox}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+PTPBOX=${PTPBOX:-$top/build/ptpbox}
 . "$(dirname "$0")/../checks.sh"
 d=$(mktemp -d /tmp/ptpbox-cli.XXXXXX)
 trap 'rm -rf "$d"' EXIT
@@ -186,5 +187,73 @@ fi
 	grep -q "^pmc: --timeout 1e9: out of range, allowed 0.001..31536000 (s with --wait-sync)$" "$d/e" && ok || ko "pmc --timeout 1e9: $(cat "$d/e")"
 "$PTPBOX" pmc -u --timeout 0 'GET PORT_DATA_SET' 2>"$d/e"; [ $? -eq 1 ] &&
 	grep -q "^pmc: --timeout 0: out of range, allowed 1..600000 (ms)$" "$d/e" && ok || ko "pmc --timeout 0: $(cat "$d/e")"
+
+
+# errors a newcomer meets: the interface before its clock; -f naming a
+# directory; control characters in a line escaped, a NUL said as such; an
+# unknown --KEY said before a missing value; did you mean
+for a in gm oc; do
+	"$PTPBOX" $a -i nosuchif0 -q 2>"$d/e"; r=$?
+	[ $r -eq 3 ] && grep -q "^$a: nosuchif0: no such interface$" "$d/e" && ! grep -q "hardware clock" "$d/e" && ok ||
+		ko "$a -i nosuchif0 (hardware stamps): exit $r, $(cat "$d/e")"
+done
+"$PTPBOX" tc -i nosuchif0 -i nosuchif1 --no-nft -q 2>"$d/e"; r=$?
+[ $r -eq 3 ] && grep -q "^tc: nosuchif0: no such interface$" "$d/e" && ok || ko "tc -i nosuchif0: exit $r, $(cat "$d/e")"
+mkdir "$d/dir.cfg"
+for a in gm oc tc; do
+	"$PTPBOX" $a -f "$d/dir.cfg" -i lo -i lo2 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: $d/dir.cfg: Is a directory$" "$d/e" && ok || ko "$a -f DIR: exit $r, $(cat "$d/e")"
+done
+printf '[global]\ndomain\001Number\0330 1\n' >"$d/ctl.cfg"
+"$PTPBOX" gm -f "$d/ctl.cfg" -i lo 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -qF 'ctl.cfg:2: domain\x01Number\x1b0: unknown key' "$d/e" && ! tr -d '\n' <"$d/e" | grep -q '[[:cntrl:]]' &&
+	ok || ko "control characters not escaped: exit $r, $(od -c "$d/e" | head -5)"
+printf '[global]\nuserDescription a\001b\n' >"$d/ctl.cfg"
+"$PTPBOX" oc -f "$d/ctl.cfg" -i lo --userDescription "$(printf 'x\033[31m')" --domainNumber "$(printf '1\033')" 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -qF 'command line: domainNumber 1\x1b: not an integer' "$d/e" && ! tr -d '\n' <"$d/e" | grep -q '[[:cntrl:]]' &&
+	ok || ko "command-line value not escaped: exit $r, $(od -c "$d/e" | head -5)"
+printf '[global]\ndomainNumber 1\nprior\000ity1 3\n' >"$d/nul.cfg"
+"$PTPBOX" oc -f "$d/nul.cfg" -i lo 2>"$d/e"; r=$?
+[ $r -eq 1 ] && grep -q "nul.cfg:3: NUL byte at line 3" "$d/e" && ! grep -q "longer than" "$d/e" && ok ||
+	ko "NUL byte: exit $r, $(cat "$d/e")"
+printf '[global]\n%0600d\n' 0 >"$d/long.cfg"
+"$PTPBOX" oc -f "$d/long.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] && grep -q "long.cfg:2: line longer than 510 characters" "$d/e" && ok ||
+	ko "long line: $(cat "$d/e")"
+for a in gm oc tc; do
+	"$PTPBOX" $a --hlep 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: unknown option --hlep (did you mean --help?)$" "$d/e" && ok || ko "$a --hlep: exit $r, $(cat "$d/e")"
+	"$PTPBOX" $a -i lo --frobnicate 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: unknown option --frobnicate (try --help)$" "$d/e" && ok || ko "$a --frobnicate: exit $r, $(cat "$d/e")"
+	"$PTPBOX" $a -i lo --domainNumber 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: option --domainNumber needs a value" "$d/e" && ok || ko "$a --domainNumber: exit $r, $(cat "$d/e")"
+	"$PTPBOX" $a -i lo -i lo2 --domainNumbr 3 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: unknown option --domainNumbr (did you mean --domainNumber?)$" "$d/e" && ok ||
+		ko "$a --domainNumbr: exit $r, $(cat "$d/e")"
+	"$PTPBOX" $a -i lo -i lo2 --logSyncIntervall=3 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^$a: command line: logSyncIntervall: unknown key (did you mean logSyncInterval?)$" "$d/e" && ok ||
+		ko "$a --logSyncIntervall=3: exit $r, $(cat "$d/e")"
+done
+printf '[global]\nclock_sevro pi\n' >"$d/typo.cfg"
+"$PTPBOX" oc -f "$d/typo.cfg" -i lo 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "typo.cfg:2: clock_sevro: unknown key (did you mean clock_servo?)$" "$d/e" && ok || ko "key typo: $(cat "$d/e")"
+for t in gn:gm pcm:pmc ppsmom:ppsmon todnec:todenc tcc:tc; do
+	"$PTPBOX" "${t%:*}" 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -q "^ptpbox: ${t%:*}: unknown applet, did you mean ${t#*:}? (ptpbox --list)$" "$d/e" && ok ||
+		ko "applet ${t%:*}: exit $r, $(cat "$d/e")"
+done
+"$PTPBOX" xy 2>"$d/e"; grep -q "^ptpbox: xy: unknown applet (ptpbox --list)$" "$d/e" && ok || ko "applet xy: $(cat "$d/e")"
+
+# linuxptp's pmc options: each taken (none an unknown option), -2 refused
+# with the reason; -f reads a linuxptp file
+for o in -4 -6 -u "-b 1" "-d 0" "-i $d/me" "-s $d/nothing" "-t 0" -z "-f $top/test/data/linuxptp/default.cfg"; do
+	# shellcheck disable=SC2086
+	"$PTPBOX" pmc -u -s "$d/nothing" --timeout 100 $o 'GET PRIORITY1' >/dev/null 2>"$d/e"
+	grep -q "unknown option\|needs a value\|allowed\|\.cfg:" "$d/e" && ko "pmc $o: $(cat "$d/e")" || ok
+done
+for o in -h -v; do
+	"$PTPBOX" pmc $o >/dev/null 2>&1 && ok || ko "pmc $o"
+done
+"$PTPBOX" pmc -2 'GET PRIORITY1' 2>"$d/e"; [ $? -eq 1 ] && grep -q "^pmc: -2: IEEE 802.3 transport not supported, use -4, -6 or -u$" "$d/e" &&
+	ok || ko "pmc -2: $(cat "$d/e")"
 
 checks_done cli

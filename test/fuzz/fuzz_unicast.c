@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer harness for unicast negotiation (core/unicast.c): a grantor and
+ * libFuzzer harness for unicast negotiation (core/uc_grantor.c, unicast.c): a grantor and
  * a requester driven by the input in any order (Signaling messages built
  * from fields or unpacked from raw octets, from 16 source addresses; time
  * advancing by ns to hours; the requester's own requests answered by the
@@ -147,12 +147,18 @@ static void to_grantor(struct world *w, int a, const struct ptp_msg *sig, struct
 			continue;
 		}
 		FZ_CHECK(t->tlvType == TLV_GRANT_UNICAST_TRANSMISSION);
-		FZ_CHECK(t->u.uc.logInterMessagePeriod == q->u.uc.logInterMessagePeriod);
 		if (t->u.uc.durationField) {
 			int svc = uc_msgtype_svc(q->u.uc.messageType);
 			FZ_CHECK(svc >= 0);
-			FZ_CHECK(q->u.uc.logInterMessagePeriod >= w->gc.min_log[svc] &&
-				 q->u.uc.logInterMessagePeriod <= w->gc.max_log[svc]);
+			/* as asked within the range; asked faster than the
+			 * range (not exact): the range's fastest (OCP 7.13.2) */
+			FZ_CHECK(t->u.uc.logInterMessagePeriod ==
+				 (q->u.uc.logInterMessagePeriod < w->gc.min_log[svc]
+					  ? w->gc.min_log[svc]
+					  : q->u.uc.logInterMessagePeriod));
+			FZ_CHECK(!w->gc.exact ||
+				 q->u.uc.logInterMessagePeriod >= w->gc.min_log[svc]);
+			FZ_CHECK(q->u.uc.logInterMessagePeriod <= w->gc.max_log[svc]);
 			FZ_CHECK(t->u.uc.durationField == (w->gc.exact ? q->u.uc.durationField
 							    : clamp_dur(w, q->u.uc.durationField)));
 		}
@@ -175,7 +181,12 @@ static void check_requester(const struct world *w)
 		const struct uc_req_svc *s = &r->svc[i];
 		if (uc_req_granted(r, i, w->now)) {
 			FZ_CHECK(s->state == UC_GRANTED && s->wanted);
-			FZ_CHECK(s->logInterMessagePeriod == r->cfg.logInterMessagePeriod[i]);
+			/* the interval asked, or (not exact) a slower one within
+			 * max_log: never a faster one */
+			FZ_CHECK(s->logInterMessagePeriod >= r->cfg.logInterMessagePeriod[i] &&
+				 s->logInterMessagePeriod <= r->cfg.max_log[i]);
+			FZ_CHECK(!r->cfg.exact ||
+				 s->logInterMessagePeriod == r->cfg.logInterMessagePeriod[i]);
 			FZ_CHECK(s->durationField >= r->cfg.min_duration);
 			FZ_CHECK(!r->cfg.max_duration || s->durationField <= r->cfg.max_duration);
 		}
@@ -244,8 +255,12 @@ static void req_grant(struct world *w, const struct tlv_unicast *g)
 	FZ_CHECK(w->asked[svc] >= 0 && w->now - w->asked[svc] <= w->r.cfg.retry);
 	w->asked[svc] = -1; /* answered */
 	if (ev & UC_EV_GRANTED) {
-		FZ_CHECK(g->durationField && g->logInterMessagePeriod ==
-						       w->r.cfg.logInterMessagePeriod[svc]);
+		FZ_CHECK(g->durationField &&
+			 g->logInterMessagePeriod >= w->r.cfg.logInterMessagePeriod[svc] &&
+			 g->logInterMessagePeriod <= w->r.cfg.max_log[svc]);
+		FZ_CHECK(!w->r.cfg.exact ||
+			 g->logInterMessagePeriod == w->r.cfg.logInterMessagePeriod[svc]);
+		FZ_CHECK(w->r.svc[svc].logInterMessagePeriod == g->logInterMessagePeriod);
 		FZ_CHECK(w->r.svc[svc].state == UC_GRANTED);
 		FZ_CHECK(uc_req_granted(&w->r, svc, w->now));
 	}
@@ -291,7 +306,9 @@ static void setup(struct world *w, struct fz_in *in)
 	memset(&rc, 0, sizeof(rc));
 	for (i = 0; i < UC_NSVC; i++) {
 		rc.logInterMessagePeriod[i] = (int8_t)(fz_u8(in) % 16 - 8);
+		rc.max_log[i] = (int8_t)(rc.logInterMessagePeriod[i] + 3);
 	}
+	rc.exact = w->gc.exact; /* the same profile at both ends */
 	rc.durationField = fz_u16(in) % 2000;
 	rc.retry = (tmv_t)(fz_u8(in) % 40) * NS_PER_SEC / 10; /* < 1 s is raised */
 	/* after three failures: longer than a retry (oc: 60 s) */

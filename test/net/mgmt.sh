@@ -33,6 +33,7 @@ clock soft
 soft_offset_ns 50000
 soft_freq_ppb 5000
 uds_address $T_DIR/oc.sock
+metrics_file $T_DIR/oc.prom
 allow_remote_mgmt 0
 mgmt_rate_limit 20
 unicast_master_table 1
@@ -166,6 +167,38 @@ assert t["actual_table_size"] == 1 and t["unicast_masters"][0]["selected"] is Tr
 assert t["unicast_masters"][0]["state"] == "HAVE_SYDY", t
 print("json: offsetFromMaster", objs[0]["data"]["offsetFromMaster"], "master", t["unicast_masters"][0]["address"])
 PY
+
+# what the oc's (envelope) servo believes, locked: SERVO_STATE_NP in text
+# and JSON (the same figures), and in the metrics file; the gm has no servo
+sv=$($OC "$PTPBOX" pmc -u -b 0 -s "$T_DIR/oc.sock" "GET SERVO_STATE_NP") || die "GET SERVO_STATE_NP: $sv"
+echo "$sv"
+$OC "$PTPBOX" pmc --json -u -b 0 -s "$T_DIR/oc.sock" "GET SERVO_STATE_NP" >"$T_DIR/sv.json"
+python3 - "$T_DIR/sv.json" "$T_DIR/oc.prom" <<'PY' || die "SERVO_STATE_NP: $(cat "$T_DIR/sv.json")"
+import json, re, sys
+def no_const(c):
+    raise ValueError("not JSON: " + c)
+j = json.loads(open(sys.argv[1]).read(), parse_constant=no_const)
+d = j["data"]
+assert j["id"] == "SERVO_STATE_NP", j
+# the prior or an estimate, a window of 4..256 Sync intervals (1 s), some
+# delay noise (software stamps), a positive predicted error, one estimator
+assert 0 < d["wander_ppb_sqrt_s"] <= 1000, d
+assert 4 <= d["window_seconds"] <= 256, d
+assert d["wander_estimate_ppb_sqrt_s"] >= 0 and d["delay_spread_ns"] > 0, d
+assert d["delay_shape"] > 0 and d["predicted_error_ns"] > 0, d
+assert d["estimator"] in (0, 1), d
+prom = open(sys.argv[2]).read()
+m = re.search(r'^ptpbox_oc_servo_window_seconds\{iface="pb1"\} (\S+)$', prom, re.M)
+assert m and 4 <= float(m.group(1)) <= 256, prom
+print("SERVO_STATE_NP: wander %g ppb/sqrt(s) (estimate %g), window %g s, delay spread %g ns "
+      "shape %g, estimator %d, predicted %g ns; metrics window %s s" % (
+      d["wander_ppb_sqrt_s"], d["wander_estimate_ppb_sqrt_s"], d["window_seconds"],
+      d["delay_spread_ns"], d["delay_shape"], d["estimator"], d["predicted_error_ns"], m.group(1)))
+PY
+w=$(echo "$sv" | awk '$1 == "window_seconds" { print $2 }')
+awk -v w="$w" 'BEGIN { exit !(w >= 4 && w <= 256) }' || die "SERVO_STATE_NP text: window_seconds '$w'"
+$GM "$PTPBOX" pmc -u -b 0 -s "$T_DIR/gm.sock" "GET SERVO_STATE_NP" | grep -q "managementErrorId NOT_SUPPORTED" ||
+	die "gm GET SERVO_STATE_NP not NOT_SUPPORTED"
 
 # every id each clock answers, as JSON, through a strict parser (RFC 8259:
 # no NaN, Infinity, leading '+' or trailing garbage); ids a clock does not

@@ -1772,6 +1772,16 @@ static void print_json(const struct sim *s, double wall)
 			fprintf(f, ",\"max_sample_gap_s\":");
 			jnum(f, sample_gap(s, n, -1), 3);
 		}
+		if (n->oc) { /* what its servo believes at the end (SERVO_STATE_NP) */
+			struct servo_state_np sv;
+			oc_servo_state(n->oc, &sv);
+			fprintf(f, ",\"servo\":{");
+			for (m = 0; m < MGMT_SERVO_FIELDS; m++) {
+				fprintf(f, "%s\"%s\":", m ? "," : "", mgmt_servo_names[m]);
+				jnum(f, (double)sv.v[m] / 65536, 4);
+			}
+			fputc('}', f);
+		}
 		fprintf(f, ",\"mtie_ns\":{");
 		for (k = 0; k < r.n_mtie; k++) {
 			fprintf(f, "%s\"%.0f\":", k ? "," : "", r.mtie[k].tau_s);

@@ -2,7 +2,7 @@
 /*
  * ptpsim: a deterministic discrete-event simulator that runs the real
  * protocol engines (core/oc, core/gm, core/tc) over simulated links,
- * oscillators and time stamping units (DESIGN.md "Engines and the
+ * oscillators and time stamping units (docs/architecture.md section 4 "The
  * simulator").
  *
  * Time bases:

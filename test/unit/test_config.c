@@ -309,3 +309,70 @@ TEST(util_words_and_hex_patterns)
 	CHECK_EQ(hex_pattern("02:00:00:00:00:01", "hh:hh:hh:hh:hh:hh", o), 6);
 	CHECK(o[0] == 2 && o[5] == 1);
 }
+
+TEST(util_edit_distance_nearest_escape)
+{
+	static const char names[] = "gm\0oc\0pmc\0ppsmon";
+	char b[16];
+
+	CHECK_EQ(str_dist("", ""), 0);
+	CHECK_EQ(str_dist("help", "hlep"), 2); /* a transposition: two edits */
+	CHECK_EQ(str_dist("domainNumbr", "domainNumber"), 1);
+	CHECK_EQ(str_dist("kitten", "sitting"), 3);
+	CHECK_EQ(str_dist("abc", ""), 3);
+	CHECK(!strcmp(str_nearest("gn", names, 4), "gm"));
+	CHECK(!strcmp(str_nearest("pcm", names, 4), "pmc"));
+	CHECK(!str_nearest("xy", names, 4)); /* 2 edits from gm: too many */
+	CHECK(!strcmp(str_nearest("psmon", names, 4), "ppsmon"));
+	str_escape(b, sizeof(b), "a\001b\tc\177");
+	CHECK(!strcmp(b, "a\\x01b\tc\\x7f"));
+	str_escape(b, 6, "ab\033cd"); /* no half escape */
+	CHECK(!strcmp(b, "ab"));
+}
+
+TEST(config_ptp4l_keys)
+{
+	char err[256] = "", buf[256];
+	struct config *c;
+	int k = 0;
+
+	/* without effect: accepted, one notice each with file and line */
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nkernel_leap 1\nslaveOnly 1\nstep_window 3\n"
+				   "clock_class_threshold 7\n[unicast_master_table]\ntable_id 1\n"
+				   "peer_address 10.0.0.1\n",
+		      &c, err, sizeof(err)),
+		 0);
+	CHECK(config_notice(c, &k, buf, sizeof(buf)) && strstr(buf, ":2: kernel_leap has no effect"));
+	CHECK(config_notice(c, &k, buf, sizeof(buf)) && strstr(buf, ":4: step_window has no effect"));
+	CHECK(config_notice(c, &k, buf, sizeof(buf)) && strstr(buf, ":8: peer_address has no effect"));
+	CHECK(!config_notice(c, &k, buf, sizeof(buf)));
+	CHECK_EQ(cfg_int(c, OPT_clientOnly), 1);     /* slaveOnly */
+	CHECK_EQ(cfg_int(c, OPT_max_clock_class), 7); /* clock_class_threshold */
+	config_destroy(c);
+	/* contradictions of the applet, named by the key as written */
+	CHECK_EQ(load(CFG_ROLE_GM, "slaveOnly 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: slaveOnly 1: not for ptpbox gm (gm: server, oc: client, tc: transparent clock)"));
+	CHECK_EQ(load(CFG_ROLE_OC, "masterOnly 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: masterOnly 1: not for ptpbox oc"));
+	CHECK_EQ(load(CFG_ROLE_TC, "clock_type OC\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: clock_type OC: not for ptpbox tc"));
+	CHECK_EQ(load(CFG_ROLE_TC, "clock_type E2E_TC\nclientOnly 1\n", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(load(CFG_ROLE_ANY, "clock_type BC\nserverOnly 1\nclientOnly 1\n", NULL, err,
+		      sizeof(err)), 0);
+	CHECK_EQ(load(CFG_ROLE_OC, "masterOnly 2\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: masterOnly 2: out of range, allowed 0..1"));
+	/* did you mean; a line's bytes escaped; NUL; a directory */
+	CHECK_EQ(load(CFG_ROLE_OC, "domainNumbr 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: domainNumbr: unknown key (did you mean domainNumber?)"));
+	CHECK_EQ(load(CFG_ROLE_OC, "frobnicate 1\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: frobnicate: unknown key") && !strstr(err, "mean"));
+	CHECK_EQ(load(CFG_ROLE_OC, "[a\033]b\n", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, ":1: malformed section header '[a\\x1b]b'"));
+	c = config_create(CFG_ROLE_OC);
+	CHECK_EQ(config_read(c, "/tmp", NULL, err, sizeof(err)), -EINVAL);
+	CHECK(!strcmp(err, "/tmp: Is a directory"));
+	config_destroy(c);
+	CHECK(config_key_known("G.8275.portDS.localPriority") && config_key_known("slaveOnly") &&
+	      config_key_known("priority1") && !config_key_known("priorty1"));
+	CHECK(!strcmp(config_suggest("priorty1"), "priority1"));
+}

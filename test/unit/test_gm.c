@@ -26,6 +26,7 @@ struct gfake {
 	char log[2048];	    /* the log lines, concatenated (truncated) */
 	int n_denied;	    /* GRANTs with durationField 0 */
 	uint32_t granted;   /* durationField of the last GRANT */
+	int n_dresp;	    /* Delay_Resp sent */
 	tmv_t phase;	    /* what the gm stepped its clock by, ns */
 };
 
@@ -66,6 +67,9 @@ static int gf_send(void *io, int port, int event, const struct net_addr *to, con
 				k->granted = m.tlv[i].u.uc.durationField;
 			}
 		}
+	}
+	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == DELAY_RESP) {
+		k->n_dresp++;
 	}
 	if (!msg_unpack(buf, len, &m) && m.hdr.messageType == ANNOUNCE) {
 		k->ann = m;
@@ -654,6 +658,87 @@ TEST(gm_grant_duration_and_address_budget_by_default)
 			/* Sync 256 + Delay_Resp 128 + Announce 8 = 392 */
 			CHECK_EQ(gm_counters(g)->uc_budget, 0);
 			CHECK_EQ(k.granted, 300);
+		}
+		gm_destroy(g);
+		config_destroy(cfg);
+	}
+}
+
+/* OCP 7.12: Delay_Req of a client at its granted rate (1/s), spaced
+ * 0.95..1.15 s as the oc does, all answered; faster than 90 % of the
+ * granted interval, the excess is not answered and is counted; without a
+ * Delay_Resp grant none is answered */
+TEST(gm_answers_delay_req_at_the_granted_rate)
+{
+	static const struct {
+		tmv_t min_ns, span_ns; /* spacing: min + span x (i % 5) / 4, or
+					* (random) min + span x U(0, 1) */
+		int random, lo, hi;    /* answers of 400 */
+	} c[] = {
+		{ 950000000, 200000000, 0, 400, 400 }, /* as the oc: 0.95..1.15 */
+		{ 0, 2000000000, 1, 400, 400 },	       /* as ptp4l: 0..2 s */
+		{ 500000000, 0, 0, 236, 240 },	       /* 2/s: 1/0.9 s + the burst */
+		{ 1000000, 0, 0, 17, 20 },	       /* a flood: the burst */
+	};
+	uint32_t rnd = 12345;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct gfake k;
+		struct config *cfg;
+		char err[256] = "";
+		struct gm *g = gm_with(&k, &cfg, "ocp-dc", NULL, NULL, err, sizeof(err));
+		struct net_addr a = test_addr6(4);
+		struct ptp_msg sig, dreq;
+		struct tlv *t;
+		uint8_t buf[256];
+		tmv_t now = 4 * NS_PER_SEC;
+		int n, j;
+
+		CHECK(g != NULL);
+		if (!g) {
+			config_destroy(cfg);
+			continue;
+		}
+		msg_init(&sig, SIGNALING);
+		sig.hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+		sig.hdr.flagField = FLAG_UNICAST;
+		sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 4;
+		sig.hdr.sourcePortIdentity.portNumber = 1;
+		t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+		t->u.uc.messageType = DELAY_RESP;
+		t->u.uc.logInterMessagePeriod = 0;
+		t->u.uc.durationField = 1000;
+		n = msg_pack(&sig, buf, sizeof(buf));
+		gm_rx(g, 0, &a, buf, (size_t)n, 0, now);
+		CHECK_EQ(k.granted, 300); /* the profile's longest */
+		msg_init(&dreq, DELAY_REQ);
+		dreq.hdr.domainNumber = sig.hdr.domainNumber;
+		dreq.hdr.flagField = FLAG_UNICAST;
+		dreq.hdr.sourcePortIdentity = sig.hdr.sourcePortIdentity;
+		for (j = 0; j < 400; j++) {
+			if (j == 200) { /* renew */
+				n = msg_pack(&sig, buf, sizeof(buf));
+				gm_rx(g, 0, &a, buf, (size_t)n, 0, now);
+			}
+			rnd = rnd * 1103515245u + 12345u;
+			now += c[i].min_ns + (c[i].random ? c[i].span_ns / 65536 * (rnd >> 16)
+							  : c[i].span_ns * (j % 5) / 4);
+			dreq.hdr.sequenceId = (uint16_t)j;
+			n = msg_pack(&dreq, buf, sizeof(buf));
+			gm_rx(g, 1, &a, buf, (size_t)n, now, now);
+		}
+		printf("  spacing %lld ns +: %d of 400 answered, dreq_excess %llu\n",
+		       (long long)c[i].min_ns, k.n_dresp,
+		       (unsigned long long)gm_counters(g)->dreq_excess);
+		CHECK(k.n_dresp >= c[i].lo && k.n_dresp <= c[i].hi);
+		CHECK_EQ(gm_counters(g)->dreq_excess, (uint64_t)(400 - k.n_dresp));
+		/* another address, no Delay_Resp grant: not answered */
+		if (i == 0) {
+			struct net_addr b = test_addr6(5);
+			int before = k.n_dresp;
+			gm_rx(g, 1, &b, buf, (size_t)n, now, now);
+			CHECK_EQ(k.n_dresp, before);
 		}
 		gm_destroy(g);
 		config_destroy(cfg);

@@ -161,6 +161,7 @@ TEST(metrics_oc_exposition_format)
 	static char buf[16384];
 	struct metrics_out m;
 	struct oc_status s;
+	struct servo_state_np sv;
 	struct eng_counters c;
 	char why[200] = "";
 	int n;
@@ -179,7 +180,7 @@ TEST(metrics_oc_exposition_format)
 	s.masters = 1;
 	fill_counters(&c);
 	metrics_init(&m, buf, sizeof(buf), "eth0");
-	metrics_oc(&m, &s, &c);
+	metrics_oc(&m, &s, NULL, &c);
 	CHECK(m.len < sizeof(buf));
 	n = exposition_check(buf, why, sizeof(why));
 	CHECK(n > 20);
@@ -199,6 +200,28 @@ TEST(metrics_oc_exposition_format)
 	CHECK_STR(buf, "ptpbox_oc_grants_refused_total{iface=\"eth0\"} 2\n");
 	/* the gm's refusals are not the oc's */
 	CHECK(!strstr(buf, "denied_full"));
+	/* no servo_* gauges without a servo state, nor without the envelope
+	 * servo's (window 0) */
+	CHECK(!strstr(buf, "ptpbox_oc_servo_w"));
+	memset(&sv, 0, sizeof(sv));
+	metrics_init(&m, buf, sizeof(buf), "eth0");
+	metrics_oc(&m, &s, &sv, &c);
+	CHECK(!strstr(buf, "ptpbox_oc_servo_w"));
+	/* with it: its SERVO_STATE_NP fields (x 2^16) as decimals */
+	sv.v[SVS_WANDER] = 3 << 15;
+	sv.v[SVS_WINDOW] = 25 << 15;
+	sv.v[SVS_DELAY_SHAPE] = 1 << 14;
+	sv.v[SVS_ESTIMATOR] = 1 << 16;
+	metrics_init(&m, buf, sizeof(buf), "eth0");
+	metrics_oc(&m, &s, &sv, &c);
+	CHECK(m.len < sizeof(buf));
+	CHECK_EQ(exposition_check(buf, why, sizeof(why)), n + MGMT_SERVO_FIELDS);
+	CHECK_STR(buf, "# TYPE ptpbox_oc_servo_wander_ppb_sqrt_s gauge\n"
+		       "ptpbox_oc_servo_wander_ppb_sqrt_s{iface=\"eth0\"} 1.5\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_wander_estimate_ppb_sqrt_s{iface=\"eth0\"} 0\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_window_seconds{iface=\"eth0\"} 12.5\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_delay_shape{iface=\"eth0\"} 0.25\n");
+	CHECK_STR(buf, "ptpbox_oc_servo_estimator{iface=\"eth0\"} 1\n");
 }
 
 /* sys_sync's metrics: counters always, the gauges once measured */
@@ -314,7 +337,7 @@ TEST(metrics_truncation_is_safe)
 	memset(&c, 0, sizeof(c));
 	memset(buf, 'x', sizeof(buf));
 	metrics_init(&m, buf, 64, "eth0");
-	metrics_oc(&m, &s, &c);
+	metrics_oc(&m, &s, NULL, &c);
 	CHECK(m.len > 64);		/* what it needed: the caller sees truncation */
 	CHECK_EQ(strlen(buf), 63);	/* cut, terminated, within cap */
 	CHECK_EQ(buf[64], 'x');

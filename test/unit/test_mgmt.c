@@ -229,6 +229,9 @@ static int fake_get(void *ctx, struct mgmt_value *v)
 	case MID_PORT_DATA_SET:
 		v->u.port.portState = PS_SLAVE;
 		return 0;
+	case MID_SERVO_STATE_NP:
+		v->u.servo.v[SVS_WINDOW] = 20 << 16;
+		return 0;
 	}
 	return -MERR_NOT_SUPPORTED;
 }
@@ -446,4 +449,50 @@ TEST(mgmt_transparent_clock_golden)
 	CHECK_EQ(w.u.tcstats.count[TCS_WRITEAHEAD_MEAN_NS], -250);
 	CHECK_EQ(mgmt_id_from_str("TC_PORT_STATS_NP"), MID_TC_PORT_STATS_NP);
 	CHECK(!strcmp(mgmt_tc_stat_names[TCS_WRITEAHEAD_MAX_NS], "writeahead_max_ns"));
+}
+
+/* ptpbox SERVO_STATE_NP: seven Integer64 x 2^16 in network order, a
+ * clock-level id that is only read; answered through mgmt_answer() */
+TEST(mgmt_servo_state_np)
+{
+	struct fake_clock f = { 128, 0 };
+	struct mgmt_ops ops = { fake_get, fake_set, &f };
+	struct mgmt_self self = { ask_target, 1, 1 };
+	struct mgmt_value v, w;
+	struct mgmt_req r;
+	struct ptp_msg resp;
+	unsigned char out[128];
+	int n, i;
+
+	memset(&v, 0, sizeof(v));
+	v.id = MID_SERVO_STATE_NP;
+	v.u.servo.v[SVS_WANDER] = 3 << 15;		 /* 1.5 ppb/sqrt(s) */
+	v.u.servo.v[SVS_WINDOW] = (int64_t)300 << 16;	 /* 300 s */
+	v.u.servo.v[SVS_DELAY_SPREAD] = -65536; /* signed */
+	v.u.servo.v[SVS_ESTIMATOR] = 1 << 16;
+	n = mgmt_encode(&v, out, sizeof(out));
+	CHECK_EQ(n, 56);
+	CHECK(out[0] == 0 && out[5] == 0x01 && out[6] == 0x80 && out[7] == 0);
+	CHECK(out[8 * SVS_WINDOW + 4] == 0x01 && out[8 * SVS_WINDOW + 5] == 0x2c);
+	CHECK(out[8 * SVS_DELAY_SPREAD] == 0xff && out[8 * SVS_DELAY_SPREAD + 5] == 0xff &&
+	      out[8 * SVS_DELAY_SPREAD + 6] == 0);
+	CHECK_EQ(out[8 * SVS_ESTIMATOR + 5], 1);
+	CHECK_EQ(mgmt_decode(v.id, out, 56, &w), 0);
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		CHECK_EQ(w.u.servo.v[i], v.u.servo.v[i]);
+	}
+	CHECK_EQ(mgmt_decode(v.id, out, 54, &w), -EBADMSG);
+	CHECK_EQ(mgmt_decode(v.id, out, 58, &w), -EBADMSG);
+	CHECK_EQ(mgmt_port_level(v.id), 0);
+	CHECK(!mgmt_settable(v.id));
+	CHECK_EQ(mgmt_id_from_str("SERVO_STATE_NP"), MID_SERVO_STATE_NP);
+	CHECK(!strcmp(mgmt_servo_names[SVS_WINDOW], "window_seconds"));
+	/* GET to the clock (port 0): the value; SET: NOT_SUPPORTED */
+	CHECK_EQ(ask(&self, &ops, MGMT_GET, MID_SERVO_STATE_NP, NULL, 0, &r, &resp), 1);
+	CHECK_EQ(r.tlvType, TLV_MANAGEMENT);
+	CHECK_EQ(r.len, 56);
+	CHECK_EQ(mgmt_decode(r.id, r.data, r.len, &w), 0);
+	CHECK_EQ(w.u.servo.v[SVS_WINDOW], 20 << 16);
+	CHECK_EQ(ask(&self, &ops, MGMT_SET, MID_SERVO_STATE_NP, NULL, 0, &r, &resp), 1);
+	CHECK_EQ(r.errorId, MERR_NOT_SUPPORTED);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Message and TLV codecs: golden packets written by hand from 1588-2019
  * clause 13 / 16.1.4, unpacked, checked field by field and packed back
- * byte-exact; then every length check of DESIGN.md. */
+ * byte-exact; then every length check of docs/architecture.md section 10.3. */
 #include <errno.h>
 
 #include "../../core/ds.h"

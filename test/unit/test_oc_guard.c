@@ -13,6 +13,7 @@
 
 #include "../../core/config.h"
 #include "../../core/oc.h"
+#include "../../core/servo.h"
 #include "../../core/tlv.h"
 #include "../../core/unicast.h"
 #include "test.h"
@@ -124,6 +125,8 @@ static struct port_identity oc_pid(void)
 	return p;
 }
 
+static int of_log_level = LOG_INFO; /* of the next oc_new() */
+
 static struct oc *oc_new(struct ofake *k, struct config **cfg)
 {
 	char path[64] = "/tmp/ptpbox-ocg-XXXXXX", err[256] = "";
@@ -150,7 +153,7 @@ static struct oc *oc_new(struct ofake *k, struct config **cfg)
 	memset(&ops, 0, sizeof(ops));
 	ops.send = of_send;
 	ops.log = of_log;
-	ops.log_level = LOG_INFO;
+	ops.log_level = of_log_level;
 	ops.addr_parse = of_addr_parse;
 	ops.clk = &k->clk;
 	ops.io = k;
@@ -517,6 +520,83 @@ TEST(oc_drops_signaling_for_another_port)
 	/* the real answer is still taken */
 	grant_all(&k, o, 5 * S + S / 20);
 	CHECK_EQ(oc_counters(o)->uc_unexpected, unexpected + 1);
+	oc_destroy(o);
+	config_destroy(cfg);
+}
+
+/* SERVO_STATE_NP (what the envelope servo believes, x 2^16): the prior
+ * before any sample, plausible values once it follows a master, the same
+ * as oc_servo_state(); the debug line names the fields */
+TEST(oc_servo_state_np)
+{
+	struct ofake k;
+	struct config *cfg;
+	struct oc *o;
+	struct oc_status st;
+	struct servo_state_np sv;
+	struct mgmt_value v;
+	tmv_t t;
+	int i;
+
+	of_log_level = LOG_DEBUG;
+	o = oc_selected_master(&k, &cfg);
+	of_log_level = LOG_INFO;
+	CHECK(o != NULL);
+	if (!o) {
+		config_destroy(cfg);
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.id = MID_SERVO_STATE_NP;
+	CHECK_EQ(oc_mgmt_get(o, &v, 4 * S), 0);
+	CHECK_EQ(v.u.servo.v[SVS_WANDER], 65536); /* servo_wander 0: the prior, 1 ppb/sqrt(s) */
+	CHECK_EQ(v.u.servo.v[SVS_WANDER_EST], 0);
+	CHECK(v.u.servo.v[SVS_WINDOW] >= 4 << 16);
+	CHECK(strstr(k.log, "servo wander") == NULL); /* no sample yet */
+	/* a one-step Sync each second, each Delay_Req answered: the offset 0
+	 * and the delay 500 ns both ways */
+	for (t = 5 * S; t <= 60 * S; t += S) {
+		struct net_addr a = master_addr();
+		struct ptp_msg m;
+		uint8_t buf[128];
+		int n;
+
+		k.reading += S;
+		announce(o, 1, 37, F_DEF, t);
+		msg_init(&m, SYNC);
+		m.hdr.flagField = FLAG_UNICAST;
+		m.hdr.sourcePortIdentity = master_pid(1);
+		m.hdr.sequenceId = (uint16_t)(t / S);
+		m.body.sync.originTimestamp = tmv_to_ts(k.reading + 37 * S - 500);
+		n = msg_pack(&m, buf, sizeof(buf));
+		oc_rx(o, 1, &a, buf, (size_t)n, k.reading, t + 1000);
+		oc_tick(o, t + 1000);
+		if (k.dreq_open) {
+			oc_tx_ts(o, 1, k.reading, t + 2000);
+			msg_init(&m, DELAY_RESP);
+			m.hdr.flagField = FLAG_UNICAST;
+			m.hdr.sourcePortIdentity = master_pid(1);
+			m.hdr.sequenceId = k.dreq.hdr.sequenceId;
+			m.body.delay_resp.receiveTimestamp = tmv_to_ts(k.reading + 37 * S + 500);
+			m.body.delay_resp.requestingPortIdentity = k.dreq.hdr.sourcePortIdentity;
+			k.dreq_open = 0;
+			deliver(o, &m, t + 3000);
+		}
+	}
+	oc_status(o, 60 * S, &st);
+	CHECK(st.servo_state >= SERVO_LOCKED);
+	oc_servo_state(o, &sv);
+	memset(&v, 0, sizeof(v));
+	v.id = MID_SERVO_STATE_NP;
+	CHECK_EQ(oc_mgmt_get(o, &v, 60 * S), 0);
+	CHECK(v.u.servo.v[SVS_WANDER] > 0);
+	CHECK(v.u.servo.v[SVS_WINDOW] >= 4 << 16 && v.u.servo.v[SVS_WINDOW] <= 256 << 16);
+	CHECK(v.u.servo.v[SVS_DELAY_SPREAD] >= 0 && v.u.servo.v[SVS_PREDICTED] >= 0);
+	CHECK(v.u.servo.v[SVS_ESTIMATOR] == 0 || v.u.servo.v[SVS_ESTIMATOR] == 65536);
+	for (i = 0; i < MGMT_SERVO_FIELDS; i++) {
+		CHECK_EQ(sv.v[i], v.u.servo.v[i]);
+	}
+	CHECK_STR(k.log, "servo wander_ppb_sqrt_s 1 wander_estimate_ppb_sqrt_s 0 window_seconds ");
 	oc_destroy(o);
 	config_destroy(cfg);
 }

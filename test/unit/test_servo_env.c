@@ -261,7 +261,8 @@ TEST(servo_env_estimates_wander)
 }
 
 /* The delay's shape: exponential queueing keeps the envelope, Gamma(8) of
- * the same mean (several queues in a row, a soft floor) the means. */
+ * the same mean (several queues in a row, a soft floor) the means; the
+ * shape near 1 and near 0.6. */
 TEST(servo_env_classifies_delay_shape)
 {
 	struct servo_common_cfg cc = { 0, 20000, 900000000, 0, 0 };
@@ -277,7 +278,11 @@ TEST(servo_env_classifies_delay_shape)
 			simulate(&w, s, 0.125, 300, 0);
 			servo_info(s, &i);
 			CHECK_EQ(i.estimator, shape == 8);
-			CHECK(shape == 8 ? i.shape < 0.72 : i.shape > 0.8);
+			/* seeds 1..3 gave 0.91..1.03 and 0.58..0.61 (sd / mean
+			 * above the sample floor: Gamma(8)'s own 0.35 is over
+			 * its true zero) */
+			CHECK(shape == 8 ? i.shape > 0.45 && i.shape < 0.72
+					 : i.shape > 0.8 && i.shape < 1.25);
 			servo_destroy(s);
 		}
 	}

@@ -8,7 +8,7 @@
 #include "../../core/bmca.h"
 #include "../../core/e2e.h"
 #include "../../core/servo.h"
-#include "../../hw/clock.h"
+#include "../../hw/clk_backend.h"
 #include "test.h"
 
 static struct bmca_ds gm(uint8_t last, uint8_t p1, uint8_t cls, uint8_t p2)

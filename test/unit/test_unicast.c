@@ -59,6 +59,29 @@ TEST(grantor_grants_in_range_denies_out)
 	uc_grantor_destroy(g);
 }
 
+/* OCP 7.13.2: asked faster than it sends, the gm grants its fastest
+ * (clamp); G.8265.1 Annex A (exact) denies */
+TEST(grantor_grants_its_fastest_to_a_faster_request_unless_exact)
+{
+	struct net_addr a = test_addr6(1);
+	struct ptp_msg sig, rep;
+	int exact;
+
+	for (exact = 0; exact < 2; exact++) {
+		struct uc_grantor *g = ocp_grantor(10, exact);
+		msg_init(&sig, SIGNALING);
+		msg_init(&rep, SIGNALING);
+		request(&sig, ANNOUNCE, -5, 300); /* Table 1: -3 at the fastest */
+		CHECK_EQ(uc_grantor_signaling(g, &a, &sig, 0, &rep), 1);
+		CHECK_EQ(rep.tlv[0].u.uc.durationField, exact ? 0 : 300);
+		CHECK_EQ(rep.tlv[0].u.uc.logInterMessagePeriod, exact ? -5 : -3);
+		CHECK_EQ(uc_grantor_clients(g), !exact);
+		/* what it costs is the granted rate's: 8 Announce/s */
+		CHECK(uc_grantor_committed_pps(g) == (exact ? 0.0 : 8.0));
+		uc_grantor_destroy(g);
+	}
+}
+
 TEST(grantor_exact_mode_denies_duration)
 {
 	struct uc_grantor *g = ocp_grantor(10, 1);
@@ -294,7 +317,16 @@ TEST(grantor_schedule_matches_a_model)
 
 static struct uc_requester_cfg req_cfg(void)
 {
-	struct uc_requester_cfg c = { { 0, -4, -4 }, 60, S, 60 * S, 10, 1000, 0 };
+	struct uc_requester_cfg c = {
+		.logInterMessagePeriod = { 0, -4, -4 },
+		.durationField = 60,
+		.retry = S,
+		.backoff = 60 * S,
+		.min_duration = 10,
+		.max_duration = 1000,
+		.max_log = { 4, 4, 4 },
+		.exact = 1, /* G.8265.1 Annex A */
+	};
 	return c;
 }
 
@@ -527,6 +559,42 @@ TEST(requester_refuses_a_grant_other_than_asked)
 	/* third refusal: the G.8265.1 6.6 back-off, reported */
 	CHECK_EQ(uc_req_grant(&r, &longer, 2 * S + S / 4), UC_EV_REFUSED | UC_EV_GAVE_UP);
 	CHECK(!uc_req_granted(&r, UC_SYNC, 3 * S));
+}
+
+/* OCP 7.13.2: the GM may grant another interval than asked; the OC works
+ * with a slower one (within the profile's range) and asks for its own
+ * again at renewal; a faster one, or one past the range, stays refused */
+TEST(requester_takes_a_slower_grant_unless_exact)
+{
+	struct uc_requester_cfg cfg = req_cfg();
+	struct uc_requester r;
+	struct tlv_unicast slower = { SYNC, -2, 60, 0 }, faster = { SYNC, -5, 60, 0 },
+			   past = { SYNC, 5, 60, 0 };
+	struct ptp_msg sig;
+	int ev;
+
+	cfg.exact = 0;
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &faster, S / 10), UC_EV_REFUSED);
+	CHECK_EQ(poll_types(&r, S + S / 10, &sig, &ev), 2); /* CANCEL, REQUEST */
+	CHECK_EQ(uc_req_grant(&r, &past, S + S / 5), UC_EV_REFUSED);
+	CHECK_EQ(poll_types(&r, 2 * S + S / 5, &sig, &ev), 2);
+	CHECK_EQ(uc_req_grant(&r, &slower, 2 * S + S / 4), UC_EV_GRANTED);
+	CHECK(uc_req_granted(&r, UC_SYNC, 3 * S));
+	CHECK_EQ(r.svc[UC_SYNC].logInterMessagePeriod, -2);
+	/* the renewal asks for the configured interval again */
+	CHECK_EQ(poll_types(&r, 60 * S, &sig, &ev), 1);
+	CHECK_EQ(sig.tlv[0].tlvType, TLV_REQUEST_UNICAST_TRANSMISSION);
+	CHECK_EQ(sig.tlv[0].u.uc.logInterMessagePeriod, -4);
+	/* exact (G.8265.1): the same slower grant is refused */
+	cfg.exact = 1;
+	uc_req_init(&r, &cfg, 0);
+	uc_req_want(&r, UC_SYNC, 1, 0);
+	CHECK_EQ(poll_types(&r, 0, &sig, &ev), 1);
+	CHECK_EQ(uc_req_grant(&r, &slower, S / 10), UC_EV_REFUSED);
+	CHECK(!uc_req_granted(&r, UC_SYNC, S / 5));
 }
 
 TEST(grantor_acl_and_packet_budget)

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Clock backends behind one ops interface (DESIGN.md "shape of the code").
+ * Clock backends behind one ops interface (docs/architecture.md section 2.3).
  *   sys:  CLOCK_REALTIME through clock_adjtime(2)
  *   phc:  /dev/ptpN through clock_adjtime(2) on its dynamic clock id
  *   soft: a software clock over CLOCK_REALTIME with an exactly known
  *         offset to it; tests start it with an injected phase and frequency
  *         error and read its true error.  It never touches a kernel clock.
  */
-#ifndef PTPBOX_CLOCK_H
-#define PTPBOX_CLOCK_H
+#ifndef PTPBOX_CLK_BACKEND_H
+#define PTPBOX_CLK_BACKEND_H
 
 #include <stddef.h>
 
