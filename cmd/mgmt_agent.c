@@ -287,6 +287,7 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 	if (!mgmt_answer(&self, &a->ops, m, 1, &resp, tbuf, sizeof(tbuf))) {
 		return;
 	}
+	resp.hdr.minorVersionPTP = (uint8_t)cfg_int(a->ps->cfg, OPT_minorVersionPTP);
 	len = msg_pack(&resp, out, sizeof(out));
 	if (len >= 0 && a->ps->auth) {
 		len = auth_port_sign(a->ps->auth, out, (size_t)len, sizeof(out));

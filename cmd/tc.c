@@ -31,7 +31,7 @@
 
 static const char tc_usage[] =
 	"usage: ptpbox tc -i IFACE -i IFACE [-i IFACE ...] [-f FILE] [-m] [-q] [-l LEVEL]\n"
-	"                 [-S|-H] [--print-nft] [--no-nft] [--KEY=VALUE ...]\n"
+	"                 [-S|-H] [--print-nft] [--no-nft] [--KEY=VALUE ...] | --cleanup\n"
 	"End-to-end transparent clock between the ports of a Linux bridge: PTP frames\n"
 	"(UDP/IPv4, UDP/IPv6, Ethernet) crossing them get their residence time added to\n"
 	"the correctionField; everything else the bridge forwards as before.\n"
@@ -44,6 +44,7 @@ static const char tc_usage[] =
 	"  --print-nft  print the nftables rules that keep the bridge from forwarding\n"
 	"               PTP between the ports itself, and exit\n"
 	"  --no-nft     do not install them (the system keeps PTP off the bridge)\n"
+	"  --cleanup    remove the tables of killed tcs, and exit\n"
 	"  --KEY=VALUE  any configuration key, e.g. --tc_egress=two_step\n"
 	"Management (ptpbox pmc -u, linuxptp's pmc -u -s PATH) on the UNIX socket\n"
 	"uds_address (default /var/run/ptpbox-tc): DEFAULT_DATA_SET,\n"
@@ -429,15 +430,16 @@ static int nft_run(const char *nft, const char *input, char *out, size_t outlen)
 }
 
 /* Tables of earlier runs that were killed before they could remove them
- * (SIGKILL, a crash): ptpbox_tc_PID whose PID no longer runs. */
-static void nft_sweep(const char *nft)
+ * (SIGKILL): ptpbox_tc_PID whose PID no longer runs.  0, or EXIT_RUNTIME
+ * when nft failed. */
+static int nft_sweep(const char *nft)
 {
 	static const char tag[] = "table bridge ptpbox_tc_";
 	char out[4096], cmd[1024], *p, *end;
 	size_t off = 0;
 
 	if (nft_run(nft, "list tables bridge\n", out, sizeof(out))) {
-		return;
+		return EXIT_RUNTIME;
 	}
 	for (p = out; (p = strstr(p, tag)); p = end) {
 		long pid = strtol(p + sizeof(tag) - 1, &end, 10);
@@ -451,7 +453,27 @@ static void nft_sweep(const char *nft)
 	}
 	if (off && nft_run(nft, cmd, NULL, 0)) {
 		pr_warning("could not remove the tables of earlier runs");
+		return EXIT_RUNTIME;
 	}
+	return 0;
+}
+
+/* A fatal signal other than SIGTERM and SIGINT (which end the loop):
+ * the table removed (fork and exec are async-signal-safe), then the
+ * signal's default action (SA_RESETHAND) once the handler returns. */
+static const char *fatal_nft, *fatal_table;
+static void on_fatal(int sig)
+{
+	pid_t p = fork();
+
+	if (!p) {
+		execl(fatal_nft, "nft", "delete", "table", "bridge", fatal_table, (char *)NULL);
+		_exit(127);
+	}
+	if (p > 0) {
+		waitpid(p, NULL, 0);
+	}
+	raise(sig);
 }
 
 static void nft_remove(struct tc_app *a)
@@ -604,8 +626,10 @@ int tc_main(int argc, char **argv)
 	struct tc_app *a = calloc(1, sizeof(*a));
 	const char *file = NULL, *nft = NULL;
 	int i, verbose = -1, quiet = 0, level = -1, print_nft = 0, no_nft = 0, hw, rc = 0, phc = -1;
+	int cleanup = 0;
 	const char *phc_path;
 	char err[512], nftbuf[PATH_MAX];
+	struct sigaction sa;
 	struct tc_ops ops;
 	int log_level;
 	tmv_t summary = 0, next_summary = INT64_MAX;
@@ -656,6 +680,8 @@ int tc_main(int argc, char **argv)
 			print_nft = 1;
 		} else if (!strcmp(s, "--no-nft")) {
 			no_nft = 1;
+		} else if (!strcmp(s, "--cleanup")) {
+			cleanup = 1;
 		} else if (!strncmp(s, "--", 2) && s[2]) {
 			const char *e = long_opt_set(a->cfg, argc, argv, &i, err, sizeof(err));
 			if (e) {
@@ -674,6 +700,15 @@ int tc_main(int argc, char **argv)
 	}
 	if (config_finish(a->cfg, err, sizeof(err))) {
 		die_usage(err);
+	}
+	if (cleanup) { /* the tables of tcs that are gone (SIGKILL) */
+		log_from_config(a->cfg, "tc", verbose, quiet, level);
+		nft = nft_path(nftbuf, sizeof(nftbuf));
+		if (!nft) {
+			fputs("tc: nft not found\n", stderr);
+			return EXIT_RUNTIME;
+		}
+		return nft_sweep(nft);
 	}
 	if (a->n < 2) {
 		die_usage("give at least two ports: -i IFACE -i IFACE, or [IFACE] sections (try "
@@ -812,6 +847,20 @@ int tc_main(int argc, char **argv)
 			goto out;
 		}
 		pr_info("installed nftables table bridge %s", a->table);
+		/* every other signal whose default ends the process, but
+		 * SIGKILL: HUP and USR1 are caught, PIPE ignored (a closed
+		 * log pipe does not stop the tc), CHLD, CONT, URG, WINCH and
+		 * the stop signals do not end it */
+		fatal_nft = nft;
+		fatal_table = a->table;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal;
+		sa.sa_flags = SA_RESETHAND;
+		for (i = 1; i <= 64; i++) {
+			if (i == 64 || !(0x10FEA606ULL >> i & 1)) {
+				sigaction(i, &sa, NULL); /* glibc's own RT signals: EINVAL */
+			}
+		}
 	}
 	for (i = 1; i <= a->n; i++) {
 		pr_info("port %d (%s): bridge %s port %d", i, a->port[i].name, a->bridge,

@@ -39,6 +39,9 @@ int eng_send_msg(const struct eng_ops *ops, struct eng_counters *cnt, int event,
 	uint8_t buf[PTP_MSG_MAX_LEN];
 	int n = msg_pack(m, buf, sizeof(buf)), r;
 
+	if (n >= 0) {
+		buf[1] = (uint8_t)(ops->ptp_minor << 4 | 2); /* versionPTP 2 */
+	}
 	if (n >= 0 && ops->auth) {
 		n = auth_port_sign(ops->auth, buf, (size_t)n, sizeof(buf));
 	}

@@ -58,6 +58,10 @@ struct eng_ops {
 	struct clk *clk; /* the clock the engine reads and disciplines */
 	void *io;	 /* the adapter's context, first argument of the ops */
 	int log_level;	 /* lines above this syslog level are not formatted */
+	/* minorVersionPTP of what eng_send_msg sends (1588-2019 13.3.2.3:
+	 * 1; a 1588-2008 profile, G.8265.1: 0); gm_create and oc_create set
+	 * it from the configuration */
+	int ptp_minor;
 };
 
 /* The engine's port: identity and names. */

@@ -37,7 +37,9 @@ struct tod_state {
 	int have_status, fix_ok;
 	int servo_locked; /* the clock follows the source (s2/s3 since the last step) */
 	uint64_t paired, unpaired, steps, bad_length;
-	uint64_t class_refused; /* time announce classes the profile does not allow */
+	/* time announce clockClass, clockAccuracy, offsetScaledLogVariance
+	 * values the profile does not allow (kept as configured) */
+	uint64_t refused;
 };
 
 struct pending_sync {
@@ -71,6 +73,7 @@ struct gm {
 	/* time source (OCP 7.14 Table 2): locked -> clockClass, lost ->
 	 * holdover class for holdover_time, then the free-run class */
 	enum { SRC_LOCKED, SRC_HOLDOVER, SRC_FREERUN, SRC_FORCED } src;
+	int ref; /* a time source reported locked or forced, ever */
 	int locked_class, holdover_class, freerun_class, forced_class;
 	tmv_t holdover_end; /* monotonic ns */
 	tmv_t holdover_len;
@@ -105,7 +108,8 @@ static tmv_t now_ptp(struct gm *g)
  * A.4): the PTP timescale always; time traceable while locked (6) or in
  * holdover within specification (7); frequency traceable then, or with a
  * PRC-traceable QL (G.8265.1 A.4 note 2: QL-PRC 84, QL-PRS 80; not SSU or
- * SEC).  currentUtcOffsetValid whenever the offset is known, which for
+ * SEC) once a reference has been reported (Table A.4: FALSE by default; a
+ * configured QL alone is no reference).  currentUtcOffsetValid whenever the offset is known, which for
  * the gm is always (utc_offset of the configuration, the ToD's, or the
  * one in force since 2017 by default): 1588-2019 8.2.4.3 asks whether the
  * offset is correct, not whether the time is traceable, and a slave that
@@ -122,7 +126,7 @@ static void update_time_properties(struct gm *g, int utc_offset, int time_source
 	g->tpds.ptpTimescale = 1;
 	g->tpds.currentUtcOffsetValid = 1;
 	g->tpds.timeTraceable = traceable;
-	g->tpds.frequencyTraceable = traceable || cls == 80 || cls == 84;
+	g->tpds.frequencyTraceable = traceable || (g->ref && (cls == 80 || cls == 84));
 	g->tpds.timeSource = (uint8_t)time_source;
 }
 
@@ -166,9 +170,11 @@ void gm_source(struct gm *g, enum gm_source_req req, int cls, tmv_t now)
 	case GM_SRC_REQ_FORCED:
 		g->src = SRC_FORCED;
 		g->forced_class = cls;
+		g->ref = 1;
 		break;
 	default:
 		g->src = SRC_LOCKED;
+		g->ref = 1;
 		break;
 	}
 	apply_source(g);
@@ -237,6 +243,23 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 	       (int)st, g->clock->freq_ppb, (unsigned long long)ev->seconds);
 }
 
+/* 0 when the profile allows value v of option id for a gm (G.8271 A.1.3.3.2
+ * time announce: OCP Table 2, G.8265.1 Table 1); else -1, counted, the
+ * first refusal logged with the allowed range. */
+static int tod_allowed(struct gm *g, enum opt_id id, unsigned v)
+{
+	char s[12], err[160];
+
+	snprintf(s, sizeof(s), "%u", v);
+	if (!config_check(g->cfg, id, s, "tod: time announce", err, sizeof(err))) {
+		return 0;
+	}
+	if (!g->tod->refused++) {
+		gm_log(g, LOG_WARNING, "%s; keeping the configured value", err);
+	}
+	return -1;
+}
+
 void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
 {
 	struct tod_state *t = g->tod;
@@ -272,29 +295,22 @@ void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
 			return;
 		}
 		/* A.1.3.3.2: the source's quality, as on a virtual PTP port,
-		 * when the profile allows that class (OCP Table 2, G.8265.1
-		 * Table 1); else the configured clockClass stays */
-		if (a.gm_clock_class != g->locked_class && a.gm_clock_class < 128) {
-			char v[8], err[160];
-			snprintf(v, sizeof(v), "%u", a.gm_clock_class);
-			if (config_check(g->cfg, OPT_clockClass, v, "tod: time announce", err,
-					 sizeof(err))) {
-				if (!t->class_refused) {
-					gm_log(g, LOG_WARNING, "%s; keeping clockClass %d", err,
-					       g->locked_class);
-				}
-				t->class_refused++;
-			} else {
-				gm_log(g, LOG_NOTICE, "tod: time announce clockClass %u",
-				       a.gm_clock_class);
-				g->locked_class = a.gm_clock_class;
-				if (g->src == SRC_LOCKED) {
-					apply_source(g);
-				}
+		 * each attribute when the profile allows it for a gm (OCP
+		 * Table 2, G.8265.1 Table 1); else the configured one stays */
+		if (a.gm_clock_class != g->locked_class && a.gm_clock_class < 128 &&
+		    !tod_allowed(g, OPT_clockClass, a.gm_clock_class)) {
+			gm_log(g, LOG_NOTICE, "tod: time announce clockClass %u", a.gm_clock_class);
+			g->locked_class = a.gm_clock_class;
+			if (g->src == SRC_LOCKED) {
+				apply_source(g);
 			}
 		}
-		g->dds.clockQuality.clockAccuracy = a.gm_clock_accuracy;
-		g->dds.clockQuality.offsetScaledLogVariance = a.gm_offset_scaled_log_variance;
+		if (!tod_allowed(g, OPT_clockAccuracy, a.gm_clock_accuracy)) {
+			g->dds.clockQuality.clockAccuracy = a.gm_clock_accuracy;
+		}
+		if (!tod_allowed(g, OPT_offsetScaledLogVariance, a.gm_offset_scaled_log_variance)) {
+			g->dds.clockQuality.offsetScaledLogVariance = a.gm_offset_scaled_log_variance;
+		}
 		g->tpds.timeSource = a.time_source;
 	}
 }
@@ -312,6 +328,7 @@ static void tod_check(struct gm *g, tmv_t now)
 
 	if (locked && g->src != SRC_LOCKED) {
 		g->src = SRC_LOCKED;
+		g->ref = 1;
 		apply_source(g);
 	} else if (!locked && g->src == SRC_LOCKED) {
 		g->src = g->holdover_len > 0 ? SRC_HOLDOVER : SRC_FREERUN;
@@ -627,9 +644,11 @@ void gm_log_summary(struct gm *g)
 	}
 	if (g->tod) {
 		const struct tod_state *t = g->tod;
-		gm_log(g, LOG_NOTICE, "tod: paired %llu, unpaired %llu, steps %llu, bad length %llu",
+		gm_log(g, LOG_NOTICE,
+		       "tod: paired %llu, unpaired %llu, steps %llu, bad length %llu, refused %llu",
 		       (unsigned long long)t->paired, (unsigned long long)t->unpaired,
-		       (unsigned long long)t->steps, (unsigned long long)t->bad_length);
+		       (unsigned long long)t->steps, (unsigned long long)t->bad_length,
+		       (unsigned long long)t->refused);
 	}
 }
 
@@ -837,6 +856,7 @@ struct gm *gm_create(const struct config *cfg, const struct eng_port *port,
 		return NULL;
 	}
 	g->ops = *ops;
+	g->ops.ptp_minor = cfg_int(cfg, OPT_minorVersionPTP);
 	g->port = *port;
 	g->cfg = cfg;
 	g->clock = ops->clk;

@@ -1153,6 +1153,7 @@ struct oc *oc_create(const struct config *cfg, const struct eng_port *port,
 		return NULL;
 	}
 	o->ops = *ops;
+	o->ops.ptp_minor = cfg_int(cfg, OPT_minorVersionPTP);
 	o->port = *port;
 	o->cfg = cfg;
 	o->clock = ops->clk;

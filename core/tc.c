@@ -13,6 +13,7 @@
 #include "ds.h"
 #include "mgmt.h"
 #include "tc.h"
+#include "util.h"
 #include "wire.h"
 
 #define TC_EVENTS 512 /* event messages sent, by id (ring) */
@@ -78,6 +79,17 @@ struct tc {
 	struct clock_identity id;
 	int n, mode, syntonize;
 	struct tc_rate rate[TC_RATE_SOURCES];
+	/* the Sync source followed (tc.h): tc_syntonize_source (src_len 8:
+	 * a clockIdentity, 10: a portIdentity, 0: none), else the best
+	 * Announce of a domain while it lasts */
+	uint8_t src[10], src_len;
+	struct tc_best {
+		int used;
+		uint8_t domain;
+		tmv_t expires;
+		uint8_t ds[16];	    /* the Announce's octets 47..62 */
+		uint8_t sender[10]; /* its sourcePortIdentity */
+	} best[TC_RATE_SOURCES];
 	double ratio_any; /* the last ratio measured, any source; 0: none */
 	uint64_t rate_n, rate_rejected;
 	char names[TC_MAX_PORTS][32];
@@ -181,15 +193,18 @@ static uint16_t csum_update(uint16_t hc, uint16_t old, uint16_t new)
 	return (uint16_t)~s;
 }
 
-void tc_frame_add_correction(uint8_t *fr, const struct tc_frame *f, int64_t delta)
+int tc_frame_add_correction(uint8_t *fr, const struct tc_frame *f, int64_t delta)
 {
 	uint8_t *c = fr + f->ptp_off + 8;
-	uint64_t old = get_be64(c), new = old + (uint64_t)delta;
-	int k;
+	uint64_t old = get_be64(c), new;
+	int64_t sum;
+	int k, sat = __builtin_add_overflow((int64_t)old, delta, &sum);
 
+	/* 1588-2019 5.3.2: never wrapped; 0x7FFF FFFF FFFF FFFF: too big */
+	new = sat ? (delta > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN) : (uint64_t)sum;
 	put_be64(c, new);
 	if (!f->ip || (f->ip == 4 && get_be16(fr + f->udp_off + 6) == 0)) {
-		return; /* no checksum to keep */
+		return sat; /* no checksum to keep */
 	}
 	/* the correctionField sits 16 octets into the UDP header: its words
 	 * are checksum words */
@@ -199,6 +214,7 @@ void tc_frame_add_correction(uint8_t *fr, const struct tc_frame *f, int64_t delt
 				 (uint16_t)(new >> (48 - 16 * k)));
 		put_be16(fr + f->udp_off + 6, hc ? hc : 0xffff);
 	}
+	return sat;
 }
 
 static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
@@ -326,7 +342,7 @@ int tc_frame_build(uint8_t *out, const uint8_t dst_mac[6], const uint8_t src_mac
 static void tc_log(struct tc *t, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void tc_log(struct tc *t, int level, const char *fmt, ...)
 {
-	char line[256];
+	char line[320];
 	va_list ap;
 
 	if (level > t->ops.eng.log_level || !t->ops.eng.log) {
@@ -342,6 +358,8 @@ struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, 
 		     const char *const *names, const struct tc_ops *ops, char *err, size_t errlen)
 {
 	struct tc *t;
+	const char *src;
+	char *end = NULL;
 	int i;
 
 	if (n_ports < 2 || n_ports > TC_MAX_PORTS || !ops->send_frame || !ops->egress ||
@@ -360,6 +378,28 @@ struct tc *tc_create(const struct config *cfg, const struct clock_identity *id, 
 	t->n = n_ports;
 	t->mode = cfg_int(cfg, OPT_tc_egress);
 	t->syntonize = cfg_int(cfg, OPT_tc_syntonize);
+	src = cfg_str(cfg, OPT_tc_syntonize_source);
+	if (*src) { /* 001122.3344.556677, or with -PORT (1..65534); src is
+		     * a configuration value's buffer: 19 octets can be read */
+		char cid[19], at[160];
+		unsigned long pn;
+
+		memcpy(cid, src, 18);
+		cid[18] = 0;
+		t->src_len = src[18] ? 0 : 8;
+		if (src[18] == '-') {
+			pn = strtoul(src + 19, &end, 10);
+			put_be16(t->src + 8, (uint16_t)pn);
+			t->src_len = end > src + 19 && !*end && pn && pn < 65535 ? 10 : 0;
+		}
+		if (!t->src_len || hex_pattern(cid, "hhhhhh.hhhh.hhhhhh", t->src) != 8) {
+			snprintf(err, errlen,
+				 "%s: tc_syntonize_source %s: allowed 001122.3344.556677[-PORT]",
+				 config_where(cfg, OPT_tc_syntonize_source, at, sizeof(at)), src);
+			free(t);
+			return NULL;
+		}
+	}
 	for (i = 0; i < n_ports; i++) {
 		snprintf(t->names[i], sizeof(t->names[i]), "%s", names[i]);
 	}
@@ -497,8 +537,68 @@ static void rate_point(struct tc *t, struct tc_rate *r, tmv_t master, tmv_t loca
 	r->ref_local = local;
 }
 
+/* An Announce (ptp, len octets) in at now (monotonic ns): its sender
+ * the source followed in its domain when it is better than the one that
+ * is, or is that one, or that one's time ran out (4 of its announce
+ * intervals, 1/128..128 s).  Better: 1588-2019 9.3.4 Figure 34 (the
+ * comparison of core/bmca.c), which for Announces of different
+ * grandmasters is the order of their octets 47..60 (priority1,
+ * clockClass, clockAccuracy, offsetScaledLogVariance, priority2,
+ * grandmasterIdentity); of one grandmaster, the fewer stepsRemoved
+ * (61..62; Figure 35 without its tie-breaks by port identity). */
+static void rate_announce(struct tc *t, const uint8_t *ptp, size_t len, tmv_t now)
+{
+	struct tc_best *b, *slot = NULL;
+	int i, l = (int8_t)ptp[33];
+
+	if (len < 64) {
+		return;
+	}
+	for (i = 0; i < TC_RATE_SOURCES; i++) {
+		b = &t->best[i];
+		if (b->used && b->domain == ptp[4]) {
+			break;
+		}
+		if (!slot && (!b->used || now >= b->expires)) {
+			slot = b;
+		}
+	}
+	if (i == TC_RATE_SOURCES) {
+		if (!slot) {
+			return; /* more domains than we follow */
+		}
+		b = slot;
+	} else if (now < b->expires && memcmp(b->sender, ptp + 20, 10) &&
+		   memcmp(ptp + 47, b->ds, sizeof(b->ds)) >= 0) {
+		return; /* not better than the one followed */
+	}
+	b->used = 1;
+	b->domain = ptp[4];
+	memcpy(b->ds, ptp + 47, sizeof(b->ds));
+	memcpy(b->sender, ptp + 20, 10);
+	b->expires = now + 4 * log2_interval_ns(l < -7 ? -7 : l > 7 ? 7 : l);
+}
+
+/* 1 when the Sync at ptp is of the source followed (tc.h). */
+static int rate_followed(const struct tc *t, const uint8_t *ptp, tmv_t now)
+{
+	int i;
+
+	if (t->src_len) {
+		return !memcmp(ptp + 20, t->src, t->src_len);
+	}
+	for (i = 0; i < TC_RATE_SOURCES; i++) {
+		const struct tc_best *b = &t->best[i];
+		if (b->used && b->domain == ptp[4] && now < b->expires) {
+			return !memcmp(ptp + 20, b->sender, 10);
+		}
+	}
+	return 0;
+}
+
 /* A Sync in, stamped rx_ts (ns): one point of its source's ratio, or
- * (two-step) waiting for its Follow_Up. */
+ * (two-step) waiting for its Follow_Up; nothing unless it is of the
+ * source followed. */
 static void rate_sync(struct tc *t, const uint8_t *fr, const struct tc_frame *f, tmv_t rx_ts,
 		      tmv_t now)
 {
@@ -506,7 +606,7 @@ static void rate_sync(struct tc *t, const uint8_t *fr, const struct tc_frame *f,
 	struct tc_rate *r;
 	tmv_t m;
 
-	if (!t->syntonize || f->ptp_len < 44) {
+	if (!t->syntonize || f->ptp_len < 44 || !rate_followed(t, ptp, now)) {
 		return;
 	}
 	r = rate_find(t, ptp, 1);
@@ -613,10 +713,8 @@ static int forward(struct tc *t, int port, const uint8_t *frame, size_t len,
 
 	memcpy(t->scratch, frame, len);
 	if (add) { /* 0..TC_HOLD_NS (residence_of) */
-		tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
+		s->corr_saturated += tc_frame_add_correction(t->scratch, f, (int64_t)add * 65536);
 		s->corrected++;
-	}
-	if (add) {
 		resign(t, t->scratch, f, f->ip ? udp_csum(t->scratch, f) : 0);
 	}
 	id = t->ops.send_frame(t->ops.eng.io, port, t->scratch, len, want_ts);
@@ -858,6 +956,9 @@ void tc_rx(struct tc *t, int port, const uint8_t *fr, size_t len, tmv_t rx_ts, t
 		if (type == FOLLOW_UP && !f.event) {
 			rate_follow_up(t, fr, &f);
 		}
+		if (type == ANNOUNCE && !f.event && t->syntonize && !t->src_len) {
+			rate_announce(t, fr + f.ptp_off, f.ptp_len, now);
+		}
 		if ((type == SYNC || type == DELAY_REQ) && f.event) {
 			if (rx_ts) {
 				if (type == SYNC) {
@@ -1000,7 +1101,7 @@ void tc_log_summary(struct tc *t)
 		       "port %d (%s): rx %llu tx %llu corrected %llu residence mean %.0f max %.0f ns "
 		       "(%llu) write-ahead error mean %.0f max %.0f ns (%llu) bad %llu "
 		       "unmatched %llu late %llu tx_err %llu ts_missing %llu res_invalid %llu "
-		       "auth_dropped %llu",
+		       "auth_dropped %llu saturated %llu",
 		       p, t->names[p - 1], (unsigned long long)s->rx_frames,
 		       (unsigned long long)s->tx_frames, (unsigned long long)s->corrected,
 		       s->res_n ? s->res_sum / (double)s->res_n : 0.0, s->res_max,
@@ -1008,7 +1109,8 @@ void tc_log_summary(struct tc *t)
 		       s->wa_max, (unsigned long long)s->wa_n, (unsigned long long)s->rx_bad,
 		       (unsigned long long)s->dropped_unmatched, (unsigned long long)s->dropped_late,
 		       (unsigned long long)s->tx_err, (unsigned long long)s->tx_ts_missing,
-		       (unsigned long long)s->res_invalid, (unsigned long long)s->auth_dropped);
+		       (unsigned long long)s->res_invalid, (unsigned long long)s->auth_dropped,
+		       (unsigned long long)s->corr_saturated);
 	}
 	if (t->syntonize) {
 		double ppb;

@@ -40,9 +40,15 @@
  * TC's free-running clock is off by that clock's frequency error (40 ppm
  * of a 50 ms residence: 2 us), so it is scaled by the rate ratio of the
  * grandmaster over the TC's clock before it is written.  The ratio is
- * measured from the Syncs the TC forwards: (originTimestamp, or the
- * Follow_Up's preciseOriginTimestamp, + the correctionFields) against the
- * Sync's ingress stamp, over TC_RATE_BASE_NS or more, per sourcePortIdentity
+ * measured from the Syncs the TC forwards from the source the clocks
+ * downstream follow: tc_syntonize_source when set (a clockIdentity: any
+ * port of it; or a portIdentity), else, per domain, the sender of the best
+ * Announce (1588-2019 9.3.4, core/bmca.c) seen crossing the TC within the
+ * last 4 of its announce intervals; the Syncs of any other source (one
+ * that sent no Announce: a forged one) never move the ratio.  A
+ * measurement is (originTimestamp, or the Follow_Up's
+ * preciseOriginTimestamp, + the correctionFields) against the Sync's
+ * ingress stamp, over TC_RATE_BASE_NS or more, per sourcePortIdentity
  * and domain (TC_RATE_SOURCES, the least recently heard replaced), smoothed
  * (1/4 of each new measurement).  A Sync's residence takes its source's
  * ratio, a Delay_Req's the ratio last measured from any source (the
@@ -114,6 +120,8 @@ struct tc_port_stats {
 	uint64_t auth_dropped;		   /* with an SA: no valid AUTHENTICATION
 					    * TLV of it (missing, bad ICV, unknown
 					    * key), dropped */
+	uint64_t corr_saturated;	   /* correctionField + residence beyond
+					    * Integer64: sent as 0x7FFF...F */
 	/* residence time of event messages leaving this port, ns */
 	uint64_t res_n;
 	double res_sum, res_max;
@@ -127,7 +135,8 @@ struct config;
 struct mgmt_value;
 
 /* A TC over n_ports ports (2..TC_MAX_PORTS) named names[0..n-1] (port p is
- * names[p-1]), configured by cfg (tc_egress, domainNumber is not filtered:
+ * names[p-1]), configured by cfg (tc_egress, tc_syntonize_source: not a
+ * clock or port identity is an error naming where it was set; domainNumber is not filtered:
  * a TC forwards every domain; it is the primaryDomain its management
  * reports), with clockIdentity *id (management only: a TC sends no message
  * of its own but the Follow_Ups of 10.2.2.1.2, which carry the Sync's
@@ -193,10 +202,12 @@ struct tc_frame {
  * messageLength). */
 int tc_frame_parse(const uint8_t *frame, size_t len, struct tc_frame *f);
 
-/* Add delta_scaled (correctionField units: ns * 2^16) to the message's
- * correctionField, updating the UDP checksum (RFC 1624) unless it is an
- * IPv4 zero checksum. */
-void tc_frame_add_correction(uint8_t *frame, const struct tc_frame *f, int64_t delta_scaled);
+/* Add delta_scaled (correctionField units: ns * 2^16, either sign) to the
+ * message's correctionField, updating the UDP checksum (RFC 1624) unless it
+ * is an IPv4 zero checksum.  A sum beyond Integer64 saturates (1588-2019
+ * 5.3.2: 0x7FFF FFFF FFFF FFFF, the largest, means "too big"; INT64_MIN
+ * below) and never wraps: returns 1 then, else 0. */
+int tc_frame_add_correction(uint8_t *frame, const struct tc_frame *f, int64_t delta_scaled);
 
 /* Compute and write the UDP checksum of a UDP frame in full, whatever its
  * field held (a sender's checksum left to offload: CHECKSUM_PARTIAL);

@@ -481,6 +481,8 @@ static void check_helpers(const struct input *c, int64_t delta)
 	static uint8_t buf[FRAME_LEN_MAX];
 	const struct tc_frame *f = &c->f;
 	size_t corr;
+	int64_t want;
+	int sat;
 
 	if (c->rc) {
 		return;
@@ -493,12 +495,18 @@ static void check_helpers(const struct input *c, int64_t delta)
 		       : f->udp_off == 0 && f->ptp_off >= 14);
 	FZ_CHECK(c->len <= sizeof(buf));
 	memcpy(buf, c->fr, c->len);
-	tc_frame_add_correction(buf, f, delta);
 	corr = f->ptp_off + 8;
-	FZ_CHECK(get_be64(buf + corr) == get_be64(c->fr + corr) + (uint64_t)delta);
+	sat = __builtin_add_overflow((int64_t)get_be64(c->fr + corr), delta, &want);
+	FZ_CHECK(tc_frame_add_correction(buf, f, delta) == sat);
+	/* 1588-2019 5.3.2: saturated, never wrapped */
+	FZ_CHECK(get_be64(buf + corr) ==
+		 (uint64_t)(sat ? (delta > 0 ? INT64_MAX : INT64_MIN) : want));
 	FZ_CHECK(same_frame(c, buf, c->len) && checksum_kept(c, buf, c->len));
 	if (!f->ip) {
 		FZ_CHECK(!memcmp(buf, c->fr, corr));
+	}
+	if (sat || delta == INT64_MIN) {
+		return;
 	}
 	/* and back: the correctionField as it was, the checksum verifying */
 	tc_frame_add_correction(buf, f, (int64_t)(0 - (uint64_t)delta));

@@ -27,6 +27,13 @@
 #    `stress-ng --cpu 2`: convergence, counters, checksums; two_step under
 #    load not far from no load; no tc far worse than two_step.
 #
+# C. The nftables table never outlives the tc but for SIGKILL: with its
+#    stdout a pipe whose reader has gone (SIGPIPE) the tc runs on, and
+#    kill -PIPE does nothing to it; QUIT, ABRT, SEGV, USR2 and ALRM end it
+#    without its table; after SIGKILL the table stays until `ptpbox tc
+#    --cleanup` (and the next tc's start) removes it, and a running tc's
+#    table is left alone.
+#
 # Knobs for experiments: TC_LOAD=0 skips B, TC_NOLOAD=0 skips A;
 # TC_RATE, TC_LIMIT (tbf), TC_LOAD_KIND=tcp|udp (udp: TC_LOAD_MBIT paced
 # datagrams), TC_SERVO (the oc's in B), TC_SETTLE (s before the no-lock
@@ -409,6 +416,83 @@ else
 	echo "A: tshark missing: decoding not checked"
 fi
 fi
+
+# --- C: the table never outlives the tc but for SIGKILL --------------------
+# c_start LOG [OUT]: a tc (no core dumps; messages to OUT, default LOG),
+# until its table is there; c_tables: how many ptpbox tables there are
+c_start() {
+	ip netns exec "$NS_br" sh -c 'ulimit -c 0; exec "$@"' sh "$PTPBOX" tc -m -q -S -i lan1 \
+		-i lan2 --uds_address=none --summary_interval=-2 >"${2:-$1}" 2>>"$1" &
+	TCPID=$!
+	T_PIDS="$T_PIDS $TCPID"
+	_i=0
+	until ip netns exec "$NS_br" nft list table bridge "ptpbox_tc_$TCPID" >/dev/null 2>&1; do
+		[ $_i -lt 100 ] || die "C: the tc did not install its table: $(cat "$1")"
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+# c_wait PID WHAT: until it has ended (10 s), its exit status in rc
+c_wait() {
+	_i=0
+	while [ -n "$(net_state "$1")" ] && [ "$(net_state "$1")" != Z ]; do
+		[ $_i -lt 100 ] || die "C: the tc did not end after $2"
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	wait "$1"
+	rc=$?
+}
+c_tables() { ip netns exec "$NS_br" nft list tables bridge 2>/dev/null | grep -c ptpbox_tc; }
+[ "$(c_tables)" = 0 ] || die "C: a table before the test: $(ip netns exec "$NS_br" nft list tables)"
+mkfifo "$T_DIR/pipe"
+head -c 1 <"$T_DIR/pipe" >/dev/null &
+c_start "$T_DIR/c_pipe.log" "$T_DIR/pipe"
+nap 1 # 4 summaries a second into the closed pipe
+kill -0 "$TCPID" 2>/dev/null || die "C: the tc ended when its stdout pipe closed"
+kill -PIPE "$TCPID"
+nap 0.5
+kill -0 "$TCPID" 2>/dev/null || die "C: kill -PIPE ended the tc"
+[ "$(c_tables)" = 1 ] || die "C: the running tc's table is gone"
+stop_pid "$TCPID" || die "C: the tc did not stop"
+[ "$(c_tables)" = 0 ] || die "C: table left after SIGTERM with a closed stdout"
+echo "C: stdout pipe closed (SIGPIPE) and kill -PIPE: the tc ran on; SIGTERM: no table left"
+for sig in QUIT ABRT SEGV USR2 ALRM; do
+	c_start "$T_DIR/c_$sig.log"
+	kill -$sig "$TCPID"
+	c_wait "$TCPID" "SIG$sig"
+	[ "$rc" -gt 128 ] || die "C: SIG$sig: the tc exited with $rc, not by the signal"
+	[ "$(c_tables)" = 0 ] ||
+		die "C: SIG$sig: table left: $(ip netns exec "$NS_br" nft list tables) $(cat "$T_DIR/c_$sig.log")"
+done
+echo "C: SIGQUIT, SIGABRT, SIGSEGV, SIGUSR2, SIGALRM: the tc ended with the signal, no table left"
+# a running tc (live), one killed beside it: its table stays
+c_start "$T_DIR/c_live.log"
+live=$TCPID
+c_start "$T_DIR/c_kill.log"
+kill -KILL "$TCPID"
+c_wait "$TCPID" SIGKILL
+killed=$TCPID
+[ "$(c_tables)" = 2 ] || die "C: SIGKILL: no table left (then this test proves nothing)"
+# --cleanup removes the killed one's, not the running one's
+ip netns exec "$NS_br" "$PTPBOX" tc --cleanup -m -q >"$T_DIR/c_cleanup.log" 2>&1 ||
+	die "C: tc --cleanup failed: $(cat "$T_DIR/c_cleanup.log")"
+grep -q "removing nftables table bridge ptpbox_tc_$killed" "$T_DIR/c_cleanup.log" ||
+	die "C: tc --cleanup did not say it removed ptpbox_tc_$killed: $(cat "$T_DIR/c_cleanup.log")"
+ip netns exec "$NS_br" nft list tables bridge | grep -q "ptpbox_tc_$killed\$" &&
+	die "C: tc --cleanup left ptpbox_tc_$killed"
+ip netns exec "$NS_br" nft list table bridge "ptpbox_tc_$live" >/dev/null 2>&1 ||
+	die "C: tc --cleanup removed a running tc's table"
+# the next start removes a killed tc's table too
+kill -KILL "$live"
+c_wait "$live" SIGKILL
+c_start "$T_DIR/c_next.log"
+grep -q "removing nftables table bridge ptpbox_tc_$live" "$T_DIR/c_next.log" ||
+	die "C: the next tc did not remove ptpbox_tc_$live: $(cat "$T_DIR/c_next.log")"
+[ "$(c_tables)" = 1 ] || die "C: $(c_tables) tables with one tc running"
+stop_pid "$TCPID" || die "C: the tc did not stop"
+[ "$(c_tables)" = 0 ] || die "C: table left after SIGTERM"
+echo "C: SIGKILL leaves the table; tc --cleanup removed it (a running tc's kept), and so does the next start"
 [ "${TC_LOAD:-1}" = 0 ] && { echo "PASS tc_bridge (no load part)"; exit 0; }
 
 # --- B: UDPv4, load -----------------------------------------------------------

@@ -51,6 +51,11 @@ tshark -r "$cap" -Y 'ptp.v2.messagetype == 0xd' -T fields -e ptp.v2.mm.action \
 awk '{ n[$1]++; if ($2 != 34 + 14 + 4 + $3) bad++ } END { exit !(n[0] == 2 && n[2] == 2 && !bad) }' "$T_DIR/mm" ||
 	die "management on the wire (action, messageLength, lengthField): $(cat "$T_DIR/mm")"
 echo "management: 2 GETs and 2 RESPONSEs, unicastFlag set, lengths consistent"
+# versionPTP 2.1 (ocp-dc is a 1588-2019 profile; g8265.1, of 1588-2008,
+# sends 2.0: unit:gm_announce_flags_by_profile_and_class)
+ver=$(tshark -r "$cap" -Y ptp -T fields -e ptp.v2.versionptp -e ptp.v2.minorversionptp 2>/dev/null | sort -u | tr '\t\n' '. ')
+echo "PTP versions on the wire: $ver"
+[ "$ver" = "2.1 " ] || die "versionPTP.minorVersionPTP $ver, want 2.1"
 dscp=$(tshark -r "$cap" -Y 'ptp.v2.messagetype == 0x0 || ptp.v2.messagetype == 0x1' -T fields -e ipv6.tclass.dscp 2>/dev/null | sort -u | tr '\n' ' ')
 echo "DSCP of event messages: $dscp"
 [ "$dscp" = "46 " ] || die "event DSCP $dscp, want 46"

@@ -1286,7 +1286,7 @@ static void do_sample(struct sim *s)
  * path: it reads nothing, it learnt the identities by management GET). */
 static void forge(struct sim *s, const struct scen_event *se)
 {
-	static const char *const kind[] = { "announce", "request", "cancel", "ack" };
+	static const char *const kind[] = { "announce", "request", "cancel", "ack", "sync" };
 	static const uint16_t tlv_type[] = { 0, TLV_REQUEST_UNICAST_TRANSMISSION,
 					     TLV_CANCEL_UNICAST_TRANSMISSION,
 					     TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION };
@@ -1296,6 +1296,30 @@ static void forge(struct sim *s, const struct scen_event *se)
 	struct pkt *p;
 	int n, k;
 
+	if (se->forge == FORGE_SYNC) {
+		/* a one-step Sync of a made-up clock (node's clockIdentity
+		 * with octet 3 flipped), its time node's + ppb of the time
+		 * since the start, sent to node2 by node's route: across the
+		 * tcs between them */
+		uint8_t buf[64];
+		tmv_t t = sim_clock_read(&as->clock);
+		msg_init(&m, SYNC);
+		m.hdr.flagField = FLAG_UNICAST;
+		m.hdr.logMessageInterval = 0;
+		m.hdr.domainNumber = (uint8_t)cfg_int(as->cfg, OPT_domainNumber);
+		m.hdr.sourcePortIdentity.clockIdentity = as->port.clockIdentity;
+		m.hdr.sourcePortIdentity.clockIdentity.id[3] ^= 0xff;
+		m.hdr.sourcePortIdentity.portNumber = (uint16_t)se->port;
+		m.hdr.sequenceId = (uint16_t)s->n_events;
+		m.body.sync.originTimestamp = tmv_to_ts(t + (tmv_t)((double)s->now * se->ppb * 1e-9));
+		n = msg_pack(&m, buf, sizeof(buf));
+		if (n < 0 || op_send(as, 1, 1, &to->addr, buf, (size_t)n, 0) < 0) {
+			die("%s:%d: forge: sync not sent", s->sc.path, se->line);
+		}
+		sim_log(s, "sim", "forge %s -> %s: sync port %d", as->spec->name, to->spec->name,
+			se->port);
+		return;
+	}
 	if (se->forge == FORGE_ANNOUNCE) {
 		/* what the gm would announce now (its data sets), then the
 		 * forger's changes */

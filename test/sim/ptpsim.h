@@ -207,7 +207,7 @@ enum ev_action {
 
 /* What ACT_FORGE sends: an Announce as node (its data sets, then the
  * overrides), or a Signaling message with one TLV per message type */
-enum forge_kind { FORGE_ANNOUNCE, FORGE_REQUEST, FORGE_CANCEL, FORGE_ACK };
+enum forge_kind { FORGE_ANNOUNCE, FORGE_REQUEST, FORGE_CANCEL, FORGE_ACK, FORGE_SYNC };
 
 #define SIM_MAX_EV_ADDRS 8
 
@@ -226,6 +226,7 @@ struct scen_event {
 	 * Sync, 4 Delay_Resp), REQUEST interval and duration, Announce
 	 * overrides (utc_offset when has_utc; leap: 1 leap61, 2 leap59) */
 	int node2, forge, types, port, log, has_utc, utc_offset, leap;
+	double ppb; /* FORGE_SYNC: its originTimestamps' rate off node's clock */
 	uint32_t duration;
 	int line;
 };

@@ -552,6 +552,10 @@ static int forge_types(struct parser *p, char *list, int *types)
  *   request TYPES LOG DURATION   REQUEST_UNICAST_TRANSMISSION per type
  *   cancel TYPES                 CANCEL_UNICAST_TRANSMISSION
  *   ack TYPES                    ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION
+ *   sync [ppb X]                 a one-step Sync of a made-up clock (AS's
+ *                                clockIdentity, octet 3 flipped) sent by
+ *                                AS's route to TO, across any tc: its
+ *                                time AS's, X ppb fast (default 0)
  * TYPES: announce,sync,delay_resp.  count N every S: N times, S apart.
  */
 static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
@@ -562,7 +566,7 @@ static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
 	e->act = ACT_FORGE;
 	e->port = 1;
 	if (n < 5) {
-		return perr(p, "forge: expected AS TO announce|request|cancel|ack ...");
+		return perr(p, "forge: expected AS TO announce|request|cancel|ack|sync ...");
 	}
 	if ((e->node = node_ref(p, w[2])) < 0 || (e->node2 = node_ref(p, w[3])) < 0) {
 		return -1;
@@ -576,6 +580,8 @@ static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
 	i = 5;
 	if (!strcmp(w[4], "announce")) {
 		e->forge = FORGE_ANNOUNCE;
+	} else if (!strcmp(w[4], "sync")) {
+		e->forge = FORGE_SYNC;
 	} else if (!strcmp(w[4], "request") || !strcmp(w[4], "cancel") || !strcmp(w[4], "ack")) {
 		e->forge = w[4][0] == 'r' ? FORGE_REQUEST : w[4][0] == 'c' ? FORGE_CANCEL : FORGE_ACK;
 		if (n < 6 || forge_types(p, w[5], &e->types)) {
@@ -594,7 +600,7 @@ static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
 			i = 8;
 		}
 	} else {
-		return perr(p, "forge %s: expected announce, request, cancel or ack", w[4]);
+		return perr(p, "forge %s: expected announce, request, cancel, ack or sync", w[4]);
 	}
 	for (; i < n; i++) {
 		if (!strcmp(w[i], "port") && i + 1 < n) {
@@ -616,6 +622,10 @@ static int forge_line(struct parser *p, struct scen_event *e, char **w, int n)
 			}
 			e->has_utc = 1;
 			e->utc_offset = (int)d;
+		} else if (e->forge == FORGE_SYNC && !strcmp(w[i], "ppb") && i + 1 < n) {
+			if (num_range(p, "ppb", w[++i], -1e6, 1e6, &e->ppb)) {
+				return -1;
+			}
 		} else if (e->forge == FORGE_ANNOUNCE && !strcmp(w[i], "leap61")) {
 			e->leap = 1;
 		} else if (e->forge == FORGE_ANNOUNCE && !strcmp(w[i], "leap59")) {

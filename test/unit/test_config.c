@@ -89,6 +89,45 @@ TEST(config_ocp_defaults_by_role)
 	config_destroy(c);
 }
 
+/* OCP Table 2: clockAccuracy and offsetScaledLogVariance are fixed per
+ * role, so a file's other value is an error naming file, line, key, value
+ * and the allowed range; without the profile any value is fine */
+TEST(config_ocp_quality_ranges_by_role)
+{
+	static const struct {
+		enum cfg_role role;
+		const char *line, *want;
+	} c[] = {
+		{ CFG_ROLE_GM, "clockAccuracy 0x20", "33..33" },
+		{ CFG_ROLE_GM, "offsetScaledLogVariance 0x1234", "20061..20061" },
+		{ CFG_ROLE_OC, "clockAccuracy 0x21", "254..254" },
+		{ CFG_ROLE_OC, "offsetScaledLogVariance 0x4E5D", "65535..65535" },
+	};
+	char text[128], err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\nprofile ocp-dc\n%s\n", c[i].line);
+		CHECK_EQ(load(c[i].role, text, NULL, err, sizeof(err)), -EINVAL);
+		CHECK_STR(err, path);
+		CHECK_STR(err, ":3:");
+		CHECK_STR(err, c[i].line);
+		CHECK_STR(err, c[i].want);
+		CHECK_STR(err, "ocp-dc");
+		snprintf(text, sizeof(text), "[global]\n%s\n", c[i].line);
+		CHECK_EQ(load(c[i].role, text, NULL, err, sizeof(err)), 0);
+	}
+	/* G.8265.1: minorVersionPTP 0 (a 1588-2008 profile), and only 0 */
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nprofile g8265.1\nminorVersionPTP 1\n", NULL, err,
+		      sizeof(err)),
+		 -EINVAL);
+	CHECK_STR(err, "minorVersionPTP 1: out of range, allowed 0..0");
+	/* the role's own value is fine */
+	CHECK_EQ(load(CFG_ROLE_OC, "[global]\nprofile ocp-dc\nclockAccuracy 0xFE\n", NULL, err,
+		      sizeof(err)),
+		 0);
+}
+
 TEST(config_range_error_names_everything)
 {
 	char err[256];

@@ -178,10 +178,11 @@ TEST(gm_announce_flags_by_profile_and_class)
 		{ "ocp-dc", NULL, NULL, 1, 1, 0 },
 		{ "ocp-dc", "clockClass", "7", 1, 1, 0 },
 		{ "ocp-dc", "clockClass", "52", 0, 0, 1 },
-		/* G.8265.1 A.4 note 2: frequency traceable for PRC only; never
-		 * synchronizationUncertain (reserved in its base, A.6) */
-		{ "g8265.1", NULL, NULL, 0, 1, 0 },		/* QL-PRC 84 */
-		{ "g8265.1", "clockClass", "80", 0, 1, 0 },	/* QL-PRS */
+		/* G.8265.1 A.4 note 2: frequency traceable for PRC only, and
+		 * (Table A.4: default FALSE) only with a reference (below);
+		 * never synchronizationUncertain (reserved in its base, A.6) */
+		{ "g8265.1", NULL, NULL, 0, 0, 0 },		/* QL-PRC 84 */
+		{ "g8265.1", "clockClass", "80", 0, 0, 0 },	/* QL-PRS */
 		{ "g8265.1", "clockClass", "90", 0, 0, 0 },	/* QL-SSU-A */
 		{ "g8265.1", "clockClass", "104", 0, 0, 0 },	/* QL-SEC */
 		{ "default", NULL, NULL, 0, 0, 1 },		/* 248 */
@@ -211,6 +212,18 @@ TEST(gm_announce_flags_by_profile_and_class)
 		CHECK(f & FLAG_PTP_TIMESCALE);
 		CHECK(f & FLAG_UNICAST);
 		CHECK_EQ(k.ann.body.announce.currentUtcOffset, 37);
+		/* G.8265.1 is a 1588-2008 profile: versionPTP 2, minor 0 */
+		CHECK_EQ(k.ann.hdr.versionPTP, 2);
+		CHECK_EQ(k.ann.hdr.minorVersionPTP, strcmp(c[i].prof, "g8265.1") ? 1 : 0);
+		/* a time source reports locked: a PRC-traceable QL (80, 84)
+		 * is frequency traceable from then on */
+		gm_source(g, GM_SRC_REQ_LOCKED, 0, 4 * NS_PER_SEC);
+		gm_tick(g, 5 * NS_PER_SEC);
+		CHECK(k.n_ann > 1);
+		f = k.ann.hdr.flagField;
+		CHECK_EQ(!!(f & FLAG_FREQUENCY_TRACEABLE),
+			 c[i].freq_tr || (!strcmp(c[i].prof, "g8265.1") &&
+					  (!c[i].val || !strcmp(c[i].val, "80"))));
 		gm_destroy(g);
 		config_destroy(cfg);
 	}
@@ -470,7 +483,8 @@ TEST(gm_tod_class_within_the_profile)
 		memset(&a, 0, sizeof(a));
 		a.version_ptp = 2;
 		a.gm_clock_class = (uint8_t)c[i].cls;
-		a.gm_clock_accuracy = 0x21;
+		a.gm_clock_accuracy = 0x20; /* OCP Table 2: 0x21 only */
+		a.gm_offset_scaled_log_variance = 0x1234; /* 0x4E5D only */
 		n = tod_encode_time_announce(buf, sizeof(buf), &a);
 		CHECK(n > 0);
 		memset(&d, 0, sizeof(d));
@@ -483,6 +497,21 @@ TEST(gm_tod_class_within_the_profile)
 		CHECK_EQ(strstr(k.log, want) != NULL, c[i].taken);
 		snprintf(want, sizeof(want), "clockClass %d: not allowed", c[i].cls);
 		CHECK_EQ(strstr(k.log, want) != NULL, !c[i].taken);
+		/* clockAccuracy and offsetScaledLogVariance likewise: under
+		 * ocp-dc refused (the first refusal logged with its range),
+		 * G.8265.1 and the default profile leave them to 1588 */
+		{
+			struct mgmt_value v;
+			int ocp = !strcmp(c[i].prof, "ocp-dc");
+			memset(&v, 0, sizeof(v));
+			v.id = MID_DEFAULT_DATA_SET;
+			CHECK_EQ(gm_mgmt_get(g, &v, 0), 0);
+			CHECK_EQ(v.u.dds.clockQuality.clockAccuracy, ocp ? 0x21 : 0x20);
+			CHECK_EQ(v.u.dds.clockQuality.offsetScaledLogVariance, ocp ? 0x4E5D : 0x1234);
+			if (ocp && c[i].taken) {
+				CHECK_STR(k.log, "clockAccuracy 32: out of range, allowed 33..33");
+			}
+		}
 		gm_destroy(g);
 		config_destroy(cfg);
 	}

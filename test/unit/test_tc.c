@@ -493,6 +493,29 @@ static int timed_frame(uint8_t *fr, uint8_t type, uint16_t seq, int two_step, in
 	return n;
 }
 
+/* An Announce of grandmaster (and sender) id_last, clockClass cls, one
+ * per second. */
+static int announce_frame(uint8_t *out, int id_last, uint8_t cls)
+{
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct net_addr s = v4(1), d = v4(2);
+	int n;
+
+	msg_init(&m, ANNOUNCE);
+	m.hdr.sourcePortIdentity.clockIdentity.id[7] = (uint8_t)id_last;
+	m.hdr.sourcePortIdentity.portNumber = 1;
+	m.hdr.logMessageInterval = 0;
+	m.body.announce.grandmasterPriority1 = 128;
+	m.body.announce.grandmasterPriority2 = 128;
+	m.body.announce.grandmasterClockQuality.clockClass = cls;
+	m.body.announce.grandmasterClockQuality.clockAccuracy = 0x21;
+	m.body.announce.grandmasterClockQuality.offsetScaledLogVariance = 0x4E5D;
+	m.body.announce.grandmasterIdentity = m.hdr.sourcePortIdentity.clockIdentity;
+	n = msg_pack(&m, buf, sizeof(buf));
+	return n < 0 ? n : tc_frame_build(out, mac_b, mac_a, &s, &d, 0, buf, (size_t)n);
+}
+
 /* Syntonization (tc.h): the TC's clock runs 100 ppm fast, so a residence
  * of 50 ms on it is 49 995 000 ns of the grandmaster's.  Until a baseline
  * of TC_RATE_BASE_NS the residence goes as measured; then Syncs and
@@ -514,6 +537,9 @@ TEST(tc_syntonizes_residences_to_the_grandmaster)
 		t = fk_tc_with(&k, &cfg, mode == 1 ? "two_step" : "one_step", "tc_syntonize",
 			       mode == 2 ? "0" : "1");
 		CHECK(t != NULL);
+		/* the grandmaster the downstream clocks follow */
+		n = announce_frame(fr, 1, 6);
+		tc_rx(t, 1, fr, (size_t)n, 0, 0);
 		for (i = 0; i <= 5; i++) {
 			tmv_t rx = t0 + (tmv_t)(i * 1e9 * fast), want;
 			int64_t got;
@@ -685,4 +711,187 @@ TEST(tc_authenticated_messages_on_the_path)
 	auth_port_destroy(fix);
 	auth_db_free(mdb);
 	auth_db_free(fdb);
+}
+
+/* 1588-2019 5.3.2 / 10.2: a residence added to a correctionField near
+ * Integer64's top saturates at 0x7FFF FFFF FFFF FFFF ("too big") and is
+ * counted, in a one-step Sync, a Follow_Up and a Delay_Resp; near the
+ * bottom it adds as it should; a negative delta saturates at INT64_MIN;
+ * the UDP checksum holds throughout. */
+TEST(tc_correction_saturates)
+{
+	static const int64_t near_max = INT64_MAX - 1000 * 65536LL;
+	struct fake k;
+	struct config *cfg;
+	struct tc *t;
+	struct tc_frame f;
+	uint8_t fr[TC_FRAME_MAX];
+	int n, mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		t = fk_tc(&k, &cfg, mode ? "two_step" : "one_step");
+		CHECK(t != NULL);
+		/* a Sync (one-step) or its Follow_Up (two-step), 4 us residence */
+		n = ptp_frame(fr, 4, SYNC, 3, mode, 1, 0);
+		tc_frame_parse(fr, (size_t)n, &f);
+		if (!mode) {
+			put_be64(fr + f.ptp_off + 8, (uint64_t)near_max);
+			tc_frame_udp_fill(fr, &f);
+		}
+		k.now = 1000000 + 4000;
+		tc_rx(t, 1, fr, (size_t)n, 1000000, 0);
+		if (mode) {
+			tc_tx_ts(t, k.sent[0].id, k.now, 0);
+			n = ptp_frame(fr, 4, FOLLOW_UP, 3, 0, 1, 0);
+			tc_frame_parse(fr, (size_t)n, &f);
+			put_be64(fr + f.ptp_off + 8, (uint64_t)near_max);
+			tc_frame_udp_fill(fr, &f);
+			tc_rx(t, 1, fr, (size_t)n, 0, 0);
+		}
+		CHECK_EQ(k.n_sent, 1 + mode);
+		tc_frame_parse(k.sent[mode].fr, k.sent[mode].len, &f);
+		CHECK_EQ(get_be64(k.sent[mode].fr + f.ptp_off + 8), (uint64_t)INT64_MAX);
+		CHECK(tc_frame_udp_ok(k.sent[mode].fr, &f));
+		CHECK_EQ(tc_port_stats(t, 2)->corr_saturated, 1);
+		/* a Delay_Req with a correction near the bottom: added, no wrap;
+		 * two-step: the Delay_Resp near the top saturates */
+		k.n_sent = 0;
+		n = ptp_frame(fr, 4, DELAY_REQ, 9, 0, 8, 0);
+		tc_frame_parse(fr, (size_t)n, &f);
+		put_be64(fr + f.ptp_off + 8, (uint64_t)(INT64_MIN + 5));
+		tc_frame_udp_fill(fr, &f);
+		k.now = 3000000 + 2000;
+		tc_rx(t, 2, fr, (size_t)n, 3000000, 0);
+		tc_frame_parse(k.sent[0].fr, k.sent[0].len, &f);
+		if (!mode) {
+			CHECK_EQ((int64_t)get_be64(k.sent[0].fr + f.ptp_off + 8),
+				 INT64_MIN + 5 + 2000 * 65536LL);
+			CHECK_EQ(tc_port_stats(t, 1)->corr_saturated, 0);
+		} else {
+			tc_tx_ts(t, k.sent[0].id, k.now, 0);
+			n = ptp_frame(fr, 4, DELAY_RESP, 9, 0, 1, 8);
+			tc_frame_parse(fr, (size_t)n, &f);
+			put_be64(fr + f.ptp_off + 8, (uint64_t)INT64_MAX);
+			tc_frame_udp_fill(fr, &f);
+			tc_rx(t, 1, fr, (size_t)n, 0, 0);
+			CHECK_EQ(k.n_sent, 2);
+			tc_frame_parse(k.sent[1].fr, k.sent[1].len, &f);
+			CHECK_EQ(get_be64(k.sent[1].fr + f.ptp_off + 8), (uint64_t)INT64_MAX);
+			CHECK(tc_frame_udp_ok(k.sent[1].fr, &f));
+			CHECK_EQ(tc_port_stats(t, 2)->corr_saturated, 2);
+		}
+		tc_destroy(t);
+		config_destroy(cfg);
+	}
+	/* the frame helper both ways */
+	n = ptp_frame(fr, 6, SYNC, 1, 0, 1, 0);
+	tc_frame_parse(fr, (size_t)n, &f);
+	put_be64(fr + f.ptp_off + 8, (uint64_t)(INT64_MIN + 10));
+	tc_frame_udp_fill(fr, &f);
+	CHECK_EQ(tc_frame_add_correction(fr, &f, -11), 1);
+	CHECK_EQ(get_be64(fr + f.ptp_off + 8), (uint64_t)INT64_MIN);
+	CHECK_EQ(tc_frame_add_correction(fr, &f, 11), 0);
+	CHECK_EQ((int64_t)get_be64(fr + f.ptp_off + 8), INT64_MIN + 11);
+	CHECK_EQ(tc_frame_add_correction(fr, &f, INT64_MAX), 0); /* 10 */
+	CHECK_EQ(tc_frame_add_correction(fr, &f, INT64_MAX - 10), 0);
+	CHECK_EQ(get_be64(fr + f.ptp_off + 8), (uint64_t)INT64_MAX);
+	CHECK_EQ(tc_frame_add_correction(fr, &f, 1), 1);
+	CHECK_EQ(get_be64(fr + f.ptp_off + 8), (uint64_t)INT64_MAX);
+	CHECK(tc_frame_udp_ok(fr, &f));
+}
+
+/* Syncs of source src_last, 1 s apart on a master running 200 ppm slow
+ * of the TC's clock (a forged rate, within TC_RATE_MAX_PPB), from
+ * t0 (ns), each after an Announce of class 6 from good and of class 248
+ * from bad (0: none); then the TC's rate ratio (0: none). */
+static double forged_syncs(struct tc *t, struct fake *k, int src_last, tmv_t t0, int good,
+			   int bad)
+{
+	uint8_t fr[TC_FRAME_MAX];
+	double ppb;
+	int i, n;
+
+	for (i = 0; i < 10; i++) {
+		tmv_t rx = t0 + (tmv_t)i * 1000000000 * 10002 / 10000;
+		if (bad) {
+			n = announce_frame(fr, bad, 248);
+			tc_rx(t, 1, fr, (size_t)n, 0, rx);
+		}
+		if (good) {
+			n = announce_frame(fr, good, 6);
+			tc_rx(t, 1, fr, (size_t)n, 0, rx);
+		}
+		n = timed_frame(fr, SYNC, (uint16_t)i, 0, src_last, 2000 + (uint64_t)i, 0);
+		k->now = rx + 1000;
+		tc_rx(t, 1, fr, (size_t)n, rx, rx);
+	}
+	return tc_rate_ratio(t, &ppb, NULL, NULL) ? ppb : 0;
+}
+
+/* The rate ratio is of the source the clocks downstream follow (tc.h):
+ * Syncs from a source that sent no Announce, or a worse one than the
+ * best that crossed, do not move it; the best's do; tc_syntonize_source
+ * names a source outright (clock or port identity), and a value that is
+ * neither is refused with where it was set. */
+TEST(tc_rate_only_from_the_followed_source)
+{
+	struct fake k;
+	struct config *cfg, *cfg2;
+	struct tc *t = fk_tc(&k, &cfg, "one_step");
+	uint8_t fr[TC_FRAME_MAX];
+	char err[200];
+	int n;
+
+	CHECK(t != NULL);
+	/* no Announce at all: forged Syncs move nothing */
+	CHECK_EQ(forged_syncs(t, &k, 7, 1000000000LL, 0, 0), 0);
+	/* a grandmaster (class 6) announces; a forger announces worse (248),
+	 * each time just before it */
+	CHECK_EQ(forged_syncs(t, &k, 7, 20000000000LL, 1, 7), 0);
+	/* the followed one's Syncs do */
+	CHECK(forged_syncs(t, &k, 1, 60000000000LL, 1, 7) < -199000);
+	tc_destroy(t);
+	/* once the grandmaster is silent for 4 announce intervals, the
+	 * next best is followed */
+	t = fk_tc(&k, &cfg2, "one_step");
+	n = announce_frame(fr, 1, 6);
+	tc_rx(t, 1, fr, (size_t)n, 0, 1000000000LL);
+	CHECK(forged_syncs(t, &k, 7, 6000000000LL, 0, 7) < -199000);
+	tc_destroy(t);
+	config_destroy(cfg2);
+	config_destroy(cfg);
+	/* named: Syncs of that clock count without an Announce */
+	t = fk_tc_with(&k, &cfg, "one_step", "tc_syntonize_source", "000000.0000.000007");
+	CHECK(t != NULL);
+	CHECK_EQ(forged_syncs(t, &k, 1, 1000000000LL, 1, 0), 0);
+	CHECK(forged_syncs(t, &k, 7, 20000000000LL, 0, 0) < -199000);
+	tc_destroy(t);
+	config_destroy(cfg);
+	t = fk_tc_with(&k, &cfg, "one_step", "tc_syntonize_source", "000000.0000.000007-2");
+	CHECK(t != NULL);
+	CHECK_EQ(forged_syncs(t, &k, 7, 1000000000LL, 0, 0), 0); /* port 1, not 2 */
+	tc_destroy(t);
+	config_destroy(cfg);
+	{
+		static const char *const names[] = { "a", "b" };
+		struct tc_ops ops;
+		memset(&ops, 0, sizeof(ops));
+		ops.eng.clk = &k.clk;
+		ops.send_frame = fk_send;
+		ops.egress = fk_egress;
+		static const char *const bad[] = { "000000.0000.000007-x", "000000.0000.00000",
+						   "000000.0000.000007-65535", "000000.0000.000007-",
+						   "000000.0000.000007-0", "000000.0000.0000071" };
+		size_t b;
+		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			char want[80];
+			cfg = config_create(CFG_ROLE_ANY);
+			config_set(cfg, "tc_syntonize_source", bad[b]);
+			CHECK_EQ(config_finish(cfg, err, sizeof(err)), 0);
+			CHECK(tc_create(cfg, &fk_id, 2, names, &ops, err, sizeof(err)) == NULL);
+			snprintf(want, sizeof(want), "tc_syntonize_source %s: allowed", bad[b]);
+			CHECK(strstr(err, want) != NULL);
+			config_destroy(cfg);
+		}
+	}
 }
