@@ -148,8 +148,9 @@ void port_flush(struct port_setup *ps);
  * info level for tests; nothing for other clocks. */
 void log_soft_truth(struct clk *c);
 
-/* With a soft clock: log its truth once a second; returns the next time it
- * is due (monotonic ns), INT64_MAX for other clocks. */
+/* With a soft clock: log its truth once a second, or once every
+ * 2^summary_interval s when that is longer; returns the next time it is due
+ * (monotonic ns), INT64_MAX for other clocks. */
 tmv_t port_soft_truth(struct port_setup *ps, tmv_t now);
 
 /* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */

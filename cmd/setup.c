@@ -124,16 +124,21 @@ void log_soft_truth(struct clk *c)
 
 tmv_t port_soft_truth(struct port_setup *ps, tmv_t now)
 {
+	/* every second, or every summary_interval when that is longer */
+	tmv_t p = log2_interval_ns(cfg_int(ps->cfg, OPT_summary_interval));
 	if (strcmp(ps->clock->ops->name, "soft")) {
 		return INT64_MAX;
 	}
+	if (p < NS_PER_SEC) {
+		p = NS_PER_SEC;
+	}
 	if (!ps->next_truth) {
-		ps->next_truth = now + NS_PER_SEC;
+		ps->next_truth = now + p;
 	} else if (now >= ps->next_truth) {
 		log_soft_truth(ps->clock);
-		ps->next_truth += NS_PER_SEC;
+		ps->next_truth += p;
 		if (ps->next_truth <= now) {
-			ps->next_truth = now + NS_PER_SEC;
+			ps->next_truth = now + p;
 		}
 	}
 	return ps->next_truth;

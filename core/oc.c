@@ -14,6 +14,7 @@
 #include "oc.h"
 #include "select.h"
 #include "servo.h"
+#include "stats.h"
 #include "tlv.h"
 #include "unicast.h"
 
@@ -52,10 +53,6 @@ struct master {
  * currentUtcOffset outside a leap second */
 #define UTC_AGREE 3
 
-struct stat_acc {
-	int n;
-	double sum, sum2, max_abs;
-};
 
 struct oc {
 	struct eng_ops ops;
@@ -90,7 +87,7 @@ struct oc {
 	int dreq_waiting_ts, dreq_id;
 	uint32_t rng;
 	/* output */
-	struct stat_acc st_off, st_freq, st_delay;
+	struct sum_acc sum; /* of the summary interval */
 	uint64_t samples;  /* offsets measured (oc_status) */
 	int servo_state;   /* of the last one */
 	tmv_t summary_period, next_summary;
@@ -99,36 +96,6 @@ struct oc {
 };
 
 #define oc_log(o, level, ...) eng_log(&(o)->ops, level, __VA_ARGS__)
-
-static void stat_add(struct stat_acc *s, double v)
-{
-	s->n++;
-	s->sum += v;
-	s->sum2 += v * v;
-	if (fabs(v) > s->max_abs) {
-		s->max_abs = fabs(v);
-	}
-}
-
-static double stat_mean(const struct stat_acc *s)
-{
-	return s->n ? s->sum / s->n : 0;
-}
-
-static double stat_rms(const struct stat_acc *s)
-{
-	return s->n ? sqrt(s->sum2 / s->n) : 0;
-}
-
-static double stat_sdev(const struct stat_acc *s)
-{
-	double m = stat_mean(s), v;
-	if (s->n < 2) {
-		return 0;
-	}
-	v = (s->sum2 - s->n * m * m) / (s->n - 1);
-	return v > 0 ? sqrt(v) : 0;
-}
 
 static uint32_t rnd(struct oc *o)
 {
@@ -702,15 +669,10 @@ static tmv_t master_to_local(struct oc *o, const struct master *mm, struct ptp_t
 
 static void summary(struct oc *o)
 {
-	if (o->st_off.n) {
-		oc_log(o, LOG_INFO,
-		       "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
-		       stat_rms(&o->st_off), o->st_off.max_abs, stat_mean(&o->st_freq),
-		       stat_sdev(&o->st_freq), stat_mean(&o->st_delay), stat_sdev(&o->st_delay));
+	char line[96];
+	if (sum_line(&o->sum, line, sizeof(line))) {
+		oc_log(o, LOG_INFO, "%s", line);
 	}
-	memset(&o->st_off, 0, sizeof(o->st_off));
-	memset(&o->st_freq, 0, sizeof(o->st_freq));
-	memset(&o->st_delay, 0, sizeof(o->st_delay));
 }
 
 static void synchronize(struct oc *o, tmv_t now)
@@ -748,11 +710,16 @@ static void synchronize(struct oc *o, tmv_t now)
 	o->cds.meanPathDelay = o->e2e.mean_path_delay;
 	o->samples++;
 	o->servo_state = (int)s;
-	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
-	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
-	stat_add(&o->st_off, (double)offset);
-	stat_add(&o->st_freq, o->clock->freq_ppb);
-	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
+	/* ptp4l's log: each sample, or with summary_interval longer than
+	 * the Sync interval one summary line per summary interval */
+	if (o->summary_period) {
+		sum_add(&o->sum, (double)offset, o->clock->freq_ppb,
+			(double)o->e2e.mean_path_delay);
+	} else {
+		oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
+		       (long long)offset, (int)s, o->clock->freq_ppb,
+		       (long long)o->e2e.mean_path_delay);
+	}
 	if (s >= SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
 		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
 	}
