@@ -88,6 +88,7 @@ clock soft
 soft_offset_ns 250000
 soft_freq_ppb 10000
 logSyncInterval -3
+summary_interval -3
 logMinDelayReqInterval -3
 uds_address /tmp/oc.sock
 unicast_master_table 1
