@@ -164,6 +164,12 @@ int eui48_usable(const uint8_t mac[6]);
  * (not a number, trailing text, not finite, out of range). */
 int opt_number(const char *applet, const char *name, const char *text, double lo, double hi,
 	       const char *unit, double *v);
+/* A duration option's value: a number with the unit "ms" or "s" ("500ms",
+ * "2s"), a bare number in s when bare_s, else in ms; 1 ms..hi_s s.  *ns:
+ * ns.  0, or -1 after the line "APPLET: NAME TEXT: allowed 1ms..HIs (...)"
+ * on stderr (not a number, another unit, out of range). */
+int opt_duration(const char *applet, const char *name, const char *text, int hi_s, int bare_s,
+		 tmv_t *ns);
 
 /* The clock the configuration's "clock" key names (auto|soft|
  * CLOCK_REALTIME|/dev/ptpN; auto is the PHC of iface with hardware

@@ -53,10 +53,11 @@ static const char pmc_usage[] =
 	" -z        send zero length TLV values with the GET actions\n"
 	" --to ADDR send to ADDR (unicast) instead of the PTP multicast group\n"
 	" --json    one JSON object per response on stdout\n"
-	" --timeout MS  wait for answers (default 1000); with --wait-sync: S seconds\n"
+	" --timeout T   wait for answers T (500ms, 2s; default 1s; a bare number: ms)\n"
 	" --wait-sync NS  no commands: ask PORT_DATA_SET and CURRENT_DATA_SET once a\n"
 	"           second until the port is SLAVE with |offsetFromMaster| <= NS ns in\n"
-	"           every answer of --settle seconds: exit 0; 1 after --timeout S\n"
+	"           every answer of --settle seconds: exit 0; 1 after --timeout T\n"
+	"           (here a bare number is s)\n"
 	"           (-u: default server /var/run/ptpbox-oc)\n"
 	" --settle S    --wait-sync: how long the offsets must stay within (default 10)\n"
 	"\n"
@@ -933,11 +934,11 @@ int pmc_main(int argc, char **argv)
 	static struct pmc pm;
 	struct pmc *p = &pm;
 	const char *iface = NULL, *server = NULL, *file = NULL, *to = NULL;
-	int i, timeout_ms = 1000, first_cmd = argc, transport = -1, domain = -1, ts = -1;
+	int i, first_cmd = argc, transport = -1, domain = -1, ts = -1;
 	int interactive, stdin_open = 1, rc = 0;
 	const char *timeout_arg = NULL, *wait_arg = NULL, *settle_arg = NULL;
-	double wait_ns = 0, settle_s = 10, timeout_s = 0;
-	tmv_t deadline, linger_until = 0;
+	double wait_ns = 0, settle_s = 10;
+	tmv_t deadline, linger_until = 0, timeout = NS_PER_SEC, wait_timeout = INT64_MAX / 2;
 	char err[256], *line = NULL; /* a command line from stdin, any length */
 	size_t line_cap = 0;
 
@@ -1030,8 +1031,8 @@ int pmc_main(int argc, char **argv)
 		    (settle_arg &&
 		     opt_number("pmc", "--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
 		    (timeout_arg &&
-		     opt_number("pmc", "--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
-			     &timeout_s))) {
+		     opt_duration("pmc", "--timeout", timeout_arg, 31536000, 1,
+				  &wait_timeout))) {
 			return EXIT_USAGE;
 		}
 		if (first_cmd < argc) {
@@ -1041,11 +1042,9 @@ int pmc_main(int argc, char **argv)
 	} else if (settle_arg) {
 		return die("--settle goes with --wait-sync NS (try --help)");
 	} else if (timeout_arg) {
-		double ms;
-		if (opt_number("pmc", "--timeout", timeout_arg, 1, 600000, "ms", &ms)) {
+		if (opt_duration("pmc", "--timeout", timeout_arg, 600, 0, &timeout)) {
 			return EXIT_USAGE;
 		}
-		timeout_ms = (int)ms;
 	}
 	if (file) {
 		struct config *c = config_create(CFG_ROLE_OC);
@@ -1120,7 +1119,7 @@ int pmc_main(int argc, char **argv)
 								  ? PTP_MCAST_IPV6 : PTP_MCAST_IPV4);
 		}
 		rc = wait_sync(p, where, (tmv_t)llround(wait_ns), (tmv_t)llround(settle_s * 1e9),
-			       timeout_s > 0 ? (tmv_t)llround(timeout_s * 1e9) : INT64_MAX / 2);
+			       wait_timeout);
 		close(p->fd);
 		if (p->mfd >= 0) {
 			close(p->mfd);
@@ -1142,7 +1141,7 @@ int pmc_main(int argc, char **argv)
 			rc = rc ? rc : EXIT_USAGE;
 		}
 	}
-	deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+	deadline = mono_now() + timeout;
 	install_stop_handlers();
 	while (!applet_stop) {
 		struct pollfd pfd[3];
@@ -1193,21 +1192,21 @@ int pmc_main(int argc, char **argv)
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {
 			if (getline(&line, &line_cap, stdin) < 0) {
 				stdin_open = 0;
-				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+				deadline = mono_now() + timeout;
 				linger_until = 0;
 				continue;
 			}
 			line[strcspn(line, "\r\n")] = 0;
 			if (!strcasecmp(line, "quit") || !strcasecmp(line, "exit")) {
 				stdin_open = 0;
-				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+				deadline = mono_now() + timeout;
 				continue;
 			}
 			if (line[0] && do_command(p, line) == -1) {
 				fprintf(stderr, "bad command: %s\n", line);
 			}
 			linger_until = 0;
-			deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+			deadline = mono_now() + timeout;
 		}
 	}
 	for (i = 0; i < p->n_sent; i++) {

@@ -38,6 +38,28 @@ int opt_number(const char *applet, const char *name, const char *text, double lo
 	return 0;
 }
 
+int opt_duration(const char *applet, const char *name, const char *text, int hi_s, int bare_s,
+		 tmv_t *ns)
+{
+	char *end;
+	double v = strtod(text, &end);
+	int s = bare_s;
+	if (*end) {
+		s = !strcmp(end, "s");
+		if (!s && strcmp(end, "ms")) {
+			end = (char *)text;
+		}
+	}
+	v *= s ? 1e9 : 1e6;
+	if (end == text || !(v >= 1e6 && v <= hi_s * 1e9)) {
+		fprintf(stderr, "%s: %s %s: allowed 1ms..%ds (500ms, 2s; a bare number: %s)\n",
+			applet, name, text, hi_s, bare_s ? "s" : "ms");
+		return -1;
+	}
+	*ns = (tmv_t)v;
+	return 0;
+}
+
 int eui48_usable(const uint8_t mac[6])
 {
 	static const uint8_t zero[6];
