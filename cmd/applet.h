@@ -297,7 +297,7 @@ void uds_unlink(struct uds_file *u);
  * already checked by the engine, rate-limited to mgmt_rate_limit per second
  * and source address, SET and COMMAND refused unless allow_remote_mgmt 1
  * and the source is in mgmt_acl) and from the UNIX datagram socket
- * uds_address (default /var/run/ptpbox-APPLET, "none" for no socket; same
+ * uds_address (default /var/run/ptpbox-APPLET-IFACE, "none" for no socket; same
  * domain rule as ptp4l).  Answers go back to the sender.
  */
 #define MGMT_SOURCES 64 /* sources rate-limited one by one */
@@ -345,13 +345,14 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		    int authenticated);
 /*
  * The management UNIX datagram socket of any applet: uds_address `path`
- * ("" = /var/run/ptpbox-APPLET, "none" = no socket), bound by uds_bind
+ * ("" = /var/run/ptpbox-NAME: the tc's "tc", the gm's and oc's
+ * "APPLET-IFACE"; "none" = no socket), bound by uds_bind
  * with mode 0660 into *u.  The fd, -1 for no socket (none, or the default
  * path cannot be bound: warned, as an initramfs without /var/run), -2 with
  * a message in err (also when something other than a stale socket is at
  * the path, the default one too).
  */
-int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
+int mgmt_uds_open(const char *path, const char *name, struct uds_file *u, char *err,
 		  size_t errlen);
 struct mgmt_uds_cnt {
 	uint64_t rx, rx_bad, other_domain, tx_err;

@@ -99,7 +99,7 @@ UDPv6 fd00::1:1
 CFG
 run_in gm "$T_DIR/gm.log" chroot "$R" /sbin/gm -f /etc/gm.cfg -i pa1 -m -q
 wait_for 15 "$T_DIR/gm.log" "assuming the grand master role" || die "gm in the chroot: $(cat "$T_DIR/gm.log")"
-grep -q "management socket /var/run/ptpbox-gm: No such file or directory; running without it (set uds_address)" "$T_DIR/gm.log" ||
+grep -q "management socket /var/run/ptpbox-gm-pa1: No such file or directory; running without it (set uds_address)" "$T_DIR/gm.log" ||
 	die "gm: no clear line about the missing /var/run: $(cat "$T_DIR/gm.log")"
 echo "gm: $(grep "management socket" "$T_DIR/gm.log" | sed 's/^[^:]*: //')"
 # the oc as an init script starts it: back when in sync, serving on
