@@ -161,15 +161,11 @@ int eui48_usable(const uint8_t mac[6]);
 
 /* An option's value text as a number in lo..hi into *v: 0, or -1 after the
  * line "APPLET: NAME TEXT: out of range, allowed LO..HI (UNIT)" on stderr
- * (not a number, trailing text, not finite, out of range). */
+ * (not a number, trailing text, not finite, out of range).  With unit "s"
+ * or "ms" (any unit but "ns") the text may end in either ("2s", "500ms"),
+ * converted to unit; a bare number is in unit. */
 int opt_number(const char *applet, const char *name, const char *text, double lo, double hi,
 	       const char *unit, double *v);
-/* A duration option's value: a number with the unit "ms" or "s" ("500ms",
- * "2s"), a bare number in s when bare_s, else in ms; 1 ms..hi_s s.  *ns:
- * ns.  0, or -1 after the line "APPLET: NAME TEXT: allowed 1ms..HIs (...)"
- * on stderr (not a number, another unit, out of range). */
-int opt_duration(const char *applet, const char *name, const char *text, int hi_s, int bare_s,
-		 tmv_t *ns);
 
 /* The clock the configuration's "clock" key names (auto|soft|
  * CLOCK_REALTIME|/dev/ptpN; auto is the PHC of iface with hardware

@@ -59,8 +59,7 @@ static const char pmc_usage[] =
 	" --wait-sync NS  no commands: ask PORT_DATA_SET and CURRENT_DATA_SET once a\n"
 	"           second until the port is SLAVE with |offsetFromMaster| <= NS ns in\n"
 	"           every answer of --settle seconds: exit 0; 1 after --timeout T\n"
-	"           (here a bare number is s)\n"
-	"           (-u: default server the oc's, as -s says)\n"
+	"           (here a bare number is s; -u: default server the oc's)\n"
 	" --settle S    --wait-sync: how long the offsets must stay within (default 10)\n"
 	"\n"
 	" Commands: GET|SET|CMD ID [args]; 'help' lists the IDs.\n"
@@ -972,8 +971,8 @@ int pmc_main(int argc, char **argv)
 	int i, first_cmd = argc, transport = -1, domain = -1, ts = -1;
 	int interactive, stdin_open = 1, rc = 0;
 	const char *timeout_arg = NULL, *wait_arg = NULL, *settle_arg = NULL;
-	double wait_ns = 0, settle_s = 10;
-	tmv_t deadline, linger_until = 0, timeout = NS_PER_SEC, wait_timeout = INT64_MAX / 2;
+	double wait_ns = 0, settle_s = 10, tmo = 0;
+	tmv_t deadline, linger_until = 0, timeout = NS_PER_SEC;
 	char err[256], *line = NULL; /* a command line from stdin, any length */
 	size_t line_cap = 0;
 
@@ -1066,8 +1065,8 @@ int pmc_main(int argc, char **argv)
 		    (settle_arg &&
 		     opt_number("pmc", "--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
 		    (timeout_arg &&
-		     opt_duration("pmc", "--timeout", timeout_arg, 31536000, 1,
-				  &wait_timeout))) {
+		     opt_number("pmc", "--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
+				&tmo))) {
 			return EXIT_USAGE;
 		}
 		if (first_cmd < argc) {
@@ -1077,9 +1076,10 @@ int pmc_main(int argc, char **argv)
 	} else if (settle_arg) {
 		return die("--settle goes with --wait-sync NS (try --help)");
 	} else if (timeout_arg) {
-		if (opt_duration("pmc", "--timeout", timeout_arg, 600, 0, &timeout)) {
+		if (opt_number("pmc", "--timeout", timeout_arg, 1, 600000, "ms", &tmo)) {
 			return EXIT_USAGE;
 		}
+		timeout = (tmv_t)(tmo * 1e6);
 	}
 	if (file) {
 		struct config *c = config_create(CFG_ROLE_OC);
@@ -1159,7 +1159,7 @@ int pmc_main(int argc, char **argv)
 								  ? PTP_MCAST_IPV6 : PTP_MCAST_IPV4);
 		}
 		rc = wait_sync(p, where, (tmv_t)llround(wait_ns), (tmv_t)llround(settle_s * 1e9),
-			       wait_timeout);
+			       tmo > 0 ? (tmv_t)llround(tmo * 1e9) : INT64_MAX / 2);
 		close(p->fd);
 		if (p->mfd >= 0) {
 			close(p->mfd);

@@ -29,34 +29,20 @@ int opt_number(const char *applet, const char *name, const char *text, double lo
 	       const char *unit, double *v)
 {
 	char *end;
+	int m;
 	*v = strtod(text, &end);
+	/* a time in s or ms (the units here but ns) takes either unit: 2s,
+	 * 500ms (a bare number: unit) */
+	m = *end == 'm';
+	if (end != text && *unit != 'n' && end[m] == 's' && !end[m + 1]) {
+		*v *= (m ? 1 : 1e3) / (*unit == 'm' ? 1 : 1e3);
+		end = "";
+	}
 	if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi) {
 		fprintf(stderr, "%s: %s %s: out of range, allowed %.15g..%.15g (%s)\n", applet, name,
 			text, lo, hi, unit);
 		return -1;
 	}
-	return 0;
-}
-
-int opt_duration(const char *applet, const char *name, const char *text, int hi_s, int bare_s,
-		 tmv_t *ns)
-{
-	char *end;
-	double v = strtod(text, &end);
-	int s = bare_s;
-	if (*end) {
-		s = !strcmp(end, "s");
-		if (!s && strcmp(end, "ms")) {
-			end = (char *)text;
-		}
-	}
-	v *= s ? 1e9 : 1e6;
-	if (end == text || !(v >= 1e6 && v <= hi_s * 1e9)) {
-		fprintf(stderr, "%s: %s %s: allowed 1ms..%ds (500ms, 2s; a bare number: %s)\n",
-			applet, name, text, hi_s, bare_s ? "s" : "ms");
-		return -1;
-	}
-	*ns = (tmv_t)v;
 	return 0;
 }
 
