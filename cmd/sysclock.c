@@ -38,7 +38,8 @@ struct port_sys {
 	struct sum_acc sum; /* of this summary interval */
 };
 
-/* One measurement: 0, or -errno of the reading or of the clock. */
+/* One measurement: 0, or -errno of the reading or of the clock.  say: log
+ * the soft system clock's truth (each measurement, or with each summary). */
 static int measure(struct port_setup *ps, const struct time_properties_ds *tp, tmv_t *leap_in,
 		   int say)
 {

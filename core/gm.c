@@ -11,6 +11,7 @@
 
 #include "gm.h"
 #include "servo.h"
+#include "stats.h"
 #include "tlv.h"
 #include "unicast.h"
 
@@ -37,6 +38,7 @@ struct tod_state {
 	int servo_locked; /* the clock follows the source (s2/s3 since the last step) */
 	uint64_t paired, unpaired, steps, bad_length;
 	uint64_t class_refused; /* time announce classes the profile does not allow */
+	struct sum_acc sum; /* offsets of the summary interval (summary_interval > 0) */
 };
 
 struct pending_sync {
@@ -232,8 +234,15 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 	t->last_good = now;
 	g->tpds.leap61 = !!(ev->flags & TOD_FLAG_LEAP61);
 	g->tpds.leap59 = !!(ev->flags & TOD_FLAG_LEAP59);
-	gm_log(g, LOG_INFO, "tod offset %10lld s%d freq %+7.0f second %llu", (long long)offset,
-	       (int)st, g->clock->freq_ppb, (unsigned long long)ev->seconds);
+	/* a line a second, or with summary_interval above 0 (longer than the
+	 * second between samples) a summary line instead, as ptp4l's */
+	if (g->summary_period) {
+		sum_add(&t->sum, (double)offset, g->clock->freq_ppb, 0);
+	} else {
+		gm_log(g, LOG_INFO, "tod offset %10lld s%d freq %+7.0f second %llu",
+		       (long long)offset, (int)st, g->clock->freq_ppb,
+		       (unsigned long long)ev->seconds);
+	}
 }
 
 void gm_tod_frame(struct gm *g, const struct tod_frame *f, tmv_t now)
@@ -573,6 +582,10 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 static void summary(struct gm *g)
 {
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
+	char line[96];
+	if (g->tod && sum_line(&g->tod->sum, line, sizeof(line))) {
+		gm_log(g, LOG_INFO, "tod %s", line);
+	}
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
 	       "budget %llu acl %llu identity %llu takeovers %llu cancels_ignored %llu "

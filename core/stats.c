@@ -306,10 +306,15 @@ void sum_add(struct sum_acc *a, double off_ns, double freq_ppb, double delay_ns)
 unsigned sum_line(struct sum_acc *a, char *buf, size_t len)
 {
 	unsigned n = a->off.n;
+	char *d;
 	if (n) {
 		snprintf(buf, len, "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
 			 sqrt(a->off.sum2 / n), a->off.max_abs, stat_mean(&a->freq),
 			 stat_sdev(&a->freq), stat_mean(&a->delay), stat_sdev(&a->delay));
+		d = strstr(buf, " delay");
+		if (d && !a->delay.max_abs) {
+			*d = 0; /* no delay (all 0): ptp4l's line without one */
+		}
 	}
 	memset(a, 0, sizeof(*a));
 	return n;

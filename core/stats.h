@@ -116,8 +116,9 @@ struct sum_acc {
 void sum_add(struct sum_acc *a, double off_ns, double freq_ppb, double delay_ns);
 /* "rms R max M freq F +/- S delay D +/- S" (ptp4l's format: rms and
  * max|x| of the offsets, mean and sample standard deviation of the
- * frequency and the delay, rounded) into buf (len octets), then *a zeroed.
- * Returns the number of samples; 0: none, nothing written. */
+ * frequency and the delay, rounded; without " delay ..." when every delay
+ * was 0, as ptp4l without delay values) into buf (len octets), then *a
+ * zeroed.  Returns the number of samples; 0: none, nothing written. */
 unsigned sum_line(struct sum_acc *a, char *buf, size_t len);
 
 #endif

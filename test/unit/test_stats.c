@@ -246,6 +246,11 @@ TEST(stats_sum_line)
 	sum_add(&a, -20, -5, 7);
 	CHECK_EQ(sum_line(&a, line, sizeof(line)), 1);
 	CHECK(!strcmp(line, "rms   20 max   20 freq     -5 +/-   0 delay     7 +/-   0"));
+	/* no delay: ptp4l's shorter line */
+	sum_add(&a, 5, 1, 0);
+	sum_add(&a, -5, 3, 0);
+	CHECK_EQ(sum_line(&a, line, sizeof(line)), 2);
+	CHECK(!strcmp(line, "rms    5 max    5 freq     +2 +/-   1"));
 }
 
 TEST(stats_tau_lists)
