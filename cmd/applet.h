@@ -156,8 +156,9 @@ void port_flush(struct port_setup *ps);
  * info level for tests; nothing for other clocks. */
 void log_soft_truth(struct clk *c);
 
-/* With a soft clock: log its truth once a second; returns the next time it
- * is due (monotonic ns), INT64_MAX for other clocks. */
+/* With a soft clock: log its truth once a second, or once every
+ * 2^summary_interval s when that is longer; returns the next time it is due
+ * (monotonic ns), INT64_MAX for other clocks. */
 tmv_t port_soft_truth(struct port_setup *ps, tmv_t now);
 
 /* "001122.fffe.334455" to a clockIdentity.  0 or -EINVAL. */
@@ -168,7 +169,9 @@ int eui48_usable(const uint8_t mac[6]);
 
 /* An option's value text as a number in lo..hi into *v: 0, or -1 after the
  * line "APPLET: NAME TEXT: out of range, allowed LO..HI (UNIT)" on stderr
- * (not a number, trailing text, not finite, out of range). */
+ * (not a number, trailing text, not finite, out of range).  With unit "s"
+ * or "ms" (any unit but "ns") the text may end in either ("2s", "500ms"),
+ * converted to unit; a bare number is in unit. */
 int opt_number(const char *applet, const char *name, const char *text, double lo, double hi,
 	       const char *unit, double *v);
 
@@ -298,7 +301,7 @@ void uds_unlink(struct uds_file *u);
  * already checked by the engine, rate-limited to mgmt_rate_limit per second
  * and source address, SET and COMMAND refused unless allow_remote_mgmt 1
  * and the source is in mgmt_acl) and from the UNIX datagram socket
- * uds_address (default /var/run/ptpbox-APPLET, "none" for no socket; same
+ * uds_address (default /var/run/ptpbox-APPLET-IFACE, "none" for no socket; same
  * domain rule as ptp4l).  Answers go back to the sender.
  */
 #define MGMT_SOURCES 64 /* sources rate-limited one by one */
@@ -346,13 +349,14 @@ void mgmt_agent_udp(struct mgmt_agent *a, const struct ptp_msg *m, const struct 
 		    int authenticated);
 /*
  * The management UNIX datagram socket of any applet: uds_address `path`
- * ("" = /var/run/ptpbox-APPLET, "none" = no socket), bound by uds_bind
+ * ("" = /var/run/ptpbox-NAME: the tc's "tc", the gm's and oc's
+ * "APPLET-IFACE"; "none" = no socket), bound by uds_bind
  * with mode 0660 into *u.  The fd, -1 for no socket (none, or the default
  * path cannot be bound: warned, as an initramfs without /var/run), -2 with
  * a message in err (also when something other than a stale socket is at
  * the path, the default one too).
  */
-int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
+int mgmt_uds_open(const char *path, const char *name, struct uds_file *u, char *err,
 		  size_t errlen);
 struct mgmt_uds_cnt {
 	uint64_t rx, rx_bad, other_domain, tx_err;

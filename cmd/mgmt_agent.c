@@ -38,6 +38,7 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 		    size_t errlen)
 {
 	const char *path = cfg_str(ps->cfg, OPT_uds_address);
+	char name[32];
 	int r;
 
 	memset(a, 0, sizeof(*a));
@@ -70,7 +71,9 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 			 strerror(-r));
 		return -1;
 	}
-	a->uds_fd = mgmt_uds_open(path, ps->applet, &a->uds, err, errlen);
+	/* the default socket names the instance: /var/run/ptpbox-oc-eth0 */
+	snprintf(name, sizeof(name), "%s-%s", ps->applet, ps->iface);
+	a->uds_fd = mgmt_uds_open(path, name, &a->uds, err, errlen);
 	if (a->uds_fd == -2) {
 		a->uds_fd = -1;
 		return -1;
@@ -79,7 +82,7 @@ int mgmt_agent_open(struct mgmt_agent *a, struct port_setup *ps, int (*get)(void
 	return 0;
 }
 
-int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char *err,
+int mgmt_uds_open(const char *path, const char *name, struct uds_file *u, char *err,
 		  size_t errlen)
 {
 	char where[128];
@@ -89,7 +92,7 @@ int mgmt_uds_open(const char *path, const char *applet, struct uds_file *u, char
 	if (!strcmp(path, "none")) {
 		return -1;
 	}
-	snprintf(where, sizeof(where), *path ? "%s" : "/var/run/ptpbox-%s", *path ? path : applet);
+	snprintf(where, sizeof(where), *path ? "%s" : "/var/run/ptpbox-%s", *path ? path : name);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));

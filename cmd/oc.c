@@ -38,8 +38,8 @@ static const char oc_usage[] =
 	"  --wait-sync NS  exit 0 once the port is SLAVE and every offsetFromMaster of\n"
 	"            the last --settle seconds was within +-NS ns (for init scripts)\n"
 	"  --settle S       --wait-sync: how long the offsets must stay within, s (default 10)\n"
-	"  --timeout S      --wait-sync: give up after S s with exit status 1 and the\n"
-	"                   reason (default: wait for ever)\n"
+	"  --timeout T      --wait-sync: give up after T (90s, 500ms; a bare number: s)\n"
+	"                   with exit status 1 and the reason (default: wait for ever)\n"
 	"  --then-daemon    --wait-sync: keep serving in the background; the command\n"
 	"                   exits 0 (in sync) or 1 (timed out) as soon as that is known\n";
 

@@ -5,7 +5,9 @@
  * group, or --to ADDR unicast) or a UNIX socket.  --json prints one JSON
  * object per response for scripts.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <net/if.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -44,20 +47,19 @@ static const char pmc_usage[] =
 	" -f [file] read configuration from 'file' (domainNumber, uds_address,\n"
 	"           network_transport; sa_file, spp, active_key_id: signed requests)\n"
 	" -h        prints this message and exits\n"
-	" -i [dev]  interface device to use, default 'eth0'\n"
-	"           for network and '/var/run/ptpbox-pmc.$pid' for UDS.\n"
-	" -s [path] server address for UDS, default the first of\n"
-	"           /var/run/ptpbox-oc, -gm, -tc, /var/run/ptp4l\n"
+	" -i [dev]  interface device to use, default 'eth0' for network and\n"
+	"           '/var/run/ptpbox-pmc.$pid' for UDS; -u -i IFACE: the clock on IFACE\n"
+	" -s [path] server address for UDS, default: the only clock's (see man)\n"
 	" -t [hex]  transport specific field, default 0x0\n"
 	" -v        prints the software version and exits\n"
 	" -z        send zero length TLV values with the GET actions\n"
 	" --to ADDR send to ADDR (unicast) instead of the PTP multicast group\n"
 	" --json    one JSON object per response on stdout\n"
-	" --timeout MS  wait for answers (default 1000); with --wait-sync: S seconds\n"
+	" --timeout T   wait for answers T (500ms, 2s; default 1s; a bare number: ms)\n"
 	" --wait-sync NS  no commands: ask PORT_DATA_SET and CURRENT_DATA_SET once a\n"
 	"           second until the port is SLAVE with |offsetFromMaster| <= NS ns in\n"
-	"           every answer of --settle seconds: exit 0; 1 after --timeout S\n"
-	"           (-u: default server /var/run/ptpbox-oc)\n"
+	"           every answer of --settle seconds: exit 0; 1 after --timeout T\n"
+	"           (here a bare number is s; -u: default server the oc's)\n"
 	" --settle S    --wait-sync: how long the offsets must stay within (default 10)\n"
 	"\n"
 	" Commands: GET|SET|CMD ID [args]; 'help' lists the IDs.\n"
@@ -838,17 +840,50 @@ static int open_udp(struct pmc *p, const char *iface, const char *to, char *err,
 	return 0;
 }
 
-static const char *default_server(void)
+/* The server with -u and no -s: the socket of the clock on ifname (-i
+ * IFACE: /var/run/ptpbox-APPLET-IFACE, the oc's when none is there yet);
+ * without ifname the fixed paths of before (/var/run/ptpbox-oc, -gm, -tc),
+ * else the only /var/run/ptpbox-APPLET-IFACE, else ptp4l's.  oc: the oc's
+ * only (--wait-sync: it may not be up yet).  NULL, err (errlen octets)
+ * continued with their names, when several sockets fit. */
+static const char *default_server(const char *ifname, int oc, char *err, size_t errlen)
 {
 	static const char *const c[] = { "/var/run/ptpbox-oc", "/var/run/ptpbox-gm",
-					  "/var/run/ptpbox-tc", "/var/run/ptp4l" };
-	int i;
-	for (i = 0; i < 4; i++) {
+					  "/var/run/ptpbox-tc" };
+	static char path[128];
+	char buf[2048] __attribute__((aligned(8))), *q;
+	struct dirent *e;
+	long k, o;
+	int i, fd, n = 0;
+
+	for (i = 0; !ifname && i < (oc ? 1 : 3); i++) {
 		if (!access(c[i], F_OK)) {
 			return c[i];
 		}
 	}
-	return c[0];
+	/* the directory's entries (getdents64: records of struct dirent) */
+	fd = open("/var/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (fd >= 0 && (k = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (o = 0; o < k; o += e->d_reclen) {
+			e = (struct dirent *)(buf + o);
+			if (e->d_type == DT_SOCK && !strncmp(e->d_name, "ptpbox-oc-", oc ? 10 : 7) &&
+			    (q = strchr(e->d_name + 7, '-')) && (!ifname || !strcmp(q + 1, ifname))) {
+				n++;
+				snprintf(path, sizeof(path), "/var/run/%.100s", e->d_name);
+				snprintf(err + strlen(err), errlen - strlen(err), " %s", path);
+			}
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (n > 1) {
+		return NULL;
+	}
+	if (!n && ifname) {
+		snprintf(path, sizeof(path), "/var/run/ptpbox-oc-%.64s", ifname);
+	}
+	return n || ifname ? path : oc || access("/var/run/ptp4l", F_OK) ? c[0] : "/var/run/ptp4l";
 }
 
 /* Ask the port's state and offsetFromMaster once a second (one round:
@@ -940,12 +975,12 @@ int pmc_main(int argc, char **argv)
 {
 	static struct pmc pm;
 	struct pmc *p = &pm;
-	const char *iface = NULL, *server = NULL, *file = NULL, *to = NULL;
-	int i, timeout_ms = 1000, first_cmd = argc, transport = -1, domain = -1, ts = -1;
+	const char *iface = NULL, *server = NULL, *file = NULL, *to = NULL, *ifname = NULL;
+	int i, first_cmd = argc, transport = -1, domain = -1, ts = -1;
 	int interactive, stdin_open = 1, rc = 0;
 	const char *timeout_arg = NULL, *wait_arg = NULL, *settle_arg = NULL;
-	double wait_ns = 0, settle_s = 10, timeout_s = 0;
-	tmv_t deadline, linger_until = 0;
+	double wait_ns = 0, settle_s = 10, tmo = 0;
+	tmv_t deadline, linger_until = 0, timeout = NS_PER_SEC;
 	char err[256], *line = NULL; /* a command line from stdin, any length */
 	size_t line_cap = 0;
 
@@ -1039,7 +1074,7 @@ int pmc_main(int argc, char **argv)
 		     opt_number("pmc", "--settle", settle_arg, 0, 86400, "s", &settle_s)) ||
 		    (timeout_arg &&
 		     opt_number("pmc", "--timeout", timeout_arg, 0.001, 31536000, "s with --wait-sync",
-			     &timeout_s))) {
+				&tmo))) {
 			return EXIT_USAGE;
 		}
 		if (first_cmd < argc) {
@@ -1049,11 +1084,10 @@ int pmc_main(int argc, char **argv)
 	} else if (settle_arg) {
 		return die("--settle goes with --wait-sync NS (try --help)");
 	} else if (timeout_arg) {
-		double ms;
-		if (opt_number("pmc", "--timeout", timeout_arg, 1, 600000, "ms", &ms)) {
+		if (opt_number("pmc", "--timeout", timeout_arg, 1, 600000, "ms", &tmo)) {
 			return EXIT_USAGE;
 		}
-		timeout_ms = (int)ms;
+		timeout = (tmv_t)(tmo * 1e6);
 	}
 	if (file) {
 		struct config *c = config_create(CFG_ROLE_ANY); /* any applet's file */
@@ -1101,11 +1135,16 @@ int pmc_main(int argc, char **argv)
 			p->self.portNumber = 1;
 		}
 	}
-	if (p->transport == TRANS_UDS && !server && wait_arg) {
-		server = "/var/run/ptpbox-oc"; /* the slave clock, up or not yet */
-	}
 	if (p->transport == TRANS_UDS) {
-		if (open_uds(p, server ? server : default_server(), iface, err, sizeof(err))) {
+		if (iface && !strchr(iface, '/')) {
+			ifname = iface; /* an interface, not our socket's path */
+			iface = NULL;
+		}
+		snprintf(err, sizeof(err), "a clock on each of");
+		if (!server && !(server = default_server(ifname, !!wait_arg, err, sizeof(err)))) {
+			return die(strcat(err, ": which? (-i IFACE or -s PATH)"));
+		}
+		if (open_uds(p, server, iface, err, sizeof(err))) {
 			fprintf(stderr, "pmc: %s\n", err);
 			uds_unlink(&p->local);
 			return EXIT_RUNTIME;
@@ -1128,7 +1167,7 @@ int pmc_main(int argc, char **argv)
 								  ? PTP_MCAST_IPV6 : PTP_MCAST_IPV4);
 		}
 		rc = wait_sync(p, where, (tmv_t)llround(wait_ns), (tmv_t)llround(settle_s * 1e9),
-			       timeout_s > 0 ? (tmv_t)llround(timeout_s * 1e9) : INT64_MAX / 2);
+			       tmo > 0 ? (tmv_t)llround(tmo * 1e9) : INT64_MAX / 2);
 		close(p->fd);
 		if (p->mfd >= 0) {
 			close(p->mfd);
@@ -1150,7 +1189,7 @@ int pmc_main(int argc, char **argv)
 			rc = rc ? rc : EXIT_USAGE;
 		}
 	}
-	deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+	deadline = mono_now() + timeout;
 	install_stop_handlers();
 	while (!applet_stop) {
 		struct pollfd pfd[3];
@@ -1201,21 +1240,21 @@ int pmc_main(int argc, char **argv)
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {
 			if (getline(&line, &line_cap, stdin) < 0) {
 				stdin_open = 0;
-				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+				deadline = mono_now() + timeout;
 				linger_until = 0;
 				continue;
 			}
 			line[strcspn(line, "\r\n")] = 0;
 			if (!strcasecmp(line, "quit") || !strcasecmp(line, "exit")) {
 				stdin_open = 0;
-				deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+				deadline = mono_now() + timeout;
 				continue;
 			}
 			if (line[0] && do_command(p, line) == -1) {
 				fprintf(stderr, "bad command: %s\n", line);
 			}
 			linger_until = 0;
-			deadline = mono_now() + (tmv_t)timeout_ms * 1000000;
+			deadline = mono_now() + timeout;
 		}
 	}
 	for (i = 0; i < p->n_sent; i++) {

@@ -53,7 +53,15 @@ int opt_number(const char *applet, const char *name, const char *text, double lo
 	       const char *unit, double *v)
 {
 	char *end;
+	int m;
 	*v = strtod(text, &end);
+	/* a time in s or ms (the units here but ns) takes either unit: 2s,
+	 * 500ms (a bare number: unit) */
+	m = *end == 'm';
+	if (end != text && *unit != 'n' && end[m] == 's' && !end[m + 1]) {
+		*v *= (m ? 1 : 1e3) / (*unit == 'm' ? 1 : 1e3);
+		end = "";
+	}
 	if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi) {
 		fprintf(stderr, "%s: %s %s: out of range, allowed %.15g..%.15g (%s)\n", applet, name,
 			text, lo, hi, unit);
@@ -148,16 +156,21 @@ void log_soft_truth(struct clk *c)
 
 tmv_t port_soft_truth(struct port_setup *ps, tmv_t now)
 {
+	/* every second, or every summary_interval when that is longer */
+	tmv_t p = log2_interval_ns(cfg_int(ps->cfg, OPT_summary_interval));
 	if (strcmp(ps->clock->ops->name, "soft")) {
 		return INT64_MAX;
 	}
+	if (p < NS_PER_SEC) {
+		p = NS_PER_SEC;
+	}
 	if (!ps->next_truth) {
-		ps->next_truth = now + NS_PER_SEC;
+		ps->next_truth = now + p;
 	} else if (now >= ps->next_truth) {
 		log_soft_truth(ps->clock);
-		ps->next_truth += NS_PER_SEC;
+		ps->next_truth += p;
 		if (ps->next_truth <= now) {
-			ps->next_truth = now + NS_PER_SEC;
+			ps->next_truth = now + p;
 		}
 	}
 	return ps->next_truth;

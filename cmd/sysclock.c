@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/stats.h"
 #include "../core/sysync.h"
 #include "../core/util.h"
 #include "../hw/log.h"
@@ -32,10 +33,15 @@ struct port_sys {
 	struct sysync_result last; /* of the last one */
 	uint64_t errors;    /* readings that failed */
 	tmv_t err_said;	    /* monotonic ns: the last error logged */
+	tmv_t sum_period;   /* summary_interval, ns; 0: a line per measurement */
+	tmv_t next_sum;	    /* monotonic ns: the next summary line */
+	struct sum_acc sum; /* of this summary interval */
 };
 
-/* One measurement: 0, or -errno of the reading or of the clock. */
-static int measure(struct port_setup *ps, const struct time_properties_ds *tp, tmv_t *leap_in)
+/* One measurement: 0, or -errno of the reading or of the clock.  say: log
+ * the soft system clock's truth (each measurement, or with each summary). */
+static int measure(struct port_setup *ps, const struct time_properties_ds *tp, tmv_t *leap_in,
+		   int say)
 {
 	struct port_sys *s = ps->sys;
 	struct sysoff_sample smp[SYSOFF_MAX];
@@ -45,7 +51,7 @@ static int measure(struct port_setup *ps, const struct time_properties_ds *tp, t
 	char line[128];
 	int i, n, rc;
 
-	if (!clk_soft_true_error(s->clk, &off, &ppb)) {
+	if (say && !clk_soft_true_error(s->clk, &off, &ppb)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		pr_info("system clock (soft) true time error %+lld ns frequency error %+.1f ppb at "
@@ -81,6 +87,9 @@ static int measure(struct port_setup *ps, const struct time_properties_ds *tp, t
 	sysync_line(&r, line, sizeof(line));
 	if (r.leap_step) {
 		pr_notice("%s", line);
+	} else if (s->sum_period) {
+		/* phc2sys -u: a summary line per summary_interval */
+		sum_add(&s->sum, (double)r.offset_ns, r.freq_ppb, (double)r.delay_ns);
 	} else {
 		pr_info("%s", line);
 	}
@@ -115,6 +124,10 @@ int port_sys_open(struct port_setup *ps, char *err, size_t errlen)
 	s->method = SYSOFF_PRECISE;
 	s->n = cfg_int(cfg, OPT_sys_sync_samples);
 	s->interval = (tmv_t)(1e9 / cfg_dbl(cfg, OPT_sys_sync_rate));
+	s->sum_period = log2_interval_ns(cfg_int(cfg, OPT_summary_interval));
+	if (s->sum_period <= s->interval) {
+		s->sum_period = 0;
+	}
 	/* a reading now: which method the driver offers, and that it works */
 	n = clk_phc_sysoff(ps->clock, &s->method, smp, 1);
 	if (n < 0) {
@@ -150,7 +163,7 @@ tmv_t port_sys_tick(struct port_setup *ps, tmv_t now, const struct time_properti
 {
 	struct port_sys *s = ps->sys;
 	tmv_t leap_in = 0;
-	int rc;
+	int rc, say;
 
 	if (!s) {
 		return INT64_MAX;
@@ -165,7 +178,16 @@ tmv_t port_sys_tick(struct port_setup *ps, tmv_t now, const struct time_properti
 	if (!ready) {
 		return s->next;
 	}
-	rc = measure(ps, tp, &leap_in);
+	/* (half an interval early: the ticks come a little late) */
+	say = !s->sum_period || now + s->interval / 2 >= s->next_sum;
+	rc = measure(ps, tp, &leap_in, say);
+	if (s->sum_period && say) {
+		char line[96];
+		if (sum_line(&s->sum, line, sizeof(line))) {
+			pr_info("CLOCK_REALTIME %s", line);
+		}
+		s->next_sum = now + s->sum_period;
+	}
 	if (rc) {
 		s->errors++;
 		if (!s->err_said || now - s->err_said >= 10 * NS_PER_SEC) {

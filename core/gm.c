@@ -11,6 +11,7 @@
 
 #include "gm.h"
 #include "servo.h"
+#include "stats.h"
 #include "tlv.h"
 #include "unicast.h"
 
@@ -40,6 +41,7 @@ struct tod_state {
 	/* time announce clockClass, clockAccuracy, offsetScaledLogVariance
 	 * values the profile does not allow (kept as configured) */
 	uint64_t refused;
+	struct sum_acc sum; /* offsets of the summary interval (summary_interval > 0) */
 };
 
 struct pending_sync {
@@ -239,8 +241,15 @@ static void tod_time_event(struct gm *g, const struct tod_time_event *ev, tmv_t 
 	t->last_good = now;
 	g->tpds.leap61 = !!(ev->flags & TOD_FLAG_LEAP61);
 	g->tpds.leap59 = !!(ev->flags & TOD_FLAG_LEAP59);
-	gm_log(g, LOG_INFO, "tod offset %10lld s%d freq %+7.0f second %llu", (long long)offset,
-	       (int)st, g->clock->freq_ppb, (unsigned long long)ev->seconds);
+	/* a line a second, or with summary_interval above 0 (longer than the
+	 * second between samples) a summary line instead, as ptp4l's */
+	if (g->summary_period) {
+		sum_add(&t->sum, (double)offset, g->clock->freq_ppb, 0);
+	} else {
+		gm_log(g, LOG_INFO, "tod offset %10lld s%d freq %+7.0f second %llu",
+		       (long long)offset, (int)st, g->clock->freq_ppb,
+		       (unsigned long long)ev->seconds);
+	}
 }
 
 /* 0 when the profile allows value v of option id for a gm (G.8271 A.1.3.3.2
@@ -614,6 +623,10 @@ void gm_rx(struct gm *g, int event, const struct net_addr *from, const uint8_t *
 static void summary(struct gm *g)
 {
 	const struct uc_grantor_stats *s = uc_grantor_stats(g->grantor);
+	char line[96];
+	if (g->tod && sum_line(&g->tod->sum, line, sizeof(line))) {
+		gm_log(g, LOG_INFO, "tod %s", line);
+	}
 	gm_log(g, LOG_INFO,
 	       "clients %d requests %llu granted %llu denied %llu full %llu expired %llu "
 	       "budget %llu acl %llu identity %llu takeovers %llu cancels_ignored %llu "

@@ -15,6 +15,7 @@
 #include "oc.h"
 #include "select.h"
 #include "servo.h"
+#include "stats.h"
 #include "tlv.h"
 #include "unicast.h"
 
@@ -53,10 +54,6 @@ struct master {
  * currentUtcOffset outside a leap second */
 #define UTC_AGREE 3
 
-struct stat_acc {
-	int n;
-	double sum, sum2, max_abs;
-};
 
 struct oc {
 	struct eng_ops ops;
@@ -91,7 +88,7 @@ struct oc {
 	int dreq_waiting_ts, dreq_id;
 	uint32_t rng;
 	/* output */
-	struct stat_acc st_off, st_freq, st_delay;
+	struct sum_acc sum; /* of the summary interval */
 	uint64_t samples;  /* offsets measured (oc_status) */
 	int servo_state;   /* of the last one */
 	int servo_log;	   /* log2 s: the Sync interval the servo was told */
@@ -101,36 +98,6 @@ struct oc {
 };
 
 #define oc_log(o, level, ...) eng_log(&(o)->ops, level, __VA_ARGS__)
-
-static void stat_add(struct stat_acc *s, double v)
-{
-	s->n++;
-	s->sum += v;
-	s->sum2 += v * v;
-	if (fabs(v) > s->max_abs) {
-		s->max_abs = fabs(v);
-	}
-}
-
-static double stat_mean(const struct stat_acc *s)
-{
-	return s->n ? s->sum / s->n : 0;
-}
-
-static double stat_rms(const struct stat_acc *s)
-{
-	return s->n ? sqrt(s->sum2 / s->n) : 0;
-}
-
-static double stat_sdev(const struct stat_acc *s)
-{
-	double m = stat_mean(s), v;
-	if (s->n < 2) {
-		return 0;
-	}
-	v = (s->sum2 - s->n * m * m) / (s->n - 1);
-	return v > 0 ? sqrt(v) : 0;
-}
 
 static uint32_t rnd(struct oc *o)
 {
@@ -725,17 +692,36 @@ void oc_servo_state(const struct oc *o, struct servo_state_np *p)
 	}
 }
 
+/* What the envelope servo believes, at debug level (issue 25: why it
+ * does what it does): its SERVO_STATE_NP values, one line. */
+static void servo_debug(struct oc *o)
+{
+	struct servo_state_np sv;
+	char b[256];
+	size_t n = 0;
+	int i;
+
+	if (o->ops.log_level < LOG_DEBUG) {
+		return;
+	}
+	oc_servo_state(o, &sv);
+	/* at most ~200 characters: the names and 7 x %.4g */
+	for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
+		n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
+				      (double)sv.v[i] / 65536);
+	}
+	if (n) {
+		oc_log(o, LOG_DEBUG, "servo%s", b);
+	}
+}
+
 static void summary(struct oc *o)
 {
-	if (o->st_off.n) {
-		oc_log(o, LOG_INFO,
-		       "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
-		       stat_rms(&o->st_off), o->st_off.max_abs, stat_mean(&o->st_freq),
-		       stat_sdev(&o->st_freq), stat_mean(&o->st_delay), stat_sdev(&o->st_delay));
+	char line[96];
+	if (sum_line(&o->sum, line, sizeof(line))) {
+		oc_log(o, LOG_INFO, "%s", line);
+		servo_debug(o);
 	}
-	memset(&o->st_off, 0, sizeof(o->st_off));
-	memset(&o->st_freq, 0, sizeof(o->st_freq));
-	memset(&o->st_delay, 0, sizeof(o->st_delay));
 }
 
 static void synchronize(struct oc *o, tmv_t now)
@@ -778,26 +764,18 @@ static void synchronize(struct oc *o, tmv_t now)
 	o->cds.meanPathDelay = o->e2e.mean_path_delay;
 	o->samples++;
 	o->servo_state = (int)s;
-	oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
-	       (long long)offset, (int)s, o->clock->freq_ppb, (long long)o->e2e.mean_path_delay);
-	if (o->ops.log_level >= LOG_DEBUG) {
-		struct servo_state_np sv;
-		char b[256];
-		size_t n = 0;
-		int i;
-		oc_servo_state(o, &sv);
-		/* at most ~200 characters: the names and 7 x %.4g */
-		for (i = 0; i < MGMT_SERVO_FIELDS && sv.v[SVS_WINDOW] > 0; i++) {
-			n += (size_t)snprintf(b + n, sizeof(b) - n, " %s %.4g", mgmt_servo_names[i],
-					      (double)sv.v[i] / 65536);
-		}
-		if (n) { /* the envelope servo: why it does what it does */
-			oc_log(o, LOG_DEBUG, "servo%s", b);
-		}
+	/* ptp4l's log: each sample, or with summary_interval longer than
+	 * the Sync interval one summary line per summary interval (the
+	 * servo's debug line with it) */
+	if (o->summary_period) {
+		sum_add(&o->sum, (double)offset, o->clock->freq_ppb,
+			(double)o->e2e.mean_path_delay);
+	} else {
+		oc_log(o, LOG_INFO, "master offset %10lld s%d freq %+7.0f path delay %9lld",
+		       (long long)offset, (int)s, o->clock->freq_ppb,
+		       (long long)o->e2e.mean_path_delay);
+		servo_debug(o);
 	}
-	stat_add(&o->st_off, (double)offset);
-	stat_add(&o->st_freq, o->clock->freq_ppb);
-	stat_add(&o->st_delay, (double)o->e2e.mean_path_delay);
 	if (s >= SERVO_LOCKED && o->state == PS_UNCALIBRATED) {
 		set_state(o, PS_SLAVE, "MASTER_CLOCK_SELECTED");
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,4 +273,49 @@ int outlier_check(struct outlier_screen *o, double te_ns, double *median_ns)
 		o->run = 0;
 	}
 	return 1;
+}
+
+static void stat_add(struct stat_acc *s, double v)
+{
+	s->n++;
+	s->sum += v;
+	s->sum2 += v * v;
+	if (fabs(v) > s->max_abs) {
+		s->max_abs = fabs(v);
+	}
+}
+
+static double stat_mean(const struct stat_acc *s)
+{
+	return s->sum / s->n;
+}
+
+static double stat_sdev(const struct stat_acc *s)
+{
+	double m = stat_mean(s), v = s->n < 2 ? 0 : (s->sum2 - s->n * m * m) / (s->n - 1);
+	return v > 0 ? sqrt(v) : 0;
+}
+
+void sum_add(struct sum_acc *a, double off_ns, double freq_ppb, double delay_ns)
+{
+	stat_add(&a->off, off_ns);
+	stat_add(&a->freq, freq_ppb);
+	stat_add(&a->delay, delay_ns);
+}
+
+unsigned sum_line(struct sum_acc *a, char *buf, size_t len)
+{
+	unsigned n = a->off.n;
+	char *d;
+	if (n) {
+		snprintf(buf, len, "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f +/- %3.0f",
+			 sqrt(a->off.sum2 / n), a->off.max_abs, stat_mean(&a->freq),
+			 stat_sdev(&a->freq), stat_mean(&a->delay), stat_sdev(&a->delay));
+		d = strstr(buf, " delay");
+		if (d && !a->delay.max_abs) {
+			*d = 0; /* no delay (all 0): ptp4l's line without one */
+		}
+	}
+	memset(a, 0, sizeof(*a));
+	return n;
 }

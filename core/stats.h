@@ -101,4 +101,24 @@ struct outlier_screen {
  * history yet). */
 int outlier_check(struct outlier_screen *o, double te_ns, double *median_ns);
 
+/*
+ * ptp4l's and phc2sys's summary statistics (summary_interval): the
+ * offsets (ns, positive = our clock ahead), frequency adjustments (ppb) and
+ * path delays or reading windows (ns) of one summary interval.
+ */
+struct stat_acc {
+	unsigned n;
+	double sum, sum2, max_abs;
+};
+struct sum_acc {
+	struct stat_acc off, freq, delay;
+};
+void sum_add(struct sum_acc *a, double off_ns, double freq_ppb, double delay_ns);
+/* "rms R max M freq F +/- S delay D +/- S" (ptp4l's format: rms and
+ * max|x| of the offsets, mean and sample standard deviation of the
+ * frequency and the delay, rounded; without " delay ..." when every delay
+ * was 0, as ptp4l without delay values) into buf (len octets), then *a
+ * zeroed.  Returns the number of samples; 0: none, nothing written. */
+unsigned sum_line(struct sum_acc *a, char *buf, size_t len);
+
 #endif

@@ -251,7 +251,10 @@ net_bridged() {
 	done
 }
 
-# servo_lines LOG: "offset state" of every servo line
+# servo_lines LOG: "offset state" of every servo line.  The oc prints a
+# "master offset" line per Sync only when summary_interval is not longer
+# than the Sync interval (else ptp4l's "rms" summaries): a test that reads
+# them at logSyncInterval N < 0 sets summary_interval N.
 servo_lines() { awk '/master offset/ { print $4, $5 }' "$1"; }
 
 # run_ptp4l HOST LOG [VAR=VALUE...] ARGS...: Debian's ptp4l in HOST's

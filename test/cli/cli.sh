@@ -185,8 +185,31 @@ fi
 "$PTPBOX" pmc -u --settle 3 2>"$d/e"; [ $? -eq 1 ] && grep -q "goes with --wait-sync" "$d/e" && ok || ko "pmc --settle alone: $(cat "$d/e")"
 "$PTPBOX" pmc -u --wait-sync 100 --timeout 1e9 2>"$d/e"; [ $? -eq 1 ] &&
 	grep -q "^pmc: --timeout 1e9: out of range, allowed 0.001..31536000 (s with --wait-sync)$" "$d/e" && ok || ko "pmc --timeout 1e9: $(cat "$d/e")"
-"$PTPBOX" pmc -u --timeout 0 'GET PORT_DATA_SET' 2>"$d/e"; [ $? -eq 1 ] &&
-	grep -q "^pmc: --timeout 0: out of range, allowed 1..600000 (ms)$" "$d/e" && ok || ko "pmc --timeout 0: $(cat "$d/e")"
+for t in 0 2m 1.5h 0.5ms 601s x "" s ms 2sec; do
+	"$PTPBOX" pmc -u --timeout "$t" 'GET PORT_DATA_SET' 2>"$d/e"; [ $? -eq 1 ] &&
+		grep -q "^pmc: --timeout $t: out of range, allowed 1..600000 (ms)$" "$d/e" && ok ||
+		ko "pmc --timeout '$t': $(cat "$d/e")"
+done
+"$PTPBOX" oc -i lo --wait-sync=100 --timeout=0.5ms 2>"$d/e"; [ $? -eq 1 ] &&
+	grep -q "^oc: --timeout 0.5ms: out of range, allowed 0.001..31536000 (s)$" "$d/e" && ok || ko "oc --timeout 0.5ms: $(cat "$d/e")"
+# --timeout: "ms" and "s" suffixes; a bare number is ms for the answers and
+# s with --wait-sync (as before the suffixes): how long pmc waits, measured
+# against a sink that never answers (exit 3) and with --wait-sync against
+# no clock (exit 1)
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+for t in 300ms:300:3 300:300:3 1s:1000:3 1.2s:1200:3 w1:1000:1 w1500ms:1500:1; do
+	arg=${t%%:*} rest=${t#*:} want=${t#*:}; want=${want%:*} rc_want=${rest#*:}
+	pmc_sink "$d/sink" "$d/req"
+	t0=$(ms_now)
+	case $arg in
+	w*) "$PTPBOX" pmc -u -s "$d/sink" -i "$d/me" --wait-sync 100 --timeout "${arg#w}" >"$d/o" 2>&1 ;;
+	*) "$PTPBOX" pmc -u -s "$d/sink" -i "$d/me" --timeout "$arg" 'GET PRIORITY1' >"$d/o" 2>&1 ;;
+	esac
+	r=$? el=$(($(ms_now) - t0))
+	kill $! 2>/dev/null; wait
+	[ $r -eq "$rc_want" ] && [ $el -ge "$want" ] && [ $el -lt $((want + 700)) ] && ok ||
+		ko "pmc --timeout ${arg#w}$(case $arg in w*) echo " --wait-sync" ;; esac): exit $r after $el ms, want $rc_want after $want ms: $(cat "$d/o")"
+done
 
 
 # errors a newcomer meets: the interface before its clock; -f naming a

@@ -15,7 +15,10 @@
 #    (exit 3) and the first still answers pmc; the mode is set without
 #    following a link put in the socket's place (bind slowed by strace);
 #  - pmc's own socket (-i): a regular file or a live socket there is
-#    refused and left alone.
+#    refused and left alone;
+#  - the default uds_address /var/run/ptpbox-oc-IFACE (in a private /run):
+#    pmc -u -i IFACE finds it, pmc -u alone when it is the only one, and
+#    names them when there are several; a second oc on IFACE stops.
 # Every run is bounded by timeout.  As root (PTP ports 319 and 320).
 # ok never fails, so "A && ok || ko" is an if-then-else:
 # shellcheck disable=SC2015
@@ -201,6 +204,47 @@ r=$?
 	[ "$(cat "$d/p1" 2>/dev/null)" = data ] && ok || ko "pmc -i a file: exit $r, $(cat "$d/e"), $(ls -l "$d/p1")"
 stop "$pid"
 [ $r -eq 0 ] && [ ! -e "$d/u4" ] && ok || ko "stale socket: exit $r, $(ls -l "$d/u4" 2>&1)"
+
+# the default management socket names the instance, /var/run/ptpbox-oc-IFACE,
+# and pmc finds it: with -i IFACE, and alone when it is the only one; with
+# two it says which are there.  In a mount namespace of its own with a
+# private /run: the host's sockets neither count nor get touched.
+if unshare -m --propagation private true 2>/dev/null; then
+	cat >"$d/ns.sh" <<'NS'
+PTPBOX=$1 d=$2
+r() { echo "$1 ${2:-}"; }
+mount -t tmpfs tmpfs /run || { r ko "no private /run"; exit; }
+[ -d /var/run ] || { r ko "no /var/run"; exit; }
+ask() { timeout 5 "$PTPBOX" pmc -u --timeout 500ms "$@" 'GET DEFAULT_DATA_SET' 2>"$d/ns.e"; }
+timeout -k 5 30 "$PTPBOX" oc -f "$d/a.cfg" -i lo -m -q >"$d/ns.log" 2>&1 &
+pid=$!
+i=0
+while [ ! -S /var/run/ptpbox-oc-lo ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -S /var/run/ptpbox-oc-lo ] && r ok || r ko "no /var/run/ptpbox-oc-lo: $(ls /var/run) $(cat "$d/ns.log")"
+ask -i lo | grep -q "clockIdentity *020000.0000.000002" && r ok || r ko "pmc -u -i lo: $(cat "$d/ns.e")"
+ask | grep -q "clockIdentity *020000.0000.000002" && r ok || r ko "pmc -u alone, one clock: $(cat "$d/ns.e")"
+timeout 10 "$PTPBOX" oc -f "$d/b.cfg" -i lo -q >/dev/null 2>"$d/ns.e"; rc=$?
+[ $rc -eq 3 ] && grep -q "^oc: management socket /var/run/ptpbox-oc-lo: in use: a running process answers there" "$d/ns.e" &&
+	r ok || r ko "a second oc on lo: exit $rc, $(cat "$d/ns.e")"
+# another instance's socket (stale: a socket all the same)
+python3 -c "import socket; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind('/var/run/ptpbox-oc-eth9')"
+ask >/dev/null; rc=$?
+[ $rc -eq 1 ] && grep -q "^pmc: a clock on each of /var/run/ptpbox-oc-\(lo /var/run/ptpbox-oc-eth9\|eth9 /var/run/ptpbox-oc-lo\): which? (-i IFACE or -s PATH)$" "$d/ns.e" &&
+	r ok || r ko "pmc -u alone, two sockets: exit $rc, $(cat "$d/ns.e")"
+ask -i lo | grep -q "clockIdentity *020000.0000.000002" && r ok || r ko "pmc -u -i lo beside another: $(cat "$d/ns.e")"
+ask -i eth8 >/dev/null; rc=$?
+[ $rc -eq 3 ] && grep -q "/var/run/ptpbox-oc-eth8: No such file" "$d/ns.e" && r ok || r ko "pmc -u -i eth8: exit $rc, $(cat "$d/ns.e")"
+kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 0 ] && [ ! -e /var/run/ptpbox-oc-lo ] && r ok || r ko "oc exit $rc, socket left: $(ls -l /var/run)"
+NS
+	unshare -m --propagation private sh "$d/ns.sh" "$PTPBOX" "$d" >"$d/ns.out" 2>&1
+	[ -s "$d/ns.out" ] || ko "default socket: no result"
+	while read -r v why; do
+		[ "$v" = ok ] && ok || ko "default socket: $v $why"
+	done <"$d/ns.out"
+else
+	skip "default socket: no mount namespace"
+fi
 
 # the mode is not set through a link: the socket swapped for a link to a
 # victim as soon as it is bound (bind slowed by 1 s under strace)

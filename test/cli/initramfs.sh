@@ -88,6 +88,7 @@ clock soft
 soft_offset_ns 250000
 soft_freq_ppb 10000
 logSyncInterval -3
+summary_interval -3
 logMinDelayReqInterval -3
 uds_address /tmp/oc.sock
 unicast_master_table 1
@@ -98,7 +99,7 @@ UDPv6 fd00::1:1
 CFG
 run_in gm "$T_DIR/gm.log" chroot "$R" /sbin/gm -f /etc/gm.cfg -i pa1 -m -q
 wait_for 15 "$T_DIR/gm.log" "assuming the grand master role" || die "gm in the chroot: $(cat "$T_DIR/gm.log")"
-grep -q "management socket /var/run/ptpbox-gm: No such file or directory; running without it (set uds_address)" "$T_DIR/gm.log" ||
+grep -q "management socket /var/run/ptpbox-gm-pa1: No such file or directory; running without it (set uds_address)" "$T_DIR/gm.log" ||
 	die "gm: no clear line about the missing /var/run: $(cat "$T_DIR/gm.log")"
 echo "gm: $(grep "management socket" "$T_DIR/gm.log" | sed 's/^[^:]*: //')"
 # the oc as an init script starts it: back when in sync, serving on

@@ -32,6 +32,7 @@ soft_offset_ns 80000
 soft_freq_ppb -7000
 logAnnounceInterval 0
 logSyncInterval -2
+summary_interval -2
 logMinDelayReqInterval -2
 announceReceiptTimeout 3
 unicast_master_table 1

@@ -193,6 +193,7 @@ clock auto
 network_transport UDPv6
 logAnnounceInterval 0
 logSyncInterval -4
+summary_interval -4
 logMinDelayReqInterval -4
 first_step_threshold 0.00002
 uds_address none

@@ -188,6 +188,7 @@ soft_offset_ns -300000
 soft_freq_ppb -20000
 logAnnounceInterval 0
 logSyncInterval -2
+summary_interval -2
 logMinDelayReqInterval -2
 unicast_master_table 1
 unicast_req_duration 60

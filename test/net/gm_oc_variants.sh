@@ -4,7 +4,10 @@
 #  (b) free_running 1: the oc measures the injected error but never touches
 #      its clock (s0, true frequency error stays +10 ppm);
 #  (c) malformed datagrams sent to the gm's event and general ports are
-#      counted and dropped while the client stays locked.
+#      counted and dropped while the client stays locked;
+#  (d) the log as ptp4l's: summary_interval 1 (2 s) at 8 Sync/s gives one
+#      "rms" summary line every 2 s in ptp4l's format and no per-Sync line
+#      (a-c run with summary_interval -3: a "master offset" line per Sync).
 # Waits are generous and end on what the logs show, so that a loaded
 # machine only makes the test slower (convergence takes a few seconds).
 . "$(dirname "$0")/../lib.sh"
@@ -43,13 +46,13 @@ gmpid=$LAST_PID
 wait_for 15 "$T_DIR/gm.log" "grand master role" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 
 # (a)
-run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
+run_in oc "$T_DIR/oc.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q --summary_interval=-3
 ocpid=$LAST_PID
 t0=$(date +%s)
 wait_locked 60 "$T_DIR/oc.log" 16 || { cat "$T_DIR/oc.log"; die "(a) IPv4: no convergence in 60 s"; }
 i=$(( ($(date +%s) - t0) * 2 ))
 grep -q "granted SYNC logInterMessagePeriod -3" "$T_DIR/gm.log" || die "(a) no Sync grant at -3"
-grep "rms" "$T_DIR/oc.log" | tail -1
+grep "master offset" "$T_DIR/oc.log" | tail -1
 echo "(a) UDPv4, 8 Sync/s: converged in $((i / 2)) s"
 
 # (c) while locked: garbage to both gm ports
@@ -76,7 +79,9 @@ stop_pid "$ocpid" || die "oc did not exit"
 # (b)
 run_in gm "$T_DIR/gm2.log" "$PTPBOX" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
 wait_for 15 "$T_DIR/gm2.log" "grand master role" || die "gm did not restart"
-run_in oc "$T_DIR/oc2.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q --free_running=1
+run_in oc "$T_DIR/oc2.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q --free_running=1 \
+	--summary_interval=-3
+ocpid=$LAST_PID
 nap 8
 grep -q "master offset" "$T_DIR/oc2.log" || die "(b) no measurements"
 grep "master offset" "$T_DIR/oc2.log" | awk '{ if ($5 != "s0") bad = 1 } END { exit bad }' \
@@ -89,4 +94,24 @@ last_true=$(grep "soft clock true" "$T_DIR/oc2.log" | tail -1 | awk '{ print $7 
 echo "(b) free_running: measured offset $last_meas ns, true error $last_true ns"
 awk -v m="$last_meas" -v t="$last_true" 'BEGIN { d = m - t; if (d < 0) d = -d; exit !(d < 10000 && t < -100000) }' \
 	|| die "(b) measured offset does not track the true error"
+stop_pid "$ocpid" || die "(b) oc did not exit"
+
+# (d) summary_interval 1 from the file: 2 s summaries, no per-Sync lines
+run_in oc "$T_DIR/oc3.log" "$PTPBOX" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q
+wait_for 30 "$T_DIR/oc3.log" "UNCALIBRATED to SLAVE" || die "(d) oc did not lock: $(cat "$T_DIR/oc3.log")"
+nap 7
+RMS_RE='^oc\[[0-9.]+\]: rms +[0-9]+ max +[0-9]+ freq +[-+][0-9]+ [+]/- +[0-9]+ delay +-?[0-9]+ [+]/- +[0-9]+$'
+n=$(grep -Ec "$RMS_RE" "$T_DIR/oc3.log")
+other=$(grep " rms " "$T_DIR/oc3.log" | grep -Evc "$RMS_RE")
+grep " rms " "$T_DIR/oc3.log" | tail -2
+[ "$n" -ge 3 ] && [ "$other" -eq 0 ] || die "(d) $n summary lines in ptp4l's format, $other not: $(grep rms "$T_DIR/oc3.log")"
+! grep -q "master offset" "$T_DIR/oc3.log" || die "(d) per-Sync lines with summary_interval 1: $(grep -c "master offset" "$T_DIR/oc3.log")"
+# a summary every 2 s of the monotonic clock (ptpbox[SECONDS]), the soft
+# clock's truth too (summary_interval longer than 1 s)
+for what in " rms " "soft clock true"; do
+	grep "$what" "$T_DIR/oc3.log" | sed 's/^oc\[\([0-9.]*\)\].*/\1/' |
+		awk 'p { d = $1 - p; if (d < 1.9 || d > 2.1) bad = 1 } { p = $1 } END { exit bad || NR < 3 }' ||
+		die "(d) '$what' lines not 2 s apart: $(grep "$what" "$T_DIR/oc3.log")"
+done
+echo "(d) summary_interval 1: $n summary lines 2 s apart, no per-Sync lines"
 echo "PASS gm_oc_variants"

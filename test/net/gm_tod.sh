@@ -7,6 +7,8 @@
 # clock starts 3 ms and +20 ppm off and must be steered to the ToD time;
 # an oc converges to it; when the ToD stream stops the gm goes to holdover
 # (clockClass 7, seen by the oc), then free run (52); when it returns, 6.
+# With summary_interval 1 the gm logs a "tod rms" summary every 2 s instead
+# of a "tod offset" line per second.
 # The PPS edges are simulated exactly (no load changes them); waits for a
 # change end when the log shows it and are generous, so that a loaded
 # machine only makes the test slower.
@@ -61,6 +63,7 @@ CFG
 encode
 run_in gm "$T_DIR/gm.log" env LD_PRELOAD="$T_DIR/ppsdev.so" PTPBOX_SIM_PPS=/dev/pps-sim \
 	PTPBOX_SIM_PPS_MODEL="realtime=1,offset=0,noise=20" "$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
+GM=$LAST_PID
 wait_for 15 "$T_DIR/gm.log" "time source tod" || die "gm did not start: $(cat "$T_DIR/gm.log")"
 # the gm locks to PPS + ToD: clockClass 52 -> 6, then |offset| < 1 us
 wait_for 30 "$T_DIR/gm.log" "clockClass 52 -> 6" || die "gm never locked: $(tail -20 "$T_DIR/gm.log")"
@@ -119,4 +122,22 @@ echo "GNSS status without a fix: clockClass 6 -> 7"
 # its summary line is written at exit
 stop_pid "$ENC" || die "todenc did not exit"
 grep "sent .* seconds, late 0" "$T_DIR/todenc.log" >/dev/null || die "todenc late: $(cat "$T_DIR/todenc.log")"
+# the log as ptp4l's: with summary_interval 1 (2 s, longer than the second
+# between time events) a "tod rms" summary every 2 s (no path delay: the
+# short form) instead of a "tod offset" line a second
+stop_pid "$GM" || die "gm did not exit"
+encode
+run_in gm "$T_DIR/gm2.log" env LD_PRELOAD="$T_DIR/ppsdev.so" PTPBOX_SIM_PPS=/dev/pps-sim \
+	PTPBOX_SIM_PPS_MODEL="realtime=1,offset=0,noise=20" "$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q \
+	--summary_interval=1
+wait_for 30 "$T_DIR/gm2.log" "clockClass 52 -> 6" || die "summary: gm never locked: $(tail -5 "$T_DIR/gm2.log")"
+nap 9
+grep "tod rms" "$T_DIR/gm2.log" | sed 's/^gm\[\([0-9.]*\)\].*/\1/' |
+	awk 'p { d = $1 - p; if (d < 1.9 || d > 2.1) bad = 1 } { p = $1 } END { exit bad || NR < 3 }' ||
+	die "summary: 'tod rms' lines not every 2 s: $(cat "$T_DIR/gm2.log")"
+[ "$(grep "tod rms" "$T_DIR/gm2.log" | grep -Evc '^gm\[[0-9.]+\]: tod rms +[0-9]+ max +[0-9]+ freq +[-+][0-9]+ [+]/- +[0-9]+$')" -eq 0 ] ||
+	die "summary: not ptp4l's format: $(grep "tod rms" "$T_DIR/gm2.log")"
+! grep -q "tod offset" "$T_DIR/gm2.log" || die "summary: per-second lines: $(grep -c "tod offset" "$T_DIR/gm2.log")"
+echo "summary_interval 1: $(grep "tod rms" "$T_DIR/gm2.log" | tail -1)"
+stop_pid "$ENC" || die "todenc did not exit"
 echo "PASS gm_tod"

@@ -111,6 +111,7 @@ soft_offset_ns 100000
 soft_freq_ppb 5000
 logAnnounceInterval 0
 logSyncInterval -2
+summary_interval -2
 logMinDelayReqInterval -2
 unicast_req_duration 10
 uds_address $T_DIR/oc.sock

@@ -34,6 +34,10 @@
 #     brackets the whole read, is 300 ns off the middle; each session
 #     forces another method: PRECISE (exact), EXTENDED (the latch alone),
 #     basic (the whole read: a bias of about 300 ns).
+#  5. summary_interval 1 (2 s): the oc's ptp4l summaries and sys_sync's
+#     phc2sys-style "CLOCK_REALTIME rms" summaries, with the soft system
+#     clock's truth, every 2 s and no per-sample line (sessions 1-3 run
+#     with summary_interval -4: a line per sample).
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 GLIBC=${PTPBOX_GLIBC:-$top/build-glibc/ptpbox}
@@ -66,6 +70,7 @@ metrics_file $T_DIR/oc.prom
 soft_offset_ns 5000000
 soft_freq_ppb 20000
 logSyncInterval -4
+summary_interval -4
 logMinDelayReqInterval -4
 first_step_threshold 0.00002
 uds_address none
@@ -245,4 +250,32 @@ R2=$RMS; M2=$MAX; S2=$SRMS; SM2=$SMAX; P2="$PRMS/$PMAX"
 session one-step 0 wire 60 250 extended 150
 R1=$RMS; M1=$MAX; P1="$PRMS/$PMAX"
 session kernel-stamps 1 kernel 5000 20000 basic 1000
+# the log as phc2sys -u's and ptp4l's: with summary_interval 1 (2 s) longer
+# than sys_sync's 0.25 s and the Sync interval, a "CLOCK_REALTIME rms"
+# summary (without "delay" when every reading's window was 0, as with
+# PTP_SYS_OFFSET_PRECISE), the soft system clock's truth and an "rms"
+# summary every 2 s, and no per-sample line
+run_in gm "$T_DIR/gm-sum.log" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pa1 PHCDEV_INDEX=0 \
+	"$(twin_stamps wire 3)" "$GLIBC" gm -f "$T_DIR/gm.cfg" -i pa1 -m -q
+gpid=$LAST_PID
+wait_for 15 "$T_DIR/gm-sum.log" "assuming the grand master role" || die "summary: gm did not start"
+run_in oc "$T_DIR/oc-sum.log" env LD_PRELOAD="$TWIN" PHCDEV_IFACE=pb1 PHCDEV_INDEX=1 \
+	"$(twin_stamps wire 4)" "$GLIBC" oc -f "$T_DIR/oc.cfg" -i pb1 -m -q --summary_interval=1 \
+	--sys_sync_rate=4
+opid=$LAST_PID
+nap 10
+stop_pid "$opid" || die "summary: oc did not stop"
+stop_pid "$gpid" || die "summary: gm did not stop"
+SUM_RE='rms +[0-9]+ max +[0-9]+ freq +[-+][0-9]+ [+]/- +[0-9]+( delay +-?[0-9]+ [+]/- +[0-9]+)?$'
+for what in "CLOCK_REALTIME rms" "system clock (soft) true" "]: rms"; do
+	grep -F "$what" "$T_DIR/oc-sum.log" | sed 's/^oc\[\([0-9.]*\)\].*/\1/' |
+		awk 'p { d = $1 - p; if (d < 1.9 || d > 2.1) bad = 1 } { p = $1 } END { exit bad || NR < 3 }' ||
+		die "summary: '$what' lines not every 2 s: $(cat "$T_DIR/oc-sum.log")"
+done
+[ "$(grep -F "CLOCK_REALTIME rms" "$T_DIR/oc-sum.log" | grep -Evc "^oc\[[0-9.]+\]: CLOCK_REALTIME $SUM_RE")" -eq 0 ] &&
+	[ "$(grep -F "]: rms" "$T_DIR/oc-sum.log" | grep -Evc "^oc\[[0-9.]+\]: $SUM_RE")" -eq 0 ] ||
+	die "summary: not in ptp4l's format: $(grep rms "$T_DIR/oc-sum.log")"
+! grep -Eq "phc offset|master offset" "$T_DIR/oc-sum.log" ||
+	die "summary: per-sample lines: $(grep -E "phc offset|master offset" "$T_DIR/oc-sum.log" | head -3)"
+echo "summary_interval 1: $(grep -c "CLOCK_REALTIME rms" "$T_DIR/oc-sum.log") system clock summaries 2 s apart, e.g. $(grep "CLOCK_REALTIME rms" "$T_DIR/oc-sum.log" | tail -1)"
 echo "PASS hwts_twin: phc rms $R2 ns max $M2 ns, sys rms $S2 ns max $SM2 ns (two-step, sys on PTP_SYS_OFFSET_PRECISE; one-step phc rms $R1 max $M1; kernel stamps phc rms $RMS max $MAX; sys against its own PHC rms/max: precise $P2, extended $P1, basic $PRMS/$PMAX ns)"

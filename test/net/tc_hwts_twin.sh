@@ -117,6 +117,7 @@ sys_clock soft
 soft_offset_ns 5000000
 soft_freq_ppb 20000
 logSyncInterval -4
+summary_interval -4
 logMinDelayReqInterval -4
 first_step_threshold 0.00002
 uds_address none

@@ -43,6 +43,7 @@ soft_offset_ns 250000
 soft_freq_ppb 10000
 first_step_threshold 0.00002
 logSyncInterval -3
+summary_interval -3
 logMinDelayReqInterval -3
 uds_address $T_DIR/oc.sock
 unicast_master_table 1

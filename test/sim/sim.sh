@@ -667,6 +667,32 @@ sed -e 's/auth-sa-mutable.cfg/auth-sa-fixed.cfg/' -e "s|^config  *|config $S/|" 
 [ "$(py "$d/k.json" "j['nodes']['oc']['converged_s']")" = None ] && ok ||
 	ko "allow_mutable 0 through TCs without the keys: the oc converged (are messages checked?)"
 
+# ---- the oc's log as ptp4l's (summary_interval) ----
+# Sync at 16/s: with summary_interval 0 one summary line a second in
+# ptp4l's format (the regex also takes the line ptp4l 3.1.1 printed in the
+# same set-up) and no per-sample line; with summary_interval -4 (not longer
+# than the Sync interval) a "master offset" line per Sync and no summary.
+RMS_RE='^rms +[0-9]+ max +[0-9]+ freq +[-+][0-9]+ [+]/- +[0-9]+ delay +-?[0-9]+ [+]/- +[0-9]+$'
+echo "rms  262 max  601 freq     +0 +/-   0 delay  2705 +/-  14" | grep -Eq "$RMS_RE" && ok ||
+	ko "the summary regex does not take ptp4l's line"
+for si in 0 -4; do
+	"$PTPSIM" "$S/ref-hw.sim" --duration 60 --log --set logSyncInterval=-4 \
+		--set summary_interval=$si >"$d/sum.log" 2>&1 || ko "summary_interval $si: ptpsim failed"
+	rms=$(awk '$2 == "oc:" && $3 == "rms"' "$d/sum.log" | wc -l)
+	off=$(grep -c "^[0-9.]* oc: master offset " "$d/sum.log")
+	bad=$(awk '$2 == "oc:" && $3 == "rms"' "$d/sum.log" | cut -d' ' -f3- | grep -Evc "$RMS_RE")
+	# the summaries a second apart
+	gap=$(awk '$2 == "oc:" && $3 == "rms" { if (p && ($1 - p < 0.99 || $1 - p > 1.01)) n++; p = $1 } END { print n + 0 }' "$d/sum.log")
+	echo "summary_interval $si, logSyncInterval -4, 60 s: $rms summary lines, $off master offset lines"
+	if [ "$si" = 0 ]; then
+		[ "$rms" -ge 57 ] && [ "$rms" -le 60 ] && [ "$off" -eq 0 ] && [ "$bad" -eq 0 ] && [ "$gap" -eq 0 ] && ok ||
+			ko "summary_interval 0: $rms summaries ($bad not ptp4l's format, $gap not 1 s apart), $off per-sample lines"
+	else
+		[ "$rms" -eq 0 ] && [ "$off" -ge $((57 * 16)) ] && [ "$off" -le $((60 * 16)) ] && ok ||
+			ko "summary_interval -4: $rms summaries, $off per-sample lines (want 16/s)"
+	fi
+done
+
 # ---- command line and scenario errors ----
 printf '[global]\nduration 10\n[node oc]\nconfig %s/ref-oc.cfg\naddress 127.1.0.2\nbogus 1\n' "$S" >"$d/bad.sim"
 "$PTPSIM" "$d/bad.sim" >/dev/null 2>"$d/e"; r=$?

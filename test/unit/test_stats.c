@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "masks.h"
 #include "stats.h"
@@ -223,6 +224,33 @@ TEST(stats_summary_and_lpf)
 	CHECK_EQ(n, 5);
 	CHECK(x[0] == -0.5 && x[4] == 4);
 	CHECK_EQ(stats_moving_average(y, x, 2, 3), 0);
+}
+
+/* ptp4l's summary line: rms and max|x| of the offsets, mean and sample
+ * standard deviation of frequency and delay; zeroed after each line */
+TEST(stats_sum_line)
+{
+	struct sum_acc a;
+	char line[96] = "";
+
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(sum_line(&a, line, sizeof(line)), 0);
+	CHECK(!line[0]);
+	sum_add(&a, 3, 100, 1000);
+	sum_add(&a, -4, 110, 1004);
+	sum_add(&a, 12, 120, 1008);
+	CHECK_EQ(sum_line(&a, line, sizeof(line)), 3);
+	/* rms sqrt(169 / 3) = 7.5, max 12, freq 110 +/- 10, delay 1004 +/- 4 */
+	CHECK(!strcmp(line, "rms    8 max   12 freq   +110 +/-  10 delay  1004 +/-   4"));
+	CHECK_EQ(a.off.n, 0);
+	sum_add(&a, -20, -5, 7);
+	CHECK_EQ(sum_line(&a, line, sizeof(line)), 1);
+	CHECK(!strcmp(line, "rms   20 max   20 freq     -5 +/-   0 delay     7 +/-   0"));
+	/* no delay: ptp4l's shorter line */
+	sum_add(&a, 5, 1, 0);
+	sum_add(&a, -5, 3, 0);
+	CHECK_EQ(sum_line(&a, line, sizeof(line)), 2);
+	CHECK(!strcmp(line, "rms    5 max    5 freq     +2 +/-   1"));
 }
 
 TEST(stats_tau_lists)
