@@ -255,7 +255,9 @@ static const char *parse_cmdline(struct config *cfg, int argc, char **argv, stru
 				return e;
 			}
 		} else {
-			snprintf(err, errlen, "unknown argument '%s' (try --help)", a);
+			char q[64];
+			str_escape(q, sizeof(q), a); /* a terminal's control codes */
+			snprintf(err, errlen, "unknown argument '%s' (try --help)", q);
 			return err;
 		}
 	}

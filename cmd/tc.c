@@ -688,7 +688,9 @@ int tc_main(int argc, char **argv)
 				die_usage(e);
 			}
 		} else {
-			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", s);
+			char q[64];
+			str_escape(q, sizeof(q), s); /* a terminal's control codes */
+			snprintf(err, sizeof(err), "unknown argument '%s' (try --help)", q);
 			die_usage(err);
 		}
 	}

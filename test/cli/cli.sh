@@ -235,6 +235,11 @@ printf '[global]\nuserDescription a\001b\n' >"$d/ctl.cfg"
 "$PTPBOX" oc -f "$d/ctl.cfg" -i lo --userDescription "$(printf 'x\033[31m')" --domainNumber "$(printf '1\033')" 2>"$d/e"; r=$?
 [ $r -eq 1 ] && grep -qF 'command line: domainNumber 1\x1b: not an integer' "$d/e" && ! tr -d '\n' <"$d/e" | grep -q '[[:cntrl:]]' &&
 	ok || ko "command-line value not escaped: exit $r, $(od -c "$d/e" | head -5)"
+for a in gm tc; do
+	"$PTPBOX" $a "$(printf 'x\033[2Jy')" >/dev/null 2>"$d/e"; r=$?
+	[ $r -eq 1 ] && grep -qF "unknown argument 'x\x1b[2Jy'" "$d/e" && ! tr -d '\n' <"$d/e" | grep -q '[[:cntrl:]]' &&
+		ok || ko "$a: unknown argument not escaped: exit $r, $(od -c "$d/e" | head -5)"
+done
 printf '[global]\ndomainNumber 1\nprior\000ity1 3\n' >"$d/nul.cfg"
 "$PTPBOX" oc -f "$d/nul.cfg" -i lo 2>"$d/e"; r=$?
 [ $r -eq 1 ] && grep -q "nul.cfg:3: NUL byte at line 3" "$d/e" && ! grep -q "longer than" "$d/e" && ok ||
