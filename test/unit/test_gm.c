@@ -601,6 +601,23 @@ TEST(gm_late_transmissions_warned)
  * max_granted_duration (300 s; g8265.1 1000 s, its Annex A range, where a
  * longer request is denied), and one address's grants at most
  * max_client_pps (400) */
+/* A Signaling of client fd00::4 (clockIdentity ...04, port 1) in the gm's
+ * domain with one REQUEST of messageType at log2 interval log for dur s;
+ * the TLV in *t for more. */
+static void client_request(struct ptp_msg *sig, const struct config *cfg, uint8_t type,
+			   int8_t log, uint32_t dur, struct tlv **t)
+{
+	msg_init(sig, SIGNALING);
+	sig->hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
+	sig->hdr.flagField = FLAG_UNICAST;
+	sig->hdr.sourcePortIdentity.clockIdentity.id[7] = 4;
+	sig->hdr.sourcePortIdentity.portNumber = 1;
+	*t = msg_add_tlv(sig, TLV_REQUEST_UNICAST_TRANSMISSION);
+	(*t)->u.uc.messageType = type;
+	(*t)->u.uc.logInterMessagePeriod = log;
+	(*t)->u.uc.durationField = dur;
+}
+
 TEST(gm_grant_duration_and_address_budget_by_default)
 {
 	static const struct {
@@ -632,15 +649,8 @@ TEST(gm_grant_duration_and_address_budget_by_default)
 			config_destroy(cfg);
 			continue;
 		}
-		msg_init(&sig, SIGNALING);
-		sig.hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
-		sig.hdr.flagField = FLAG_UNICAST;
-		sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 4;
-		sig.hdr.sourcePortIdentity.portNumber = 1;
-		t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
-		t->u.uc.messageType = SYNC;
-		t->u.uc.logInterMessagePeriod = -7; /* 256 packets/s two-step */
-		t->u.uc.durationField = c[i].asked;
+		/* 256 packets/s two-step */
+		client_request(&sig, cfg, SYNC, -7, c[i].asked, &t);
 		n = msg_pack(&sig, buf, sizeof(buf));
 		gm_rx(g, 0, &a, buf, (size_t)n, 0, 4 * NS_PER_SEC);
 		CHECK_EQ(k.granted, c[i].granted);
@@ -700,15 +710,7 @@ TEST(gm_answers_delay_req_at_the_granted_rate)
 			config_destroy(cfg);
 			continue;
 		}
-		msg_init(&sig, SIGNALING);
-		sig.hdr.domainNumber = (uint8_t)cfg_int(cfg, OPT_domainNumber);
-		sig.hdr.flagField = FLAG_UNICAST;
-		sig.hdr.sourcePortIdentity.clockIdentity.id[7] = 4;
-		sig.hdr.sourcePortIdentity.portNumber = 1;
-		t = msg_add_tlv(&sig, TLV_REQUEST_UNICAST_TRANSMISSION);
-		t->u.uc.messageType = DELAY_RESP;
-		t->u.uc.logInterMessagePeriod = 0;
-		t->u.uc.durationField = 1000;
+		client_request(&sig, cfg, DELAY_RESP, 0, 1000, &t);
 		n = msg_pack(&sig, buf, sizeof(buf));
 		gm_rx(g, 0, &a, buf, (size_t)n, 0, now);
 		CHECK_EQ(k.granted, 300); /* the profile's longest */
