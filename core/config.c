@@ -827,7 +827,7 @@ int config_finish(struct config *c, char *err, size_t errlen)
 				seterr(err, errlen,
 				       "%s: %s %s: not for ptpbox %.2s (gm: server, oc: client, tc: "
 				       "transparent clock)",
-				       at, e->key, e->value, "--gmoctc" + 2 * c->role);
+				       at, e->key, e->value, &"--gmoctc"[2 * c->role]);
 				return -EINVAL;
 			}
 		}
