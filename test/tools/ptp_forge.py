@@ -303,6 +303,7 @@ def cmd_amp(a):
     got = {}        # messageType -> count, whole run
     win = {}        # messageType -> count, second half of the run
     grants, denials, seq = {}, {}, 0
+    fastest = None  # the smallest logInterMessagePeriod granted
     per_addr = {}   # address -> datagrams the gm sent it
     t0 = time.monotonic()
     next_req = t0
@@ -337,6 +338,9 @@ def cmd_amp(a):
                 if tt == TLV_GRANT and tl >= 8:
                     dur = struct.unpack(">I", d[50:54])[0]
                     (grants if dur else denials)[ad] = 1
+                    if dur:
+                        glog = struct.unpack(">b", d[49:50])[0]
+                        fastest = glog if fastest is None else min(fastest, glog)
     # the fake clients leave: CANCEL from each, as its own port
     for ad, g, e, c in socks:
         seq += 1
@@ -350,6 +354,7 @@ def cmd_amp(a):
     print("rx_service_pps %.1f" % (service / (seconds - seconds / 2)))
     print("clients_granted", len(grants))
     print("clients_denied", len(denials))
+    print("granted_log_min", "-" if fastest is None else fastest)
     print("clients_granted_list", " ".join(sorted(grants)) or "-")
     for ad in addrs:
         print("rx_addr", ad, per_addr.get(ad, 0))
