@@ -222,6 +222,10 @@ done
 #    point); rms 0.95..1.16 (bound 1.3: a guard only, the target 0.5 is not
 #    met yet), max 0.67..0.94 (1)
 # In every cell: one clock step (the first), converged no later than linreg.
+# SIM_MATRIX=0 (sim-asan): skipped, the precision is this run's business.
+if [ "${SIM_MATRIX:-1}" = 0 ]; then
+	echo "matrix cells: skipped (SIM_MATRIX=0)"
+else
 python3 - "$PTPSIM" "$d" "$top/test/bench" <<'PY' >"$d/cells" 2>&1 || ko "matrix cells: $(tail -3 "$d/cells")"
 import json, subprocess, sys
 ptpsim, tmp = sys.argv[1], sys.argv[2]
@@ -272,6 +276,7 @@ while IFS= read -r l; do
 	*) echo "$l" ;;
 	esac
 done <"$d/cells"
+fi
 
 # ---- failover: OCP 7.13 switch, budget 1400 ns ----
 for seed in 1 2 3; do
