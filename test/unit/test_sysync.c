@@ -179,6 +179,16 @@ static int rec_tai(int offset_s)
 	return tai_rc;
 }
 
+/* A sysync over the fake system clock f (zeroed first); NULL on failure. */
+static struct sysync *tai_fixture(const struct sysync_cfg *cfg, struct fsys *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->clk.ops = &fs_ops;
+	f->clk.utc_timescale = 1;
+	f->clk.max_adj_ppb = 500000;
+	return sysync_create(cfg, &f->clk);
+}
+
 /* A system clock locked to the PHC through the leap second at the end of
  * 2016: it is stepped back 1 s at the first measurement from TAI midnight
  * + 36 s on (the result said how far that was), never before, and once
@@ -197,11 +207,7 @@ TEST(sysync_steps_at_the_leap_second)
 	int t, stepped_at = -1, tai_at[2] = { -1, -1 };
 
 	tai_n = tai_rc = 0;
-	memset(&f, 0, sizeof(f));
-	f.clk.ops = &fs_ops;
-	f.clk.utc_timescale = 1;
-	f.clk.max_adj_ppb = 500000;
-	s = sysync_create(&cfg, &f.clk);
+	s = tai_fixture(&cfg, &f);
 	CHECK(s != NULL);
 	if (!s) {
 		return;
@@ -266,11 +272,7 @@ TEST(sysync_tai_offset_valid_only_once)
 
 	tai_n = 0;
 	tai_rc = -EPERM;
-	memset(&f, 0, sizeof(f));
-	f.clk.ops = &fs_ops;
-	f.clk.utc_timescale = 1;
-	f.clk.max_adj_ppb = 500000;
-	s = sysync_create(&cfg, &f.clk);
+	s = tai_fixture(&cfg, &f);
 	CHECK(s != NULL);
 	if (!s) {
 		return;
