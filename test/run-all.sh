@@ -56,21 +56,25 @@ fi
 passed=0
 failed=0
 failed_names=""
-suite() {
-	name=$1; shift
-	if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then
-		return 0
-	fi
-	echo "=== $name"
-	start=$(date +%s)
-	if "$@"; then
+# whether suite $1 is to run (all, or named on the command line)
+selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
+# count suite $1's result $2 (ok or FAILED) after $3 s; $4: a note
+tally() {
+	if [ "$2" = ok ]; then
 		passed=$((passed + 1))
-		echo "=== $name: ok ($(( $(date +%s) - start )) s)"
 	else
 		failed=$((failed + 1))
-		failed_names="$failed_names $name"
-		echo "=== $name: FAILED ($(( $(date +%s) - start )) s)"
+		failed_names="$failed_names $1"
 	fi
+	echo "=== $1: $2 ($3 s$4)"
+}
+suite() {
+	name=$1; shift
+	selected "$name" || return 0
+	echo "=== $name"
+	start=$(date +%s)
+	if "$@"; then r=ok; else r=FAILED; fi
+	tally "$name" $r $(( $(date +%s) - start ))
 }
 # A CPU-bound suite that opens no network (cross: builds and qemu-user) runs
 # at nice 19 beside the network suites, which mostly wait on timers and
@@ -79,9 +83,7 @@ suite() {
 bg_names=""
 bg_suite() {
 	name=$1; shift
-	if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then
-		return 0
-	fi
+	selected "$name" || return 0
 	echo "=== $name: started beside the network suites (nice 19)"
 	(
 		start=$(date +%s)
@@ -98,13 +100,7 @@ bg_wait() {
 		cat "$PTPBOX_RUN_DIR/bg-$name.out"
 		# shellcheck disable=SC2046 # the result's two words, or FAILED 0
 		set -- $(cat "$PTPBOX_RUN_DIR/bg-$name.rc" 2>/dev/null) FAILED 0
-		if [ "$1" = ok ]; then
-			passed=$((passed + 1))
-		else
-			failed=$((failed + 1))
-			failed_names="$failed_names $name"
-		fi
-		echo "=== $name: $1 ($2 s, beside the network suites)"
+		tally "$name" "$1" "$2" ", beside the network suites"
 	done
 }
 static_check() {
